@@ -1,0 +1,58 @@
+"""Site-wide settings from ``site_config.yml``: where things go and how they look."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from .errors import ContentError, ContentErrors, Location, with_source_line
+from .load import load_yaml_file
+
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+RelPath = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.][A-Za-z0-9_./-]*$", max_length=200)]
+
+
+class Brand(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    primary: Colour = "#1d4f73"
+    """Headings and the site header; must keep 4.5:1 contrast with white."""
+    accent: Colour = "#8a3b12"
+    logo: RelPath | None = None
+
+
+class SiteConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    site_name: Annotated[str, StringConstraints(min_length=1, max_length=120)] = "School audit resources"
+    site_description: str = ""
+    publisher: str = ""
+    footer: str = ""
+    language: str = "en"
+    content_dir: RelPath = "content"
+    output_dir: RelPath = "site"
+    work_dir: RelPath = "build"
+    """Generated Markdown and mkdocs.yml, kept so stock `mkdocs build` can rebuild the site."""
+    paper: Literal["A4", "Letter"] = "A4"
+    brand: Brand = Field(default_factory=Brand)
+
+
+def load_config(path: Path) -> SiteConfig:
+    """Read site_config.yml; a missing file means every default."""
+    if not path.exists():
+        return SiteConfig()
+    data, source, errors = load_yaml_file(path)
+    if not errors:
+        try:
+            return SiteConfig.model_validate(data or {})
+        except ValidationError as exc:
+            errors = [_config_error(err, source.locate(err["loc"])) for err in exc.errors()]
+    raise ContentErrors([with_source_line(e) for e in errors])
+
+
+def _config_error(err: dict, where: Location) -> ContentError:
+    key = ".".join(str(p) for p in err["loc"])
+    if err["type"] == "extra_forbidden":
+        allowed = ", ".join(SiteConfig.model_fields if len(err["loc"]) == 1 else Brand.model_fields)
+        return ContentError(where, f"unknown setting '{key}'", expected=f"one of: {allowed}")
+    return ContentError(where, f"setting '{key}': {err['msg'][0].lower()}{err['msg'][1:]}")

@@ -1,0 +1,136 @@
+"""Which printable documents and packs a programme provides, and where each is written.
+
+This is a plan, not a rendering: it turns the model into a list of
+:class:`PrintDocument` (one PDF each) and :class:`Pack` (several documents
+bound together behind a cover), so the site can link to them and the PDF
+renderer can make them without either knowing the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import STAGE_STANDARD_KINDS, Component, Content, DocumentSpec, GuidanceNote, Questionnaire, Section, Stage
+
+KIND_TITLES = {
+    "briefing": "Briefing sheet",
+    "group-recording": "Group recording form",
+    "collation": "Collation template",
+    "response-form": "Individual response form",
+    "facilitator-guide": "Facilitator's guidance sheet",
+    "audit-timetable": "Audit timetable",
+    "checkin-log": "Weekly check-in log",
+    "research-notes": "Research notes",
+    "short-report": "Short report",
+    "action-plan": "Action plan",
+}
+
+DEFAULT_ROWS = {"group-recording": 6, "checkin-log": 12, "collation": 6, "action-plan": 8}
+
+
+@dataclass(frozen=True)
+class PrintDocument:
+    path: str
+    """Where the PDF goes, relative to the downloads folder, e.g. 'imhars/stage-1-planning/briefing.pdf'."""
+    kind: str
+    title: str
+    content: Content
+    stage: Stage | None = None
+    description: str | None = None
+    questionnaire: Questionnaire | None = None
+    sections: tuple[Section, ...] = ()
+    components: tuple[Component, ...] = ()
+    guidance: GuidanceNote | None = None
+    rows: int = 6
+
+    @property
+    def programme(self):
+        return self.content.programme
+
+    @property
+    def kind_title(self) -> str:
+        return KIND_TITLES[self.kind]
+
+
+@dataclass(frozen=True)
+class Pack:
+    path: str
+    title: str
+    content: Content
+    documents: tuple[PrintDocument, ...]
+    stage: Stage | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    documents: tuple[PrintDocument, ...]
+    packs: tuple[Pack, ...]
+
+    def for_stage(self, content: Content, stage: Stage) -> list[PrintDocument]:
+        return [d for d in self.documents if d.content is content and d.stage is stage]
+
+    def for_programme(self, content: Content) -> list[PrintDocument]:
+        return [d for d in self.documents if d.content is content]
+
+    def packs_for(self, content: Content) -> list[Pack]:
+        return [p for p in self.packs if p.content is content]
+
+
+def plan(programmes: list[Content]) -> Plan:
+    documents, packs = [], []
+    for content in programmes:
+        programme_docs = []
+        for stage in content.stages:
+            stage_docs = [doc for spec in stage_specs(stage) for doc in _documents_for(content, stage, spec)]
+            programme_docs += stage_docs
+            packs.append(Pack(f"{content.programme.id}/{stage_folder(stage)}-pack.pdf",
+                              f"Stage {stage.number} pack: {stage.title}", content, tuple(stage_docs), stage))
+        programme_docs += _unstaged_documents(content, programme_docs)
+        documents += programme_docs
+        packs.append(Pack(f"{content.programme.id}/{content.programme.id}-complete-pack.pdf",
+                          f"Complete pack: {content.programme.title}", content, tuple(programme_docs)))
+    return Plan(tuple(documents), tuple(packs))
+
+
+def stage_folder(stage: Stage) -> str:
+    return f"stage-{stage.number}-{stage.id}"
+
+
+def stage_specs(stage: Stage) -> list[DocumentSpec]:
+    """The stage's declared documents, with the standard three added where not declared."""
+    declared = {spec.kind for spec in stage.documents}
+    standard = [DocumentSpec(kind=kind) for kind in STAGE_STANDARD_KINDS if kind not in declared]
+    order = {kind: i for i, kind in enumerate(KIND_TITLES)}
+    return sorted([*stage.documents, *standard], key=lambda spec: order[spec.kind])
+
+
+def _documents_for(content: Content, stage: Stage | None, spec: DocumentSpec) -> list[PrintDocument]:
+    folder = f"{content.programme.id}/{stage_folder(stage) if stage else 'general'}"
+    questionnaire = content.questionnaire(spec.questionnaire) if spec.questionnaire else None
+    sections = tuple(questionnaire.section(s) for s in spec.sections) if spec.sections else \
+        tuple(questionnaire.sections) if questionnaire else ()
+    common = dict(content=content, stage=stage, description=spec.description, questionnaire=questionnaire,
+                  sections=sections, rows=spec.rows or DEFAULT_ROWS.get(spec.kind, 6),
+                  guidance=content.guidance_note(spec.guidance) if spec.guidance else None)
+    title = spec.title or KIND_TITLES[spec.kind]
+    if spec.kind in ("research-notes", "short-report"):
+        return [PrintDocument(f"{folder}/{spec.kind}-{c.id}.pdf", spec.kind, f"{title}: {c.title}",
+                              components=(c,), **common) for c in content.components]
+    components = tuple(content.components) if spec.components else ()
+    return [PrintDocument(f"{folder}/{spec.kind}.pdf", spec.kind, title, components=components, **common)]
+
+
+def _unstaged_documents(content: Content, staged: list[PrintDocument]) -> list[PrintDocument]:
+    """A response form for each questionnaire and a sheet for each guidance note no stage provides."""
+    have_forms = {d.questionnaire.id for d in staged if d.kind == "response-form"}
+    have_guides = {d.guidance.id for d in staged if d.kind == "facilitator-guide"}
+    specs = [DocumentSpec(kind="response-form", questionnaire=q.id)
+             for q in content.questionnaires if q.id not in have_forms]
+    specs += [DocumentSpec(kind="facilitator-guide", guidance=g.id)
+              for g in content.guidance if g.id not in have_guides]
+    docs = []
+    for spec in specs:
+        for doc in _documents_for(content, None, spec):
+            name = spec.questionnaire or spec.guidance
+            docs.append(PrintDocument(**{**doc.__dict__, "path": doc.path.replace(f"{spec.kind}.pdf", f"{spec.kind}-{name}.pdf")}))
+    return docs

@@ -1,0 +1,277 @@
+"""The typed audit programme: what advisors describe, validated and cross-referenced.
+
+Everything downstream (site pages, print documents) reads only these classes.
+Unknown keys are errors so that a misspelt key never passes silently.
+References between parts (a task's owners, a document's questionnaire) are
+checked against the ids declared in the same programme, which the validator
+passes in as context; see :mod:`auditpack.validate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+"""Prose written by advisors; Markdown is allowed."""
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _known(info: ValidationInfo, kind: str) -> set[str] | None:
+    """Ids of ``kind`` declared in this programme, or None when not checking references."""
+    return (info.context or {}).get(kind)
+
+
+def _check_refs(values, info: ValidationInfo, kind: str, noun: str):
+    known = _known(info, kind)
+    if known is None or values is None:
+        return values
+    for value in [values] if isinstance(values, str) else values:
+        if value not in known:
+            raise ValueError(f"unknown {noun} '{value}' (expected one of: {', '.join(sorted(known)) or 'none declared'})")
+    return values
+
+
+class Programme(Strict):
+    id: Id
+    title: ShortText
+    short_title: ShortText
+    publisher: ShortText
+    version: ShortText
+    published: dt.date
+    summary: Text
+    licence: Text
+    language: ShortText = "en-GB"
+    audience: Text | None = None
+    """Who the programme is for, shown on the overview page."""
+
+
+class Role(Strict):
+    id: Id
+    name: ShortText
+    description: Text
+
+
+class Pathway(Strict):
+    id: Id
+    name: ShortText
+    description: Text
+
+
+class Task(Strict):
+    id: Id
+    text: Text
+    owners: list[Id] = Field(min_length=1)
+    pathway: Id | None = None
+    """The task belongs only to this pathway; without it, to every pathway."""
+    time: ShortText | None = None
+    optional: bool = False
+
+    @field_validator("owners")
+    @classmethod
+    def _owners_known(cls, value, info: ValidationInfo):
+        return _check_refs(value, info, "roles", "role")
+    @field_validator("pathway")
+    @classmethod
+    def _pathway_known(cls, value, info: ValidationInfo):
+        return _check_refs(value, info, "pathways", "pathway")
+
+
+DocumentKind = Literal[
+    "briefing", "group-recording", "collation", "response-form", "facilitator-guide",
+    "audit-timetable", "checkin-log", "research-notes", "short-report", "action-plan",
+]
+"""Each kind has one print template: ``templates/print/<kind>.html.j2``."""
+
+STAGE_STANDARD_KINDS: tuple[DocumentKind, ...] = ("briefing", "group-recording", "collation")
+"""Every stage provides these; a stage lists them only to say what they draw on."""
+
+
+class DocumentSpec(Strict):
+    kind: DocumentKind
+    title: ShortText | None = None
+    description: Text | None = None
+    questionnaire: Id | None = None
+    sections: list[Id] = []
+    """Questionnaire sections the document draws on; empty means all of them."""
+    components: bool = False
+    """Draw on the programme's components (one block, or one document, per component)."""
+    guidance: Id | None = None
+    rows: int | None = Field(default=None, ge=1, le=60)
+    """Blank rows to print where a form records topics, people or sessions."""
+
+    @field_validator("questionnaire")
+    @classmethod
+    def _questionnaire_known(cls, value, info: ValidationInfo):
+        return _check_refs(value, info, "questionnaires", "questionnaire")
+    @field_validator("guidance")
+    @classmethod
+    def _guidance_known(cls, value, info: ValidationInfo):
+        return _check_refs(value, info, "guidance", "guidance note")
+
+    @model_validator(mode="after")
+    def _sections_belong(self, info: ValidationInfo):
+        known = (info.context or {}).get("sections", {}).get(self.questionnaire)
+        if self.sections and not self.questionnaire:
+            raise ValueError("'sections' needs a 'questionnaire' to choose them from")
+        if known is not None:
+            for section in self.sections:
+                if section not in known:
+                    raise ValueError(f"unknown section '{section}' of questionnaire '{self.questionnaire}' "
+                                     f"(expected one of: {', '.join(sorted(known))})")
+        if self.kind in ("response-form",) and not self.questionnaire:
+            raise ValueError(f"a '{self.kind}' document needs a 'questionnaire'")
+        if self.kind == "facilitator-guide" and not self.guidance:
+            raise ValueError("a 'facilitator-guide' document needs a 'guidance' note id")
+        if self.kind in ("research-notes", "short-report") and not self.components:
+            raise ValueError(f"a '{self.kind}' document is made per component: set 'components: true'")
+        return self
+
+
+class Stage(Strict):
+    number: int = Field(ge=1, le=20)
+    id: Id
+    title: ShortText
+    purpose: Text
+    outcome: Text
+    time: ShortText | None = None
+    """Overall time the stage needs, e.g. '2 to 3 weeks'."""
+    tasks: list[Task] = Field(min_length=1)
+    documents: list[DocumentSpec] = []
+    notes: Text | None = None
+
+    @field_validator("documents")
+    @classmethod
+    def _one_per_kind(cls, documents: list[DocumentSpec]) -> list[DocumentSpec]:
+        kinds = [d.kind for d in documents]
+        repeated = sorted({k for k in kinds if kinds.count(k) > 1})
+        if repeated:
+            raise ValueError(f"document kind '{repeated[0]}' is listed twice in one stage "
+                             "(expected each kind at most once per stage)")
+        return documents
+
+    def tasks_for(self, pathway: str | None) -> list[Task]:
+        """The stage's tasks as one pathway sees them; None means every task."""
+        return [t for t in self.tasks if pathway is None or t.pathway in (None, pathway)]
+
+
+Activity = Literal["focus-group", "interview", "observation", "learning-walk", "document-review", "survey"]
+
+
+class AuditActivity(Strict):
+    kind: Activity
+    with_: ShortText = Field(alias="with")
+    """Who takes part, e.g. 'a group of 6 to 8 pupils'."""
+    time: ShortText | None = None
+
+
+class Component(Strict):
+    id: Id
+    title: ShortText
+    description: Text
+    activities: list[AuditActivity] = Field(min_length=1)
+    effort_days: float = Field(gt=0, le=30)
+    questions: list[Text] = []
+    """Questions the audit of this component explores."""
+
+
+class GuidanceNote(Strict):
+    id: Id
+    title: ShortText
+    purpose: Text
+    aims: list[Text] = []
+    steps: list[Text] = Field(min_length=1)
+    notes: list[Text] = []
+
+
+class ScalePoint(Strict):
+    value: int = Field(ge=0, le=10)
+    label: ShortText
+    description: Text | None = None
+
+
+class Dimension(Strict):
+    id: Id
+    question: ShortText
+    short: ShortText
+    """A short column heading for tables and tally grids."""
+    dont_know: bool = True
+
+
+class Item(Strict):
+    id: Id
+    text: Text
+
+
+class Section(Strict):
+    id: Id
+    title: ShortText
+    description: Text | None = None
+    items: list[Item] = Field(min_length=1)
+
+
+class Questionnaire(Strict):
+    id: Id
+    title: ShortText
+    introduction: Text
+    respondents: list[Id] = Field(min_length=1)
+    scale: list[ScalePoint] = Field(min_length=2, max_length=10)
+    scale_note: Text | None = None
+    """Why this scale; printed beside it."""
+    dont_know_label: ShortText = "I don't know"
+    dimensions: list[Dimension] = Field(min_length=1, max_length=4)
+    sections: list[Section] = Field(min_length=1)
+
+    @field_validator("respondents")
+    @classmethod
+    def _respondents_known(cls, value, info: ValidationInfo):
+        return _check_refs(value, info, "roles", "role")
+
+    @field_validator("scale")
+    @classmethod
+    def _scale_ascends(cls, scale: list[ScalePoint]) -> list[ScalePoint]:
+        values = [p.value for p in scale]
+        if values != sorted(set(values)):
+            raise ValueError(f"scale values must be distinct and in ascending order (got {values})")
+        return scale
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for section in self.sections for item in section.items]
+
+    def section(self, section_id: str) -> Section:
+        return next(s for s in self.sections if s.id == section_id)
+
+
+class Content(Strict):
+    """One programme: everything under ``content/<programme>/``."""
+
+    programme: Programme
+    roles: list[Role] = Field(min_length=1)
+    pathways: list[Pathway] = []
+    stages: list[Stage] = Field(min_length=1)
+    components: list[Component] = []
+    guidance: list[GuidanceNote] = []
+    questionnaires: list[Questionnaire] = []
+
+    def role(self, role_id: str) -> Role:
+        return next(r for r in self.roles if r.id == role_id)
+
+    def pathway(self, pathway_id: str) -> Pathway:
+        return next(p for p in self.pathways if p.id == pathway_id)
+
+    def questionnaire(self, questionnaire_id: str) -> Questionnaire:
+        return next(q for q in self.questionnaires if q.id == questionnaire_id)
+
+    def guidance_note(self, guidance_id: str) -> GuidanceNote:
+        return next(g for g in self.guidance if g.id == guidance_id)
+
+
+TOP_LEVEL_KEYS = tuple(Content.model_fields)

@@ -1,0 +1,108 @@
+"""The one build pipeline: load -> validate -> plan -> render -> write.
+
+Everything is rendered in memory and checked before anything is written, and
+outputs are swapped in only when complete, so a failed build leaves the
+previous site as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import documents, site
+from .config import SiteConfig, load_config
+from .errors import ContentError, ContentErrors, Location
+from .model import Content
+from .output import replacing, write_files
+from .render import pages as site_pages
+from .render.packs import render_all
+from .render.print_html import PrintOptions
+from .validate import load_programmes
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    config: SiteConfig
+
+    @classmethod
+    def open(cls, root: Path, config_file: Path | None = None) -> "Project":
+        root = root.resolve()
+        return cls(root, load_config(config_file or root / "site_config.yml"))
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / self.config.content_dir
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / self.config.output_dir
+
+    @property
+    def work_dir(self) -> Path:
+        return self.root / self.config.work_dir / "mkdocs"
+
+    @property
+    def templates_dir(self) -> Path:
+        """The project's own templates, or the ones auditpack ships with."""
+        own = self.root / "templates"
+        return own if (own / "print").is_dir() else PACKAGE_TEMPLATES
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    programmes: int
+    pages: int
+    pdfs: int
+    pdf_pages: int
+    pdf_bytes: int
+    seconds: float
+    output_dir: Path
+
+
+def check(project: Project) -> list[Content]:
+    return load_programmes(project.content_dir)
+
+
+def build(project: Project, progress=lambda done, total, path: None) -> BuildSummary:
+    started = time.perf_counter()
+    programmes = check(project)
+    logo = _logo(project)
+    plan = documents.plan(programmes)
+    options = PrintOptions(paper=project.config.paper, footer=project.config.footer)
+    pdfs = render_all(plan, project.templates_dir, options, project.config.brand, progress)
+    pages = site_pages.render_pages(programmes, plan, pdfs, project.config, project.templates_dir)
+    files: dict[str, bytes | str] = {f"docs/{path}": text for path, text in pages.items()}
+    files |= {f"docs/{site_pages.DOWNLOADS}/{path}": pdf.data for path, pdf in pdfs.items()}
+    files["docs/assets/brand.css"] = _brand_css(project)
+    if logo:
+        files[f"docs/{project.config.brand.logo}"] = logo
+    settings = site.mkdocs_config(project.config, site_pages.navigation(programmes, pages), ["assets/brand.css"])
+    with replacing(project.output_dir) as site_dir, replacing(project.work_dir) as work_dir:
+        write_files(work_dir, files)
+        site.build_site(site.write_project(work_dir, settings), site_dir)
+    return BuildSummary(len(programmes), len(pages), len(pdfs), sum(p.pages for p in pdfs.values()),
+                        sum(len(p.data) for p in pdfs.values()), time.perf_counter() - started,
+                        project.output_dir)
+
+
+def _brand_css(project: Project) -> str:
+    import jinja2
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates_dir / "site"), autoescape=False)
+    return env.get_template("brand.css.j2").render(brand=project.config.brand)
+
+
+def _logo(project: Project) -> bytes | None:
+    logo = project.config.brand.logo
+    if not logo:
+        return None
+    path = project.root / logo
+    if not path.is_file():
+        raise ContentErrors([ContentError(
+            Location(str(project.root / "site_config.yml")), f"the logo file '{logo}' does not exist",
+            expected="a path relative to the project folder", hint="check the spelling, or remove 'logo'")])
+    return path.read_bytes()

@@ -1,0 +1,118 @@
+"""Model -> Markdown pages of the resource site, one Jinja2 template per page kind.
+
+Pure: returns ``{path: markdown}``; the site engine (see :mod:`auditpack.site`)
+turns the pages into HTML. Download links carry the page count and size of
+each PDF, so PDFs are rendered before pages.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+import jinja2
+
+from ..config import SiteConfig
+from ..documents import Plan, stage_folder
+from ..model import Content, Item, Role, Stage, Task
+from . import text
+
+DOWNLOADS = "downloads"
+
+
+def render_pages(programmes: list[Content], plan: Plan, pdfs: dict, config: SiteConfig,
+                 templates_dir: Path) -> dict[str, str]:
+    env = _environment(templates_dir)
+    complete = {p.content.programme.id: p.path for p in plan.packs if p.stage is None}
+    staged = {(p.content.programme.id, p.stage.id): p.path for p in plan.packs if p.stage is not None}
+    common = dict(config=config, programmes=programmes, plan=plan, pdfs=pdfs, complete_packs=complete,
+                  stage_packs=staged, paper=config.paper)
+    pages = {"index.md": _render(env, "home.md.j2", "index.md", common),
+             "downloads.md": _render(env, "downloads.md.j2", "downloads.md", common)}
+    for content in programmes:
+        pid = content.programme.id
+        stage_pages = {s.id: stage_page(content, s) for s in content.stages}
+        pages[f"{pid}/index.md"] = _render(env, "programme.md.j2", f"{pid}/index.md",
+                                           {**common, "content": content, "stage_pages": stage_pages})
+        for stage in content.stages:
+            path = stage_pages[stage.id]
+            pages[path] = _render(env, "stage.md.j2", path, {
+                **common, "content": content, "stage": stage, "documents": plan.for_stage(content, stage),
+                "stage_pack": staged[(pid, stage.id)]})
+        if content.components:
+            pages[f"{pid}/components.md"] = _render(env, "components.md.j2", f"{pid}/components.md",
+                                                    {**common, "content": content})
+        if content.guidance:
+            pages[f"{pid}/guidance.md"] = _render(env, "guidance.md.j2", f"{pid}/guidance.md",
+                                                  {**common, "content": content})
+        for q in content.questionnaires:
+            path = f"{pid}/questionnaire-{q.id}.md"
+            numbers = {item.id: i for i, item in enumerate(q.items, start=1)}
+            pages[path] = _render(env, "questionnaire.md.j2", path, {
+                **common, "content": content, "q": q, "number": lambda item, n=numbers: n[item.id]})
+    return pages
+
+
+def stage_page(content: Content, stage: Stage) -> str:
+    return f"{content.programme.id}/{stage_folder(stage)}.md"
+
+
+def navigation(programmes: list[Content], pages: dict[str, str]) -> list:
+    """The site's navigation, in the order an audit is run."""
+    nav: list = [{"Home": "index.md"}]
+    for content in programmes:
+        pid = content.programme.id
+        entries: list = [{"Overview": f"{pid}/index.md"}]
+        entries += [{f"{s.number}. {s.title}": stage_page(content, s)} for s in content.stages]
+        if f"{pid}/components.md" in pages:
+            entries.append({"Components": f"{pid}/components.md"})
+        if f"{pid}/guidance.md" in pages:
+            entries.append({"Guidance": f"{pid}/guidance.md"})
+        entries += [{q.title: f"{pid}/questionnaire-{q.id}.md"} for q in content.questionnaires]
+        nav.append({content.programme.short_title: entries})
+    nav.append({"Downloads": "downloads.md"})
+    return nav
+
+
+def _render(env: jinja2.Environment, template: str, page_path: str, context: dict) -> str:
+    return env.get_template(template).render(page_path=page_path, **context)
+
+
+def _environment(templates_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir / "site"),
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                             trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(long_date=text.long_date, days=text.days, activity_name=text.activity_name,
+                       filesize=_filesize, cell=_cell, oneline=_oneline,
+                       role_name=lambda role_id, content: content.role(role_id).name)
+    env.globals.update(link=_link, tasks_by_role=_tasks_by_role, task_count=_task_count)
+    return env
+
+
+def _link(page_path: str, target: str) -> str:
+    """A relative link from one page to a page or download, as MkDocs resolves it."""
+    if target.endswith(".pdf"):
+        target = f"{DOWNLOADS}/{target}"
+    return posixpath.relpath(target, posixpath.dirname(page_path) or ".")
+
+
+def _tasks_by_role(content: Content, stage: Stage) -> list[tuple[Role, list[Task]]]:
+    return [(role, [t for t in stage.tasks if role.id in t.owners])
+            for role in content.roles if any(role.id in t.owners for t in stage.tasks)]
+
+
+def _task_count(content: Content, role_id: str) -> int:
+    return sum(role_id in t.owners for s in content.stages for t in s.tasks)
+
+
+def _filesize(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
+def _oneline(value: str) -> str:
+    return " ".join(str(value).split())
+
+
+def _cell(value: str) -> str:
+    """Text safe inside a Markdown table cell: one line, pipes escaped."""
+    return _oneline(value).replace("|", "\\|")

@@ -1,0 +1,79 @@
+"""HTML -> PDF with WeasyPrint: one font configuration and parsed stylesheet per process.
+
+WeasyPrint is imported lazily because importing it costs over half a second,
+which ``auditpack check`` should not pay.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import fonts
+
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
+
+log = logging.getLogger("auditpack")
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+
+
+class PdfRenderer:
+    """Lays out HTML documents and writes them, alone or bound together, as PDF."""
+
+    def __init__(self, templates_dir: Path, theme_css: str):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.base_url = (templates_dir / "print").as_uri() + "/"
+        self.fetcher = _local_fetcher([templates_dir.resolve(), *fonts.font_folders()])
+        self.font_config = FontConfiguration()
+        self.stylesheets = [
+            CSS(string=theme_css, base_url=self.base_url, url_fetcher=self.fetcher, font_config=self.font_config),
+            CSS(filename=str(templates_dir / "print" / "print.css"), url_fetcher=self.fetcher,
+                font_config=self.font_config),
+        ]
+
+    def layout(self, html: str):
+        """Paginate once; the result can be written alone and bound into packs."""
+        from weasyprint import HTML
+
+        return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+            stylesheets=self.stylesheets, font_config=self.font_config, **PDF_OPTIONS)
+
+    @staticmethod
+    def write(document) -> RenderedPdf:
+        return RenderedPdf(document.write_pdf(**PDF_OPTIONS), len(document.pages))
+
+    @staticmethod
+    def bind(cover, documents: list) -> RenderedPdf:
+        """One PDF of the cover followed by every document, with the cover's metadata."""
+        pages = [page for doc in [cover, *documents] for page in doc.pages]
+        bound = cover.copy(pages)
+        bound.metadata = copy.copy(cover.metadata)
+        return RenderedPdf(bound.write_pdf(**PDF_OPTIONS), len(pages))
+
+
+def _local_fetcher(roots: list[Path]):
+    """A URL fetcher that reads only files under ``roots``: no network, nothing else on disk."""
+    from weasyprint.urls import URLFetcher
+
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith("file://"):
+                from urllib.parse import unquote, urlsplit
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if any(path.is_relative_to(root) for root in roots):
+                    return super().fetch(url, headers)
+            log.warning("refused to fetch %s: only the project's templates and fonts may be read", url)
+            raise ValueError(f"auditpack does not fetch {url}")
+
+    return LocalFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)

@@ -1,0 +1,98 @@
+"""Model -> HTML for print, one Jinja2 template per document kind.
+
+Pure: takes planned documents and returns HTML strings; WeasyPrint is not
+imported here, so the HTML can be tested and inspected on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from ..documents import Pack, PrintDocument
+from ..model import Content, Item, Task
+from . import text
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    paper: str = "A4"
+    footer: str = ""
+    school: str | None = None
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    title: str
+    anchor: str
+    page: int
+    stage: object = None
+
+
+def environment(templates_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir / "print"),
+        autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(md=text.md, md_inline=text.md_inline, long_date=text.long_date,
+                       days=text.days, activity_name=text.activity_name)
+    return env
+
+
+def anchor_for(doc: PrintDocument) -> str:
+    """A unique anchor per document, so a bound pack's contents can link to each one."""
+    return "doc-" + doc.path.removesuffix(".pdf").replace("/", "-")
+
+
+def render_document(env: jinja2.Environment, doc: PrintDocument, options: PrintOptions,
+                    stage_documents: list[PrintDocument] = ()) -> str:
+    template = env.get_template(f"{doc.kind}.html.j2")
+    return template.render(
+        doc=doc, content=doc.content, programme=doc.programme, stage=doc.stage,
+        school=options.school, footer=options.footer, doc_anchor=anchor_for(doc),
+        stage_documents=list(stage_documents),
+        roles_in=lambda tasks: _roles_in(doc.content, tasks),
+        role_names=lambda ids: ", ".join(doc.content.role(i).name for i in ids),
+        pathway_name=lambda pid: doc.content.pathway(pid).name,
+        item_number=_item_numbering(doc.content),
+        blank_rows=lambda n: [""] * n,
+        typical_effort=lambda components: text.days(max((c.effort_days for c in components), default=1.5)).split()[0],
+        task_time=None,
+        checkin_task=_checkin_task(doc),
+    )
+
+
+def render_cover(env: jinja2.Environment, pack: Pack, contents: list[ContentsEntry], options: PrintOptions) -> str:
+    return env.get_template("cover.html.j2").render(
+        pack=pack, programme=pack.content.programme, contents=contents, school=options.school)
+
+
+def render_theme_css(env: jinja2.Environment, options: PrintOptions, brand, fonts) -> str:
+    return env.get_template("theme.css.j2").render(paper=options.paper, brand=brand, fonts=fonts)
+
+
+def _roles_in(content: Content, tasks: list[Task]):
+    """Roles owning any of the tasks, in the order the programme declares them."""
+    owners = {o for t in tasks for o in t.owners}
+    return [r for r in content.roles if r.id in owners]
+
+
+def _item_numbering(content: Content):
+    """Statements are numbered through the whole questionnaire, as people refer to them."""
+    numbers = {}
+    for q in content.questionnaires:
+        for i, item in enumerate(q.items, start=1):
+            numbers[(q.id, item.id)] = i
+
+    def number(item: Item) -> int:
+        return next(n for (qid, iid), n in numbers.items() if iid == item.id)
+    return number
+
+
+def _checkin_task(doc: PrintDocument) -> Task | None:
+    """The stage task with a weekly time, which the check-in log records."""
+    if doc.kind != "checkin-log" or doc.stage is None:
+        return None
+    return next((t for t in doc.stage.tasks if t.time and "week" in t.time), None)
