@@ -8,7 +8,7 @@ renderer can make them without either knowing the other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .model import STAGE_STANDARD_KINDS, Component, Content, DocumentSpec, GuidanceNote, Questionnaire, Section, Stage
 
@@ -23,6 +23,19 @@ KIND_TITLES = {
     "research-notes": "Research notes",
     "short-report": "Short report",
     "action-plan": "Action plan",
+}
+
+KIND_SUMMARIES = {
+    "briefing": "Purpose, who is involved, a task checklist with owners, and space for notes.",
+    "group-recording": "For one recorder per group of 5 to 10: what works, ideas to improve, priorities.",
+    "collation": "Gathers every response or group's findings in one place, then an action-planning table.",
+    "response-form": "One per person: every statement, each question, a box per score and \"I don't know\".",
+    "facilitator-guide": "How to run the exercise, step by step, with a checklist.",
+    "audit-timetable": "When each focus group, interview and observation takes place, per component.",
+    "checkin-log": "A page to record the weekly senior-leader check-in.",
+    "research-notes": "Notes from each audit activity for one component.",
+    "short-report": "Strengths, challenges and next steps for one component, agreed and signed.",
+    "action-plan": "Actions, leads, dates, resources and how you will know it worked.",
 }
 
 DEFAULT_ROWS = {"group-recording": 6, "checkin-log": 12, "collation": 6, "action-plan": 8}
@@ -50,6 +63,10 @@ class PrintDocument:
     @property
     def kind_title(self) -> str:
         return KIND_TITLES[self.kind]
+
+    @property
+    def kind_summary(self) -> str:
+        return KIND_SUMMARIES[self.kind]
 
 
 @dataclass(frozen=True)

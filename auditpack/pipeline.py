@@ -78,6 +78,7 @@ def build(project: Project, progress=lambda done, total, path: None) -> BuildSum
     pages = site_pages.render_pages(programmes, plan, pdfs, project.config, project.templates_dir)
     files: dict[str, bytes | str] = {f"docs/{path}": text for path, text in pages.items()}
     files |= {f"docs/{site_pages.DOWNLOADS}/{path}": pdf.data for path, pdf in pdfs.items()}
+    files |= _site_assets(project.templates_dir)
     files["docs/assets/brand.css"] = _brand_css(project)
     if logo:
         files[f"docs/{project.config.brand.logo}"] = logo
@@ -88,6 +89,13 @@ def build(project: Project, progress=lambda done, total, path: None) -> BuildSum
     return BuildSummary(len(programmes), len(pages), len(pdfs), sum(p.pages for p in pdfs.values()),
                         sum(len(p.data) for p in pdfs.values()), time.perf_counter() - started,
                         project.output_dir)
+
+
+def _site_assets(templates_dir: Path) -> dict[str, bytes]:
+    """Static files the site needs, shipped with the templates so nothing is fetched online."""
+    assets = templates_dir / "site" / "assets"
+    return {f"docs/assets/{f.relative_to(assets).as_posix()}": f.read_bytes()
+            for f in sorted(assets.rglob("*")) if f.is_file()}
 
 
 def _brand_css(project: Project) -> str:

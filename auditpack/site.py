@@ -45,6 +45,9 @@ def mkdocs_config(config: SiteConfig, nav: list, extra_css: list[str]) -> dict:
         "plugins": ["search", "offline"],
         "markdown_extensions": ["admonition", "attr_list", "md_in_html", "tables", {"toc": {"permalink": True}}],
         "extra_css": extra_css,
+        # A local copy of Material's file:// search shim; without it the offline plugin
+        # adds one from a CDN, which a school's downloaded copy cannot reach.
+        "extra": {"polyfills": ["assets/iframe-worker-shim.js"]},
         "validation": {"omitted_files": "warn", "absolute_links": "warn", "unrecognized_links": "warn",
                        "anchors": "warn"},
         "nav": nav,
