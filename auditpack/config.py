@@ -39,7 +39,7 @@ class SiteConfig(BaseModel):
 
 def load_config(path: Path) -> SiteConfig:
     """Read site_config.yml; a missing file means every default."""
-    if not path.exists():
+    if not path.exists() or not path.read_bytes().strip():
         return SiteConfig()
     data, source, errors = load_yaml_file(path)
     if not errors:

@@ -151,7 +151,7 @@ def _yaml_syntax_error(name: str, exc: yaml.MarkedYAMLError) -> ContentError:
     line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     problem = exc.problem or "invalid YAML"
     hint = "check the indentation and the ':' after each key"
-    if "\t" in problem or "tab" in problem:
+    if "\t" in problem or "\\t" in problem or "tab" in problem:
         hint = "YAML indents with spaces only; replace the tab with spaces"
     elif "mapping values are not allowed" in problem:
         hint = "a value containing ': ' must be quoted, or the line is indented too far"

@@ -18,6 +18,8 @@ from .errors import ContentError, ContentErrors, Location, with_source_line
 from .load import SourceMap, load_yaml_file
 from .model import TOP_LEVEL_KEYS, Content
 
+UNREADABLE = ("YAML syntax error", "YAML error", "the file is not UTF-8", "cannot read file", "file is too large",
+              "the file expands")
 LIST_KEYS = tuple(k for k in TOP_LEVEL_KEYS if k != "programme")
 
 
@@ -44,14 +46,13 @@ def load_programmes(content_dir: Path) -> list[Content]:
 
 def load_programme(folder: Path) -> tuple[Content | None, list[ContentError]]:
     raw, source, errors = _merge_folder(folder)
-    if raw is None:
-        return None, errors
-    errors += _unique_ids(raw, source)
+    if raw is None or any(e.message.startswith(UNREADABLE) for e in errors):
+        return None, errors  # checking the rest would only report keys the broken file holds
+    errors += _unique_ids(raw, source) + _stage_numbers(raw, source)
     try:
         content = Content.model_validate(raw, context=_declared_ids(raw))
     except ValidationError as exc:
-        return None, errors + [_from_pydantic(err, source) for err in exc.errors()]
-    errors += _stage_numbers(content, source)
+        return None, errors + _from_pydantic_errors(exc.errors(), source)
     return (None if errors else content), errors
 
 
@@ -157,21 +158,23 @@ def _unique_ids(raw: dict, source: SourceMap) -> list[ContentError]:
             if ident in first:
                 errors.append(ContentError(
                     source.locate(path + ("id",)), f"duplicate {noun} id '{ident}'",
-                    expected=f"a {noun} id used once",
+                    expected=f"each {noun} id used once",
                     hint=f"first used at {source.locate(first[ident] + ('id',))}; ids must stay stable, so give the new {noun} a new id"))
             else:
                 first[ident] = path
     return errors
 
 
-def _stage_numbers(content: Content, source: SourceMap) -> list[ContentError]:
-    numbers = [s.number for s in content.stages]
-    if numbers == list(range(1, len(numbers) + 1)):
-        return []
-    return [ContentError(source.locate(("stages", i, "number")),
-                         f"stage numbers are {numbers}", expected=f"1 to {len(numbers)} in order",
-                         hint="number the stages 1, 2, 3... in the order they are written")
-            for i, n in enumerate(numbers) if n != i + 1][:1]
+def _stage_numbers(raw: dict, source: SourceMap) -> list[ContentError]:
+    """Stages are numbered 1, 2, 3... in the order written; report the first that is not."""
+    stages = raw.get("stages") if isinstance(raw.get("stages"), list) else []
+    for i, stage in enumerate(stages):
+        number = stage.get("number") if isinstance(stage, dict) else None
+        if isinstance(number, str) and number.isdigit() and int(number) != i + 1:
+            return [ContentError(source.locate(("stages", i, "number")), f"stage number {number} is out of order",
+                                 expected=f"stage {i + 1}, as it is stage {i + 1} in the order written",
+                                 hint="number the stages 1, 2, 3... in the order they are written")]
+    return []
 
 
 def _programme_ids_unique(programmes: list[Content], folders: list[Path]) -> list[ContentError]:
@@ -181,6 +184,17 @@ def _programme_ids_unique(programmes: list[Content], folders: list[Path]) -> lis
 
 
 # --- pydantic errors in the user's terms ------------------------------------------------
+
+def _from_pydantic_errors(errors: list[dict], source: SourceMap) -> list[ContentError]:
+    """One message per mistake: a misspelt key is reported as unknown, not also as missing."""
+    misspelt = {(tuple(e["loc"][:-1]), str(e["loc"][-1])) for e in errors if e["type"] == "extra_forbidden"}
+
+    def explained(err: dict) -> bool:
+        parent, key = tuple(err["loc"][:-1]), str(err["loc"][-1])
+        return any(p == parent and _suggest(typo, [key]) for p, typo in misspelt)
+
+    return [_from_pydantic(e, source) for e in errors if not (e["type"] == "missing" and explained(e))]
+
 
 def _from_pydantic(err: dict, source: SourceMap) -> ContentError:
     loc = tuple(err["loc"])

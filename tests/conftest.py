@@ -1,0 +1,51 @@
+"""Shared fixtures: real builds of a tiny programme and of the bundled programmes, each made once."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from auditpack import pipeline
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def copy_project(source: Path, target: Path, with_templates: bool = False) -> Path:
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("site", "build", ".*"))
+    if with_templates:
+        shutil.copytree(REPO / "templates", target / "templates")
+    return target
+
+
+@pytest.fixture
+def mini_project(tmp_path) -> Path:
+    """A fresh copy of the tiny fixture programme, safe to edit."""
+    return copy_project(FIXTURES / "mini", tmp_path / "mini")
+
+
+@pytest.fixture(scope="session")
+def mini_build(tmp_path_factory) -> Path:
+    """The tiny programme built once: its project folder, with site/ and build/ inside."""
+    root = copy_project(FIXTURES / "mini", tmp_path_factory.mktemp("mini") / "mini")
+    pipeline.build(pipeline.Project.open(root))
+    return root
+
+
+@pytest.fixture(scope="session")
+def bundled_build(tmp_path_factory) -> Path:
+    """The two bundled programmes built once, exactly as the README's quick start builds them."""
+    root = tmp_path_factory.mktemp("bundled") / "project"
+    root.mkdir()
+    for name in ("content", "templates", "site_config.yml"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    pipeline.build(pipeline.Project.open(root))
+    return root
+
+
+@pytest.fixture(scope="session")
+def bundled_programmes():
+    return pipeline.check(pipeline.Project.open(REPO))

@@ -1,0 +1,62 @@
+"""The YAML loader keeps what authors typed and where they typed it, and never raises."""
+
+from auditpack.load import MAX_NODES, load_yaml_file
+
+
+def write(tmp_path, text, name="file.yml", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+    return path
+
+
+def test_scalars_stay_as_typed(tmp_path):
+    data, _, errors = load_yaml_file(write(tmp_path, "text: No\nversion: 1.10\nid: 2024-01-01\nempty:\n"))
+    assert errors == []
+    assert data == {"text": "No", "version": "1.10", "id": "2024-01-01", "empty": None}
+
+
+def test_positions_point_at_keys(tmp_path):
+    path = write(tmp_path, "roles:\n  - id: head\n    name: Head\n")
+    _, source, _ = load_yaml_file(path)
+    where = source.locate(("roles", 0, "name"))
+    assert (where.file, where.line, where.column) == (str(path), 3, 5)
+    assert source.locate(("roles", 0, "missing")).line == 2
+
+
+def test_duplicate_key_is_an_error_with_both_lines(tmp_path):
+    _, _, errors = load_yaml_file(write(tmp_path, "title: A\nsummary: x\ntitle: B\n"))
+    assert len(errors) == 1
+    assert errors[0].location.line == 3
+    assert "duplicate key 'title'" in errors[0].message
+    assert "line 1" in errors[0].hint
+
+
+def test_tab_indentation_gets_a_hint(tmp_path):
+    _, _, errors = load_yaml_file(write(tmp_path, "roles:\n\t- id: a\n"))
+    assert errors and errors[0].location.line == 2
+    assert "tab" in errors[0].hint
+
+
+def test_not_utf8_is_located(tmp_path):
+    _, _, errors = load_yaml_file(write(tmp_path, "title: caf\xe9\n", encoding="latin-1"))
+    assert errors[0].message == "the file is not UTF-8 text"
+    assert (errors[0].location.line, errors[0].location.column) == (1, 11)
+
+
+def test_bom_is_accepted(tmp_path):
+    data, _, errors = load_yaml_file(write(tmp_path, "\ufefftitle: A\n"))
+    assert errors == [] and data == {"title": "A"}
+
+
+def test_empty_file_is_an_error(tmp_path):
+    _, _, errors = load_yaml_file(write(tmp_path, "  \n"))
+    assert errors[0].message == "file is empty"
+
+
+def test_alias_bomb_is_refused(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join(f'*a{i - 1}' for _ in range(10))}]" for i in range(1, 8)]
+    data, _, errors = load_yaml_file(write(tmp_path, "\n".join(lines) + "\n"))
+    assert data is None
+    assert "too many values" in errors[0].message
+    assert f"{MAX_NODES:,}" in errors[0].expected

@@ -1,0 +1,118 @@
+"""Every kind of content mistake is reported with file, line and column, all in one run."""
+
+from pathlib import Path
+
+import pytest
+
+from auditpack.errors import ContentErrors
+from auditpack.validate import load_programme, load_programmes
+
+BAD = Path(__file__).parent / "fixtures" / "bad"
+
+
+def problems(case: str) -> dict[str, object]:
+    content, errors = load_programme(BAD / case / "p")
+    assert content is None
+    return {e.message: e for e in errors}
+
+
+def test_all_mistakes_reported_in_one_run():
+    found = problems("typo-all")
+    expected_lines = {
+        "'published': input should be a valid date or datetime, invalid character in year": 8,
+        "duplicate role id 'lead'": 15,
+        "'owners': unknown role 'leed'": 27,
+        "'pathway': unknown pathway 'nowhere'": 31,
+        "'questionnaire': unknown questionnaire 'missing-q'": 34,
+        "'kind': unknown value 'briefng'": 35,
+        "stage number 3 is out of order": 36,
+        "'id': 'Two_Bad' is not a valid id": 37,
+        "'owners': input should be a valid list": 44,
+        "duplicate item id 'i1'": 60,
+    }
+    assert {message: found[message].location.line for message in expected_lines} == expected_lines
+    assert all(e.location.file.endswith("typo-all/p/programme.yml") for e in found.values())
+    assert all(e.location.column > 0 for e in found.values())
+
+
+def test_unknown_key_suggests_the_right_one():
+    error = problems("unknown-key")["unknown key 'ownr'"]
+    assert (error.location.line, error.location.column) == (23, 9)
+    assert "owners" in error.expected
+    assert error.hint == "did you mean 'owners'?"
+
+
+def test_misspelt_key_is_not_also_reported_missing():
+    assert "missing key 'owners' in tasks entry" not in problems("unknown-key")
+
+
+def test_missing_key_points_at_its_block(mini_project):
+    stages = mini_project / "content" / "mini" / "stages.yml"
+    stages.write_text(stages.read_text().replace("    outcome: Completed forms.\n", ""))
+    with pytest.raises(ContentErrors) as caught:
+        load_programmes(mini_project / "content")
+    [error] = caught.value.errors
+    assert error.message == "missing key 'outcome' in stages entry"
+    assert (error.location.line, error.source_line.strip()) == (25, "- number: 2")
+
+
+def test_unknown_reference_lists_the_valid_ids():
+    error = problems("typo-all")["'questionnaire': unknown questionnaire 'missing-q'"]
+    assert error.expected == "one of: q"
+
+
+def test_literal_typo_gets_a_suggestion():
+    assert problems("typo-all")["'kind': unknown value 'briefng'"].hint == "did you mean 'briefing'?"
+
+
+def test_duplicate_id_names_the_first_use():
+    error = problems("typo-all")["duplicate item id 'i1'"]
+    assert "programme.yml:59:" in error.hint
+
+
+def test_missing_programme_file():
+    error = problems("missing-programme")["programme.yml is missing"]
+    assert error.location.file.endswith("programme.yml")
+
+
+def test_section_must_belong_to_the_questionnaire(mini_project):
+    stages = mini_project / "content" / "mini" / "stages.yml"
+    stages.write_text(stages.read_text().replace("sections: [people]", "sections: [peple]"))
+    with pytest.raises(ContentErrors) as caught:
+        load_programmes(mini_project / "content")
+    [error] = caught.value.errors
+    assert "unknown section 'peple' of questionnaire 'wellbeing'" in error.message
+    assert error.location.line == 41
+    assert error.source_line.strip() == "- kind: group-recording"
+
+
+def test_error_format_is_file_line_column(mini_project):
+    roles = mini_project / "content" / "mini" / "programme.yml"
+    roles.write_text(roles.read_text().replace("title: Mini wellbeing audit", "titel: Mini wellbeing audit"))
+    with pytest.raises(ContentErrors) as caught:
+        load_programmes(mini_project / "content")
+    text = caught.value.format()
+    assert f"{roles}:4:3: unknown key 'titel'" in text
+    assert "missing key 'title'" not in text  # one mistake, one message
+    assert "did you mean 'title'?" in text
+    assert "    titel: Mini wellbeing audit\n      ^" in text
+    assert "Traceback" not in text
+
+
+def test_files_are_merged_and_positions_kept(mini_project):
+    """Lists from several files join up, and errors still point into the right file."""
+    extra = mini_project / "content" / "mini" / "more-roles.yml"
+    extra.write_text("roles:\n  - id: governor\n    name: Governor\n    description: x\n  - id: staff\n"
+                     "    name: Dup\n    description: y\n")
+    with pytest.raises(ContentErrors) as caught:
+        load_programmes(mini_project / "content")
+    [error] = caught.value.errors
+    assert error.message == "duplicate role id 'staff'"
+    assert (error.location.file, error.location.line) == (str(extra), 5)
+
+
+def test_yaml_11_words_stay_text(mini_project):
+    [content] = load_programmes(mini_project / "content")
+    items = {i.id: i.text for q in content.questionnaires for i in q.items}
+    assert items["no-item"] == "No"
+    assert content.programme.version == "2.1"
