@@ -41,8 +41,10 @@ KIND_SUMMARIES = {
 DEFAULT_ROWS = {"group-recording": 6, "checkin-log": 12, "collation": 6, "action-plan": 8}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PrintDocument:
+    """One PDF to print. Compared by identity: two documents are never interchangeable."""
+
     path: str
     """Where the PDF goes, relative to the downloads folder, e.g. 'imhars/stage-1-planning/briefing.pdf'."""
     kind: str
@@ -69,7 +71,7 @@ class PrintDocument:
         return KIND_SUMMARIES[self.kind]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Pack:
     path: str
     title: str

@@ -31,8 +31,9 @@ def font_faces() -> list[FontFace]:
         for style in ("normal", "italic"):
             faces.append(FontFace("Atkinson Hyperlegible", fontpkg.path("Atkinson Hyperlegible", weight, style),
                                   str(weight), style))
-    for style in ("normal", "italic"):
-        faces.append(FontFace("Noto Sans", fontpkg.path("Noto Sans", 400, style), "100 900", style))
+    for weight in (400, 700):  # one variable-font file serves both weights
+        for style in ("normal", "italic"):
+            faces.append(FontFace("Noto Sans", fontpkg.path("Noto Sans", 400, style), str(weight), style))
     return faces
 
 

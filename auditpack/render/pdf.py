@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,9 @@ class PdfRenderer:
     """Lays out HTML documents and writes them, alone or bound together, as PDF."""
 
     def __init__(self, templates_dir: Path, theme_css: str):
+        # fontTools stamps fonts it instances (Noto Sans is a variable font) with the current
+        # time unless SOURCE_DATE_EPOCH is set; a fixed stamp keeps identical input byte-identical.
+        os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
