@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import ContentErrors
+from .errors import ContentErrors, TemplateProblem
 
 COMMANDS = ("build", "check")
 
@@ -44,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
     except ContentErrors as exc:
         print(exc.format(), file=sys.stderr)
+        return 1
+    except TemplateProblem as exc:
+        print(f"auditpack: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("auditpack: interrupted; the previous output was left as it was.", file=sys.stderr)

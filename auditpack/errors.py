@@ -70,3 +70,12 @@ def with_source_line(error: ContentError) -> ContentError:
     except (OSError, UnicodeDecodeError, IndexError):
         return error
     return ContentError(error.location, error.message, error.expected, error.hint, line.rstrip())
+
+
+class TemplateProblem(Exception):
+    """A template (ours or a project's own copy) could not be used; says which file and line."""
+
+    @classmethod
+    def from_jinja(cls, exc) -> "TemplateProblem":
+        where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "filename", None) else ""
+        return cls(f"{where}template error: {exc.message or exc}")

@@ -11,9 +11,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
 from . import documents, site
 from .config import SiteConfig, load_config
-from .errors import ContentError, ContentErrors, Location
+from .errors import ContentError, ContentErrors, Location, TemplateProblem
 from .model import Content
 from .output import replacing, write_files
 from .render import pages as site_pages
@@ -74,8 +76,11 @@ def build(project: Project, progress=lambda done, total, path: None) -> BuildSum
     logo = _logo(project)
     plan = documents.plan(programmes)
     options = PrintOptions(paper=project.config.paper, footer=project.config.footer)
-    pdfs = render_all(plan, project.templates_dir, options, project.config.brand, progress)
-    pages = site_pages.render_pages(programmes, plan, pdfs, project.config, project.templates_dir)
+    try:
+        pdfs = render_all(plan, project.templates_dir, options, project.config.brand, progress)
+        pages = site_pages.render_pages(programmes, plan, pdfs, project.config, project.templates_dir)
+    except jinja2.TemplateError as exc:
+        raise TemplateProblem.from_jinja(exc) from None
     files: dict[str, bytes | str] = {f"docs/{path}": text for path, text in pages.items()}
     files |= {f"docs/{site_pages.DOWNLOADS}/{path}": pdf.data for path, pdf in pdfs.items()}
     files |= _site_assets(project.templates_dir)
@@ -99,7 +104,6 @@ def _site_assets(templates_dir: Path) -> dict[str, bytes]:
 
 
 def _brand_css(project: Project) -> str:
-    import jinja2
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates_dir / "site"), autoescape=False)
     return env.get_template("brand.css.j2").render(brand=project.config.brand)
 

@@ -209,9 +209,10 @@ def _from_pydantic(err: dict, source: SourceMap) -> ContentError:
     if kind == "value_error":
         message = message.removeprefix("Value error, ")
         text, _, expected = message.rpartition(" (expected ")
+        expected = expected.removesuffix(")")
         if text:
-            return ContentError(where, f"{_field(loc)}: {text}", expected=expected.rstrip(")"),
-                                hint=_suggest(err.get("input"), expected))
+            return ContentError(where, f"{_field(loc)}: {text}", expected=expected,
+                                hint=_suggest(_offending(text), expected.removeprefix("one of: ")))
         return ContentError(where, f"{_field(loc)}: {message}")
     if kind == "string_pattern_mismatch":
         return ContentError(where, f"{_field(loc)}: '{err['input']}' is not a valid id",
@@ -248,6 +249,12 @@ def _unknown_key(where: Location, key: str, allowed) -> ContentError:
     allowed = list(allowed)
     return ContentError(where, f"unknown key '{key}'", expected=f"one of: {', '.join(allowed)}",
                         hint=_suggest(key, allowed))
+
+
+def _offending(text: str) -> str | None:
+    """The quoted id in a message such as "unknown role 'stuff'"."""
+    parts = text.split("'")
+    return parts[1] if len(parts) >= 3 else None
 
 
 def _suggest(value, choices) -> str:

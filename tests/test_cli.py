@@ -1,0 +1,88 @@
+"""The command line, run as a user runs it: exit codes, messages, and a failed build keeping the old site."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(*args, cwd=REPO, entry="build.py"):
+    command = [sys.executable, str(REPO / "build.py")] if entry == "build.py" else [_console_script()]
+    return subprocess.run(command + list(args), cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+
+
+def _console_script() -> str:
+    script = Path(sys.executable).with_name("auditpack")
+    return str(script) if script.exists() else shutil.which("auditpack")
+
+
+def test_check_ok(mini_project):
+    result = run("check", "--project", str(mini_project))
+    assert result.returncode == 0, result.stderr
+    assert "mini: 2 stages, 5 tasks, 2 components, 3 questionnaire items" in result.stdout
+
+
+def test_build_py_behaves_like_auditpack(mini_project):
+    for args in (["--help"], ["check", "--help"], ["check", "--project", str(mini_project)]):
+        assert run(*args).stdout == run(*args, entry="auditpack").stdout
+    assert run("--help").returncode == 0
+
+
+def test_help_names_the_commands():
+    out = run("--help").stdout
+    assert "build" in out and "check" in out and "With no command, 'build' runs." in out
+
+
+def test_content_errors_exit_1_with_locations_and_no_traceback(mini_project):
+    stages = mini_project / "content" / "mini" / "stages.yml"
+    stages.write_text(stages.read_text().replace("owners: [staff]", "owners: [stuff]"))
+    for command in (["check"], ["build"], []):
+        result = run(*command, "--project", str(mini_project))
+        assert result.returncode == 1
+        assert f"{stages}:33:9: 'owners': unknown role 'stuff'" in result.stderr
+        assert "hint: did you mean 'staff'?" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_usage_error_exits_2():
+    result = run("check", "--no-such-option")
+    assert result.returncode == 2 and "usage:" in result.stderr
+
+
+def test_failed_build_keeps_previous_site(mini_build, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(mini_build, project)
+    before = {p.relative_to(project): p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    (project / "content" / "mini" / "stages.yml").write_text("stages:\n  - number: one\n")
+    result = run("build", "--project", str(project))
+    assert result.returncode == 1
+    after = {p.relative_to(project): p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in project.iterdir() if p.name.startswith(".")]  # no half-written folders left
+
+
+def test_template_error_is_reported_not_raised(mini_build, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(mini_build, project)
+    shutil.copytree(REPO / "templates", project / "templates")
+    (project / "templates" / "print" / "briefing.html.j2").write_text("{% extends 'base.html.j2' %}{% block body %}{{ oops(")
+    result = run("build", "--project", str(project))
+    assert result.returncode == 1
+    assert "briefing.html.j2:1" in result.stderr and "Traceback" not in result.stderr
+    assert (project / "site" / "index.html").is_file()
+
+
+def test_two_builds_are_byte_identical(mini_build, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(mini_build, project)
+    assert run("build", "-q", "--project", str(project)).returncode == 0
+    first = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    original = {project / p.relative_to(mini_build): p.read_bytes() for p in (mini_build / "site").rglob("*")
+                if p.is_file()}
+    assert first.keys() == original.keys()
+    differing = [str(p) for p in first if first[p] != original[p] and p.suffix != ".gz"]
+    assert differing == []

@@ -1,0 +1,53 @@
+"""The bundled programmes built end to end, as the README's quick start builds them."""
+
+from auditpack import pipeline
+from auditpack.documents import plan
+
+from .pdf_reading import open_pdf, page_texts
+
+
+def test_every_document_of_both_programmes_is_built_and_readable(bundled_build):
+    project = pipeline.Project.open(bundled_build)
+    programmes = pipeline.check(project)
+    the_plan = plan(programmes)
+    downloads = bundled_build / "site" / "downloads"
+    assert len(the_plan.documents) >= 40
+    for doc in the_plan.documents:
+        path = downloads / doc.path
+        reader = open_pdf(path)
+        first = page_texts(path)[0]
+        assert doc.programme.short_title in first and doc.title in first, doc.path
+        assert reader.metadata.title.startswith(doc.title)
+    for pack in the_plan.packs:
+        reader = open_pdf(downloads / pack.path)
+        texts = page_texts(downloads / pack.path)
+        cover = next(i for i, text in enumerate(texts) if "Page 1 of" in text)  # the first document starts
+        assert cover >= 1 and "Contents" in texts[0]
+        expected = cover + sum(len(open_pdf(downloads / d.path).pages) for d in pack.documents)
+        assert len(reader.pages) == expected, pack.path
+
+
+def test_every_stage_page_offers_its_three_forms_and_pack(bundled_build):
+    project = pipeline.Project.open(bundled_build)
+    for content in pipeline.check(project):
+        for stage in content.stages:
+            folder = f"stage-{stage.number}-{stage.id}"
+            page = (bundled_build / "site" / content.programme.id / f"{folder}.html").read_text(encoding="utf-8")
+            for kind in ("briefing", "group-recording", "collation"):
+                assert f"../downloads/{content.programme.id}/{folder}/{kind}.pdf" in page
+            assert f"../downloads/{content.programme.id}/{folder}-pack.pdf" in page
+
+
+def test_staff_audit_response_form_has_all_21_statements(bundled_build):
+    path = bundled_build / "site/downloads/blackpool-ara/stage-2-individual-responses/response-form.pdf"
+    text = " ".join(page_texts(path))
+    for number in range(1, 22):
+        assert f"{number}. " in text
+    assert text.count("I don't know") >= 21
+
+
+def test_downloads_page_lists_every_pdf(bundled_build):
+    page = (bundled_build / "site" / "downloads.html").read_text(encoding="utf-8")
+    pdfs = sorted(p.relative_to(bundled_build / "site").as_posix()
+                  for p in (bundled_build / "site" / "downloads").rglob("*.pdf"))
+    assert pdfs and all(f'href="{pdf}"' in page for pdf in pdfs)
