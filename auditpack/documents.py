@@ -38,6 +38,19 @@ KIND_SUMMARIES = {
     "action-plan": "Actions, leads, dates, resources and how you will know it worked.",
 }
 
+VARIANTS = {
+    "large-print": ("briefing", "group-recording", "response-form", "facilitator-guide", "action-plan"),
+    "blank": ("group-recording", "response-form"),
+    "fillable": ("response-form",),
+}
+"""Other versions of a document kind a build can add; ``site_config.yml`` chooses which."""
+
+VARIANT_LABELS = {
+    "large-print": "large print",
+    "blank": "blank, for your own statements",
+    "fillable": "fillable on screen",
+}
+
 DEFAULT_ROWS = {"group-recording": 6, "checkin-log": 12, "collation": 6, "action-plan": 8}
 
 
@@ -57,6 +70,8 @@ class PrintDocument:
     components: tuple[Component, ...] = ()
     guidance: GuidanceNote | None = None
     rows: int = 6
+    variant: str | None = None
+    """None for the standard document, else a key of VARIANTS."""
 
     @property
     def programme(self):
@@ -69,6 +84,10 @@ class PrintDocument:
     @property
     def kind_summary(self) -> str:
         return KIND_SUMMARIES[self.kind]
+
+    @property
+    def variant_label(self) -> str:
+        return VARIANT_LABELS[self.variant] if self.variant else "standard"
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,6 +103,12 @@ class Pack:
 class Plan:
     documents: tuple[PrintDocument, ...]
     packs: tuple[Pack, ...]
+    variants: tuple[PrintDocument, ...] = ()
+    """Large-print, blank and fillable versions; not bound into packs."""
+
+    @property
+    def all_documents(self) -> tuple[PrintDocument, ...]:
+        return self.documents + self.variants
 
     def for_stage(self, content: Content, stage: Stage) -> list[PrintDocument]:
         return [d for d in self.documents if d.content is content and d.stage is stage]
@@ -91,11 +116,14 @@ class Plan:
     def for_programme(self, content: Content) -> list[PrintDocument]:
         return [d for d in self.documents if d.content is content]
 
+    def variants_of(self, doc: PrintDocument) -> list[PrintDocument]:
+        return [v for v in self.variants if v.path == variant_path(doc.path, v.variant)]
+
     def packs_for(self, content: Content) -> list[Pack]:
         return [p for p in self.packs if p.content is content]
 
 
-def plan(programmes: list[Content]) -> Plan:
+def plan(programmes: list[Content], variants: tuple[str, ...] = ()) -> Plan:
     documents, packs = [], []
     for content in programmes:
         programme_docs = []
@@ -108,7 +136,24 @@ def plan(programmes: list[Content]) -> Plan:
         documents += programme_docs
         packs.append(Pack(f"{content.programme.id}/{content.programme.id}-complete-pack.pdf",
                           f"Complete pack: {content.programme.title}", content, tuple(programme_docs)))
-    return Plan(tuple(documents), tuple(packs))
+    extra = [_variant(doc, name) for doc in documents for name in variants if _has_variant(doc, name)]
+    return Plan(tuple(documents), tuple(packs), tuple(extra))
+
+
+def variant_path(path: str, variant: str) -> str:
+    return path.removesuffix(".pdf") + f"-{variant}.pdf"
+
+
+def _has_variant(doc: PrintDocument, variant: str) -> bool:
+    if doc.kind not in VARIANTS[variant]:
+        return False
+    # A blank form differs from the standard one only where the standard one prints statements.
+    return variant != "blank" or bool(doc.questionnaire or doc.components)
+
+
+def _variant(doc: PrintDocument, variant: str) -> PrintDocument:
+    return PrintDocument(**{**doc.__dict__, "path": variant_path(doc.path, variant), "variant": variant,
+                            "title": f"{doc.title} ({VARIANT_LABELS[variant]})"})
 
 
 def stage_folder(stage: Stage) -> str:

@@ -74,7 +74,7 @@ def build(project: Project, progress=lambda done, total, path: None) -> BuildSum
     started = time.perf_counter()
     programmes = check(project)
     logo = _logo(project)
-    plan = documents.plan(programmes)
+    plan = documents.plan(programmes, tuple(project.config.variants))
     options = PrintOptions(paper=project.config.paper, footer=project.config.footer)
     try:
         pdfs = render_all(plan, project.templates_dir, options, project.config.brand, progress)

@@ -21,10 +21,10 @@ MINI = Path(__file__).parent / "fixtures" / "mini"
 def pages():
     project = pipeline.Project.open(MINI)
     programmes = pipeline.check(project)
-    the_plan = plan(programmes)
+    the_plan = plan(programmes, tuple(project.config.variants))
     # Pages only need each PDF's page count and size; fixed figures keep the golden files stable.
     pdfs = {path: PdfOutput(path, title, b"%" * 2048, 2) for path, title in
-            [(d.path, d.title) for d in the_plan.documents] + [(p.path, p.title) for p in the_plan.packs]}
+            [(d.path, d.title) for d in the_plan.all_documents] + [(p.path, p.title) for p in the_plan.packs]}
     return render_pages(programmes, the_plan, pdfs, project.config, project.templates_dir), programmes
 
 

@@ -9,10 +9,10 @@ from .pdf_reading import open_pdf, page_texts
 def test_every_document_of_both_programmes_is_built_and_readable(bundled_build):
     project = pipeline.Project.open(bundled_build)
     programmes = pipeline.check(project)
-    the_plan = plan(programmes)
+    the_plan = plan(programmes, tuple(project.config.variants))
     downloads = bundled_build / "site" / "downloads"
-    assert len(the_plan.documents) >= 40
-    for doc in the_plan.documents:
+    assert len(the_plan.documents) >= 40 and len(the_plan.variants) >= 20
+    for doc in the_plan.all_documents:
         path = downloads / doc.path
         reader = open_pdf(path)
         first = page_texts(path)[0]

@@ -21,8 +21,8 @@ def downloads(mini_build) -> Path:
 
 def test_every_planned_document_is_a_valid_pdf(mini_build, downloads):
     project = pipeline.Project.open(mini_build)
-    the_plan = plan(pipeline.check(project))
-    for path in [d.path for d in the_plan.documents] + [p.path for p in the_plan.packs]:
+    the_plan = plan(pipeline.check(project), tuple(project.config.variants))
+    for path in [d.path for d in the_plan.all_documents] + [p.path for p in the_plan.packs]:
         reader = open_pdf(mini_build / "site" / "downloads" / path)
         assert len(reader.pages) >= 1
 

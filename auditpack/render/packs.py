@@ -26,12 +26,15 @@ def render_all(plan: Plan, templates_dir: Path, options: print_html.PrintOptions
                progress=lambda done, total, path: None) -> dict[str, PdfOutput]:
     env = print_html.environment(templates_dir)
     renderer = PdfRenderer(templates_dir, print_html.render_theme_css(env, options, brand, fonts.font_faces()))
-    total = len(plan.documents) + len(plan.packs)
+    total = len(plan.all_documents) + len(plan.packs)
     layouts, outputs = {}, {}
-    for doc in plan.documents:
+    for doc in plan.all_documents:
         siblings = [d for d in plan.documents if d.content is doc.content and d.stage is doc.stage]
-        layouts[doc.path] = renderer.layout(print_html.render_document(env, doc, options, siblings))
-        pdf = renderer.write(layouts[doc.path])
+        forms = doc.variant == "fillable"
+        layout = renderer.layout(print_html.render_document(env, doc, options, siblings), forms=forms)
+        if doc.variant is None:
+            layouts[doc.path] = layout  # only standard documents are bound into packs
+        pdf = renderer.write(layout, forms=forms)
         outputs[doc.path] = PdfOutput(doc.path, doc.title, pdf.data, pdf.pages)
         progress(len(outputs), total, doc.path)
     for pack in plan.packs:

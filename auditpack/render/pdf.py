@@ -44,16 +44,17 @@ class PdfRenderer:
                 font_config=self.font_config),
         ]
 
-    def layout(self, html: str):
+    def layout(self, html: str, forms: bool = False):
         """Paginate once; the result can be written alone and bound into packs."""
         from weasyprint import HTML
 
         return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-            stylesheets=self.stylesheets, font_config=self.font_config, **PDF_OPTIONS)
+            stylesheets=self.stylesheets, font_config=self.font_config, pdf_forms=forms, **PDF_OPTIONS)
 
     @staticmethod
-    def write(document) -> RenderedPdf:
-        return RenderedPdf(document.write_pdf(**PDF_OPTIONS), len(document.pages))
+    def write(document, forms: bool = False) -> RenderedPdf:
+        finisher = _unname_radio_buttons if forms else None
+        return RenderedPdf(document.write_pdf(pdf_forms=forms, finisher=finisher, **PDF_OPTIONS), len(document.pages))
 
     @staticmethod
     def bind(cover, documents: list) -> RenderedPdf:
@@ -62,6 +63,18 @@ class PdfRenderer:
         bound = cover.copy(pages)
         bound.metadata = copy.copy(cover.metadata)
         return RenderedPdf(bound.write_pdf(**PDF_OPTIONS), len(pages))
+
+
+def _unname_radio_buttons(document, pdf) -> None:
+    """Drop the name WeasyPrint also gives each radio button of a group.
+
+    A button is a widget of its group's field; named too, readers see it as a second field
+    ('q.q') and strict parsers warn. The group keeps the name, its /Opt keeps the values.
+    """
+    for obj in pdf.objects:
+        if isinstance(obj, dict) and obj.get("Subtype") == "/Widget" and "Parent" in obj:
+            obj.pop("T", None)
+            obj.pop("TU", None)
 
 
 def _local_fetcher(roots: list[Path]):
