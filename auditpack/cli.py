@@ -32,7 +32,22 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--config", type=Path, default=None, metavar="FILE",
                              help="settings file (default: DIR/site_config.yml)")
         command.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
+        if name == "build":
+            _add_school_options(command)
     return top
+
+
+def _add_school_options(command: argparse.ArgumentParser) -> None:
+    school = command.add_argument_group(
+        "packs for one school",
+        "With --school or --school-file, build only that school's packs (not the site) into schools/NAME/.")
+    school.add_argument("--school", metavar="NAME", help="the school's name, printed in the header fields")
+    school.add_argument("--school-file", type=Path, metavar="FILE",
+                        help="a YAML file with name, and optionally programme, pathway and components")
+    school.add_argument("--programme", metavar="ID", help="the programme (needed when there are several)")
+    school.add_argument("--pathway", metavar="ID", help="keep only this pathway's tasks and wording")
+    school.add_argument("--components", metavar="IDS", help="comma-separated component ids to include")
+    school.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: schools/NAME/)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,15 +87,40 @@ def _run(args) -> int:
         print(f"OK: {len(programmes)} programme(s), no problems found.")
         return 0
     progress = _progress_printer(args.quiet)
+    request = _school_request(args)
     try:
-        summary = pipeline.build(project, progress)
+        summary = pipeline.build_school(project, request, args.out, progress) if request else \
+            pipeline.build(project, progress)
     except SiteBuildError as exc:
         print(f"auditpack: the site could not be built; the previous output was kept.\n{exc}", file=sys.stderr)
         return 1
-    print(f"Built {summary.programmes} programme(s): {summary.pages} pages and {summary.pdfs} PDFs "
+    what = f"packs for {request.name}:" if request else f"{summary.programmes} programme(s): {summary.pages} pages and"
+    print(f"Built {what} {summary.pdfs} PDFs "
           f"({summary.pdf_pages} printed pages, {summary.pdf_bytes / 1e6:.1f} MB) in {summary.seconds:.1f} s "
           f"-> {summary.output_dir}")
     return 0
+
+
+def _school_request(args):
+    """The school a build is for, or None for the whole site; flags without a school are a usage error."""
+    from . import schools
+
+    if args.school and args.school_file:
+        _usage("give --school or --school-file, not both")
+    if args.school_file:
+        if args.programme or args.pathway or args.components:
+            _usage("with --school-file, put programme, pathway and components in the file")
+        return schools.request_from_file(args.school_file)
+    if args.school:
+        return schools.request_from_flags(args.school, args.programme, args.pathway, args.components)
+    if args.programme or args.pathway or args.components or args.out:
+        _usage("--programme, --pathway, --components and --out need --school NAME or --school-file FILE")
+    return None
+
+
+def _usage(message: str):
+    print(f"auditpack build: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
 
 
 def _progress_printer(quiet: bool):

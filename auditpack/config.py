@@ -34,6 +34,8 @@ class SiteConfig(BaseModel):
     work_dir: RelPath = "build"
     """Generated Markdown and mkdocs.yml, kept so stock `mkdocs build` can rebuild the site."""
     paper: Literal["A4", "Letter"] = "A4"
+    gutter_mm: float = Field(default=0, ge=0, le=25)
+    """Extra left margin for hole-punching or binding, added to the 15 mm page margin."""
     variants: list[Literal["large-print", "blank", "fillable"]] = ["large-print", "blank", "fillable"]
     """Extra versions of the forms to build and link from the site."""
     brand: Brand = Field(default_factory=Brand)

@@ -7,6 +7,7 @@ never a Python traceback.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,18 @@ class ContentError:
 
     def sort_key(self) -> tuple:
         return (self.location.file, self.location.line, self.location.column, self.message)
+
+
+def suggest(value, choices) -> str:
+    """A 'did you mean ...?' hint when ``value`` is a near miss of one of ``choices``."""
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str)), None)
+    if not isinstance(value, str):
+        return ""
+    if isinstance(choices, str):
+        choices = [c.strip(" '\"") for c in choices.replace(" or ", ", ").split(",")]
+    close = difflib.get_close_matches(value, [c for c in choices if c], n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
 
 
 class ContentErrors(Exception):

@@ -21,6 +21,7 @@ from .output import replacing, write_files
 from .render import pages as site_pages
 from .render.packs import render_all
 from .render.print_html import PrintOptions
+from .schools import SchoolRequest, tailor
 from .validate import load_programmes
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -75,7 +76,7 @@ def build(project: Project, progress=lambda done, total, path: None) -> BuildSum
     programmes = check(project)
     logo = _logo(project)
     plan = documents.plan(programmes, tuple(project.config.variants))
-    options = PrintOptions(paper=project.config.paper, footer=project.config.footer)
+    options = _print_options(project)
     try:
         pdfs = render_all(plan, project.templates_dir, options, project.config.brand, progress)
         pages = site_pages.render_pages(programmes, plan, pdfs, project.config, project.templates_dir)
@@ -94,6 +95,30 @@ def build(project: Project, progress=lambda done, total, path: None) -> BuildSum
     return BuildSummary(len(programmes), len(pages), len(pdfs), sum(p.pages for p in pdfs.values()),
                         sum(len(p.data) for p in pdfs.values()), time.perf_counter() - started,
                         project.output_dir)
+
+
+def build_school(project: Project, request: SchoolRequest, out_dir: Path | None = None,
+                 progress=lambda done, total, path: None) -> BuildSummary:
+    """Packs for one school, in a folder of their own; the site is not touched."""
+    started = time.perf_counter()
+    content = tailor(check(project), request)
+    plan = documents.plan([content], tuple(project.config.variants))
+    options = _print_options(project, school=request.name, pathway=request.pathway)
+    try:
+        pdfs = render_all(plan, project.templates_dir, options, project.config.brand, progress)
+    except jinja2.TemplateError as exc:
+        raise TemplateProblem.from_jinja(exc) from None
+    target = out_dir or project.root / "schools" / request.slug
+    with replacing(target) as folder:
+        write_files(folder, {path: pdf.data for path, pdf in pdfs.items()})
+    return BuildSummary(1, 0, len(pdfs), sum(p.pages for p in pdfs.values()),
+                        sum(len(p.data) for p in pdfs.values()), time.perf_counter() - started, target)
+
+
+def _print_options(project: Project, school: str | None = None, pathway: str | None = None) -> PrintOptions:
+    config = project.config
+    return PrintOptions(paper=config.paper, gutter_mm=config.gutter_mm, footer=config.footer,
+                        school=school, pathway=pathway)
 
 
 def _site_assets(templates_dir: Path) -> dict[str, bytes]:

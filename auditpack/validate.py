@@ -6,7 +6,6 @@ All problems are gathered before anything is returned, so one run of
 
 from __future__ import annotations
 
-import difflib
 import typing
 from collections import Counter
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import ContentError, ContentErrors, Location, with_source_line
+from .errors import ContentError, ContentErrors, Location, suggest, with_source_line
 from .load import SourceMap, load_yaml_file
 from .model import TOP_LEVEL_KEYS, Content
 
@@ -191,7 +190,7 @@ def _from_pydantic_errors(errors: list[dict], source: SourceMap) -> list[Content
 
     def explained(err: dict) -> bool:
         parent, key = tuple(err["loc"][:-1]), str(err["loc"][-1])
-        return any(p == parent and _suggest(typo, [key]) for p, typo in misspelt)
+        return any(p == parent and suggest(typo, [key]) for p, typo in misspelt)
 
     return [_from_pydantic(e, source) for e in errors if not (e["type"] == "missing" and explained(e))]
 
@@ -212,7 +211,7 @@ def _from_pydantic(err: dict, source: SourceMap) -> ContentError:
         expected = expected.removesuffix(")")
         if text:
             return ContentError(where, f"{_field(loc)}: {text}", expected=expected,
-                                hint=_suggest(_offending(text), expected.removeprefix("one of: ")))
+                                hint=suggest(_offending(text), expected.removeprefix("one of: ")))
         return ContentError(where, f"{_field(loc)}: {message}")
     if kind == "string_pattern_mismatch":
         return ContentError(where, f"{_field(loc)}: '{err['input']}' is not a valid id",
@@ -220,7 +219,7 @@ def _from_pydantic(err: dict, source: SourceMap) -> ContentError:
     if kind == "literal_error":
         choices = err.get("ctx", {}).get("expected", "")
         return ContentError(where, f"{_field(loc)}: unknown value '{err['input']}'", expected=f"one of {choices}",
-                            hint=_suggest(err["input"], choices))
+                            hint=suggest(err["input"], choices))
     return ContentError(where, f"{_field(loc)}: {message[0].lower() + message[1:]}",
                         expected=_expected_for(kind, err))
 
@@ -248,24 +247,13 @@ def _in(loc: tuple) -> str:
 def _unknown_key(where: Location, key: str, allowed) -> ContentError:
     allowed = list(allowed)
     return ContentError(where, f"unknown key '{key}'", expected=f"one of: {', '.join(allowed)}",
-                        hint=_suggest(key, allowed))
+                        hint=suggest(key, allowed))
 
 
 def _offending(text: str) -> str | None:
     """The quoted id in a message such as "unknown role 'stuff'"."""
     parts = text.split("'")
     return parts[1] if len(parts) >= 3 else None
-
-
-def _suggest(value, choices) -> str:
-    if isinstance(value, list):
-        value = next((v for v in value if isinstance(v, str)), None)
-    if not isinstance(value, str):
-        return ""
-    if isinstance(choices, str):
-        choices = [c.strip(" '\"") for c in choices.replace(" or ", ", ").split(",")]
-    close = difflib.get_close_matches(value, [c for c in choices if c], n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
 
 
 def _fields_at(loc: tuple) -> list[str]:

@@ -38,10 +38,11 @@ class PdfRenderer:
         self.base_url = (templates_dir / "print").as_uri() + "/"
         self.fetcher = _local_fetcher([templates_dir.resolve(), *fonts.font_folders()])
         self.font_config = FontConfiguration()
+        # The theme (paper, gutter, fonts, brand) comes last so that it overrides print.css.
         self.stylesheets = [
-            CSS(string=theme_css, base_url=self.base_url, url_fetcher=self.fetcher, font_config=self.font_config),
             CSS(filename=str(templates_dir / "print" / "print.css"), url_fetcher=self.fetcher,
                 font_config=self.font_config),
+            CSS(string=theme_css, base_url=self.base_url, url_fetcher=self.fetcher, font_config=self.font_config),
         ]
 
     def layout(self, html: str, forms: bool = False):

@@ -19,8 +19,12 @@ from . import text
 @dataclass(frozen=True)
 class PrintOptions:
     paper: str = "A4"
+    gutter_mm: float = 0
     footer: str = ""
     school: str | None = None
+    """Printed in the header fields of a per-school pack."""
+    pathway: str | None = None
+    """The one pathway a per-school pack follows; its tasks need no 'only' mark."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ def render_document(env: jinja2.Environment, doc: PrintDocument, options: PrintO
     template = env.get_template(f"{doc.kind}.html.j2")
     return template.render(
         doc=doc, content=doc.content, programme=doc.programme, stage=doc.stage,
-        school=options.school, footer=options.footer, doc_anchor=anchor_for(doc),
+        school=options.school, pathway=options.pathway, footer=options.footer, doc_anchor=anchor_for(doc),
         stage_documents=list(stage_documents),
         roles_in=lambda tasks: _roles_in(doc.content, tasks),
         role_names=lambda ids: ", ".join(doc.content.role(i).name for i in ids),
@@ -66,11 +70,13 @@ def render_document(env: jinja2.Environment, doc: PrintDocument, options: PrintO
 
 def render_cover(env: jinja2.Environment, pack: Pack, contents: list[ContentsEntry], options: PrintOptions) -> str:
     return env.get_template("cover.html.j2").render(
-        pack=pack, programme=pack.content.programme, contents=contents, school=options.school)
+        pack=pack, programme=pack.content.programme, contents=contents, school=options.school,
+        pathway=options.pathway)
 
 
 def render_theme_css(env: jinja2.Environment, options: PrintOptions, brand, fonts) -> str:
-    return env.get_template("theme.css.j2").render(paper=options.paper, brand=brand, fonts=fonts)
+    return env.get_template("theme.css.j2").render(paper=options.paper, gutter=options.gutter_mm, brand=brand,
+                                                   fonts=fonts)
 
 
 def _roles_in(content: Content, tasks: list[Task]):

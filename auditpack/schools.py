@@ -1,0 +1,111 @@
+"""Packs made for one school: its name in the header fields, its pathway, its components.
+
+A request comes from command-line flags or a small YAML file; either way it is
+checked against the programme and every mistake is reported with the valid
+choices, before anything is rendered.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr, StringConstraints, ValidationError
+
+from .errors import ContentError, ContentErrors, Location, suggest, with_source_line
+from .load import SourceMap, load_yaml_file
+from .model import Content
+
+SchoolName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+
+
+class SchoolRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: SchoolName
+    programme: str | None = None
+    pathway: str | None = None
+    components: list[str] | None = None
+    """None means every component."""
+    _source: SourceMap = PrivateAttr(default_factory=lambda: SourceMap({(): Location("--school")}))
+    """Where each value was written, so a wrong id is reported at its line in a school file."""
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.name)
+
+
+def slugify(name: str) -> str:
+    """A folder name from a school's name: 'St Anne's Primary' -> 'st-annes-primary'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_name.lower().replace("'", "").replace("\u2019", ""))
+    return "-".join(words)[:60] or "school"
+
+
+def request_from_flags(name: str, programme: str | None, pathway: str | None, components: str | None) -> SchoolRequest:
+    chosen = [c.strip() for c in components.split(",") if c.strip()] if components else None
+    flags = SourceMap({(key,): Location(f"--{key}") for key in ("programme", "pathway", "components")})
+    flags.positions[()] = flags.positions[("name",)] = Location("--school")
+    return _validated({"name": name, "programme": programme, "pathway": pathway, "components": chosen}, flags)
+
+
+def request_from_file(path: Path) -> SchoolRequest:
+    data, source, errors = load_yaml_file(path)
+    if errors:
+        raise ContentErrors([with_source_line(e) for e in errors])
+    if isinstance(data, dict) and isinstance(data.get("components"), str):
+        data["components"] = [c.strip() for c in data["components"].split(",") if c.strip()]
+    return _validated(data, source)
+
+
+def _validated(data, source: SourceMap) -> SchoolRequest:
+    try:
+        request = SchoolRequest.model_validate(data)
+    except ValidationError as exc:
+        raise ContentErrors([with_source_line(ContentError(
+            source.locate(tuple(e["loc"])), f"school request: '{'.'.join(map(str, e['loc']))}': {e['msg'].lower()}",
+            expected="name, and optionally programme, pathway and components")) for e in exc.errors()]) from None
+    if request.slug == "school" and not re.search(r"[A-Za-z0-9]", request.name):
+        raise ContentErrors([ContentError(source.locate(("name",)), "the school name has no letters or digits",
+                                          expected="a name such as \"St Anne's Primary\"")])
+    request._source = source
+    return request
+
+
+def tailor(programmes: list[Content], request: SchoolRequest) -> Content:
+    """The programme as this school will run it: one pathway's tasks, the chosen components."""
+    source = request._source
+    content = _programme(programmes, request, source)
+    errors = []
+    pathways = [p.id for p in content.pathways]
+    if request.pathway and request.pathway not in pathways:
+        errors.append(_unknown(source, "pathway", request.pathway, pathways))
+    components = [c.id for c in content.components]
+    for chosen in request.components or []:
+        if chosen not in components:
+            errors.append(_unknown(source, "components", chosen, components, noun="component"))
+    if errors:
+        raise ContentErrors(errors)
+    stages = [s.model_copy(update={"tasks": s.tasks_for(request.pathway)}) for s in content.stages]
+    kept = [c for c in content.components if request.components is None or c.id in request.components]
+    return content.model_copy(update={"stages": stages, "components": kept})
+
+
+def _programme(programmes: list[Content], request: SchoolRequest, source: SourceMap) -> Content:
+    ids = [p.programme.id for p in programmes]
+    if request.programme is None and len(programmes) == 1:
+        return programmes[0]
+    if request.programme in ids:
+        return programmes[ids.index(request.programme)]
+    what = f"unknown programme '{request.programme}'" if request.programme else "which programme is this pack for?"
+    raise ContentErrors([ContentError(source.locate(("programme",)), what, expected=f"one of: {', '.join(ids)}",
+                                      hint=suggest(request.programme, ids)
+                                      or "add --programme ID (or 'programme:' in the school file)")])
+
+
+def _unknown(source: SourceMap, key: str, value: str, valid: list[str], noun: str | None = None) -> ContentError:
+    noun = noun or key
+    return ContentError(source.locate((key,)), f"unknown {noun} '{value}'",
+                        expected=f"one of: {', '.join(valid)}" if valid else f"no {noun}s: this programme has none",
+                        hint=suggest(value, valid))
