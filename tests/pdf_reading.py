@@ -49,3 +49,59 @@ def fonts(reader: pypdf.PdfReader) -> set[tuple[str, bool]]:
             embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
             found.add((str(font["/BaseFont"]), embedded))
     return found
+
+
+def text_runs(path: Path, page_index: int) -> list[tuple[str, float]]:
+    """(text, size in points) of every text object on a page, as printed."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        page = document[page_index]
+        textpage = page.get_textpage()
+        runs = []
+        for obj in page.get_objects():
+            if obj.type != raw.FPDF_PAGEOBJ_TEXT:
+                continue
+            size = ctypes.c_float()
+            raw.FPDFTextObj_GetFontSize(obj.raw, ctypes.byref(size))
+            a, b, c, d, _, _ = obj.get_matrix().get()
+            length = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+            buffer = ctypes.create_string_buffer(length * 2)
+            raw.FPDFTextObj_GetText(obj.raw, textpage.raw, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)),
+                                    length)
+            text = buffer.raw.decode("utf-16-le", errors="ignore").rstrip("\x00")
+            runs.append((text, size.value * abs(a * d - b * c) ** 0.5))
+        return runs
+    finally:
+        document.close()
+
+
+MM = 72 / 25.4
+
+
+def drawn_shapes(path: Path, page_index: int) -> list[tuple[float, float, float, float]]:
+    """Bounds (left, bottom, width, height) in millimetres of every drawn path on a page."""
+    import pypdfium2.raw as raw
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        shapes = []
+        for obj in document[page_index].get_objects():
+            if obj.type == raw.FPDF_PAGEOBJ_PATH:
+                left, bottom, right, top = obj.get_bounds()
+                shapes.append((left / MM, bottom / MM, (right - left) / MM, (top - bottom) / MM))
+        return shapes
+    finally:
+        document.close()
+
+
+def render(path: Path, page_index: int, scale: float = 0.5, grayscale: bool = False):
+    """A page as a PIL image, as a printer or a screen would show it."""
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        return document[page_index].render(scale=scale, grayscale=grayscale).to_pil().convert("L" if grayscale else "RGB")
+    finally:
+        document.close()

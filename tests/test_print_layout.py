@@ -1,0 +1,182 @@
+"""The rules a staff room's printer and pens impose, checked on the PDFs themselves.
+
+Sizes are measured from what is drawn: text objects' printed size, tick boxes' and
+writing lines' geometry, page sizes; text is read per page to prove nothing splits.
+"""
+
+import os
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from auditpack import pipeline
+from auditpack.documents import plan
+
+from .pdf_reading import drawn_shapes, open_pdf, page_texts, render, text_runs
+
+FORMS = "stage-2-gather"
+
+
+@pytest.fixture(scope="module")
+def downloads(mini_build) -> Path:
+    return mini_build / "site" / "downloads" / "mini"
+
+
+def body_size(path: Path, page: int) -> float:
+    """The size most of the page's characters are printed at."""
+    sizes = Counter()
+    for text, size in text_runs(path, page):
+        sizes[round(size, 1)] += len(text.strip())
+    return sizes.most_common(1)[0][0]
+
+
+def boxes(path: Path, page: int) -> list[tuple[float, float]]:
+    """Tick boxes: drawn squares between 5 and 10 mm a side (outer edge)."""
+    return [(w, h) for _, _, w, h in drawn_shapes(path, page) if 5 <= w <= 10 and abs(w - h) < 0.2]
+
+
+def test_body_text_is_at_least_11pt(downloads):
+    for name in ("response-form", "group-recording", "briefing", "audit-timetable"):
+        path = downloads / FORMS / f"{name}.pdf"
+        assert body_size(path, 0) >= 11, name
+    form = downloads / FORMS / "response-form.pdf"
+    statement = [s for page in range(len(page_texts(form))) for t, s in text_runs(form, page) if "Staff are kind" in t]
+    assert statement and min(statement) >= 11
+
+
+def test_large_print_is_at_least_16pt(downloads):
+    for name in ("response-form", "group-recording", "briefing"):
+        path = downloads / FORMS / f"{name}-large-print.pdf"
+        assert body_size(path, 0) >= 16, name
+        assert all(w >= 8 for w, _ in boxes(path, len(open_pdf(path).pages) - 1)), name
+
+
+def test_tick_boxes_fit_a_pen(downloads):
+    path = downloads / FORMS / "response-form.pdf"
+    texts = page_texts(path)
+    found = [w for page in range(len(texts)) for w, _ in boxes(path, page)]
+    # 3 statements x 2 questions x (4 scores + "I don't know")
+    assert len(found) >= 3 * 2 * 5
+    assert min(found) >= 5.0
+
+
+def test_writing_lines_are_at_least_8mm_apart(downloads):
+    """Each ruled line is drawn as the bottom edge of a box as tall as the gap to the line above."""
+    path = downloads / FORMS / "group-recording.pdf"
+    columns = {}
+    for left, bottom, width, height in drawn_shapes(path, 0):
+        if width > 40 and height < 15:
+            columns.setdefault((round(left, 1), round(width, 1)), []).append(bottom)
+    gaps = [b - a for ys in columns.values() for a, b in zip(sorted(ys), sorted(ys)[1:]) if b - a < 20]
+    assert len(gaps) >= 4 and min(gaps) >= 8.0, gaps
+
+
+def test_group_form_has_room_for_ten_people(downloads):
+    path = downloads / FORMS / "group-recording.pdf"
+    assert "People present (tick one box per person, no names)" in page_texts(path)[0]
+    assert len(boxes(path, 0)) >= 10
+
+
+def test_margins_survive_office_printers(downloads):
+    for path in sorted(downloads.rglob("*.pdf")):
+        reader = open_pdf(path)
+        for index, page in enumerate(reader.pages):
+            width = float(page.mediabox.width) / (72 / 25.4)
+            for left, bottom, w, h in drawn_shapes(path, index):
+                assert left >= 11.9 and left + w <= width - 11.9, (path.name, index)
+
+
+def test_no_statement_splits_across_pages(bundled_build):
+    """Each statement, with its boxes, is printed whole on one page of every form that lists statements."""
+    project = pipeline.Project.open(bundled_build)
+    [staff_audit] = [q for c in pipeline.check(project) for q in c.questionnaires]
+    folder = bundled_build / "site" / "downloads" / "blackpool-ara"
+    forms = [p for p in folder.rglob("*.pdf") if p.name.startswith(("response-form", "group-recording", "collation"))
+             and "blank" not in p.name]
+    assert len(forms) >= 6
+    for form in forms:
+        pages = [" ".join(t.split()) for t in page_texts(form)]
+        whole = " ".join(pages)
+        for item in staff_audit.items:
+            text = " ".join(item.text.split())
+            if text in whole:
+                assert any(text in page for page in pages), f"{form.name}: '{text[:40]}...' is split"
+
+
+def test_tables_repeat_their_header_on_continued_pages(bundled_build):
+    path = bundled_build / "site/downloads/imhars/stage-3-audit/checkin-log.pdf"
+    pages = page_texts(path)
+    assert len(pages) >= 2
+    assert all("Progress since last week" in page for page in pages)
+
+
+def test_greyscale_print_looks_like_colour(downloads):
+    """Printed on a black-and-white printer, a page loses (almost) nothing.
+
+    Pages are compared in 6 x 6 pixel cells so that the renderers' different edge smoothing of
+    text does not count; a colour-coded region would differ in whole cells.
+    """
+    from PIL import ImageChops
+
+    for name in ("briefing", "collation", "response-form", "action-plan"):
+        path = downloads / FORMS / f"{name}.pdf"
+        colour = render(path, 0, scale=1).convert("L").reduce(6)
+        grey = render(path, 0, scale=1, grayscale=True).reduce(6)
+        histogram = ImageChops.difference(colour, grey).histogram()
+        mean = sum(level * count for level, count in enumerate(histogram)) / sum(histogram)
+        worst = max(level for level, count in enumerate(histogram) if count)
+        assert mean < 1.5 and worst < 60, (name, mean, worst)
+
+
+def test_ratings_are_printed_as_text(downloads):
+    text = " ".join(page_texts(downloads / FORMS / "group-recording.pdf"))
+    assert "High" in text and "Medium" in text and "Low" in text
+    assert "Priority (H, M or L)" in " ".join(page_texts(downloads / FORMS / "collation.pdf")) or \
+        "S or N" in " ".join(page_texts(downloads / FORMS / "collation.pdf"))
+
+
+def test_fonts_are_subset(downloads):
+    reader = open_pdf(downloads / FORMS / "briefing.pdf")
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            name = str(font.get_object()["/BaseFont"])
+            assert name[7:8] == "+" and name[1:7].isupper(), name
+
+
+def test_single_documents_are_small(bundled_build):
+    sizes = {p.name: p.stat().st_size for p in (bundled_build / "site" / "downloads").rglob("*.pdf")
+             if "pack" not in p.name and "fillable" not in p.name}
+    assert max(sizes.values()) < 300_000, max(sizes.items(), key=lambda kv: kv[1])
+
+
+def test_qpdf_finds_no_errors(mini_build):
+    if shutil.which("qpdf") is None:
+        if os.environ.get("CI"):
+            pytest.fail("qpdf is not installed; .ci/run installs it")
+        pytest.skip("qpdf is not installed here (Debian package qpdf)")
+    pdfs = sorted((mini_build / "site" / "downloads").rglob("*.pdf"))
+    for path in pdfs:
+        result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+        assert result.returncode == 0, (path.name, result.stdout[-500:])
+
+
+@pytest.fixture(scope="module")
+def letter_build(tmp_path_factory):
+    from .conftest import FIXTURES, copy_project
+    root = copy_project(FIXTURES / "mini", tmp_path_factory.mktemp("letter") / "mini")
+    (root / "site_config.yml").write_text("paper: Letter\ngutter_mm: 10\nvariants: []\n")
+    pipeline.build(pipeline.Project.open(root))
+    return root / "site" / "downloads" / "mini"
+
+
+def test_letter_paper_and_gutter(letter_build):
+    sizes = set()
+    for path in letter_build.rglob("*.pdf"):
+        for page in open_pdf(path).pages:
+            sizes.add(tuple(sorted(round(float(x)) for x in page.mediabox[2:])))
+    assert sizes == {(612, 792)}  # portrait and landscape pages alike are US Letter
+    lefts = [left for left, _, w, h in drawn_shapes(letter_build / FORMS / "briefing.pdf", 0)]
+    assert min(lefts) >= 24.5  # 15 mm margin + 10 mm gutter (less half a table border)

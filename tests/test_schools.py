@@ -1,0 +1,81 @@
+"""Per-school packs: the school's name in the header fields, its pathway, only its components."""
+
+import pytest
+
+from auditpack import pipeline
+from auditpack.errors import ContentErrors
+from auditpack.schools import request_from_file, request_from_flags, slugify, tailor
+
+from .pdf_reading import all_text, open_pdf, page_texts
+from .test_cli import run
+
+
+def test_slug_is_safe_for_folders():
+    assert slugify("St Anne's Primary") == "st-annes-primary"
+    assert slugify("../../etc/passwd") == "etc-passwd"
+    assert slugify("Ysgol Ŵyl") == "ysgol-wyl"
+
+
+@pytest.fixture(scope="module")
+def school_pack(tmp_path_factory):
+    from .conftest import FIXTURES, copy_project
+    root = copy_project(FIXTURES / "mini", tmp_path_factory.mktemp("school") / "mini")
+    project = pipeline.Project.open(root)
+    request = request_from_flags("St Anne's Primary", None, "self-led", "voice")
+    summary = pipeline.build_school(project, request)
+    return summary.output_dir / "mini"
+
+
+def test_school_name_is_in_the_header_fields(school_pack):
+    first = page_texts(school_pack / "stage-2-gather" / "group-recording.pdf")[0]
+    assert "School: St Anne's Primary" in first
+    assert "St Anne's Primary · Group recording form" in first
+    assert "Prepared for St Anne's Primary" in page_texts(school_pack / "mini-complete-pack.pdf")[0]
+
+
+def test_only_the_pathways_tasks(school_pack):
+    text = all_text(school_pack / "stage-1-prepare" / "briefing.pdf")
+    assert "Sign the partnership agreement" not in text  # supported pathway only
+    assert "Pathway Self-led" in text and "only" not in text
+    assert "Run the audit activities." in all_text(school_pack / "stage-2-gather" / "briefing.pdf")
+
+
+def test_only_the_chosen_components(school_pack):
+    names = {p.name for p in (school_pack / "stage-2-gather").glob("*.pdf")}
+    assert "research-notes-voice.pdf" in names and "research-notes-ethos.pdf" not in names
+    assert "Ethos and environment" not in all_text(school_pack / "stage-2-gather" / "audit-timetable.pdf")
+
+
+def test_the_site_is_not_touched(school_pack):
+    assert not (school_pack.parent.parent.parent / "site").exists()
+    assert open_pdf(school_pack / "mini-complete-pack.pdf")
+
+
+def test_unknown_ids_list_the_valid_ones(mini_project):
+    programmes = pipeline.check(pipeline.Project.open(mini_project))
+    with pytest.raises(ContentErrors) as caught:
+        tailor(programmes, request_from_flags("X", None, "self-lead", "voice,ethoss"))
+    messages = {(str(e.location), e.message, e.expected, e.hint) for e in caught.value.errors}
+    assert ("--pathway", "unknown pathway 'self-lead'", "one of: supported, self-led", "did you mean 'self-led'?") \
+        in messages
+    assert ("--components", "unknown component 'ethoss'", "one of: ethos, voice", "did you mean 'ethos'?") in messages
+
+
+def test_school_file_errors_point_at_lines(mini_project):
+    school = mini_project / "school.yml"
+    school.write_text("name: St Anne's\npathway: supported\ncomponents: [ethos, nope]\n")
+    programmes = pipeline.check(pipeline.Project.open(mini_project))
+    with pytest.raises(ContentErrors) as caught:
+        tailor(programmes, request_from_file(school))
+    [error] = caught.value.errors
+    assert (error.location.file, error.location.line, error.message) == (str(school), 3, "unknown component 'nope'")
+
+
+def test_cli_school_build_and_errors(mini_project):
+    result = run("--school", "Ysgol Ŵyl", "--pathway", "supported", "-q", "--project", str(mini_project))
+    assert result.returncode == 0, result.stderr
+    assert (mini_project / "schools" / "ysgol-wyl" / "mini" / "mini-complete-pack.pdf").is_file()
+    bad = run("--school", "X", "--components", "nope", "--project", str(mini_project))
+    assert bad.returncode == 1 and "--components: unknown component 'nope'" in bad.stderr
+    usage = run("--pathway", "supported", "--project", str(mini_project))
+    assert usage.returncode == 2 and "need --school" in usage.stderr

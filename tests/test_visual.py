@@ -1,0 +1,51 @@
+"""Page 1 of every document kind, compared with a committed picture of how it should look.
+
+After an intended change to templates or print.css, look at the new pictures, then refresh them:
+
+    UPDATE_BASELINES=1 python -m pytest tests/test_visual.py
+
+The tolerance absorbs anti-aliasing differences between machines, not layout changes: pages are
+compared in 4 x 4 pixel cells, and a moved line or box changes whole cells.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+
+from .pdf_reading import render
+
+BASELINES = Path(__file__).parent / "visual"
+PAGES = {
+    "briefing": "stage-1-prepare/briefing.pdf",
+    "group-recording": "stage-2-gather/group-recording.pdf",
+    "collation-questionnaire": "stage-2-gather/collation.pdf",
+    "collation-topics": "stage-1-prepare/collation.pdf",
+    "response-form": "stage-2-gather/response-form.pdf",
+    "facilitator-guide": "stage-1-prepare/facilitator-guide.pdf",
+    "audit-timetable": "stage-2-gather/audit-timetable.pdf",
+    "checkin-log": "stage-1-prepare/checkin-log.pdf",
+    "research-notes": "stage-2-gather/research-notes-ethos.pdf",
+    "short-report": "stage-2-gather/short-report-ethos.pdf",
+    "action-plan": "stage-2-gather/action-plan.pdf",
+    "pack-cover": "stage-2-gather-pack.pdf",
+    "large-print": "stage-2-gather/response-form-large-print.pdf",
+    "blank": "stage-2-gather/group-recording-blank.pdf",
+    "fillable": "stage-2-gather/response-form-fillable.pdf",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_one_looks_as_before(mini_build, name):
+    picture = render(mini_build / "site" / "downloads" / "mini" / PAGES[name], 0, scale=0.4, grayscale=True)
+    baseline = BASELINES / f"{name}.png"
+    if os.environ.get("UPDATE_BASELINES") or not baseline.exists():
+        picture.save(baseline, optimize=True)
+        if not os.environ.get("UPDATE_BASELINES"):
+            pytest.fail(f"no baseline for {name}: saved one; look at {baseline} and commit it")
+    expected = Image.open(baseline).convert("L")
+    assert picture.size == expected.size, f"{name}: page size changed"
+    cells = ImageChops.difference(picture, expected).reduce(4).histogram()
+    changed = sum(count for level, count in enumerate(cells) if level > 24) / sum(cells)
+    assert changed < 0.002, f"{name}: {changed:.2%} of the page looks different from {baseline.name}"
