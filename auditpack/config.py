@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from .errors import ContentError, ContentErrors, Location, with_source_line
 from .load import load_yaml_file
@@ -20,6 +20,28 @@ class Brand(BaseModel):
     """Headings and the site header; must keep 4.5:1 contrast with white."""
     accent: Colour = "#8a3b12"
     logo: RelPath | None = None
+
+    @field_validator("primary", "accent")
+    @classmethod
+    def _readable_on_white(cls, colour: str) -> str:
+        """Brand colours are used for text on white paper and pages (WCAG 2.2 AA: 4.5:1)."""
+        ratio = contrast_ratio(colour, "#ffffff")
+        if ratio < 4.5:
+            raise ValueError(f"{colour} on white has a contrast of {ratio:.2f}:1; text needs at least 4.5:1 "
+                             "(choose a darker shade)")
+        return colour
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2.2 contrast ratio between two #rrggbb colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
 
 
 class SiteConfig(BaseModel):

@@ -1,0 +1,54 @@
+"""site_config.yml: defaults, located errors, and colours that stay readable."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from auditpack.config import SiteConfig, contrast_ratio, load_config
+from auditpack.errors import ContentErrors
+
+PRINT_CSS = Path(__file__).resolve().parent.parent / "templates" / "print" / "print.css"
+
+
+def test_missing_or_empty_file_means_defaults(tmp_path):
+    assert load_config(tmp_path / "none.yml") == SiteConfig()
+    (tmp_path / "empty.yml").write_text("\n")
+    assert load_config(tmp_path / "empty.yml").paper == "A4"
+
+
+def test_unknown_setting_is_located(tmp_path):
+    path = tmp_path / "site_config.yml"
+    path.write_text("site_name: X\npaper_size: A4\n")
+    with pytest.raises(ContentErrors) as caught:
+        load_config(path)
+    [error] = caught.value.errors
+    assert (error.location.line, error.message) == (2, "unknown setting 'paper_size'")
+    assert "paper" in error.expected
+
+
+def test_low_contrast_brand_colour_is_refused(tmp_path):
+    path = tmp_path / "site_config.yml"
+    path.write_text("brand:\n  primary: '#7fb2e5'\n")
+    with pytest.raises(ContentErrors) as caught:
+        load_config(path)
+    [error] = caught.value.errors
+    assert error.location.line == 2
+    assert "contrast of 2.2" in error.message and "4.5:1" in error.message
+
+
+def test_contrast_formula_matches_wcag_examples():
+    assert round(contrast_ratio("#000000", "#ffffff"), 1) == 21.0
+    assert round(contrast_ratio("#767676", "#ffffff"), 2) == 4.54
+
+
+def test_print_text_colours_are_readable_in_greyscale():
+    """Every text colour of the print stylesheet has 4.5:1 on white; ruled lines and borders 3:1."""
+    css = PRINT_CSS.read_text()
+    variables = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b", css))
+    expand = {k: v if len(v) == 7 else "#" + "".join(c * 2 for c in v[1:]) for k, v in variables.items()}
+    for name in ("ink", "ink-soft"):
+        assert contrast_ratio(expand[name], "#ffffff") >= 4.5, name
+        assert contrast_ratio(expand[name], expand["fill"]) >= 4.5, f"{name} on header cells"
+    assert contrast_ratio(expand["rule"], "#ffffff") >= 3.0
+    assert contrast_ratio(SiteConfig().brand.primary, "#ffffff") >= 4.5
