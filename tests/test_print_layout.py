@@ -76,7 +76,7 @@ def test_writing_lines_are_at_least_8mm_apart(downloads):
 
 def test_group_form_has_room_for_ten_people(downloads):
     path = downloads / FORMS / "group-recording.pdf"
-    assert "People present (tick one box per person, no names)" in page_texts(path)[0]
+    assert "People present (one tick each, no names)" in page_texts(path)[0]
     assert len(boxes(path, 0)) >= 10
 
 
