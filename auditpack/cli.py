@@ -1,7 +1,7 @@
-"""The command line: ``auditpack [build|check] ...``; ``python build.py`` runs exactly this.
+"""The command line: ``auditpack [COMMAND] ...``; ``python build.py`` runs exactly this.
 
-Exit status: 0 success, 1 content errors (each printed with file:line:column),
-2 usage errors.
+Exit status: 0 success, 1 content or template problems (each printed with its location),
+2 usage errors. Every command is a ``_cmd_*`` function; ``COMMANDS`` lists them with their help.
 """
 
 from __future__ import annotations
@@ -13,7 +13,14 @@ from pathlib import Path
 from . import __version__
 from .errors import ContentErrors, TemplateProblem
 
-COMMANDS = ("build", "check")
+COMMANDS = {
+    "build": "validate the content, then build the site and every PDF into the output folder",
+    "check": "validate the content only; print every problem with its file, line and column",
+    "serve": "preview the site while you edit: pages rebuild and the browser reloads on every save",
+    "new": "start a new programme: a commented example that builds first time",
+    "schema": "write JSON Schemas of the content and settings, for editor completion and checking",
+    "diff": "list stages, tasks and items added, removed or reworded between two versions of the content",
+}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -23,31 +30,15 @@ def parser() -> argparse.ArgumentParser:
         epilog="With no command, 'build' runs. 'auditpack COMMAND --help' explains each command.")
     top.add_argument("--version", action="version", version=f"auditpack {__version__}")
     commands = top.add_subparsers(dest="command", metavar="COMMAND")
-    for name, help_text in (
-            ("build", "validate the content, then build the site and every PDF into the output folder"),
-            ("check", "validate the content only; print every problem with its file, line and column")):
+    for name, help_text in COMMANDS.items():
         command = commands.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
         command.add_argument("--project", type=Path, default=Path("."), metavar="DIR",
                              help="the project folder holding site_config.yml and content/ (default: here)")
         command.add_argument("--config", type=Path, default=None, metavar="FILE",
                              help="settings file (default: DIR/site_config.yml)")
         command.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
-        if name == "build":
-            _add_school_options(command)
+        ADD_OPTIONS.get(name, lambda c: None)(command)
     return top
-
-
-def _add_school_options(command: argparse.ArgumentParser) -> None:
-    school = command.add_argument_group(
-        "packs for one school",
-        "With --school or --school-file, build only that school's packs (not the site) into schools/NAME/.")
-    school.add_argument("--school", metavar="NAME", help="the school's name, printed in the header fields")
-    school.add_argument("--school-file", type=Path, metavar="FILE",
-                        help="a YAML file with name, and optionally programme, pathway and components")
-    school.add_argument("--programme", metavar="ID", help="the programme (needed when there are several)")
-    school.add_argument("--pathway", metavar="ID", help="keep only this pathway's tasks and wording")
-    school.add_argument("--components", metavar="IDS", help="comma-separated component ids to include")
-    school.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: schools/NAME/)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         argv.insert(0, "build")
     args = parser().parse_args(argv)
     try:
-        return _run(args)
+        return RUN[args.command](args)
     except ContentErrors as exc:
         print(exc.format(), file=sys.stderr)
         return 1
@@ -71,21 +62,31 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _run(args) -> int:
+def _project(args):
+    from . import pipeline
+    return pipeline.Project.open(args.project, args.config)
+
+
+# --- build and check ---------------------------------------------------------------------
+
+def _build_options(command: argparse.ArgumentParser) -> None:
+    school = command.add_argument_group(
+        "packs for one school",
+        "With --school or --school-file, build only that school's packs (not the site) into schools/NAME/.")
+    school.add_argument("--school", metavar="NAME", help="the school's name, printed in the header fields")
+    school.add_argument("--school-file", type=Path, metavar="FILE",
+                        help="a YAML file with name, and optionally programme, pathway and components")
+    school.add_argument("--programme", metavar="ID", help="the programme (needed when there are several)")
+    school.add_argument("--pathway", metavar="ID", help="keep only this pathway's tasks and wording")
+    school.add_argument("--components", metavar="IDS", help="comma-separated component ids to include")
+    school.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: schools/NAME/)")
+
+
+def _cmd_build(args) -> int:
     from . import pipeline
     from .site import SiteBuildError
 
-    project = pipeline.Project.open(args.project, args.config)
-    if args.command == "check":
-        programmes = pipeline.check(project)
-        for content in programmes:
-            stages = len(content.stages)
-            tasks = sum(len(s.tasks) for s in content.stages)
-            items = sum(len(q.items) for q in content.questionnaires)
-            print(f"{content.programme.id}: {stages} stages, {tasks} tasks, {len(content.components)} components, "
-                  f"{items} questionnaire items")
-        print(f"OK: {len(programmes)} programme(s), no problems found.")
-        return 0
+    project = _project(args)
     progress = _progress_printer(args.quiet)
     request = _school_request(args)
     try:
@@ -101,25 +102,104 @@ def _run(args) -> int:
     return 0
 
 
+def _cmd_check(args) -> int:
+    from . import pipeline
+
+    programmes = pipeline.check(_project(args))
+    for content in programmes:
+        stages = len(content.stages)
+        tasks = sum(len(s.tasks) for s in content.stages)
+        items = sum(len(q.items) for q in content.questionnaires)
+        print(f"{content.programme.id}: {stages} stages, {tasks} tasks, {len(content.components)} components, "
+              f"{items} questionnaire items")
+    print(f"OK: {len(programmes)} programme(s), no problems found.")
+    return 0
+
+
 def _school_request(args):
     """The school a build is for, or None for the whole site; flags without a school are a usage error."""
     from . import schools
 
     if args.school and args.school_file:
-        _usage("give --school or --school-file, not both")
+        _usage("build", "give --school or --school-file, not both")
     if args.school_file:
         if args.programme or args.pathway or args.components:
-            _usage("with --school-file, put programme, pathway and components in the file")
+            _usage("build", "with --school-file, put programme, pathway and components in the file")
         return schools.request_from_file(args.school_file)
     if args.school:
         return schools.request_from_flags(args.school, args.programme, args.pathway, args.components)
     if args.programme or args.pathway or args.components or args.out:
-        _usage("--programme, --pathway, --components and --out need --school NAME or --school-file FILE")
+        _usage("build", "--programme, --pathway, --components and --out need --school NAME or --school-file FILE")
     return None
 
 
-def _usage(message: str):
-    print(f"auditpack build: error: {message}", file=sys.stderr)
+# --- editor help and versions -------------------------------------------------------------
+
+def _new_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("programme_id", metavar="PROGRAMME_ID", help="id of the new programme, e.g. staff-wellbeing")
+    command.add_argument("--title", help="the programme's title (default: from the id)")
+
+
+def _cmd_new(args) -> int:
+    from .scaffold import new_programme
+
+    project = _project(args)
+    written = new_programme(project.content_dir, project.root, project.templates_dir, args.programme_id, args.title)
+    for path in written:
+        print(f"wrote {path}")
+    print("Next: edit these files, then run 'auditpack check' and 'auditpack serve'.")
+    return 0
+
+
+def _schema_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--out", type=Path, metavar="DIR", help="where to write the schemas (default: DIR/schema)")
+
+
+def _cmd_schema(args) -> int:
+    from .schema import SCHEMA_DIR, schema_files
+
+    project = _project(args)
+    folder = args.out or project.root / SCHEMA_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in schema_files().items():
+        (folder / name).write_text(text, encoding="utf-8")
+        print(f"wrote {folder / name}")
+    print("Content files name their schema on their first line, e.g.\n"
+          "  # yaml-language-server: $schema=../../schema/content.schema.json")
+    return 0
+
+
+def _diff_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("old", metavar="OLD", help="the earlier content: a folder, or a git revision such as v1.0")
+    command.add_argument("new", metavar="NEW", nargs="?", default=None,
+                         help="the later content: a folder or git revision (default: the project's content)")
+
+
+def _cmd_diff(args) -> int:
+    from .diff import diff, format_changes, load_version
+
+    project = _project(args)
+    old = load_version(args.old, project.root, project.config.content_dir)
+    new = load_version(args.new, project.root, project.config.content_dir) if args.new else \
+        load_version(str(project.content_dir), project.root, project.config.content_dir)
+    print(format_changes(diff(old, new)))
+    return 0
+
+
+# --- preview -----------------------------------------------------------------------------------
+
+def _serve_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+
+
+def _cmd_serve(args) -> int:
+    from .serve import serve
+
+    return serve(_project(args), args.port, quiet=args.quiet)
+
+
+def _usage(command: str, message: str):
+    print(f"auditpack {command}: error: {message}", file=sys.stderr)
     raise SystemExit(2)
 
 
@@ -128,3 +208,9 @@ def _progress_printer(quiet: bool):
         if not quiet:
             print(f"[{done:>3}/{total}] {path}", flush=True)
     return progress
+
+
+ADD_OPTIONS = {"build": _build_options, "new": _new_options, "schema": _schema_options, "diff": _diff_options,
+               "serve": _serve_options}
+RUN = {"build": _cmd_build, "check": _cmd_check, "new": _cmd_new, "schema": _cmd_schema, "diff": _cmd_diff,
+       "serve": _cmd_serve}

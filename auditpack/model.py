@@ -250,16 +250,33 @@ class Questionnaire(Strict):
         return next(s for s in self.sections if s.id == section_id)
 
 
+class ChangelogEntry(Strict):
+    version: ShortText
+    date: dt.date
+    changes: list[Text] = Field(min_length=1)
+
+
 class Content(Strict):
     """One programme: everything under ``content/<programme>/``."""
 
     programme: Programme
+    changelog: list[ChangelogEntry] = []
+    """Newest first; the site's "What's changed" page shows it, so schools know what differs
+    from the pack they printed last term."""
     roles: list[Role] = Field(min_length=1)
     pathways: list[Pathway] = []
     stages: list[Stage] = Field(min_length=1)
     components: list[Component] = []
     guidance: list[GuidanceNote] = []
     questionnaires: list[Questionnaire] = []
+
+    @model_validator(mode="after")
+    def _changelog_matches_version(self):
+        if self.changelog and self.changelog[0].version != self.programme.version:
+            raise ValueError(f"the newest changelog entry is version {self.changelog[0].version} but the programme "
+                             f"is version {self.programme.version} (expected the first entry to describe "
+                             f"version {self.programme.version})")
+        return self
 
     def role(self, role_id: str) -> Role:
         return next(r for r in self.roles if r.id == role_id)

@@ -7,7 +7,10 @@ previous site as it was.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +24,7 @@ from .output import replacing, write_files
 from .render import pages as site_pages
 from .render.packs import render_all
 from .render.print_html import PrintOptions
-from .schools import SchoolRequest, tailor
+from .schools import SchoolRequest, slugify, tailor
 from .validate import load_programmes
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -74,27 +77,67 @@ def check(project: Project) -> list[Content]:
 def build(project: Project, progress=lambda done, total, path: None) -> BuildSummary:
     started = time.perf_counter()
     programmes = check(project)
-    logo = _logo(project)
+    pin_build_date(programmes)
     plan = documents.plan(programmes, tuple(project.config.variants))
-    options = _print_options(project)
-    try:
-        pdfs = render_all(plan, project.templates_dir, options, project.config.brand, progress)
-        pages = site_pages.render_pages(programmes, plan, pdfs, project.config, project.templates_dir)
-    except jinja2.TemplateError as exc:
-        raise TemplateProblem.from_jinja(exc) from None
+    pdfs = _rendering(lambda: render_all(plan, project.templates_dir, print_options(project),
+                                         project.config.brand, progress))
+    files, settings, pages = site_sources(project, programmes, plan, pdfs)
+    with replacing(project.output_dir) as site_dir, replacing(project.work_dir) as work_dir:
+        write_files(work_dir, files)
+        site.build_site(site.write_project(work_dir, settings), site_dir)
+        write_site_zip(site_dir, site_zip_name(project))
+    return BuildSummary(len(programmes), len(pages), len(pdfs), sum(p.pages for p in pdfs.values()),
+                        sum(len(p.data) for p in pdfs.values()), time.perf_counter() - started,
+                        project.output_dir)
+
+
+def site_sources(project: Project, programmes: list[Content], plan: documents.Plan, pdfs: dict):
+    """Everything MkDocs needs, as ``{path: content}`` under a work folder, plus its settings."""
+    logo = _logo(project)
+    zip_name = site_zip_name(project)
+    pages = _rendering(lambda: site_pages.render_pages(programmes, plan, pdfs, project.config,
+                                                        project.templates_dir, site_zip=zip_name))
     files: dict[str, bytes | str] = {f"docs/{path}": text for path, text in pages.items()}
     files |= {f"docs/{site_pages.DOWNLOADS}/{path}": pdf.data for path, pdf in pdfs.items()}
     files |= _site_assets(project.templates_dir)
     files["docs/assets/brand.css"] = _brand_css(project)
+    files[f"docs/{zip_name}"] = b""  # replaced by the real archive once the site is built
     if logo:
         files[f"docs/{project.config.brand.logo}"] = logo
     settings = site.mkdocs_config(project.config, site_pages.navigation(programmes, pages), ["assets/brand.css"])
-    with replacing(project.output_dir) as site_dir, replacing(project.work_dir) as work_dir:
-        write_files(work_dir, files)
-        site.build_site(site.write_project(work_dir, settings), site_dir)
-    return BuildSummary(len(programmes), len(pages), len(pdfs), sum(p.pages for p in pdfs.values()),
-                        sum(len(p.data) for p in pdfs.values()), time.perf_counter() - started,
-                        project.output_dir)
+    return files, settings, pages
+
+
+def site_zip_name(project: Project) -> str:
+    return f"{slugify(project.config.site_name)}.zip"
+
+
+def write_site_zip(site_dir: Path, name: str) -> None:
+    """The whole site in one file for schools to download and keep; byte-identical for the same site."""
+    target = site_dir / name
+    members = sorted(p for p in site_dir.rglob("*") if p.is_file() and p != target)
+    with zipfile.ZipFile(target, "w") as archive:
+        for path in members:
+            info = zipfile.ZipInfo(path.relative_to(site_dir).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            compress = zipfile.ZIP_STORED if path.suffix in (".pdf", ".gz", ".png", ".zip") else zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes(), compress_type=compress)
+
+
+def pin_build_date(programmes: list[Content]) -> None:
+    """Dates that tools stamp into output (fonts, the sitemap) become the newest publication date,
+    so the same content always gives the same bytes. A SOURCE_DATE_EPOCH set by the user wins."""
+    newest = max(c.programme.published for c in programmes)
+    epoch = int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp())
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(epoch))
+
+
+def _rendering(render):
+    """Run a renderer, turning a template mistake into a located message."""
+    try:
+        return render()
+    except jinja2.TemplateError as exc:
+        raise TemplateProblem.from_jinja(exc) from None
 
 
 def build_school(project: Project, request: SchoolRequest, out_dir: Path | None = None,
@@ -102,12 +145,10 @@ def build_school(project: Project, request: SchoolRequest, out_dir: Path | None 
     """Packs for one school, in a folder of their own; the site is not touched."""
     started = time.perf_counter()
     content = tailor(check(project), request)
+    pin_build_date([content])
     plan = documents.plan([content], tuple(project.config.variants))
-    options = _print_options(project, school=request.name, pathway=request.pathway)
-    try:
-        pdfs = render_all(plan, project.templates_dir, options, project.config.brand, progress)
-    except jinja2.TemplateError as exc:
-        raise TemplateProblem.from_jinja(exc) from None
+    options = print_options(project, school=request.name, pathway=request.pathway)
+    pdfs = _rendering(lambda: render_all(plan, project.templates_dir, options, project.config.brand, progress))
     target = out_dir or project.root / "schools" / request.slug
     with replacing(target) as folder:
         write_files(folder, {path: pdf.data for path, pdf in pdfs.items()})
@@ -115,7 +156,7 @@ def build_school(project: Project, request: SchoolRequest, out_dir: Path | None 
                         sum(len(p.data) for p in pdfs.values()), time.perf_counter() - started, target)
 
 
-def _print_options(project: Project, school: str | None = None, pathway: str | None = None) -> PrintOptions:
+def print_options(project: Project, school: str | None = None, pathway: str | None = None) -> PrintOptions:
     config = project.config
     return PrintOptions(paper=config.paper, gutter_mm=config.gutter_mm, footer=config.footer,
                         school=school, pathway=pathway)

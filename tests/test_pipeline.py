@@ -51,3 +51,23 @@ def test_downloads_page_lists_every_pdf(bundled_build):
     pdfs = sorted(p.relative_to(bundled_build / "site").as_posix()
                   for p in (bundled_build / "site" / "downloads").rglob("*.pdf"))
     assert pdfs and all(f'href="{pdf}"' in page for pdf in pdfs)
+
+
+def test_whole_site_zip_for_schools_to_keep(bundled_build):
+    import zipfile
+
+    site = bundled_build / "site"
+    archive = site / "school-audit-resources.zip"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="school-audit-resources.zip"' in home
+    with zipfile.ZipFile(archive) as z:
+        names = set(z.namelist())
+        assert z.testzip() is None
+    on_disk = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and p != archive}
+    assert names == on_disk
+
+
+def test_whats_changed_page(bundled_build):
+    page = (bundled_build / "site" / "imhars" / "changes.html").read_text(encoding="utf-8")
+    assert "Version 1.0 (1 September 2026)" in page
+    assert "changes.html" in (bundled_build / "site" / "imhars" / "index.html").read_text(encoding="utf-8")

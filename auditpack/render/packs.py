@@ -1,7 +1,8 @@
-"""Render every planned document once, then bind packs from the same layouts.
+"""Render planned documents, and bind packs from the same layouts.
 
-Layout is the expensive step, so each document is paginated once and its
-pages are reused by the stage pack and the complete pack that contain it.
+Layout is the expensive step, so each document is paginated once and its pages are
+reused by the stage pack and the complete pack that contain it. The build renders
+everything; the preview server renders one document or pack when it is opened.
 """
 
 from __future__ import annotations
@@ -22,38 +23,67 @@ class PdfOutput:
     pages: int
 
 
+class PackRenderer:
+    """Templates, stylesheets and fonts set up once; documents and packs rendered on demand."""
+
+    def __init__(self, plan: Plan, templates_dir: Path, options: print_html.PrintOptions, brand):
+        self.plan = plan
+        self.options = options
+        self.env = print_html.environment(templates_dir)
+        theme = print_html.render_theme_css(self.env, options, brand, fonts.font_faces())
+        self.renderer = PdfRenderer(templates_dir, theme)
+
+    def layout(self, doc: PrintDocument):
+        siblings = [d for d in self.plan.documents if d.content is doc.content and d.stage is doc.stage]
+        html = print_html.render_document(self.env, doc, self.options, siblings)
+        return self.renderer.layout(html, forms=doc.variant == "fillable")
+
+    def document(self, doc: PrintDocument, layout=None) -> PdfOutput:
+        pdf = self.renderer.write(layout or self.layout(doc), forms=doc.variant == "fillable")
+        return PdfOutput(doc.path, doc.title, pdf.data, pdf.pages)
+
+    def pack(self, pack: Pack, layouts: dict | None = None) -> PdfOutput:
+        layouts = layouts or {d.path: self.layout(d) for d in pack.documents}
+        pdf = self._bind(pack, layouts)
+        return PdfOutput(pack.path, pack.title, pdf.data, pdf.pages)
+
+    def by_path(self, path: str) -> PdfOutput | None:
+        """The document or pack written at ``path``, or None if the plan has none there."""
+        for doc in self.plan.all_documents:
+            if doc.path == path:
+                return self.document(doc)
+        for pack in self.plan.packs:
+            if pack.path == path:
+                return self.pack(pack)
+        return None
+
+    def _bind(self, pack: Pack, layouts: dict) -> RenderedPdf:
+        """Lay out the cover until its own length is known, then bind it before the documents."""
+        cover_pages = 1
+        while True:
+            contents = _contents(pack.documents, layouts, first_page=cover_pages + 1)
+            cover = self.renderer.layout(print_html.render_cover(self.env, pack, contents, self.options))
+            if len(cover.pages) == cover_pages:
+                break
+            cover_pages = len(cover.pages)
+        return self.renderer.bind(cover, [layouts[d.path] for d in pack.documents])
+
+
 def render_all(plan: Plan, templates_dir: Path, options: print_html.PrintOptions, brand,
                progress=lambda done, total, path: None) -> dict[str, PdfOutput]:
-    env = print_html.environment(templates_dir)
-    renderer = PdfRenderer(templates_dir, print_html.render_theme_css(env, options, brand, fonts.font_faces()))
+    renderer = PackRenderer(plan, templates_dir, options, brand)
     total = len(plan.all_documents) + len(plan.packs)
     layouts, outputs = {}, {}
     for doc in plan.all_documents:
-        siblings = [d for d in plan.documents if d.content is doc.content and d.stage is doc.stage]
-        forms = doc.variant == "fillable"
-        layout = renderer.layout(print_html.render_document(env, doc, options, siblings), forms=forms)
+        layout = renderer.layout(doc)
         if doc.variant is None:
             layouts[doc.path] = layout  # only standard documents are bound into packs
-        pdf = renderer.write(layout, forms=forms)
-        outputs[doc.path] = PdfOutput(doc.path, doc.title, pdf.data, pdf.pages)
+        outputs[doc.path] = renderer.document(doc, layout)
         progress(len(outputs), total, doc.path)
     for pack in plan.packs:
-        pdf = _bind(renderer, env, pack, layouts, options)
-        outputs[pack.path] = PdfOutput(pack.path, pack.title, pdf.data, pdf.pages)
+        outputs[pack.path] = renderer.pack(pack, layouts)
         progress(len(outputs), total, pack.path)
     return outputs
-
-
-def _bind(renderer: PdfRenderer, env, pack: Pack, layouts: dict, options) -> RenderedPdf:
-    """Lay out the cover until its own length is known, then bind it before the documents."""
-    cover_pages = 1
-    while True:
-        contents = _contents(pack.documents, layouts, first_page=cover_pages + 1)
-        cover = renderer.layout(print_html.render_cover(env, pack, contents, options))
-        if len(cover.pages) == cover_pages:
-            break
-        cover_pages = len(cover.pages)
-    return renderer.bind(cover, [layouts[d.path] for d in pack.documents])
 
 
 def _contents(documents: tuple[PrintDocument, ...], layouts: dict, first_page: int):

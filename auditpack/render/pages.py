@@ -21,12 +21,12 @@ DOWNLOADS = "downloads"
 
 
 def render_pages(programmes: list[Content], plan: Plan, pdfs: dict, config: SiteConfig,
-                 templates_dir: Path) -> dict[str, str]:
+                 templates_dir: Path, site_zip: str | None = None) -> dict[str, str]:
     env = _environment(templates_dir)
     complete = {p.content.programme.id: p.path for p in plan.packs if p.stage is None}
     staged = {(p.content.programme.id, p.stage.id): p.path for p in plan.packs if p.stage is not None}
     common = dict(config=config, programmes=programmes, plan=plan, pdfs=pdfs, complete_packs=complete,
-                  stage_packs=staged, paper=config.paper)
+                  stage_packs=staged, paper=config.paper, site_zip=site_zip)
     pages = {"index.md": _render(env, "home.md.j2", "index.md", common),
              "downloads.md": _render(env, "downloads.md.j2", "downloads.md", common)}
     for content in programmes:
@@ -42,6 +42,9 @@ def render_pages(programmes: list[Content], plan: Plan, pdfs: dict, config: Site
         if content.components:
             pages[f"{pid}/components.md"] = _render(env, "components.md.j2", f"{pid}/components.md",
                                                     {**common, "content": content})
+        if content.changelog:
+            pages[f"{pid}/changes.md"] = _render(env, "changes.md.j2", f"{pid}/changes.md",
+                                                 {**common, "content": content})
         if content.guidance:
             pages[f"{pid}/guidance.md"] = _render(env, "guidance.md.j2", f"{pid}/guidance.md",
                                                   {**common, "content": content})
@@ -69,6 +72,8 @@ def navigation(programmes: list[Content], pages: dict[str, str]) -> list:
         if f"{pid}/guidance.md" in pages:
             entries.append({"Guidance": f"{pid}/guidance.md"})
         entries += [{q.title: f"{pid}/questionnaire-{q.id}.md"} for q in content.questionnaires]
+        if f"{pid}/changes.md" in pages:
+            entries.append({"What's changed": f"{pid}/changes.md"})
         nav.append({content.programme.short_title: entries})
     nav.append({"Downloads": "downloads.md"})
     return nav

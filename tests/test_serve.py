@@ -1,0 +1,81 @@
+"""The live preview: edits show without a restart, mistakes show as a banner, PDFs on request."""
+
+import json
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from auditpack import pipeline
+from auditpack.serve import serve
+
+
+@pytest.fixture
+def preview(mini_project):
+    started = threading.Event()
+    holder = {}
+
+    def ready(server):
+        holder["server"] = server
+        started.set()
+
+    thread = threading.Thread(target=serve, args=(pipeline.Project.open(mini_project), 0, True, ready), daemon=True)
+    thread.start()
+    assert started.wait(60), "the preview server did not start"
+    server = holder["server"]
+    yield f"http://127.0.0.1:{server.server_address[1]}", mini_project
+    server.shutdown()
+
+
+def get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read()
+
+
+def status(base: str) -> dict:
+    return json.loads(get(f"{base}/__auditpack__/status"))
+
+
+def wait_for(base: str, condition, seconds: float = 15) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        current = status(base)
+        if condition(current):
+            return current
+        time.sleep(0.1)
+    raise AssertionError(f"timed out; last status {current}")
+
+
+def test_edit_shows_without_restart_and_errors_do_not_stop_it(preview):
+    base, project = preview
+    page = get(f"{base}/mini/stage-1-prepare.html").decode()
+    assert "Get everyone ready." in page and "__auditpack__/preview.js" in page
+    first = status(base)["version"]
+    stages = project / "content" / "mini" / "stages.yml"
+
+    stages.write_text(stages.read_text().replace("Get everyone ready.", "Get everyone ready now."))
+    wait_for(base, lambda s: s["version"] > first and not s["error"])
+    assert "Get everyone ready now." in get(f"{base}/mini/stage-1-prepare.html").decode()
+
+    good = status(base)["version"]
+    stages.write_text(stages.read_text().replace("owners: [staff]", "owners: [stuff]"))
+    broken = wait_for(base, lambda s: s["version"] > good)
+    assert "unknown role 'stuff'" in broken["error"] and "stages.yml:33:9" in broken["error"]
+    assert "Get everyone ready now." in get(f"{base}/mini/stage-1-prepare.html").decode()  # last good pages
+
+    stages.write_text(stages.read_text().replace("owners: [stuff]", "owners: [staff]"))
+    wait_for(base, lambda s: not s["error"])
+
+
+def test_pdfs_are_rendered_when_opened(preview):
+    base, _ = preview
+    page = get(f"{base}/mini/stage-2-gather.html").decode()
+    assert "made when you open it" in page
+    pdf = get(f"{base}/downloads/mini/stage-2-gather/response-form.pdf")
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 5000
+    pack = get(f"{base}/downloads/mini/stage-1-prepare-pack.pdf")
+    assert pack.startswith(b"%PDF-")
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        get(f"{base}/downloads/mini/nothing.pdf")
+    assert missing.value.code == 404
