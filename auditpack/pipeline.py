@@ -7,6 +7,7 @@ previous site as it was.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import os
 import time
@@ -158,8 +159,12 @@ def build_school(project: Project, request: SchoolRequest, out_dir: Path | None 
 
 def print_options(project: Project, school: str | None = None, pathway: str | None = None) -> PrintOptions:
     config = project.config
+    logo = _logo(project)
+    kind = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+    logo_uri = f"data:{kind.get(Path(config.brand.logo).suffix.lower(), 'image/png')};base64," \
+        f"{base64.b64encode(logo).decode()}" if logo else None
     return PrintOptions(paper=config.paper, gutter_mm=config.gutter_mm, footer=config.footer,
-                        school=school, pathway=pathway)
+                        school=school, pathway=pathway, logo=logo_uri, publisher=config.publisher)
 
 
 def _site_assets(templates_dir: Path) -> dict[str, bytes]:

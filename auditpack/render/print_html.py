@@ -25,6 +25,9 @@ class PrintOptions:
     """Printed in the header fields of a per-school pack."""
     pathway: str | None = None
     """The one pathway a per-school pack follows; its tasks need no 'only' mark."""
+    logo: str | None = None
+    """The publisher's logo as a data: URI, so the renderer needs no access to the project folder."""
+    publisher: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def render_document(env: jinja2.Environment, doc: PrintDocument, options: PrintO
 def render_cover(env: jinja2.Environment, pack: Pack, contents: list[ContentsEntry], options: PrintOptions) -> str:
     return env.get_template("cover.html.j2").render(
         pack=pack, programme=pack.content.programme, contents=contents, school=options.school,
-        pathway=options.pathway)
+        pathway=options.pathway, logo=options.logo, site_publisher=options.publisher)
 
 
 def render_theme_css(env: jinja2.Environment, options: PrintOptions, brand, fonts) -> str:
