@@ -20,6 +20,7 @@ COMMANDS = {
     "new": "start a new programme: a commented example that builds first time",
     "schema": "write JSON Schemas of the content and settings, for editor completion and checking",
     "diff": "list stages, tasks and items added, removed or reworded between two versions of the content",
+    "collate": "count answers from filled PDFs, online-form files and tally sheets into a report and action plan",
 }
 
 
@@ -31,6 +32,10 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"auditpack {__version__}")
     commands = top.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
+        if name == "collate":
+            from .collate import cli as collate_cli
+            collate_cli.add_parser(commands)  # adds its own --project, --config and -q
+            continue
         command = commands.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
         command.add_argument("--project", type=Path, default=Path("."), metavar="DIR",
                              help="the project folder holding site_config.yml and content/ (default: here)")
@@ -70,6 +75,11 @@ def _project(args):
 # --- build and check ---------------------------------------------------------------------
 
 def _build_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("-j", "--jobs", type=int, metavar="N",
+                         help="render PDFs in N processes (default: workers in site_config.yml, else one per core)")
+    command.add_argument("--no-cache", action="store_true",
+                         help="render every PDF again instead of reusing unchanged ones from build/cache")
+    command.add_argument("--clear-cache", action="store_true", help="delete build/cache before building")
     school = command.add_argument_group(
         "packs for one school",
         "With --school or --school-file, build only that school's packs (not the site) into schools/NAME/.")
@@ -87,18 +97,24 @@ def _cmd_build(args) -> int:
     from .site import SiteBuildError
 
     project = _project(args)
-    progress = _progress_printer(args.quiet)
     request = _school_request(args)
+    if args.jobs is not None and args.jobs < 1:
+        _usage("build", "--jobs needs a number of processes, 1 or more")
+    if args.clear_cache:
+        import shutil
+        shutil.rmtree(project.cache_dir, ignore_errors=True)
+    options = pipeline.BuildOptions(workers=args.jobs, use_cache=not args.no_cache)
+    progress = _progress_printer(args.quiet)
     try:
-        summary = pipeline.build_school(project, request, args.out, progress) if request else \
-            pipeline.build(project, progress)
+        summary = pipeline.build_school(project, request, args.out, progress, options) if request else \
+            pipeline.build(project, progress, options)
     except SiteBuildError as exc:
         print(f"auditpack: the site could not be built; the previous output was kept.\n{exc}", file=sys.stderr)
         return 1
     what = f"packs for {request.name}:" if request else f"{summary.programmes} programme(s): {summary.pages} pages and"
     print(f"Built {what} {summary.pdfs} PDFs "
-          f"({summary.pdf_pages} printed pages, {summary.pdf_bytes / 1e6:.1f} MB) in {summary.seconds:.1f} s "
-          f"-> {summary.output_dir}")
+          f"({summary.pdf_pages} printed pages, {summary.pdf_bytes / 1e6:.1f} MB; {summary.rendered} rendered, "
+          f"{summary.reused} reused) in {summary.seconds:.1f} s -> {summary.output_dir}")
     return 0
 
 
@@ -204,13 +220,33 @@ def _usage(command: str, message: str):
 
 
 def _progress_printer(quiet: bool):
+    """A progress bar with an estimate on a terminal; plain lines in logs and CI."""
+    import time
+
+    started = time.monotonic()
+    interactive = sys.stdout.isatty() and not quiet
+
     def progress(done: int, total: int, path: str) -> None:
-        if not quiet:
+        if quiet:
+            return
+        if not interactive:
             print(f"[{done:>3}/{total}] {path}", flush=True)
+            return
+        elapsed = time.monotonic() - started
+        eta = elapsed / done * (total - done) if done else 0
+        bar = "#" * (30 * done // total)
+        print(f"\r[{bar:<30}] {done}/{total} PDFs, about {eta:.0f} s left ", end="" if done < total else "\n",
+              flush=True)
     return progress
 
 
 ADD_OPTIONS = {"build": _build_options, "new": _new_options, "schema": _schema_options, "diff": _diff_options,
                "serve": _serve_options}
-RUN = {"build": _cmd_build, "check": _cmd_check, "new": _cmd_new, "schema": _cmd_schema, "diff": _cmd_diff,
+def _cmd_collate(args) -> int:
+    from .collate import cli as collate_cli
+
+    return collate_cli.run(args)
+
+
+RUN = {"collate": _cmd_collate, "build": _cmd_build, "check": _cmd_check, "new": _cmd_new, "schema": _cmd_schema, "diff": _cmd_diff,
        "serve": _cmd_serve}

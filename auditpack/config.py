@@ -58,6 +58,8 @@ class SiteConfig(BaseModel):
     paper: Literal["A4", "Letter"] = "A4"
     gutter_mm: float = Field(default=0, ge=0, le=25)
     """Extra left margin for hole-punching or binding, added to the 15 mm page margin."""
+    workers: int = Field(default=0, ge=0, le=64)
+    """Processes rendering PDFs at once; 0 means one per CPU core."""
     variants: list[Literal["large-print", "blank", "fillable"]] = ["large-print", "blank", "fillable"]
     """Extra versions of the forms to build and link from the site."""
     brand: Brand = Field(default_factory=Brand)

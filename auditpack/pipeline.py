@@ -23,7 +23,8 @@ from .errors import ContentError, ContentErrors, Location, TemplateProblem
 from .model import Content
 from .output import replacing, write_files
 from .render import pages as site_pages
-from .render.packs import render_all
+from .render.online_form import blank_tally_sheets
+from .render.packs import RenderStats, default_workers, render_all
 from .render.print_html import PrintOptions
 from .schools import SchoolRequest, slugify, tailor
 from .validate import load_programmes
@@ -54,10 +55,25 @@ class Project:
         return self.root / self.config.work_dir / "mkdocs"
 
     @property
+    def cache_dir(self) -> Path:
+        return self.root / self.config.work_dir / "cache"
+
+    def workers(self, override: int | None = None) -> int:
+        chosen = override if override is not None else self.config.workers
+        return chosen or default_workers()
+
+    @property
     def templates_dir(self) -> Path:
         """The project's own templates, or the ones auditpack ships with."""
         own = self.root / "templates"
         return own if (own / "print").is_dir() else PACKAGE_TEMPLATES
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    workers: int | None = None
+    """None: from site_config.yml (0 there means one per core)."""
+    use_cache: bool = True
 
 
 @dataclass(frozen=True)
@@ -69,19 +85,22 @@ class BuildSummary:
     pdf_bytes: int
     seconds: float
     output_dir: Path
+    rendered: int = 0
+    reused: int = 0
 
 
 def check(project: Project) -> list[Content]:
     return load_programmes(project.content_dir)
 
 
-def build(project: Project, progress=lambda done, total, path: None) -> BuildSummary:
+def build(project: Project, progress=lambda done, total, path: None,
+          options: BuildOptions = BuildOptions()) -> BuildSummary:
     started = time.perf_counter()
     programmes = check(project)
     pin_build_date(programmes)
     plan = documents.plan(programmes, tuple(project.config.variants))
-    pdfs = _rendering(lambda: render_all(plan, project.templates_dir, print_options(project),
-                                         project.config.brand, progress))
+    stats = RenderStats()
+    pdfs = _render_pdfs(project, plan, print_options(project), progress, options, stats)
     files, settings, pages = site_sources(project, programmes, plan, pdfs)
     with replacing(project.output_dir) as site_dir, replacing(project.work_dir) as work_dir:
         write_files(work_dir, files)
@@ -89,7 +108,15 @@ def build(project: Project, progress=lambda done, total, path: None) -> BuildSum
         write_site_zip(site_dir, site_zip_name(project))
     return BuildSummary(len(programmes), len(pages), len(pdfs), sum(p.pages for p in pdfs.values()),
                         sum(len(p.data) for p in pdfs.values()), time.perf_counter() - started,
-                        project.output_dir)
+                        project.output_dir, stats.rendered, stats.reused)
+
+
+def _render_pdfs(project: Project, plan, options: PrintOptions, progress, build_options: BuildOptions,
+                 stats: RenderStats) -> dict:
+    cache = project.cache_dir if build_options.use_cache else None
+    return _rendering(lambda: render_all(plan, project.templates_dir, options, project.config.brand, progress,
+                                         workers=project.workers(build_options.workers), cache_dir=cache,
+                                         stats=stats))
 
 
 def site_sources(project: Project, programmes: list[Content], plan: documents.Plan, pdfs: dict):
@@ -100,6 +127,7 @@ def site_sources(project: Project, programmes: list[Content], plan: documents.Pl
                                                         project.templates_dir, site_zip=zip_name))
     files: dict[str, bytes | str] = {f"docs/{path}": text for path, text in pages.items()}
     files |= {f"docs/{site_pages.DOWNLOADS}/{path}": pdf.data for path, pdf in pdfs.items()}
+    files |= {f"docs/{site_pages.DOWNLOADS}/{path}": text for path, text in blank_tally_sheets(programmes).items()}
     files |= _site_assets(project.templates_dir)
     files["docs/assets/brand.css"] = _brand_css(project)
     files[f"docs/{zip_name}"] = b""  # replaced by the real archive once the site is built
@@ -142,19 +170,21 @@ def _rendering(render):
 
 
 def build_school(project: Project, request: SchoolRequest, out_dir: Path | None = None,
-                 progress=lambda done, total, path: None) -> BuildSummary:
+                 progress=lambda done, total, path: None, options: BuildOptions = BuildOptions()) -> BuildSummary:
     """Packs for one school, in a folder of their own; the site is not touched."""
     started = time.perf_counter()
     content = tailor(check(project), request)
     pin_build_date([content])
     plan = documents.plan([content], tuple(project.config.variants))
-    options = print_options(project, school=request.name, pathway=request.pathway)
-    pdfs = _rendering(lambda: render_all(plan, project.templates_dir, options, project.config.brand, progress))
+    stats = RenderStats()
+    pdfs = _render_pdfs(project, plan, print_options(project, school=request.name, pathway=request.pathway),
+                        progress, options, stats)
     target = out_dir or project.root / "schools" / request.slug
     with replacing(target) as folder:
         write_files(folder, {path: pdf.data for path, pdf in pdfs.items()})
     return BuildSummary(1, 0, len(pdfs), sum(p.pages for p in pdfs.values()),
-                        sum(len(p.data) for p in pdfs.values()), time.perf_counter() - started, target)
+                        sum(len(p.data) for p in pdfs.values()), time.perf_counter() - started, target,
+                        stats.rendered, stats.reused)
 
 
 def print_options(project: Project, school: str | None = None, pathway: str | None = None) -> PrintOptions:

@@ -72,4 +72,5 @@ def test_navigation_follows_the_stages(pages):
     assert nav[0] == {"Home": "index.md"} and nav[-1] == {"Downloads": "downloads.md"}
     mini = nav[1]["Mini audit"]
     assert [list(e)[0] for e in mini] == ["Overview", "1. Prepare the audit", "2. Gather views", "Components",
-                                          "Guidance", "Staff wellbeing survey"]
+                                          "Guidance", "Staff wellbeing survey",
+                                          "Answer online: Staff wellbeing survey"]

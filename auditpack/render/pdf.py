@@ -6,7 +6,6 @@ which ``auditpack check`` should not pay.
 
 from __future__ import annotations
 
-import copy
 import logging
 import os
 from dataclasses import dataclass
@@ -56,14 +55,6 @@ class PdfRenderer:
     def write(document, forms: bool = False) -> RenderedPdf:
         finisher = _unname_radio_buttons if forms else None
         return RenderedPdf(document.write_pdf(pdf_forms=forms, finisher=finisher, **PDF_OPTIONS), len(document.pages))
-
-    @staticmethod
-    def bind(cover, documents: list) -> RenderedPdf:
-        """One PDF of the cover followed by every document, with the cover's metadata."""
-        pages = [page for doc in [cover, *documents] for page in doc.pages]
-        bound = cover.copy(pages)
-        bound.metadata = copy.copy(cover.metadata)
-        return RenderedPdf(bound.write_pdf(**PDF_OPTIONS), len(pages))
 
 
 def _unname_radio_buttons(document, pdf) -> None:

@@ -33,7 +33,8 @@ class PrintOptions:
 @dataclass(frozen=True)
 class ContentsEntry:
     title: str
-    anchor: str
+    href: str
+    """Where the entry links to; see render.bind.LINK_SCHEME."""
     page: int
     stage: object = None
 

@@ -1,0 +1,90 @@
+"""A disk cache of rendered PDFs, keyed by everything that determines their bytes.
+
+The key of a document is a hash of its HTML (which already holds its slice of the content
+and the output of its template), the stylesheets, the font files, the versions of the
+libraries that write PDFs, and the render options. A pack's key adds its members' keys.
+An unchanged document is therefore never rendered twice, and a changed input can never be
+served a stale file: a different input is a different key. Entries are checked against
+their recorded hash when read, so a corrupt entry is re-rendered, never used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib import metadata
+from pathlib import Path
+
+from . import fonts
+
+LIBRARIES = ("auditpack", "weasyprint", "pydyf", "fonttools", "pypdf", "tinycss2", "cssselect2", "jinja2")
+
+
+def environment_fingerprint(stylesheets: list[str], options: object) -> str:
+    """What every PDF of a build depends on besides its own HTML."""
+    digest = hashlib.sha256()
+    for sheet in stylesheets:
+        digest.update(sheet.encode())
+    for face in fonts.font_faces():
+        digest.update(face.family.encode() + face.weight.encode() + face.style.encode())
+        digest.update(_file_hash(face.path).encode())
+    for library in LIBRARIES:
+        try:
+            digest.update(f"{library}={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}=none".encode())
+    digest.update(repr(options).encode())
+    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    return digest.hexdigest()
+
+
+def key(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class PdfCache:
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+
+    def get(self, cache_key: str) -> tuple[bytes, int] | None:
+        """The cached PDF and its page count, or None if absent or damaged."""
+        if self.folder is None:
+            return None
+        pdf, info = self._paths(cache_key)
+        try:
+            record = json.loads(info.read_text())
+            data = pdf.read_bytes()
+        except (OSError, ValueError):
+            return None
+        if hashlib.sha256(data).hexdigest() != record.get("sha256") or not data.startswith(b"%PDF-"):
+            return None
+        return data, int(record["pages"])
+
+    def put(self, cache_key: str, data: bytes, pages: int) -> None:
+        if self.folder is None:
+            return
+        pdf, info = self._paths(cache_key)
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        for path, content in ((pdf, data), (info, json.dumps({"pages": pages,
+                                                              "sha256": hashlib.sha256(data).hexdigest()}).encode())):
+            temporary = path.with_name(f".{path.name}.{os.getpid()}")
+            temporary.write_bytes(content)
+            os.replace(temporary, path)  # readers never see half a file
+
+    def _paths(self, cache_key: str) -> tuple[Path, Path]:
+        folder = self.folder / cache_key[:2]
+        return folder / f"{cache_key}.pdf", folder / f"{cache_key}.json"
+
+
+_hashes: dict[Path, str] = {}
+
+
+def _file_hash(path: Path) -> str:
+    if path not in _hashes:
+        _hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _hashes[path]
