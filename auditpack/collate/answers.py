@@ -1,0 +1,126 @@
+"""What the readers hand on: answers from one file, checked against the questionnaire, or why it was skipped.
+
+Every input format (filled PDF, online export, tally sheet) becomes the same :class:`Counted`, a
+count of answers per statement and question, so the statistics never need to know where answers
+came from. A file that cannot be used becomes a :class:`Skipped` with a reason written for the
+person running the collation, not for a programmer.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..model import Dimension, Questionnaire
+
+DONT_KNOW = "dk"
+"""The answer value of "I don't know" in every format: PDF /Opt values, online exports and tally columns."""
+
+Key = tuple[str, str]
+"""(item id, dimension id): one question about one statement."""
+
+Kind = Literal["pdf", "online", "tally"]
+
+KIND_NAMES = {"pdf": "filled PDF form", "online": "online form export", "tally": "tally sheet"}
+
+
+class Unusable(Exception):
+    """Raised by a reader when a file cannot be counted; the message is the reason shown to the user."""
+
+
+@dataclass(frozen=True)
+class FormIdentity:
+    """Which programme, questionnaire and content version a response form says it belongs to."""
+
+    programme: str | None
+    questionnaire: str | None
+    version: str | None
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    """One person's answers as a file holds them, before they are checked against the questionnaire."""
+
+    identity: FormIdentity
+    answers: dict[Key, str]
+    """Answer values as text: a scale value such as '3', or 'dk'."""
+    comments: int = 0
+    """How many comment boxes hold text; the text itself is never copied anywhere."""
+    response_id: str | None = None
+    revision: int = 0
+
+
+@dataclass(frozen=True)
+class RawTally:
+    """Counts typed from a paper collation template: one row per statement."""
+
+    counts: dict[Key, Counter]
+    unknown_items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One file whose answers are counted."""
+
+    path: str
+    kind: Kind
+    digest: str
+    counts: dict[Key, Counter]
+    """Answer value -> number of answers, per statement and question."""
+    responses: int
+    """Individual responses the file stands for; for a tally sheet, the most answers any question received."""
+    version: str | None = None
+    unknown: tuple[str, ...] = ()
+    """Statements or questions the file answers that this questionnaire does not have (left out)."""
+    comments: int = 0
+    response_id: str | None = None
+    revision: int = 0
+
+    @property
+    def answers(self) -> int:
+        return sum(sum(c.values()) for c in self.counts.values())
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass
+class Inputs:
+    """Everything read for one collation, in the order the files were found."""
+
+    counted: list[Counted] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def files_read(self) -> int:
+        return len(self.counted) + len(self.skipped)
+
+    @property
+    def responses(self) -> int:
+        return sum(c.responses for c in self.counted)
+
+    def of_kind(self, kind: Kind) -> list[Counted]:
+        return [c for c in self.counted if c.kind == kind]
+
+    def totals(self) -> dict[Key, Counter]:
+        totals: dict[Key, Counter] = {}
+        for counted in self.counted:
+            for key, counter in counted.counts.items():
+                totals.setdefault(key, Counter()).update(counter)
+        return totals
+
+
+def allowed_values(questionnaire: Questionnaire, dimension: Dimension) -> list[str]:
+    """The answers a question accepts, as text, in the order the form shows them."""
+    values = [str(point.value) for point in questionnaire.scale]
+    return values + [DONT_KNOW] if dimension.dont_know else values
+
+
+def describe_values(questionnaire: Questionnaire, dimension: Dimension) -> str:
+    scale = questionnaire.scale
+    text = f"{scale[0].value} to {scale[-1].value}"
+    return text + f" or '{DONT_KNOW}'" if dimension.dont_know else text

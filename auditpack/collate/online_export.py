@@ -1,0 +1,77 @@
+"""Answers exported from the site's online form (``templates/site/assets/online-form.js``).
+
+The file is JSON, one response per file, and holds no names::
+
+    {"format": "auditpack-response", "format_version": 1,
+     "programme": "mini", "questionnaire": "wellbeing", "version": "2.1",
+     "response_id": "r-4f0c9a1e2b7d", "revision": 7,
+     "answers": {"kind-staff": {"doing": "3", "support": "dk"}},
+     "comments": {"people": "free text"}}
+
+``response_id`` is random, made by the browser when a response is started, so exporting the same
+response twice (after changing an answer, say) is recognised and counted once; ``revision`` counts
+the changes, so the latest export wins. Comment text is never copied into a report.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .answers import FormIdentity, RawResponse, Unusable
+
+FORMAT = "auditpack-response"
+FORMAT_VERSION = 1
+
+
+def read_online_export(data: bytes) -> RawResponse:
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise Unusable("it is not a text file in UTF-8, so not an export from the online form") from None
+    except RecursionError:
+        raise Unusable("it is not an export from the online form (its JSON is nested too deeply)") from None
+    except json.JSONDecodeError as exc:
+        raise Unusable(f"it is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise Unusable(f"it is JSON, but not an export from the online form (no \"format\": \"{FORMAT}\")")
+    if document.get("format_version") != FORMAT_VERSION:
+        raise Unusable(f"it was exported in format version {document.get('format_version')!r}, which this "
+                       f"auditpack does not read (it reads version {FORMAT_VERSION})")
+    identity = FormIdentity(*(_string(document.get(key)) for key in ("programme", "questionnaire", "version")))
+    if identity.questionnaire is None:
+        raise Unusable("it does not say which questionnaire it answers (no \"questionnaire\")")
+    return RawResponse(identity, _answers(document.get("answers")), _comments(document.get("comments")),
+                       _string(document.get("response_id")), _revision(document.get("revision")))
+
+
+def _answers(value) -> dict[tuple[str, str], str]:
+    if not isinstance(value, dict):
+        raise Unusable("its \"answers\" is not a list of statements and answers")
+    answers = {}
+    for item_id, by_dimension in value.items():
+        if not isinstance(by_dimension, dict):
+            raise Unusable(f"its answers to '{item_id}' are not given per question")
+        for dimension_id, answer in by_dimension.items():
+            if answer is None or answer == "":
+                continue  # left unanswered
+            if isinstance(answer, bool) or not isinstance(answer, (str, int)):
+                raise Unusable(f"its answer to '{item_id}', question '{dimension_id}' is {json.dumps(answer)}, "
+                               "not a score or 'dk'")
+            answers[(str(item_id), str(dimension_id))] = str(answer).strip()
+    return answers
+
+
+def _comments(value) -> int:
+    if not isinstance(value, dict):
+        return 0
+    return sum(1 for text in value.values() if isinstance(text, str) and text.strip())
+
+
+def _string(value) -> str | None:
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
+        return str(value).strip()
+    return None
+
+
+def _revision(value) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0

@@ -1,0 +1,131 @@
+"""Collation -> the files a collation writes: a web page, a PDF, charts as SVG, and the tallies as CSV.
+
+Pure apart from WeasyPrint: returns ``{file name: text or bytes}`` and writes nothing. The printed
+report goes through the same templates, stylesheet, fonts and :class:`~auditpack.render.pdf.PdfRenderer`
+as every other PDF, so it looks like the rest of the pack. Charts are SVG written by a Jinja2
+template rather than a plotting library: no new dependency, text stays real text (searchable,
+read aloud, set in the pack's typeface), and identical answers give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from ..config import SiteConfig
+from ..model import Questionnaire
+from ..render import fonts, print_html
+from ..render.pdf import PdfRenderer
+from . import tally_csv
+from .tally import Collation
+
+REPORT_HTML = "collation-report.html"
+REPORT_PDF = "collation-report.pdf"
+TALLIES_CSV = "tallies.csv"
+STATISTICS_CSV = "statistics.csv"
+CHARTS = "charts"
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    """What the shared print base template needs to know about the report (a planned document has more)."""
+
+    title: str
+    questionnaire: Questionnaire
+    kind_title: str = "Collation report"
+    description: str | None = None
+    variant: str | None = None
+
+
+def render_report(collation: Collation, templates_dir: Path, config: SiteConfig,
+                  school: str | None = None) -> dict[str, str | bytes]:
+    env = environment(templates_dir)
+    options = print_html.PrintOptions(paper=config.paper, footer=config.footer, school=school)
+    context = _context(collation, options, config)
+    files: dict[str, str | bytes] = {
+        REPORT_HTML: env.get_template("report/collation-report.html.j2").render(**context, brand=config.brand),
+        TALLIES_CSV: tally_csv.write_sheet(collation.questionnaire, collation.inputs.totals(), collation.hidden),
+        STATISTICS_CSV: statistics_csv(collation),
+    }
+    chart = env.get_template("chart.svg.j2")
+    for section in collation.sections:
+        files[f"{CHARTS}/{section.section.id}.svg"] = chart.render(
+            **context, section=section, chart_id=f"chart-{section.section.id}", standalone=True)
+    html = env.get_template("collation-report.html.j2").render(**context)
+    renderer = PdfRenderer(templates_dir, print_html.render_theme_css(env, options, config.brand, fonts.font_faces()))
+    files[REPORT_PDF] = renderer.write(renderer.layout(html)).data
+    return files
+
+
+def render_print_html(collation: Collation, templates_dir: Path, config: SiteConfig, school: str | None = None) -> str:
+    """The printed report's HTML, before WeasyPrint lays it out; for tests and inspection."""
+    options = print_html.PrintOptions(paper=config.paper, footer=config.footer, school=school)
+    return environment(templates_dir).get_template("collation-report.html.j2").render(
+        **_context(collation, options, config))
+
+
+def environment(templates_dir: Path) -> jinja2.Environment:
+    """The print environment, also able to load ``report/...`` (the standalone page) from the templates folder."""
+    env = print_html.environment(templates_dir)
+    env.loader = jinja2.FileSystemLoader([templates_dir / "print", templates_dir])
+    env.filters.update(number=number, percent=percent, signed=signed)
+    return env
+
+
+def _context(collation: Collation, options: print_html.PrintOptions, config: SiteConfig) -> dict:
+    q = collation.questionnaire
+    content = collation.target.content
+    doc = ReportDocument(f"Collation report: {q.title}", q)
+    return dict(c=collation, q=q, doc=doc, content=content, programme=content.programme, stage=None,
+                school=options.school, footer=options.footer, doc_anchor=f"collation-{q.id}")
+
+
+def statistics_csv(collation: Collation) -> str:
+    """One row per statement and question: the numbers behind the report, for a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["item_id", "number", "section", "statement", "question", "answers", "dont_know",
+                     "dont_know_share", "median", "mean", "gap", "strength", "need", "communicate", "shown"])
+    for r in collation.items:
+        for x in r.questions:
+            shown = not x.suppressed
+            writer.writerow([
+                r.item.id, r.number, r.section.title, " ".join(r.item.text.split()), x.dimension.id,
+                x.answers if shown else "", x.dont_know if shown else "",
+                _plain(x.dont_know_rate, 3) if shown else "", _plain(x.median) if shown else "",
+                _plain(x.mean, 2) if shown else "", _plain(r.gap),
+                _yes(r.strength), _yes(r.need), _yes(r.communicate), _yes(shown)])
+    return "\ufeff" + out.getvalue()
+
+
+def number(value: float | None, places: int = 1) -> str:
+    """A median or mean as people write it: '3', '2.5'; a dash when there is none."""
+    if value is None:
+        return "–"
+    text = f"{value:.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def signed(value: float | None) -> str:
+    """A gap with its sign, the minus sign a real one so screen readers say 'minus'."""
+    if value is None:
+        return "–"
+    if value == 0:
+        return "0"
+    return ("+" if value > 0 else "−") + number(abs(value))
+
+
+def _plain(value: float | None, places: int = 1) -> str:
+    return "" if value is None else f"{value:.{places}f}"
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"

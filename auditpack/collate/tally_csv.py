@@ -1,0 +1,169 @@
+"""The tally sheet: counts typed from a paper collation template, one row per statement.
+
+Layout (the blank sheet the site offers for each questionnaire, and the tallies a collation writes)::
+
+    item_id,number,section,statement,doing_1,doing_2,doing_3,doing_4,doing_dk,support_1,...,support_dk
+    kind-staff,1,People,Staff are kind to one another.,0,2,5,3,1,1,3,4,2,1
+
+- ``item_id`` identifies the statement; keep it as it is. ``number``, ``section`` and ``statement``
+  are there to help the recorder find the row and are not read.
+- One column ``<question id>_<score>`` per question and score, and ``<question id>_dk`` for
+  "I don't know" where the question offers it, each holding how many people gave that answer.
+  An empty cell means 0.
+- UTF-8 (a byte-order mark is written, so spreadsheets show accents and Welsh letters correctly),
+  commas; files saved by a spreadsheet with semicolons or tabs, or in Windows-1252, are read too.
+
+The reader is strict about columns (a misplaced column would put counts under the wrong score) and
+lenient about how the sheet was saved.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+
+from ..model import Questionnaire
+from .answers import RawTally, Unusable, allowed_values
+
+INFO_COLUMNS = ("item_id", "number", "section", "statement")
+MAX_COUNT = 100_000
+"""More answers than this to one question is a typing slip, not a school."""
+
+
+def count_columns(questionnaire: Questionnaire) -> list[tuple[str, str, str]]:
+    """(column name, dimension id, answer value) for every count column, in sheet order."""
+    return [(f"{dim.id}_{value}", dim.id, value)
+            for dim in questionnaire.dimensions for value in allowed_values(questionnaire, dim)]
+
+
+def header(questionnaire: Questionnaire) -> list[str]:
+    return [*INFO_COLUMNS, *(name for name, _, _ in count_columns(questionnaire))]
+
+
+def write_sheet(questionnaire: Questionnaire, counts: dict | None = None, hidden: set | None = None) -> str:
+    """The sheet as text: blank when ``counts`` is None, else the counts (cells in ``hidden`` left empty)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header(questionnaire))
+    number = 0
+    for section in questionnaire.sections:
+        for item in section.items:
+            number += 1
+            row = [item.id, number, section.title, " ".join(item.text.split())]
+            for _, dim_id, value in count_columns(questionnaire):
+                if counts is None or (item.id, dim_id) in (hidden or set()):
+                    row.append("")
+                else:
+                    row.append(counts.get((item.id, dim_id), Counter()).get(value, 0))
+            writer.writerow(row)
+    return "\ufeff" + out.getvalue()
+
+
+def blank_sheet(questionnaire: Questionnaire) -> str:
+    """A sheet with every statement and empty count cells, for a recorder to type into."""
+    return write_sheet(questionnaire)
+
+
+def read_tally(data: bytes, questionnaire: Questionnaire) -> RawTally:
+    rows = list(csv.reader(io.StringIO(_decode(data)), _dialect(data)))
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        raise Unusable("it is empty")
+    names = [cell.strip().lower() for cell in rows[0]]
+    if "item_id" not in names:
+        raise Unusable("it is not a tally sheet: its first row has no 'item_id' column "
+                       "(start from the blank tally sheet for this questionnaire)")
+    _check_columns(names, questionnaire)
+    column = {name: i for i, name in enumerate(names)}
+    known_items = {item.id for item in questionnaire.items}
+    counts: dict[tuple[str, str], Counter] = {}
+    unknown: list[str] = []
+    first_row: dict[str, int] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        cells = {name: (row[i].strip() if i < len(row) else "") for name, i in column.items()}
+        if len(row) > len(names) and any(cell.strip() for cell in row[len(names):]):
+            raise Unusable(f"row {line} has more cells than the header has columns")
+        item_id = cells["item_id"]
+        row_counts = {(dim_id, value): _count(cells[name], line, name)
+                      for name, dim_id, value in count_columns(questionnaire)}
+        if not item_id:
+            if any(row_counts.values()):
+                raise Unusable(f"row {line} has counts but no item_id, so they cannot be matched to a statement")
+            continue
+        if item_id in first_row:
+            raise Unusable(f"statement '{item_id}' has two rows ({first_row[item_id]} and {line}); "
+                           "add the counts together in one row")
+        first_row[item_id] = line
+        if item_id not in known_items:
+            unknown.append(item_id)
+            continue
+        for (dim_id, value), number in row_counts.items():
+            if number:
+                counts.setdefault((item_id, dim_id), Counter())[value] += number
+    if not first_row:
+        raise Unusable("it has a header but no statements")
+    if unknown and len(unknown) == len(first_row):
+        raise Unusable(f"none of its statements belong to questionnaire '{questionnaire.id}' "
+                       f"(it has '{unknown[0]}'...): is it a sheet for another questionnaire?")
+    return RawTally(counts, tuple(unknown))
+
+
+def _check_columns(names: list[str], questionnaire: Questionnaire) -> None:
+    expected = [name for name, _, _ in count_columns(questionnaire)]
+    repeated = sorted({n for n in names if n and names.count(n) > 1})
+    if repeated:
+        raise Unusable(f"column '{repeated[0]}' appears twice")
+    missing = [n for n in expected if n not in names]
+    extra = [n for n in names if n and n not in expected and n not in INFO_COLUMNS]
+    if not missing and not extra:
+        return
+    problems = [_why_unexpected(name, questionnaire) for name in extra]
+    if missing:
+        problems.append(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+    raise Unusable("its columns do not match this questionnaire's tally sheet: " + "; ".join(problems)
+                   + f" (expected {', '.join(header(questionnaire))})")
+
+
+def _why_unexpected(name: str, questionnaire: Questionnaire) -> str:
+    dimension, _, value = name.rpartition("_")
+    dims = {dim.id: dim for dim in questionnaire.dimensions}
+    if dimension in dims:
+        return (f"unexpected column {name}: '{value}' is not an answer to '{dimension}' "
+                f"(the scale runs {questionnaire.scale[0].value} to {questionnaire.scale[-1].value}"
+                f"{', plus dk' if dims[dimension].dont_know else ''})")
+    if dimension and value:
+        return (f"unexpected column {name}: questionnaire '{questionnaire.id}' has no question '{dimension}' "
+                f"(its questions are {', '.join(dims)})")
+    return f"unexpected column {name}"
+
+
+def _count(cell: str, line: int, column: str) -> int:
+    if cell == "":
+        return 0
+    text = cell[:-2] if cell.endswith(".0") else cell  # spreadsheets sometimes save 3 as 3.0
+    if not text.isdigit() or not text.isascii():
+        raise Unusable(f"row {line}, column {column}: '{cell[:20]}' is not a count "
+                       "(expected a whole number of answers, 0 or more)")
+    number = int(text)
+    if number > MAX_COUNT:
+        raise Unusable(f"row {line}, column {column}: {number} answers is more than any school could give")
+    return number
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 first (with or without a byte-order mark), then what Windows spreadsheets save."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _dialect(data: bytes):
+    """Commas, or the semicolons or tabs a spreadsheet in another locale saves."""
+    first = _decode(data[:4096]).splitlines()[0] if data.strip() else ""
+    delimiter = max((",", ";", "\t"), key=first.count)
+    return type("TallyDialect", (csv.excel,), {"delimiter": delimiter})
+

@@ -1,0 +1,62 @@
+"""Model -> the site's online form, one page per questionnaire, and a blank tally sheet per questionnaire.
+
+The online form is plain HTML inside a Markdown page: real radio buttons grouped in fieldsets with
+legends, so it works with a keyboard and a screen reader like any form. A small script
+(``templates/site/assets/online-form.js``) keeps answers in the browser's localStorage until the
+person saves them as a file for ``auditpack collate``; no server, works from ``file://``, nothing
+is sent anywhere, and no names are asked for. Without the script the page says to use a PDF form.
+
+Pure: returns text keyed by path; the build decides where it goes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from ..collate.online_export import FORMAT, FORMAT_VERSION
+from ..collate.tally_csv import blank_sheet
+from ..model import Content, Questionnaire
+from . import text
+
+
+def online_form_path(content: Content, questionnaire: Questionnaire) -> str:
+    """Where the page goes, relative to the site's docs folder."""
+    return f"{content.programme.id}/answer-{questionnaire.id}.md"
+
+
+def tally_sheet_path(content: Content, questionnaire: Questionnaire) -> str:
+    """Where the blank tally sheet goes, relative to the downloads folder."""
+    return f"{content.programme.id}/{questionnaire.id}-tallies.csv"
+
+
+def render_online_forms(programmes: list[Content], templates_dir: Path) -> dict[str, str]:
+    """``{page path: Markdown}``: one online-form page per questionnaire of every programme."""
+    template = _environment(templates_dir).get_template("online-form.md.j2")
+    pages = {}
+    for content in programmes:
+        for q in content.questionnaires:
+            path = online_form_path(content, q)
+            pages[path] = template.render(
+                content=content, programme=content.programme, q=q, page_path=path,
+                storage_key=f"auditpack:{content.programme.id}:{q.id}:{content.programme.version}",
+                export_format=FORMAT, export_format_version=FORMAT_VERSION,
+                number={item.id: n for n, item in enumerate(q.items, start=1)},
+                role_names=", ".join(content.role(r).name for r in q.respondents))
+    return pages
+
+
+def blank_tally_sheets(programmes: list[Content]) -> dict[str, str]:
+    """``{download path: CSV text}``: a blank tally sheet per questionnaire, UTF-8 with a byte-order mark."""
+    return {tally_sheet_path(content, q): blank_sheet(q)
+            for content in programmes for q in content.questionnaires}
+
+
+def _environment(templates_dir: Path) -> jinja2.Environment:
+    """Autoescaping on: the form is raw HTML, and every value placed in it must be escaped."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir / "site"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                             trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(md_inline=text.md_inline)
+    return env
