@@ -8,8 +8,17 @@ never a Python traceback.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+SHOWN_WIDTH = 100
+"""Characters of the offending line shown around the column: a 5,000-character line would bury the message."""
+MAX_SHOWN = 200
+"""Problems printed at once; a broken file can produce thousands, and the first ones explain the rest."""
+_LINE_BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+"""Line breaks as YAML counts them, so a line number finds the line the author sees."""
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass(frozen=True, order=True)
@@ -37,14 +46,29 @@ class ContentError:
         if self.expected:
             text += f" (expected {self.expected})"
         if self.source_line:
-            caret = " " * max(self.location.column - 1, 0) + "^"
-            text += f"\n    {self.source_line}\n    {caret}"
+            line, caret = _shown_line(self.source_line, self.location.column)
+            text += f"\n    {line}\n    {caret}"
         if self.hint:
             text += f"\n    hint: {self.hint}"
         return text
 
     def sort_key(self) -> tuple:
         return (self.location.file, self.location.line, self.location.column, self.message)
+
+
+def _shown_line(line: str, column: int) -> tuple[str, str]:
+    """The offending line and a caret under ``column``: tabs shown as arrows, invisible characters
+    as a replacement mark (one character each, so the caret stays aligned), long lines cut to a
+    window around the column."""
+    line = _INVISIBLE.sub("\ufffd", line.replace("\t", "\u2192"))
+    offset = max(column - 1, 0)
+    if len(line) > SHOWN_WIDTH:
+        start = min(max(offset - SHOWN_WIDTH // 2, 0), len(line) - SHOWN_WIDTH)
+        prefix = "\u2026" if start else ""
+        suffix = "\u2026" if start + SHOWN_WIDTH < len(line) else ""
+        line = prefix + line[start:start + SHOWN_WIDTH] + suffix
+        offset = offset - start + len(prefix)
+    return line, " " * offset + "^"
 
 
 def suggest(value, choices) -> str:
@@ -63,26 +87,37 @@ class ContentErrors(Exception):
     """Raised when content cannot be used; carries every problem found."""
 
     def __init__(self, errors: list[ContentError]):
-        self.errors = sorted(set(errors), key=ContentError.sort_key)
+        files: dict[str, list[str] | None] = {}
+        self.errors = sorted({with_source_line(e, files) for e in errors}, key=ContentError.sort_key)
         super().__init__(f"{len(self.errors)} content problem(s)")
 
     def format(self) -> str:
-        lines = [e.format() for e in self.errors]
+        lines = [e.format() for e in self.errors[:MAX_SHOWN]]
         count = len(self.errors)
+        if count > MAX_SHOWN:
+            lines.append(f"... and {count - MAX_SHOWN} more; fix these first, then run 'auditpack check' again.")
         lines.append(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.")
         return "\n".join(lines)
 
 
-def with_source_line(error: ContentError) -> ContentError:
-    """Attach the offending line so the user sees it under the message."""
-    if not error.location.line:
+def with_source_line(error: ContentError, files: dict | None = None) -> ContentError:
+    """Attach the offending line so the user sees it under the message.
+
+    ``files`` caches each file's lines, so a thousand problems in one file read it once.
+    """
+    if not error.location.line or error.source_line:
         return error
-    try:
-        lines = Path(error.location.file).read_text(encoding="utf-8").splitlines()
-        line = lines[error.location.line - 1]
-    except (OSError, UnicodeDecodeError, IndexError):
+    files = {} if files is None else files
+    name = error.location.file
+    if name not in files:
+        try:
+            files[name] = _LINE_BREAKS.split(Path(name).read_bytes().decode("utf-8-sig", errors="replace"))
+        except OSError:
+            files[name] = None
+    lines = files[name]
+    if not lines or error.location.line > len(lines):
         return error
-    return ContentError(error.location, error.message, error.expected, error.hint, line.rstrip())
+    return replace(error, source_line=lines[error.location.line - 1].rstrip())
 
 
 class TemplateProblem(Exception):

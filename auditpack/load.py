@@ -3,10 +3,17 @@
 Scalars are kept as the strings the author typed (``No`` stays ``No``, ``1.10``
 stays ``1.10``); the typed model decides what each field means. Positions are
 kept per path so that any later problem can point at a file, line and column.
+
+Content files may be careless or hostile, so nothing here raises: a file that is
+too big, nested too deeply, an alias bomb, not UTF-8, or not YAML at all becomes
+a located :class:`ContentError` with a hint, found before any expensive work.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,11 +24,20 @@ from .errors import ContentError, Location
 
 Path_ = tuple  # a path into the data: keys and list indexes
 
-MAX_FILE_BYTES = 2_000_000
+MAX_FILE_BYTES = 1_000_000
+"""About 60 times the largest bundled file; pure-Python YAML reads roughly 0.3 MB a second."""
 MAX_NODES = 200_000  # bounds alias expansion ("billion laughs")
+MAX_TEXT = 5 * MAX_FILE_BYTES
+"""Characters of text the file may expand to: without aliases it is at most the file's size."""
+MAX_DEPTH = 40
+"""Content needs about eight levels; Python's recursion limit is hit near a thousand."""
 
 _NULL_TAG = "tag:yaml.org,2002:null"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
+               ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge", "value")}
+_BAD_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+"""Control characters and lone surrogates: invisible, and they break HTML, PDFs and UTF-8 output."""
 
 
 @dataclass
@@ -44,6 +60,33 @@ class SourceMap:
             self.positions[prefix + key] = loc
 
 
+class _TooLarge(Exception):
+    def __init__(self, location: Location, message: str, expected: str, hint: str):
+        self.error = ContentError(location, message, expected=expected, hint=hint)
+
+
+def _too_deep(location: Location) -> _TooLarge:
+    return _TooLarge(location, f"the values are nested more than {MAX_DEPTH} levels deep",
+                     expected=f"at most {MAX_DEPTH} levels",
+                     hint="check for an alias (*name) used inside its own anchor (&name), or brackets never closed")
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing deep nesting before Python's recursion limit is reached."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise _too_deep(Location(mark.name, mark.line + 1, mark.column + 1))
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 class _Builder:
     """Turns a composed YAML node tree into plain data plus a SourceMap."""
 
@@ -52,6 +95,7 @@ class _Builder:
         self.map = SourceMap()
         self.errors: list[ContentError] = []
         self.nodes_seen = 0
+        self.text_seen = 0
 
     def location(self, mark) -> Location:
         return Location(self.file, mark.line + 1, mark.column + 1)
@@ -59,14 +103,33 @@ class _Builder:
     def build(self, node, path: Path_, mark=None) -> Any:
         self.nodes_seen += 1
         if self.nodes_seen > MAX_NODES:
-            raise _TooLarge(self.location(node.start_mark))
+            raise _TooLarge(self.location(node.start_mark),
+                            "the file expands to too many values (aliases repeated too often?)",
+                            expected=f"at most {MAX_NODES:,} values", hint="avoid anchors (&) and aliases (*)")
+        if len(path) > MAX_DEPTH:  # only an alias inside its own anchor gets here: the composer limits the rest
+            raise _too_deep(self.location(node.start_mark))
         self.map.positions[path] = self.location(mark or node.start_mark)
+        if node.tag not in _PLAIN_TAGS:
+            self.errors.append(ContentError(
+                self.location(node.start_mark), f"the YAML tag '{_short_tag(node.tag)}' is not supported",
+                expected="plain values", hint="remove the tag (the word starting with '!'), or quote the value"))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
         if node.tag == _NULL_TAG and node.value in ("", "~", "null", "Null", "NULL"):
             return None
+        self.text_seen += len(node.value)
+        if self.text_seen > MAX_TEXT:
+            raise _TooLarge(self.location(node.start_mark),
+                            "the file expands to too much text (a long value repeated through aliases?)",
+                            expected=f"at most {MAX_TEXT:,} characters", hint="avoid anchors (&) and aliases (*)")
+        bad = _BAD_CHARACTERS.search(node.value)
+        if bad:
+            self.errors.append(ContentError(
+                self.location(node.start_mark), f"the value contains an invisible or invalid character "
+                f"(U+{ord(bad.group()):04X})", expected="printable text",
+                hint="delete and retype the text around it; it often comes from copying out of a PDF"))
         return node.value
 
     def _mapping(self, node, path: Path_) -> dict:
@@ -94,22 +157,16 @@ class _Builder:
         return result
 
 
-class _TooLarge(Exception):
-    def __init__(self, location: Location):
-        self.location = location
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 def load_yaml_file(path: Path) -> tuple[Any, SourceMap, list[ContentError]]:
     """Load one YAML file. Problems are returned, never raised."""
     name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, SourceMap(), [ContentError(Location(name), f"cannot read file: {exc.strerror}")]
-    if len(raw) > MAX_FILE_BYTES:
-        return None, SourceMap(), [ContentError(
-            Location(name), f"file is too large ({len(raw):,} bytes)",
-            expected=f"at most {MAX_FILE_BYTES:,} bytes", hint="split the content into several files")]
+    raw, error = _read(path, name)
+    if error:
+        return None, SourceMap(), [error]
     text, error = _decode(raw, name)
     if error:
         return None, SourceMap(), [error]
@@ -118,20 +175,54 @@ def load_yaml_file(path: Path) -> tuple[Any, SourceMap, list[ContentError]]:
             Location(name, 1, 1), "file is empty", expected="YAML content",
             hint="delete the file or add content to it")]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
+    except _TooLarge as exc:
+        return None, SourceMap(), [_in_file(exc.error, name)]
     except yaml.MarkedYAMLError as exc:
-        return None, SourceMap(), [_yaml_syntax_error(name, exc)]
+        return None, SourceMap(), [_yaml_syntax_error(name, exc, text)]
+    except yaml.reader.ReaderError as exc:
+        return None, SourceMap(), [_reader_error(name, exc, text)]
     except yaml.YAMLError as exc:
         return None, SourceMap(), [ContentError(Location(name), f"YAML error: {exc}")]
+    if node is None:
+        return None, SourceMap(), [ContentError(
+            Location(name, 1, 1), "file is empty (it holds only comments)", expected="YAML content",
+            hint="delete the file or add content to it")]
     builder = _Builder(name)
     builder.map.positions[()] = Location(name, 1, 1)
     try:
         data = builder.build(node, ())
     except _TooLarge as exc:
-        return None, SourceMap(), [ContentError(
-            exc.location, "the file expands to too many values (aliases repeated too often?)",
-            expected=f"at most {MAX_NODES:,} values", hint="avoid anchors (&) and aliases (*)")]
+        return None, SourceMap(), [exc.error]
     return data, builder.map, builder.errors
+
+
+def _in_file(error: ContentError, name: str) -> ContentError:
+    where = error.location
+    return ContentError(Location(name, where.line, where.column), error.message, error.expected, error.hint)
+
+
+def _read(path: Path, name: str) -> tuple[bytes, ContentError | None]:
+    """The file's bytes, reading no more than the limit: a link to /dev/zero or a pipe cannot hang a build."""
+    too_large = ContentError(Location(name), "file is too large", expected=f"at most {MAX_FILE_BYTES:,} bytes",
+                             hint="split the content into several files")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return b"", ContentError(Location(name), "not a regular file", expected="a YAML text file",
+                                         hint="remove it, or rename it so it does not end in .yml")
+            if info.st_size > MAX_FILE_BYTES:
+                return b"", ContentError(Location(name), f"file is too large ({info.st_size:,} bytes)",
+                                         expected=too_large.expected, hint=too_large.hint)
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                raw = handle.read(MAX_FILE_BYTES + 1)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        return b"", ContentError(Location(name), f"cannot read file: {exc.strerror or exc}")
+    return raw, (too_large if len(raw) > MAX_FILE_BYTES else None)
 
 
 def _decode(raw: bytes, name: str) -> tuple[str, ContentError | None]:
@@ -140,20 +231,119 @@ def _decode(raw: bytes, name: str) -> tuple[str, ContentError | None]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
         return "", ContentError(
-            Location(name, line, column), "the file is not UTF-8 text",
+            Location(name, line, column), "the file is not UTF-8 text" + (" (it is UTF-16)" if utf16 else ""),
             expected="UTF-8", hint="save the file as UTF-8 in your editor")
     return text, None
 
 
-def _yaml_syntax_error(name: str, exc: yaml.MarkedYAMLError) -> ContentError:
+def _reader_error(name: str, exc, text: str) -> ContentError:
+    """A character YAML refuses (a NUL, a control code): located, and named by its code."""
+    position = exc.position if isinstance(exc.position, int) else 0
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
+    return ContentError(Location(name, line, column),
+                        f"YAML syntax error: the file contains a control character (U+{code:04X})",
+                        expected="printable text",
+                        hint="delete and retype the text around it; it often comes from copying out of a PDF")
+
+
+# --- YAML syntax errors in the author's terms --------------------------------------------------
+
+def _yaml_syntax_error(name: str, exc: yaml.MarkedYAMLError, text: str) -> ContentError:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-    problem = exc.problem or "invalid YAML"
-    hint = "check the indentation and the ':' after each key"
-    if "\t" in problem or "\\t" in problem or "tab" in problem:
-        hint = "YAML indents with spaces only; replace the tab with spaces"
-    elif "mapping values are not allowed" in problem:
-        hint = "a value containing ': ' must be quoted, or the line is indented too far"
-    return ContentError(Location(name, line, column), f"YAML syntax error: {problem}",
-                        expected="valid YAML", hint=hint)
+    lines = text.splitlines()
+    problem, context = exc.problem or "invalid YAML", exc.context or ""
+    message, expected, hint, *moved = _explain(problem, context, lines, line, column)
+    at_end = not (0 < line <= len(lines)) or not lines[line - 1].strip()
+    if exc.context_mark and ("quoted scalar" in context or "flow" in context or at_end):
+        line, column = exc.context_mark.line + 1, exc.context_mark.column + 1  # where the quote or bracket opened
+    last = _previous_content_line(lines, len(lines) + 1)
+    if last and (not (0 < line <= len(lines)) or not lines[line - 1].strip()):
+        line, column = last, len(lines[last - 1].rstrip()) + 1  # the end of the file: show its last line
+    if moved:  # the mistake is not where the parser noticed it: point at the key, or at the line missing its ':'
+        line, column = moved[0]
+    return ContentError(Location(name, line, column), f"YAML syntax error: {message}", expected=expected, hint=hint)
+
+
+def _explain(problem: str, context: str, lines: list[str], line: int, column: int) -> tuple:
+    """(message, expected, hint[, (line, column) of the real mistake]) for the YAML mistakes people make
+    most, worded for non-programmers."""
+    if "'\\t'" in problem or "\t" in problem:
+        return ("a tab is used for indentation", "spaces",
+                "YAML indents with spaces only; replace the tab with spaces")
+    if "mapping values are not allowed" in problem:
+        return _stray_colon(lines, line, column)
+    if "expected <block end>" in problem:
+        if "'-'" in problem:
+            return ("a list item ('- ') where a key was expected", "'key: value' lines, or a list under a key",
+                    "indent the list under the key it belongs to, or remove the '- '")
+        return ("this line does not line up with the block it belongs to", "keys of one block in one column",
+                _line_up_hint(lines, line))
+    if "<stream end>" in problem or "end of stream" in problem and "quoted" not in context:
+        return ("the file ends in the middle of a value", "the rest of the value",
+                "the file looks cut short or a bracket is never closed; check the end of the file")
+    if "quoted scalar" in context:
+        return ("a quoted value is never closed", "a closing quote", "add the closing quote at the end of the value")
+    if "flow sequence" in context or "flow mapping" in context:
+        bracket = "]" if "sequence" in context else "}"
+        return (f"a list opened with '{'[' if bracket == ']' else '{'}' is not closed", f"'{bracket}' on the same line",
+                "close it on the same line, e.g. owners: [lead, staff]; quote values containing ':' or ','")
+    if "found undefined alias" in problem:
+        return ("a value starts with '*', which YAML reads as an alias", "plain text",
+                "put the value in quotes, e.g. \"*important*\"")
+    if "cannot start any token" in problem:
+        char = problem.split("'")[1] if problem.count("'") >= 2 else "this character"
+        return (f"a value cannot start with '{char}'", "the value in quotes",
+                f"put the whole value in quotes: \"{char}...\"")
+    if "another document" in problem:
+        return ("the file holds more than one document ('---')", "one document per file",
+                "remove the '---' line, or move what follows it into another file")
+    return (problem, "valid YAML", "check the indentation and the ':' after each key")
+
+
+_KEY_LINE = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z0-9_-]+):(\s|$)")
+
+
+def _stray_colon(lines: list[str], line: int, column: int) -> tuple:
+    """A ':' where YAML cannot take a key: text containing ': ', a key indented too far, or a missing ':'."""
+    current = lines[line - 1] if 0 < line <= len(lines) else ""
+    key = _KEY_LINE.match(current)
+    if key and column - 1 > key.end(2):  # the ':' is after the line's own key: it is part of the value
+        value = current[key.end():].strip()
+        quoted = f'"{value}"' if '"' not in value else "'" + value.replace("'", "''") + "'"
+        return ("a ': ' inside a value", "the value in quotes",
+                f"put the value in quotes: {key.group(2)}: {quoted}")
+    previous = _previous_content_line(lines, line)
+    if previous and ":" not in lines[previous - 1] and not lines[previous - 1].lstrip().startswith("-"):
+        return (f"line {previous} has no ':' after its key", "'key: value' on every line",
+                f"add the ':' on line {previous}, or join that text to the line before it",
+                (previous, len(lines[previous - 1].rstrip()) + 1))
+    if key:
+        return ("this line is indented further than the key above it", "keys of one block in one column",
+                _line_up_hint(lines, line), (line, key.start(2) + 1))
+    return ("a ': ' inside a value", "the value in quotes", "put the whole value in quotes")
+
+
+def _previous_content_line(lines: list[str], line: int) -> int | None:
+    for number in range(line - 1, 0, -1):
+        text = lines[number - 1].strip()
+        if text and not text.startswith("#"):
+            return number
+    return None
+
+
+def _line_up_hint(lines: list[str], line: int) -> str:
+    """Name the key above that this line should line up with, and its column."""
+    current = lines[line - 1] if 0 < line <= len(lines) else ""
+    own = _KEY_LINE.match(current)
+    previous = _previous_content_line(lines, line)
+    above = _KEY_LINE.match(lines[previous - 1]) if previous else None
+    if not (own and above):
+        return "indent each key of a block by the same number of spaces"
+    spaces = above.start(2)
+    return (f"indent '{own.group(2)}:' by {spaces} spaces to line up with '{above.group(2)}:' on line {previous}, "
+            "or as far as the key it belongs under")

@@ -6,6 +6,7 @@ All problems are gathered before anything is returned, so one run of
 
 from __future__ import annotations
 
+import re
 import typing
 from collections import Counter
 from pathlib import Path
@@ -16,10 +17,16 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, ContentErrors, Location, suggest, with_source_line
 from .load import SourceMap, load_yaml_file
 from .model import TOP_LEVEL_KEYS, Content
+from .output import WINDOWS_RESERVED
 
 UNREADABLE = ("YAML syntax error", "YAML error", "the file is not UTF-8", "cannot read file", "file is too large",
-              "the file expands")
+              "the file expands", "the values are nested", "not a regular file", "the programme folder",
+              "links to a file outside")
 LIST_KEYS = tuple(k for k in TOP_LEVEL_KEYS if k != "programme")
+MAX_PROGRAMME_BYTES = 5_000_000
+"""All of a programme's YAML together; several files just under the per-file limit are still too many."""
+MAX_SHOWN_VALUE = 60
+"""Characters of a wrong value quoted back in a message."""
 
 
 def load_programmes(content_dir: Path) -> list[Content]:
@@ -47,7 +54,7 @@ def load_programme(folder: Path) -> tuple[Content | None, list[ContentError]]:
     raw, source, errors = _merge_folder(folder)
     if raw is None or any(e.message.startswith(UNREADABLE) for e in errors):
         return None, errors  # checking the rest would only report keys the broken file holds
-    errors += _unique_ids(raw, source) + _stage_numbers(raw, source)
+    errors += _unique_ids(raw, source) + _stage_numbers(raw, source) + _portable_ids(raw, source)
     try:
         content = Content.model_validate(raw, context=_declared_ids(raw))
     except ValidationError as exc:
@@ -65,6 +72,9 @@ def _merge_folder(folder: Path) -> tuple[dict | None, SourceMap, list[ContentErr
             expected="a programme.yml with the 'programme:' block",
             hint="every programme folder needs one; see content/blackpool-ara/programme.yml")]
     files.remove(main)
+    unsafe = _unsafe_files(folder, [main, *files])
+    if unsafe:
+        return None, SourceMap(), unsafe
     merged: dict[str, Any] = {}
     source = SourceMap({(): Location(str(main), 1, 1)})
     errors: list[ContentError] = []
@@ -80,6 +90,32 @@ def _merge_folder(folder: Path) -> tuple[dict | None, SourceMap, list[ContentErr
         for key, value in data.items():
             errors += _merge_key(merged, source, positions, key, value)
     return merged, source, errors
+
+
+def _unsafe_files(folder: Path, files: list[Path]) -> list[ContentError]:
+    """Files that are links out of the programme folder, or more YAML than a programme needs.
+
+    A link to /etc/passwd would print its lines in error messages; a folder of many large files
+    would keep ``check`` busy for minutes.
+    """
+    root = folder.resolve()
+    errors, total = [], 0
+    for file in files:
+        target = file.resolve()
+        if not target.is_relative_to(root):
+            errors.append(ContentError(Location(str(file)), f"links to a file outside the programme folder ({target})",
+                                       expected="content files inside the programme folder",
+                                       hint="copy the file into the folder instead of linking to it"))
+        elif not target.is_file():
+            errors.append(ContentError(Location(str(file)), "not a regular file", expected="a YAML text file",
+                                       hint="remove it, or rename it so it does not end in .yml"))
+        else:
+            total += target.stat().st_size
+    if total > MAX_PROGRAMME_BYTES:
+        errors.append(ContentError(Location(str(folder)), f"the programme folder holds {total:,} bytes of YAML",
+                                   expected=f"at most {MAX_PROGRAMME_BYTES:,} bytes",
+                                   hint="a programme needs far less; remove copies or generated files"))
+    return errors
 
 
 def _merge_key(merged: dict, source: SourceMap, positions: SourceMap, key: str, value: Any) -> list[ContentError]:
@@ -108,17 +144,18 @@ def _merge_key(merged: dict, source: SourceMap, positions: SourceMap, key: str, 
 def _declared_ids(raw: dict) -> dict[str, Any]:
     """Ids declared anywhere in the programme, for checking references to them."""
 
-    def ids(key: str) -> set[str]:
-        entries = raw.get(key)
+    def ids(entries) -> set[str]:
         return {e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)} \
             if isinstance(entries, list) else set()
 
     sections = {}
-    for q in raw.get("questionnaires") or []:
-        if isinstance(q, dict) and isinstance(q.get("sections"), list):
-            sections[q.get("id")] = {s.get("id") for s in q["sections"] if isinstance(s, dict)}
-    return {"roles": ids("roles"), "pathways": ids("pathways"), "questionnaires": ids("questionnaires"),
-            "guidance": ids("guidance"), "components": ids("components"), "sections": sections}
+    questionnaires = raw.get("questionnaires")
+    for q in questionnaires if isinstance(questionnaires, list) else []:
+        if isinstance(q, dict) and isinstance(q.get("id"), str):
+            sections[q["id"]] = ids(q.get("sections"))
+    return {"roles": ids(raw.get("roles")), "pathways": ids(raw.get("pathways")),
+            "questionnaires": ids(questionnaires), "guidance": ids(raw.get("guidance")),
+            "components": ids(raw.get("components")), "sections": sections}
 
 
 def _id_groups(raw: dict):
@@ -132,11 +169,11 @@ def _id_groups(raw: dict):
         if isinstance(raw.get(key), list):
             yield key.rstrip("s"), entries(raw[key], (key,))
     tasks = []
-    for i, stage in enumerate(raw.get("stages") or []):
+    for i, stage in enumerate(_list(raw.get("stages"))):
         if isinstance(stage, dict) and isinstance(stage.get("tasks"), list):
             tasks += entries(stage["tasks"], ("stages", i, "tasks"))
     yield "task", tasks
-    for i, q in enumerate(raw.get("questionnaires") or []):
+    for i, q in enumerate(_list(raw.get("questionnaires"))):
         if not (isinstance(q, dict) and isinstance(q.get("sections"), list)):
             continue
         yield "section", entries(q["sections"], ("questionnaires", i, "sections"))
@@ -149,6 +186,10 @@ def _id_groups(raw: dict):
         yield "item", items
 
 
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _unique_ids(raw: dict, source: SourceMap) -> list[ContentError]:
     errors = []
     for noun, entries in _id_groups(raw):
@@ -158,7 +199,8 @@ def _unique_ids(raw: dict, source: SourceMap) -> list[ContentError]:
                 errors.append(ContentError(
                     source.locate(path + ("id",)), f"duplicate {noun} id '{ident}'",
                     expected=f"each {noun} id used once",
-                    hint=f"first used at {source.locate(first[ident] + ('id',))}; ids must stay stable, so give the new {noun} a new id"))
+                    hint=f"first used at {source.locate(first[ident] + ('id',))}; "
+                         f"ids must stay stable, so give the new {noun} a new id"))
             else:
                 first[ident] = path
     return errors
@@ -169,11 +211,23 @@ def _stage_numbers(raw: dict, source: SourceMap) -> list[ContentError]:
     stages = raw.get("stages") if isinstance(raw.get("stages"), list) else []
     for i, stage in enumerate(stages):
         number = stage.get("number") if isinstance(stage, dict) else None
-        if isinstance(number, str) and number.isdigit() and int(number) != i + 1:
+        if isinstance(number, str) and number.isascii() and number.isdigit() and int(number) != i + 1:
             return [ContentError(source.locate(("stages", i, "number")), f"stage number {number} is out of order",
                                  expected=f"stage {i + 1}, as it is stage {i + 1} in the order written",
                                  hint="number the stages 1, 2, 3... in the order they are written")]
     return []
+
+
+def _portable_ids(raw: dict, source: SourceMap) -> list[ContentError]:
+    """Ids become file and folder names, and schools open the site on Windows, where 'con' or
+    'nul' is a device, not a folder: such an id would make a site that cannot be unzipped."""
+    programme = raw.get("programme")
+    entries = [(("programme",), programme.get("id"))] if isinstance(programme, dict) else []
+    entries += [entry for _, group in _id_groups(raw) for entry in group]
+    return [ContentError(source.locate(path + ("id",)), f"'{ident}' cannot be an id: Windows reserves the name",
+                         expected="an id other than con, prn, aux, nul, com0-9 or lpt0-9",
+                         hint=f"ids become file and folder names; add a word, e.g. '{ident}-audit'")
+            for path, ident in entries if isinstance(ident, str) and ident.upper() in WINDOWS_RESERVED]
 
 
 def _programme_ids_unique(programmes: list[Content], folders: list[Path]) -> list[ContentError]:
@@ -203,7 +257,8 @@ def _from_pydantic(err: dict, source: SourceMap) -> ContentError:
         return _unknown_key(where, str(loc[-1]), _fields_at(loc[:-1]))
     if kind == "missing":
         return ContentError(source.locate(loc[:-1]), f"missing key '{loc[-1]}'" + _in(loc[:-1]),
-                            expected=f"'{loc[-1]}:' in this block")
+                            expected=f"'{loc[-1]}:' in this block",
+                            hint=MISSING_HINTS.get(str(loc[-1]), f"add '{loc[-1]}:' with its value to this block"))
     message = err["msg"]
     if kind == "value_error":
         message = message.removeprefix("Value error, ")
@@ -214,14 +269,124 @@ def _from_pydantic(err: dict, source: SourceMap) -> ContentError:
                                 hint=suggest(_offending(text), expected.removeprefix("one of: ")))
         return ContentError(where, f"{_field(loc)}: {message}")
     if kind == "string_pattern_mismatch":
-        return ContentError(where, f"{_field(loc)}: '{err['input']}' is not a valid id",
-                            expected="lower-case letters, digits and single hyphens, e.g. 'audit-lead'")
+        return ContentError(where, f"{_field(loc)}: '{_shown(err['input'])}' is not a valid id",
+                            expected="lower-case letters, digits and single hyphens, e.g. 'audit-lead'",
+                            hint=_id_hint(err["input"], loc))
     if kind == "literal_error":
         choices = err.get("ctx", {}).get("expected", "")
-        return ContentError(where, f"{_field(loc)}: unknown value '{err['input']}'", expected=f"one of {choices}",
-                            hint=suggest(err["input"], choices))
-    return ContentError(where, f"{_field(loc)}: {message[0].lower() + message[1:]}",
-                        expected=_expected_for(kind, err))
+        return ContentError(where, f"{_field(loc)}: unknown value '{_shown(err['input'])}'",
+                            expected=f"one of {choices}", hint=suggest(err["input"], choices))
+    if kind in _SIZES:
+        return _size_error(where, loc, kind, err)
+    if kind == "string_type" or err.get("input") is None:
+        return _not_text(where, loc, kind, err) if kind == "string_type" else \
+            ContentError(where, f"{_field(loc)} is empty", expected=_expected_for(kind, err) or "a value",
+                         hint="write the value after the ':', or remove the key if it is optional")
+    if kind in _NOT_A:
+        message = f"'{_shown(err['input'])}' is not {_NOT_A[kind]}"
+    return ContentError(where, f"{_field(loc)}: {message[:1].lower() + message[1:]}",
+                        expected=_expected_for(kind, err), hint=_type_hint(kind, loc, err.get("input")))
+
+
+_NOT_A = {"int_parsing": "a whole number", "int_type": "a whole number", "int_from_float": "a whole number",
+          "float_parsing": "a number", "float_type": "a number", "bool_parsing": "true or false",
+          "bool_type": "true or false"}
+
+
+MISSING_HINTS = {
+    "scale": "add the answer scale, two or more points such as '- {value: 1, label: Not yet}'",
+    "dimensions": "add the questions each statement is rated on, e.g. '- {id: doing, question: How well "
+                  "are we doing?, short: Doing}'",
+    "sections": "add at least one section with 'id', 'title' and 'items'",
+    "items": "add the statements, each as '- id: ...' with 'text: ...'",
+    "tasks": "add at least one task with 'id', 'text' and 'owners'",
+    "owners": "say who does the task, e.g. 'owners: [lead]', using role ids",
+    "respondents": "say who answers, e.g. 'respondents: [staff]', using role ids",
+    "roles": "add at least one role with 'id', 'name' and 'description'",
+    "stages": "add at least one stage",
+    "programme": "programme.yml needs a 'programme:' block with id, title, version and the rest",
+}
+"""What to add when a key is missing, for the keys people most often leave out."""
+
+_SIZES = {"string_too_long", "string_too_short", "too_long", "too_short", "greater_than", "greater_than_equal",
+          "less_than", "less_than_equal"}
+
+
+def _size_error(where: Location, loc: tuple, kind: str, err: dict) -> ContentError:
+    """Lengths and bounds, always saying the limit: 'too long (6,120 characters) (expected at most 5,000)'."""
+    ctx, value = err.get("ctx") or {}, err.get("input")
+    field = _field(loc)
+    if kind == "string_too_long":
+        limit = ctx.get("max_length", 0)
+        return ContentError(where, f"{field}: the text is too long ({len(value):,} characters)",
+                            expected=f"at most {limit:,} characters",
+                            hint="titles, names and labels are short: put longer text in a description"
+                            if limit <= 200 else "shorten it, or split it into several entries")
+    if kind == "string_too_short":
+        return ContentError(where, f"{field} is empty", expected="some text",
+                            hint="write the text, or remove the key if it is optional")
+    if kind in ("too_long", "too_short"):
+        count = ctx.get("actual_length", len(value) if isinstance(value, list) else 0)
+        limit = ctx.get("max_length") if kind == "too_long" else ctx.get("min_length")
+        bound = "at most" if kind == "too_long" else "at least"
+        return ContentError(where, f"{field} has {count} entr{'y' if count == 1 else 'ies'}",
+                            expected=f"{bound} {limit}", hint=_list_size_hint(loc, kind))
+    bound = {"greater_than": ("more than", "gt"), "greater_than_equal": ("at least", "ge"),
+             "less_than": ("less than", "lt"), "less_than_equal": ("at most", "le")}[kind]
+    return ContentError(where, f"{field}: {_shown(value)} is too {'small' if kind.startswith('greater') else 'large'}",
+                        expected=f"{bound[0]} {ctx.get(bound[1])}")
+
+
+def _list_size_hint(loc: tuple, kind: str) -> str:
+    name = _field(loc).strip("'")
+    if kind == "too_short":
+        return MISSING_HINTS.get(name, f"add entries to '{name}', each starting with '- '")
+    return {"scale": "a scale has at most 10 points", "dimensions": "rate each statement on at most 4 questions"
+            }.get(name, "remove some entries")
+
+
+def _not_text(where: Location, loc: tuple, kind: str, err: dict) -> ContentError:
+    """Text was expected; say what YAML read instead, since the cause is usually the punctuation."""
+    value, field = err.get("input"), _field(loc)
+    if value is None:
+        return ContentError(where, f"{field} is empty", expected="text",
+                            hint="write the text after the ':', or quote it if it is a word like null")
+    if isinstance(value, list):
+        return ContentError(where, f"{field}: a list where text was expected", expected="text",
+                            hint="write the text on the same line as the key, without '- ' or [ ]")
+    if isinstance(value, dict):
+        return ContentError(where, f"{field}: a block of keys where text was expected", expected="text",
+                            hint="a ': ' inside the text makes YAML read a key there; put the text in quotes")
+    return ContentError(where, f"{field}: input should be text", expected="text")
+
+
+def _type_hint(kind: str, loc: tuple, value) -> str:
+    name = _field(loc).strip("'")
+    if kind == "list_type" and isinstance(value, str):
+        return f"write it as a list: {name}: [{_shown(value)}]"
+    if kind in ("model_type", "dict_type") and isinstance(value, str):
+        return f"put the keys of '{name}' on their own lines, indented under '{name}:'"
+    if kind in ("int_parsing", "float_parsing", "int_from_float"):
+        return "write digits only, without units or words"
+    if kind == "bool_parsing":
+        return "write true or false"
+    if kind in ("date_parsing", "date_from_datetime_parsing"):
+        return "write the date as year-month-day, e.g. 2024-09-01"
+    return ""
+
+
+def _id_hint(value, loc: tuple) -> str:
+    """Suggest the id the author probably meant, and say why ids must not change."""
+    slug = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")[:60] if isinstance(value, str) else ""
+    stable = " Keep an id once it is used: answers and comparisons follow the id, not the wording." \
+        if "items" in loc or "questionnaires" in loc else ""
+    return (f"did you mean '{slug}'?" if slug and slug != value else "") + stable
+
+
+def _shown(value) -> str:
+    """A value quoted back in a message, cut short: the message is about the value, not a copy of it."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= MAX_SHOWN_VALUE else text[:MAX_SHOWN_VALUE - 1] + "\u2026"
 
 
 def _expected_for(kind: str, err: dict) -> str:
@@ -229,7 +394,8 @@ def _expected_for(kind: str, err: dict) -> str:
         return {"list_type": "a list of entries starting with '- '", "model_type": "a block of 'key: value' lines",
                 "dict_type": "a block of 'key: value' lines", "date_from_datetime_parsing": "a date like 2024-09-01",
                 "date_parsing": "a date like 2024-09-01", "int_parsing": "a whole number",
-                "float_parsing": "a number such as 1.5", "bool_parsing": "true or false",
+                "float_parsing": "a number such as 1.5", "bool_parsing": "true or false", "int_type": "a whole number",
+                "int_from_float": "a whole number", "float_type": "a number such as 1.5", "bool_type": "true or false",
                 "string_type": "text"}.get(kind, "")
     return ""
 

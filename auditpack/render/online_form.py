@@ -18,7 +18,7 @@ import jinja2
 from ..collate.online_export import FORMAT, FORMAT_VERSION
 from ..collate.tally_csv import blank_sheet
 from ..model import Content, Questionnaire
-from . import text
+from . import safe, text
 
 
 def online_form_path(content: Content, questionnaire: Questionnaire) -> str:
@@ -58,5 +58,5 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir / "site"), autoescape=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(md_inline=text.md_inline)
+    env.filters.update(md_inline=text.md_inline, safe_inline=safe.safe_inline, safe_markdown=safe.safe_markdown)
     return env

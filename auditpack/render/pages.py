@@ -15,7 +15,7 @@ import jinja2
 from ..config import SiteConfig
 from ..documents import Plan, stage_folder
 from ..model import Content, Item, Role, Stage, Task
-from . import text
+from . import online_form, safe, text
 
 DOWNLOADS = "downloads"
 
@@ -50,9 +50,12 @@ def render_pages(programmes: list[Content], plan: Plan, pdfs: dict, config: Site
                                                   {**common, "content": content})
         for q in content.questionnaires:
             path = f"{pid}/questionnaire-{q.id}.md"
+            common_q = {"answer_online": online_form.online_form_path(content, q),
+                        "tally_sheet": online_form.tally_sheet_path(content, q)}
             numbers = {item.id: i for i, item in enumerate(q.items, start=1)}
             pages[path] = _render(env, "questionnaire.md.j2", path, {
-                **common, "content": content, "q": q, "number": lambda item, n=numbers: n[item.id]})
+                **common, **common_q, "content": content, "q": q, "number": lambda item, n=numbers: n[item.id]})
+    pages |= online_form.render_online_forms(programmes, templates_dir)
     return pages
 
 
@@ -66,15 +69,17 @@ def navigation(programmes: list[Content], pages: dict[str, str]) -> list:
     for content in programmes:
         pid = content.programme.id
         entries: list = [{"Overview": f"{pid}/index.md"}]
-        entries += [{f"{s.number}. {s.title}": stage_page(content, s)} for s in content.stages]
+        entries += [{safe.plain_title(f"{s.number}. {s.title}"): stage_page(content, s)} for s in content.stages]
         if f"{pid}/components.md" in pages:
             entries.append({"Components": f"{pid}/components.md"})
         if f"{pid}/guidance.md" in pages:
             entries.append({"Guidance": f"{pid}/guidance.md"})
-        entries += [{q.title: f"{pid}/questionnaire-{q.id}.md"} for q in content.questionnaires]
+        for q in content.questionnaires:
+            entries.append({safe.plain_title(q.title): f"{pid}/questionnaire-{q.id}.md"})
+            entries.append({safe.plain_title(f"Answer online: {q.title}"): online_form.online_form_path(content, q)})
         if f"{pid}/changes.md" in pages:
             entries.append({"What's changed": f"{pid}/changes.md"})
-        nav.append({content.programme.short_title: entries})
+        nav.append({safe.plain_title(content.programme.short_title): entries})
     nav.append({"Downloads": "downloads.md"})
     return nav
 
@@ -89,6 +94,7 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True)
     env.filters.update(long_date=text.long_date, days=text.days, activity_name=text.activity_name,
                        filesize=_filesize, cell=_cell, oneline=_oneline,
+                       safe_markdown=safe.safe_markdown, safe_inline=safe.safe_inline,
                        role_name=lambda role_id, content: content.role(role_id).name)
     env.globals.update(link=_link, tasks_by_role=_tasks_by_role, task_count=_task_count)
     return env

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import markdown
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from .safe import markdown_html
 
 ACTIVITY_NAMES = {
     "focus-group": "Focus group", "interview": "Interview", "observation": "Observation",
@@ -14,10 +15,9 @@ ACTIVITY_NAMES = {
 
 
 def md(text: str | None) -> Markup:
-    """Markdown prose from content as HTML blocks."""
-    if not text:
-        return Markup("")
-    return Markup(markdown.markdown(str(escape(text)).replace("&gt;", ">"), output_format="html"))
+    """Markdown prose from content as HTML blocks, cleaned to a small allow-list (see :mod:`.safe`),
+    so no script, event handler, frame, style, image or javascript: link reaches a PDF."""
+    return Markup(markdown_html(text))
 
 
 def md_inline(text: str | None) -> Markup:

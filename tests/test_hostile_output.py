@@ -1,0 +1,170 @@
+"""Output is never half-written: killed builds, their leftovers, and two builds at once.
+
+Builds run as a user runs them (``python build.py`` in a subprocess) and are killed with
+SIGKILL, which no cleanup code can intercept; the previous site must still be there, byte for
+byte, and the next build must clear what the killed one left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from auditpack.output import BuildLocked, build_lock, clear_leftovers, replacing
+
+from .conftest import REPO
+
+pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL and flock are POSIX")
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with the SHA-256 of its bytes."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def start_build(project: Path, *args: str) -> subprocess.Popen:
+    """``python build.py`` in a session of its own, so any worker processes it starts can be found."""
+    return subprocess.Popen([sys.executable, str(REPO / "build.py"), *args, "-q", "--project", str(project)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+
+
+def kill(build: subprocess.Popen) -> None:
+    """SIGKILL the build, as a power cut or the OOM killer would, then any workers it left running."""
+    build.send_signal(signal.SIGKILL)
+    build.communicate()
+    assert build.returncode == -signal.SIGKILL
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(build.pid, signal.SIGKILL)
+
+
+def leftovers(project: Path) -> list[str]:
+    return sorted(p.name for p in project.iterdir() if p.name.startswith(".site.")) + \
+        sorted(p.name for p in (project / "build").iterdir() if p.name.startswith(".mkdocs."))
+
+
+# --- killed builds -----------------------------------------------------------------------------
+
+def test_killed_bundled_builds_leave_the_previous_site_complete(bundled_build, tmp_path):
+    """Kill a real build of both bundled programmes 1, 3 and 6 seconds in, while it renders PDFs."""
+    project = tmp_path / "project"
+    shutil.copytree(bundled_build, project, ignore=shutil.ignore_patterns("build"))  # no cache: render for real
+    before = snapshot(project / "site")
+    assert len(before) > 100
+    for seconds in (1, 3, 6):
+        build = start_build(project)
+        time.sleep(seconds)
+        assert build.poll() is None, f"the build ended before {seconds} s: {build.communicate()}"
+        kill(build)
+        assert snapshot(project / "site") == before, f"the site changed after a kill at {seconds} s"
+    assert (project / "site" / "index.html").read_text(encoding="utf-8").count("<title>") == 1
+
+
+def test_build_killed_while_writing_leaves_the_previous_site_and_the_next_build_clears_up(mini_build, tmp_path):
+    """Kill the moment the staging folder appears (MkDocs is writing into it), then build again."""
+    project = tmp_path / "mini"
+    shutil.copytree(mini_build, project)
+    before = snapshot(project / "site")
+    build = start_build(project)
+    deadline = time.monotonic() + 120
+    while not any(p.name.startswith(".site.new-") for p in project.iterdir()):
+        assert build.poll() is None and time.monotonic() < deadline, build.communicate()
+        time.sleep(0.005)
+    kill(build)
+    assert snapshot(project / "site") == before
+    assert f".site.new-{build.pid}" in leftovers(project)
+
+    # A staging folder of a process that is still running is not ours to remove.
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        (project / f".site.new-{alive.pid}").mkdir()
+        rebuild = start_build(project)
+        out, err = rebuild.communicate(timeout=300)
+        assert rebuild.returncode == 0, err
+        assert leftovers(project) == [f".site.new-{alive.pid}"]
+        assert (project / "site" / "index.html").is_file()
+    finally:
+        alive.kill()
+        alive.wait()
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_output_moved_aside_by_a_build_killed_between_its_renames_is_put_back(tmp_path):
+    target = tmp_path / "site"
+    aside = tmp_path / f".site.old-{_dead_pid()}"
+    aside.mkdir()
+    (aside / "index.html").write_text("previous site")
+    assert not target.exists()
+    clear_leftovers(target)
+    assert (target / "index.html").read_text() == "previous site" and not aside.exists()
+
+
+def test_a_failed_build_removes_its_own_staging_folder(tmp_path):
+    target = tmp_path / "site"
+    with pytest.raises(RuntimeError):
+        with replacing(target) as staging:
+            (staging / "half.html").write_text("x")
+            raise RuntimeError("template error")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- two builds at once ------------------------------------------------------------------------
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from auditpack.output import build_lock
+with build_lock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    time.sleep(120)
+"""
+
+
+def test_build_lock_refuses_a_second_build_and_dies_with_its_holder(tmp_path):
+    work = tmp_path / "build"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(work)], stdout=subprocess.PIPE, text=True,
+                              cwd=REPO)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(BuildLocked) as refused:
+            with build_lock(work):
+                pass
+        assert str(refused.value).endswith(f"another build is running in this project (pid {holder.pid}); "
+                                           f"wait for it or remove {work / '.lock'} if it was killed")
+        assert isinstance(refused.value, OSError)  # so every command reports it as a message
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    with build_lock(work):  # the lock died with its holder: no stale lock to remove by hand
+        assert (work / ".lock").read_text().strip() == str(os.getpid())
+
+
+def test_two_builds_started_at_once_one_refused_the_other_complete(mini_build, tmp_path):
+    """Needs pipeline.build to run inside output.build_lock (see the report for issue 7)."""
+    project = tmp_path / "mini"
+    shutil.copytree(mini_build, project)
+    first, second = start_build(project), start_build(project)
+    results = [(p.returncode, out, err) for p in (first, second) for out, err in [p.communicate(timeout=300)]]
+    codes = sorted(code for code, _, _ in results)
+    assert codes == [0, 1], results
+    refused = next(err for code, _, err in results if code == 1)
+    assert "another build is running in this project (pid " in refused and "Traceback" not in refused
+    assert leftovers(project) == []
+    rebuilt = start_build(project)
+    assert rebuilt.communicate(timeout=300) and rebuilt.returncode == 0
+    assert snapshot(project / "site") == snapshot(mini_build / "site")
