@@ -21,7 +21,7 @@ from . import documents, site
 from .config import SiteConfig, load_config
 from .errors import ContentError, ContentErrors, Location, TemplateProblem
 from .model import Content
-from .output import replacing, write_files
+from .output import build_lock, replacing, write_files
 from .render import pages as site_pages
 from .render.online_form import blank_tally_sheets
 from .render.packs import RenderStats, default_workers, render_all
@@ -95,6 +95,12 @@ def check(project: Project) -> list[Content]:
 
 def build(project: Project, progress=lambda done, total, path: None,
           options: BuildOptions = BuildOptions()) -> BuildSummary:
+    """The whole site; one build at a time per project (a second is refused at once)."""
+    with build_lock(project.root / project.config.work_dir):
+        return _build(project, progress, options)
+
+
+def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
     started = time.perf_counter()
     programmes = check(project)
     pin_build_date(programmes)

@@ -40,12 +40,15 @@ def start_build(project: Path, *args: str) -> subprocess.Popen:
 
 
 def kill(build: subprocess.Popen) -> None:
-    """SIGKILL the build, as a power cut or the OOM killer would, then any workers it left running."""
-    build.send_signal(signal.SIGKILL)
-    build.communicate()
-    assert build.returncode == -signal.SIGKILL
+    """SIGKILL the build and its workers together, as a power cut or the OOM killer would.
+
+    The whole process group goes first: workers inherit the build's output pipes, so waiting
+    for the pipes before they are gone would wait forever.
+    """
     with contextlib.suppress(ProcessLookupError):
         os.killpg(build.pid, signal.SIGKILL)
+    build.communicate(timeout=60)
+    assert build.returncode == -signal.SIGKILL
 
 
 def leftovers(project: Path) -> list[str]:
