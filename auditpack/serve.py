@@ -13,6 +13,7 @@ import json
 import sys
 import threading
 import time
+import zlib
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -86,7 +87,9 @@ class Preview:
         roots = [project.content_dir, project.templates_dir]
         files = [p for root in roots if root.exists() for p in sorted(root.rglob("*")) if p.is_file()]
         files.append(self.config_file or project.root / "site_config.yml")
-        return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
+        # Contents, not only times: an edit of the same length within one timestamp tick
+        # (staff -> stuff) would otherwise go unseen.
+        return tuple((str(p), p.stat().st_mtime_ns, zlib.crc32(p.read_bytes())) for p in files if p.exists())
 
 
 def serve(project: Project, port: int, quiet: bool = False, ready=None) -> int:
