@@ -21,7 +21,7 @@ from . import documents, site
 from .config import SiteConfig, load_config
 from .errors import ContentError, ContentErrors, Location, TemplateProblem
 from .model import Content
-from .output import build_lock, replacing, write_files
+from .output import build_lock, check_paths, replacing, write_files
 from .render import pages as site_pages
 from .render.online_form import blank_tally_sheets
 from .render.packs import RenderStats, default_workers, render_all
@@ -105,6 +105,7 @@ def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
     programmes = check(project)
     pin_build_date(programmes)
     plan = documents.plan(programmes, tuple(project.config.variants))
+    check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])  # no output overwrites another
     stats = RenderStats()
     pdfs = _render_pdfs(project, plan, print_options(project), progress, options, stats)
     files, settings, pages = site_sources(project, programmes, plan, pdfs)
@@ -178,6 +179,11 @@ def _rendering(render):
 def build_school(project: Project, request: SchoolRequest, out_dir: Path | None = None,
                  progress=lambda done, total, path: None, options: BuildOptions = BuildOptions()) -> BuildSummary:
     """Packs for one school, in a folder of their own; the site is not touched."""
+    with build_lock(project.root / project.config.work_dir):  # shares build/cache with site builds
+        return _build_school(project, request, out_dir, progress, options)
+
+
+def _build_school(project: Project, request: SchoolRequest, out_dir, progress, options: BuildOptions) -> BuildSummary:
     started = time.perf_counter()
     content = tailor(check(project), request)
     pin_build_date([content])

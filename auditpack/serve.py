@@ -58,7 +58,7 @@ class Preview:
             with replacing(self.folder) as work:
                 write_files(work, files)
                 site.build_site(site.write_project(work, settings), work / "site")
-        except (ContentErrors, TemplateProblem, site.SiteBuildError) as exc:
+        except (ContentErrors, TemplateProblem, site.SiteBuildError, OSError) as exc:
             message = exc.format() if isinstance(exc, ContentErrors) else str(exc)
             with self.lock:
                 self.error, self.version = message, self.version + 1

@@ -37,7 +37,7 @@ def status(base: str) -> dict:
     return json.loads(get(f"{base}/__auditpack__/status"))
 
 
-def wait_for(base: str, condition, seconds: float = 30) -> dict:
+def wait_for(base: str, condition, seconds: float = 60) -> dict:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         current = status(base)
