@@ -53,7 +53,8 @@ def build_lock(work_folder: Path):
 
     The operating system releases the lock when the process ends, however it ends, so a killed
     build never blocks the next one. The file stays (removing it would let two builds lock two
-    different files); it holds the pid of the build that has it, for the message.
+    different files); it holds the pid of the build that has it, for the message. Not re-entrant:
+    a process that holds the lock and asks for it again is refused like any other.
     """
     work_folder.mkdir(parents=True, exist_ok=True)
     lock_file = work_folder / LOCK_NAME
