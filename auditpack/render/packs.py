@@ -115,26 +115,25 @@ def render_all(plan: Plan, templates_dir: Path, options: print_html.PrintOptions
             stats.reused += 1
         progress(len(outputs), total, output.path)
 
-    with _Workers(workers, plan, templates_dir, options, brand, local) as pool:
+    def reuse(items, keys: dict) -> list:
+        """Take what the cache has; return the rest, to be rendered."""
         missing = []
-        for doc in plan.all_documents:
-            hit = cache.get(doc_keys[doc.path])
+        for item in items:
+            hit = cache.get(keys[item.path])
             if hit:
-                done(PdfOutput(doc.path, doc.title, *hit), doc_keys[doc.path], rendered=False)
+                done(PdfOutput(item.path, item.title, *hit), keys[item.path], rendered=False)
             else:
-                missing.append(doc)
+                missing.append(item)
+        return missing
+
+    with _Workers(workers, plan, templates_dir, options, brand, local) as pool:
+        missing = reuse(plan.all_documents, doc_keys)
         for output in pool.map("document", [d.path for d in missing]):
             done(output, doc_keys[output.path], rendered=True)
 
         pack_keys = {p.path: key(fingerprint, "pack", local.cover_html(p, [outputs[d.path] for d in p.documents]),
                                  *[doc_keys[d.path] for d in p.documents]) for p in plan.packs}
-        missing = []
-        for pack in plan.packs:
-            hit = cache.get(pack_keys[pack.path])
-            if hit:
-                done(PdfOutput(pack.path, pack.title, *hit), pack_keys[pack.path], rendered=False)
-            else:
-                missing.append(pack)
+        missing = reuse(plan.packs, pack_keys)
         parts = [{d.path: outputs[d.path] for d in p.documents} for p in missing]
         for output in pool.map("pack", [p.path for p in missing], parts):
             done(output, pack_keys[output.path], rendered=True)
