@@ -22,7 +22,10 @@ class PrintOptions:
     gutter_mm: float = 0
     footer: str = ""
     school: str | None = None
-    """Printed in the header fields of a per-school pack."""
+    """A name printed in the running header (the collation report). Planned documents and packs are
+    never rendered with a name: render.stamp draws it on the finished PDFs, so they can be shared."""
+    for_school: bool = False
+    """A per-school pack: its cover gets a 'Prepared for' line for render.stamp to fill."""
     pathway: str | None = None
     """The one pathway a per-school pack follows; its tasks need no 'only' mark."""
     logo: str | None = None
@@ -60,7 +63,7 @@ def render_document(env: jinja2.Environment, doc: PrintDocument, options: PrintO
     return template.render(
         doc=doc, content=doc.content, programme=doc.programme, stage=doc.stage,
         school=options.school, pathway=options.pathway, footer=options.footer, doc_anchor=anchor_for(doc),
-        stage_documents=list(stage_documents),
+        stage_documents=list(stage_documents), school_anchor=school_anchors(),
         roles_in=lambda tasks: _roles_in(doc.content, tasks),
         role_names=lambda ids: ", ".join(doc.content.role(i).name for i in ids),
         pathway_name=lambda pid: doc.content.pathway(pid).name,
@@ -74,8 +77,18 @@ def render_document(env: jinja2.Environment, doc: PrintDocument, options: PrintO
 
 def render_cover(env: jinja2.Environment, pack: Pack, contents: list[ContentsEntry], options: PrintOptions) -> str:
     return env.get_template("cover.html.j2").render(
-        pack=pack, programme=pack.content.programme, contents=contents, school=options.school,
-        pathway=options.pathway, logo=options.logo, site_publisher=options.publisher)
+        pack=pack, programme=pack.content.programme, contents=contents, for_school=options.for_school,
+        school_anchor=school_anchors(), pathway=options.pathway, logo=options.logo, site_publisher=options.publisher)
+
+
+SCHOOL_ANCHOR = "school-name"
+"""Ids of the places where a school's name belongs start with this; see render.stamp."""
+
+
+def school_anchors():
+    """A fresh ``school-name-1``, ``school-name-2``... for each call: ids unique within one document."""
+    count = iter(range(1, 1_000_000))
+    return lambda: f"{SCHOOL_ANCHOR}-{next(count)}"
 
 
 def render_theme_css(env: jinja2.Environment, options: PrintOptions, brand, fonts) -> str:

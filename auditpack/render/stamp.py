@@ -1,0 +1,231 @@
+"""Write a school's name onto finished PDFs, so one rendering of each document serves every school.
+
+Documents and packs are rendered without a school name; the templates mark each place a name
+belongs with an empty element whose id starts ``school-name`` and which sits on the baseline
+of its line. WeasyPrint turns those ids into named destinations (``/Root /Names /Dests``), and
+binding keeps them in packs as ``p{N}/school-name-...``. Here the names of a whole batch are
+laid out once, on a small untagged "stamp sheet" (one page per name, in the forms' font, size
+and ink); each page becomes a Form XObject drawn at every such destination, marked as an
+artifact so that a tagged PDF stays valid PDF/UA. Rendering a name is one WeasyPrint page per
+school instead of one rendering of every document per school.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+from .print_html import SCHOOL_ANCHOR
+
+MM = 72 / 25.4
+BODY_SIZE = 11.5
+"""The forms' body size in points (``--body-size`` in print.css); the stamp sheet is set in it."""
+LARGE_PRINT_SIZE = 16.0
+"""``--body-size`` of the large-print variant: names there are drawn this much larger."""
+MAX_WIDTH = 64 * MM
+"""The narrowest line a name is written on (the "School" field of a portrait form, large print
+included); a longer name is drawn narrower rather than over the next field."""
+XOBJECT = Name("/AuditpackSchoolName")
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """One school's name, laid out: a page of the stamp sheet and where the name sits on it."""
+
+    name: str
+    page: int
+    left: float
+    baseline: float
+    width: float
+
+
+class StampSheet:
+    """The names of a batch, laid out once; :meth:`apply` writes one of them onto a PDF."""
+
+    def __init__(self, data: bytes, stamps: dict[str, Stamp]):
+        self.data = data
+        self.stamps = stamps
+
+    @classmethod
+    def render(cls, renderer, names: list[str]) -> "StampSheet":
+        """Lay out ``names`` with a :class:`~auditpack.render.pdf.PdfRenderer`'s fonts and stylesheets.
+
+        Untagged on purpose: a tagged sheet would bring marked-content ids that mean nothing in
+        the PDFs the names are drawn on.
+        """
+        from weasyprint import HTML
+
+        unique = sorted(set(names))
+        html = _sheet_html(unique)
+        document = HTML(string=html, base_url=renderer.base_url, url_fetcher=renderer.fetcher).render(
+            stylesheets=renderer.stylesheets, font_config=renderer.font_config)
+        if len(document.pages) != len(unique):
+            raise RuntimeError(f"the stamp sheet has {len(document.pages)} pages for {len(unique)} names")
+        data = document.write_pdf()
+        return cls(data, _measure(data, unique))
+
+    def apply(self, pdf: bytes, name: str, size: float = BODY_SIZE) -> bytes:
+        """``pdf`` with ``name`` drawn at each of its school-name destinations, ``size`` points high.
+
+        A PDF without such destinations is returned as it is, byte for byte.
+        """
+        stamp = self.stamps[name]
+        with pikepdf.open(io.BytesIO(pdf)) as target:
+            places = school_places(target)
+            if not places:
+                return pdf
+            with pikepdf.open(io.BytesIO(self.data)) as sheet:
+                form = target.copy_foreign(_form(sheet, stamp))
+            scale = min(size / BODY_SIZE, MAX_WIDTH / stamp.width if stamp.width else 1)
+            for page_index, points in sorted(places.items()):
+                _draw(target, target.pages[page_index], form, points, scale)
+            output = io.BytesIO()
+            target.save(output, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+            return output.getvalue()
+
+
+def school_places(pdf: pikepdf.Pdf) -> dict[int, list[tuple[float, float]]]:
+    """(left, baseline) of every place a school name belongs, by page index, in document order."""
+    names = pdf.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return {}
+    pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
+    places: dict[int, list[tuple[float, float]]] = {}
+    for key, destination in pikepdf.NameTree(names.Dests).items():
+        if not key.rsplit("/", 1)[-1].startswith(SCHOOL_ANCHOR):
+            continue
+        if isinstance(destination, Dictionary):
+            destination = destination.D
+        page, kind, left, top = destination[0], destination[1], destination[2], destination[3]
+        if kind != Name.XYZ or page.objgen not in pages:
+            continue
+        places.setdefault(pages[page.objgen], []).append((float(left), float(top)))
+    return {index: sorted(points, key=lambda p: (-p[1], p[0])) for index, points in places.items()}
+
+
+def _sheet_html(names: list[str]) -> str:
+    pages = "\n".join(f'<p class="stamp"><span class="mark" id="start-{n}"></span>{escape(name)}'
+                      f'<span class="mark" id="end-{n}"></span></p>' for n, name in enumerate(names))
+    return f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Names</title></head>' \
+           f'<body>\n{pages}\n</body></html>\n'
+
+
+def _measure(data: bytes, names: list[str]) -> dict[str, Stamp]:
+    """Where each name starts, ends and sits, from the zero-size marks around it on the sheet."""
+    with pikepdf.open(io.BytesIO(data)) as sheet:
+        marks = {}
+        for key, destination in pikepdf.NameTree(sheet.Root.Names.Dests).items():
+            marks[key] = (float(destination[2]), float(destination[3]))
+    stamps = {}
+    for n, name in enumerate(names):
+        (left, baseline), (right, _) = marks[f"start-{n}"], marks[f"end-{n}"]
+        stamps[name] = Stamp(name, n, left, baseline, right - left)
+    return stamps
+
+
+def _form(sheet: pikepdf.Pdf, stamp: Stamp) -> pikepdf.Object:
+    """The stamp's page as a Form XObject whose origin is the start of the name's baseline."""
+    page = sheet.pages[stamp.page]
+    form = page.as_form_xobject()
+    size = BODY_SIZE
+    form.BBox = Array([_d(stamp.left - size), _d(stamp.baseline - 0.5 * size),
+                       _d(stamp.left + stamp.width + size), _d(stamp.baseline + 1.3 * size)])
+    form.Matrix = Array([1, 0, 0, 1, _d(-stamp.left), _d(-stamp.baseline)])
+    return form
+
+
+def _draw(pdf: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object, points, scale: float) -> None:
+    """Draw the name at each point, as an artifact.
+
+    Each drawing goes into the content stream just after the field's label (the text ending
+    nearest to the left on that line), so text extraction and screen readers of untagged
+    content read "School: St Anne's Primary", not the name at the end of the page.
+    """
+    resources = page.resources
+    if Name.XObject not in resources:
+        resources.XObject = Dictionary()
+    resources.XObject[XOBJECT] = form
+    ops = list(pikepdf.parse_content_stream(page))
+    texts, states = _text_positions(ops)
+    inserts: dict[int, list] = {}
+    for left, baseline in points:
+        index = _after_label(texts, left, baseline, len(ops))
+        inserts.setdefault(index, []).extend(_drawing(states.get(index, IDENTITY), left, baseline, scale))
+    out = []
+    for index, op in enumerate(ops + [None]):
+        out += inserts.get(index, [])
+        if op is not None:
+            out.append(op)
+    page.obj.Contents = pikepdf.Stream(pdf, pikepdf.unparse_content_stream(out))
+
+
+IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _text_positions(ops):
+    """Where each text object starts (x, y in page space) and the index after it and its marked
+    content closes, plus the transformation in force at each such index."""
+    stack, ctm, depth = [], IDENTITY, 0
+    texts, states, pending = [], {}, None
+    for index, op in enumerate(ops):
+        name = str(op.operator)
+        if name == "q":
+            stack.append(ctm)
+        elif name == "Q":
+            ctm = stack.pop() if stack else IDENTITY
+        elif name == "cm":
+            ctm = _multiply(tuple(float(v) for v in op.operands), ctm)
+        elif name in ("BDC", "BMC"):
+            depth += 1
+        elif name == "EMC":
+            depth -= 1
+        elif name == "Tm" and pending is None:
+            m = _multiply(tuple(float(v) for v in op.operands), ctm)
+            pending = (m[4], m[5])
+        elif name == "ET" and pending is not None:
+            texts.append([pending, None])
+            pending = None
+        if texts and texts[-1][1] is None and depth == 0 and name in ("ET", "EMC"):
+            texts[-1][1] = index + 1
+            states[index + 1] = ctm
+    return [(x, y, after) for (x, y), after in texts if after is not None], states
+
+
+def _after_label(texts, left: float, baseline: float, end: int) -> int:
+    """The index just after the text that ends a field's label: the nearest text on the same line
+    to the left of the name; the end of the page if there is none."""
+    near = [(x, after) for x, y, after in texts if x < left and abs(y - baseline) < BODY_SIZE * 0.6]
+    return max(near)[1] if near else end
+
+
+def _drawing(ctm, left: float, baseline: float, scale: float) -> list:
+    """Operators drawing the name form at a point, undoing the transformation in force there."""
+    a, b, c, d, e, f = ctm
+    det = a * d - b * c
+    inverse = (d / det, -b / det, -c / det, a / det, (c * f - d * e) / det, (b * e - a * f) / det)
+    place = _multiply((scale, 0, 0, scale, left, baseline), inverse)
+    op = pikepdf.ContentStreamInstruction
+    return [op([Name.Artifact], pikepdf.Operator("BMC")), op([], pikepdf.Operator("q")),
+            op([_d(v) for v in place], pikepdf.Operator("cm")),
+            op([0], pikepdf.Operator("Tc")), op([0], pikepdf.Operator("Tw")), op([100], pikepdf.Operator("Tz")),
+            op([0], pikepdf.Operator("Ts")), op([0], pikepdf.Operator("Tr")),
+            op([XOBJECT], pikepdf.Operator("Do")), op([], pikepdf.Operator("Q")), op([], pikepdf.Operator("EMC"))]
+
+
+def _multiply(m, n):
+    """The matrix ``m`` then ``n`` (PDF order: a point is transformed by m first)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _d(value: float) -> Decimal:
+    """A number with fixed decimals, so the same input always gives the same bytes."""
+    return Decimal(value).quantize(Decimal("0.0001")).normalize()
+
+
