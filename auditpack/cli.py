@@ -20,6 +20,7 @@ COMMANDS = {
     "new": "start a new programme: a commented example that builds first time",
     "schema": "write JSON Schemas of the content and settings, for editor completion and checking",
     "diff": "list stages, tasks and items added, removed or reworded between two versions of the content",
+    "packs": "build the packs of many schools from a CSV file: a folder and a zip per school",
     "collate": "count answers from filled PDFs, online-form files and tally sheets into a report and action plan",
 }
 
@@ -149,6 +150,56 @@ def _school_request(args):
     return None
 
 
+# --- packs for many schools ----------------------------------------------------------------
+
+def _packs_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--schools", type=Path, required=True, metavar="FILE",
+                         help="CSV file, one row per school, with columns name, pathway, components and "
+                              "optionally programme (components separated by ';' or ','; blank: all)")
+    command.add_argument("--shard", metavar="I/N", help="build only shard I of N (1-based), e.g. 2/4 on the "
+                         "second of four machines; each school always lands in the same shard")
+    command.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: schools/)")
+    command.add_argument("-j", "--jobs", type=int, metavar="N",
+                         help="render PDFs in N processes (default: workers in site_config.yml, else one per core)")
+    command.add_argument("--no-cache", action="store_true",
+                         help="render every PDF again instead of reusing unchanged ones from build/cache")
+
+
+def _cmd_packs(args) -> int:
+    from . import batch, pipeline
+
+    shard = _shard(args.shard)
+    if args.jobs is not None and args.jobs < 1:
+        _usage("packs", "--jobs needs a number of processes, 1 or more")
+    if not args.schools.is_file():
+        _usage("packs", f"--schools: no such file: {args.schools}")
+    project = _project(args)
+    options = pipeline.BuildOptions(workers=args.jobs, use_cache=not args.no_cache)
+    summary = batch.build_packs(project, args.schools, args.out, shard, _progress_printer(args.quiet, "schools"),
+                                options)
+    for problem in summary.problems:
+        print(problem.format(), file=sys.stderr)
+    stats = summary.stats
+    shard_note = f" (shard {shard[0]}/{shard[1]}; {summary.skipped} other schools left to other shards)" \
+        if shard[1] > 1 else ""
+    print(f"Built packs for {len(summary.built)} school(s), {summary.failed} failed{shard_note}: "
+          f"{stats.rendered} documents rendered, {stats.reused} reused, in {summary.seconds:.1f} s "
+          f"-> {summary.out_dir}")
+    return 1 if summary.problems else 0
+
+
+def _shard(value: str | None) -> tuple[int, int]:
+    """``I/N`` as (I, N), 1 <= I <= N; a mistake is a usage error that says what is expected."""
+    if value is None:
+        return (1, 1)
+    parts = value.split("/")
+    if len(parts) == 2 and all(p.strip().isdigit() for p in parts):
+        index, count = int(parts[0]), int(parts[1])
+        if count >= 1 and 1 <= index <= count:
+            return index, count
+    _usage("packs", f"--shard {value!r}: expected I/N with 1 <= I <= N, e.g. --shard 1/4")
+
+
 # --- editor help and versions -------------------------------------------------------------
 
 def _new_options(command: argparse.ArgumentParser) -> None:
@@ -219,7 +270,7 @@ def _usage(command: str, message: str):
     raise SystemExit(2)
 
 
-def _progress_printer(quiet: bool):
+def _progress_printer(quiet: bool, unit: str = "PDFs"):
     """A progress bar with an estimate on a terminal; plain lines in logs and CI."""
     import time
 
@@ -235,13 +286,13 @@ def _progress_printer(quiet: bool):
         elapsed = time.monotonic() - started
         eta = elapsed / done * (total - done) if done else 0
         bar = "#" * (30 * done // total)
-        print(f"\r[{bar:<30}] {done}/{total} PDFs, about {eta:.0f} s left ", end="" if done < total else "\n",
+        print(f"\r[{bar:<30}] {done}/{total} {unit}, about {eta:.0f} s left ", end="" if done < total else "\n",
               flush=True)
     return progress
 
 
 ADD_OPTIONS = {"build": _build_options, "new": _new_options, "schema": _schema_options, "diff": _diff_options,
-               "serve": _serve_options}
+               "serve": _serve_options, "packs": _packs_options}
 def _cmd_collate(args) -> int:
     from .collate import cli as collate_cli
 
@@ -249,4 +300,4 @@ def _cmd_collate(args) -> int:
 
 
 RUN = {"collate": _cmd_collate, "build": _cmd_build, "check": _cmd_check, "new": _cmd_new, "schema": _cmd_schema, "diff": _cmd_diff,
-       "serve": _cmd_serve}
+       "serve": _cmd_serve, "packs": _cmd_packs}

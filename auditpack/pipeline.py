@@ -178,35 +178,42 @@ def _rendering(render):
 
 def build_school(project: Project, request: SchoolRequest, out_dir: Path | None = None,
                  progress=lambda done, total, path: None, options: BuildOptions = BuildOptions()) -> BuildSummary:
-    """Packs for one school, in a folder of their own; the site is not touched."""
+    """Packs for one school, in a folder of their own; the site is not touched.
+
+    A batch of one (see :mod:`auditpack.batch`): documents are rendered without the name and
+    shared through the cache with every other school that runs the programme the same way;
+    the name is stamped onto the finished PDFs.
+    """
     with build_lock(project.root / project.config.work_dir):  # shares build/cache with site builds
         return _build_school(project, request, out_dir, progress, options)
 
 
 def _build_school(project: Project, request: SchoolRequest, out_dir, progress, options: BuildOptions) -> BuildSummary:
+    from .batch import BatchSummary, SchoolJob, build_schools
+
     started = time.perf_counter()
-    content = tailor(check(project), request)
-    pin_build_date([content])
-    plan = documents.plan([content], tuple(project.config.variants))
-    stats = RenderStats()
-    pdfs = _render_pdfs(project, plan, print_options(project, school=request.name, pathway=request.pathway),
-                        progress, options, stats)
-    target = out_dir or project.root / "schools" / request.slug
-    with replacing(target) as folder:
-        write_files(folder, {path: pdf.data for path, pdf in pdfs.items()})
-    return BuildSummary(1, 0, len(pdfs), sum(p.pages for p in pdfs.values()),
-                        sum(len(p.data) for p in pdfs.values()), time.perf_counter() - started, target,
-                        stats.rendered, stats.reused)
+    programmes = check(project)
+    tailor(programmes, request)  # a wrong id is reported before anything is rendered
+    target = (out_dir or project.root / "schools" / request.slug).resolve()
+    summary = BatchSummary(out_dir=target)
+    build_schools(project, programmes, [SchoolJob(request, target)], summary, progress, options)
+    if summary.problems:
+        raise ContentErrors(summary.problems)
+    [school] = summary.built
+    return BuildSummary(1, 0, school.pdfs, school.pages, school.size, time.perf_counter() - started, target,
+                        summary.stats.rendered, summary.stats.reused)
 
 
-def print_options(project: Project, school: str | None = None, pathway: str | None = None) -> PrintOptions:
+def print_options(project: Project, pathway: str | None = None, for_school: bool = False) -> PrintOptions:
+    """How this project's PDFs are printed. ``for_school``: a school's packs, whose name is stamped
+    on afterwards (see render.stamp), so the options never hold a name."""
     config = project.config
     logo = _logo(project)
     kind = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
     logo_uri = f"data:{kind.get(Path(config.brand.logo).suffix.lower(), 'image/png')};base64," \
         f"{base64.b64encode(logo).decode()}" if logo else None
     return PrintOptions(paper=config.paper, gutter_mm=config.gutter_mm, footer=config.footer,
-                        school=school, pathway=pathway, logo=logo_uri, publisher=config.publisher)
+                        for_school=for_school, pathway=pathway, logo=logo_uri, publisher=config.publisher)
 
 
 def _site_assets(templates_dir: Path) -> dict[str, bytes]:

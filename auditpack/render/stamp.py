@@ -69,6 +69,17 @@ class StampSheet:
         data = document.write_pdf()
         return cls(data, _measure(data, unique))
 
+    @staticmethod
+    def places_in(pdfs: dict) -> set[str]:
+        """The paths of ``{path: PdfOutput}`` that have somewhere to write a name; the rest are
+        the same for every school and are copied as they are."""
+        found = set()
+        for path, output in pdfs.items():
+            with pikepdf.open(io.BytesIO(output.data)) as pdf:
+                if school_places(pdf):
+                    found.add(path)
+        return found
+
     def apply(self, pdf: bytes, name: str, size: float = BODY_SIZE) -> bytes:
         """``pdf`` with ``name`` drawn at each of its school-name destinations, ``size`` points high.
 

@@ -1,0 +1,279 @@
+"""Packs for many schools from one CSV file: ``auditpack packs --schools schools.csv``.
+
+Schools that run the programme the same way (same programme, pathway and components) get the
+same documents apart from their name. So documents are rendered once per distinct tailoring,
+without a name, through the same cache as every other build, and each school's copy is made by
+stamping its name onto them (:mod:`auditpack.render.stamp`). Schools are written one at a time
+and forgotten, so memory does not grow with the number of schools.
+
+A bad row is reported with its line and column and the other rows still build. ``--shard i/n``
+builds the schools whose slug hashes to ``i``, so adding a row never moves other schools.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import documents
+from .errors import ContentError, ContentErrors, Location, suggest, with_source_line
+from .model import Content
+from .output import build_lock, check_paths, replacing, write_files
+from .render import fonts, print_html
+from .render.packs import PdfOutput, RenderStats
+from .render.stamp import BODY_SIZE, LARGE_PRINT_SIZE, StampSheet
+from .schools import SchoolRequest, request_from_row, slugify, tailor
+
+COLUMNS = ("name", "programme", "pathway", "components")
+REQUIRED = ("name",)
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class SchoolJob:
+    """One school to build: where its folder (and, in a batch, its zip) go."""
+
+    request: SchoolRequest
+    folder: Path
+    zip_file: Path | None = None
+    where: Location = Location("--school")
+    """The CSV line it came from, for messages."""
+
+
+@dataclass
+class SchoolResult:
+    job: SchoolJob
+    pdfs: int = 0
+    pages: int = 0
+    size: int = 0
+
+
+@dataclass
+class BatchSummary:
+    built: list[SchoolResult] = field(default_factory=list)
+    problems: list[ContentError] = field(default_factory=list)
+    """Rows that could not be read or built; each names its line."""
+    stats: RenderStats = field(default_factory=RenderStats)
+    skipped: int = 0
+    """Good rows left to other shards."""
+    seconds: float = 0.0
+    out_dir: Path | None = None
+
+    @property
+    def failed(self) -> int:
+        return len({(e.location.file, e.location.line) for e in self.problems})
+
+
+# --- reading the CSV ------------------------------------------------------------------------
+
+def read_schools(path: Path, programmes: list[Content], out_dir: Path) -> tuple[list[SchoolJob], list[ContentError]]:
+    """Every good row as a job, and every problem, each at its line and column of ``path``."""
+    name = str(path)
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    rows = _rows(text)
+    if not rows:
+        return [], [ContentError(Location(name, 1, 1), "the file has no header row",
+                                 expected=f"a first line naming the columns: {', '.join(COLUMNS)}")]
+    header_line, header, header_columns = rows[0]
+    problem = _header_problem(name, header_line, header, header_columns)
+    if problem:
+        return [], [problem]
+    jobs, problems, seen = [], [], {}
+    for line, cells, columns in rows[1:]:
+        try:
+            request = _request(name, line, header, cells, columns)
+            tailor(programmes, request)
+        except ContentErrors as exc:
+            problems += exc.errors
+            continue
+        if request.slug in seen:
+            problems.append(ContentError(
+                Location(name, line, columns[header.index("name")]),
+                f"'{request.name}' would be written to the same folder, '{request.slug}', as line {seen[request.slug]}",
+                expected="a different name for every school", hint="add the town or another word to one of the names"))
+            continue
+        seen[request.slug] = line
+        jobs.append(SchoolJob(request, out_dir / request.slug, out_dir / f"{request.slug}.zip", Location(name, line)))
+    return jobs, [with_source_line(p) for p in problems]
+
+
+def _rows(text: str) -> list[tuple[int, list[str], list[int]]]:
+    """(first line, cells, column of each cell) of every non-blank record."""
+    lines = text.splitlines(keepends=True)
+    reader = csv.reader(lines)
+    rows, start = [], 1
+    for cells in reader:
+        if any(c.strip() for c in cells):
+            rows.append((start, cells, _columns(lines[start - 1])))
+        start = reader.line_num + 1
+    return rows
+
+
+def _columns(line: str) -> list[int]:
+    """The 1-based column where each cell of a CSV line starts (quotes respected)."""
+    columns, quoted = [1], False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            columns.append(index + 2)
+    return columns
+
+
+def _header_problem(name: str, line: int, header: list[str], columns: list[int]) -> ContentError | None:
+    for index, column in enumerate(header):
+        if column not in COLUMNS:
+            return ContentError(Location(name, line, columns[index] if index < len(columns) else 1),
+                                f"unknown column '{column}'", expected=f"columns from: {', '.join(COLUMNS)}",
+                                hint=suggest(column, list(COLUMNS)) or "the first line names the columns")
+        if header.count(column) > 1:
+            return ContentError(Location(name, line, columns[index]), f"the column '{column}' is named twice",
+                                expected="each column once")
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        return ContentError(Location(name, line, 1), f"no '{missing[0]}' column",
+                            expected=f"a first line naming the columns, e.g. {','.join(c for c in COLUMNS)}",
+                            hint="the first line of the file must be the header")
+    return None
+
+
+def _request(name: str, line: int, header: list[str], cells: list[str], columns: list[int]) -> SchoolRequest:
+    if len(cells) > len(header):
+        raise ContentErrors([ContentError(
+            Location(name, line, columns[min(len(header), len(columns) - 1)]),
+            f"{len(cells)} cells, but the header names {len(header)} columns",
+            expected=", ".join(header), hint="put a cell holding commas in double quotes")])
+    values = dict(zip(header, [c.strip() for c in cells]))
+    where = {key: Location(name, line, columns[i] if i < len(columns) else 1) for i, key in enumerate(header)}
+    return request_from_row(values, where, Location(name, line, 1))
+
+
+def shard(jobs: list, index: int, count: int, slug=lambda job: job.request.slug) -> list:
+    """The jobs of shard ``index`` (1-based) of ``count``: chosen by a hash of each school's slug,
+    so a school stays in its shard however many rows are added or removed around it."""
+    return [job for job in jobs if shard_of(slug(job), count) == index]
+
+
+def shard_of(slug: str, count: int) -> int:
+    return int.from_bytes(hashlib.sha256(slug.encode()).digest()[:8], "big") % count + 1
+
+
+# --- building -------------------------------------------------------------------------------
+
+def build_packs(project, schools_file: Path, out_dir: Path | None = None, shard_spec: tuple[int, int] = (1, 1),
+                progress=lambda done, total, path: None, options=None) -> BatchSummary:
+    """Every school of the CSV file (or of one shard) into ``out_dir``; one build at a time per project."""
+    from . import pipeline
+
+    options = options or pipeline.BuildOptions()
+    started = time.perf_counter()
+    out_dir = (out_dir or project.root / "schools").resolve()
+    with build_lock(project.root / project.config.work_dir):
+        programmes = pipeline.check(project)
+        jobs, problems = read_schools(schools_file, programmes, out_dir)
+        index, count = shard_spec
+        mine = shard(jobs, index, count)
+        problems = [p for p in problems if _row_shard(p, schools_file, count) == index]
+        summary = BatchSummary(problems=problems, skipped=len(jobs) - len(mine), out_dir=out_dir)
+        build_schools(project, programmes, mine, summary, progress, options)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _row_shard(problem: ContentError, schools_file: Path, count: int) -> int:
+    """The shard that reports a bad row: the one its school would be in, so one shard reports it."""
+    if count == 1:
+        return 1
+    rows = {line: cells for line, cells, _ in _rows(schools_file.read_bytes().decode("utf-8-sig", errors="replace"))}
+    header = rows.get(min(rows), []) if rows else []
+    cells = rows.get(problem.location.line)
+    if not cells or problem.location.line == min(rows) or "name" not in header:
+        return 1  # a problem with the whole file: every shard's job should fail
+    name_cell = cells[header.index("name")] if header.index("name") < len(cells) else ""
+    return shard_of(slugify(name_cell), count)
+
+
+def build_schools(project, programmes: list[Content], jobs: list[SchoolJob], summary: BatchSummary,
+                  progress, options) -> None:
+    """Render each distinct tailoring once (without a name), then stamp and write each school in turn.
+
+    The caller holds the build lock. A school that fails is recorded in ``summary.problems`` and
+    its previous folder is left as it was; the others are still built.
+    """
+    from . import pipeline
+
+    if not jobs:
+        return
+    pipeline.pin_build_date(programmes)
+    sheet = _stamp_sheet(project, [job.request.name for job in jobs])
+    done = 0
+    for content, group in _tailorings(programmes, jobs):
+        plan = documents.plan([content], tuple(project.config.variants))
+        check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])
+        options_for = pipeline.print_options(project, pathway=group[0].request.pathway, for_school=True)
+        generic = pipeline._render_pdfs(project, plan, options_for, lambda *a: None, options, summary.stats)
+        sizes = {d.path: LARGE_PRINT_SIZE if d.variant == "large-print" else BODY_SIZE for d in plan.all_documents}
+        named = sheet.places_in(generic)
+        for job in group:
+            try:
+                summary.built.append(_write_school(job, generic, named, sizes, sheet))
+            except OSError as exc:
+                summary.problems.append(ContentError(job.where, f"'{job.request.name}' could not be written: "
+                                                     f"{exc.strerror or exc}", hint=str(exc.filename or "")))
+            done += 1
+            progress(done, len(jobs), job.request.slug)
+        del generic
+
+
+def _tailorings(programmes: list[Content], jobs: list[SchoolJob]):
+    """(tailored content, jobs) per distinct programme, pathway and components, in first-row order."""
+    groups: dict[tuple, tuple[Content, list[SchoolJob]]] = {}
+    for job in jobs:
+        content = tailor(programmes, job.request)
+        key = (content.programme.id, job.request.pathway, tuple(c.id for c in content.components))
+        groups.setdefault(key, (content, []))[1].append(job)
+    return list(groups.values())
+
+
+def _stamp_sheet(project, names: list[str]) -> StampSheet:
+    from . import pipeline
+    from .render.pdf import PdfRenderer
+
+    env = print_html.environment(project.templates_dir)
+    theme = print_html.render_theme_css(env, pipeline.print_options(project), project.config.brand,
+                                        fonts.font_faces())
+    return pipeline._rendering(lambda: StampSheet.render(PdfRenderer(project.templates_dir, theme), names))
+
+
+def _write_school(job: SchoolJob, generic: dict[str, PdfOutput], named: set[str], sizes: dict[str, float],
+                  sheet: StampSheet) -> SchoolResult:
+    """Stamp the school's name onto its copies and swap its folder (and zip) in when complete."""
+    name = job.request.name
+    files = {path: sheet.apply(pdf.data, name, sizes.get(path, BODY_SIZE)) if path in named else pdf.data
+             for path, pdf in generic.items()}
+    with replacing(job.folder) as folder:
+        write_files(folder, files)
+    if job.zip_file is not None:
+        write_zip(job.zip_file, job.folder.name, files)
+    return SchoolResult(job, len(files), sum(p.pages for p in generic.values()), sum(len(d) for d in files.values()))
+
+
+def write_zip(target: Path, folder_name: str, files: dict[str, bytes]) -> None:
+    """The school's folder as one file to send: sorted, fixed dates, PDFs stored (they are compressed
+    already), so the same packs always give the same bytes. Written aside, then moved into place."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(files):
+            info = zipfile.ZipInfo(f"{folder_name}/{path}", date_time=ZIP_DATE)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_STORED if path.endswith(".pdf") else zipfile.ZIP_DEFLATED
+            archive.writestr(info, files[path])
+    temporary = target.with_name(f".{target.name}.{os.getpid()}")
+    temporary.write_bytes(buffer.getvalue())
+    os.replace(temporary, target)
