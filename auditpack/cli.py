@@ -113,6 +113,10 @@ def _cmd_build(args) -> int:
         print(f"auditpack: the site could not be built; the previous output was kept.\n{exc}", file=sys.stderr)
         return 1
     what = f"packs for {request.name}:" if request else f"{summary.programmes} programme(s): {summary.pages} pages and"
+    if summary.unchanged:
+        print(f"Up to date: nothing has changed since the last build, so nothing was rendered or written "
+              f"({what} {summary.pdfs} PDFs; checked in {summary.seconds:.1f} s) -> {summary.output_dir}")
+        return 0
     print(f"Built {what} {summary.pdfs} PDFs "
           f"({summary.pdf_pages} printed pages, {summary.pdf_bytes / 1e6:.1f} MB; {summary.rendered} rendered, "
           f"{summary.reused} reused) in {summary.seconds:.1f} s -> {summary.output_dir}")

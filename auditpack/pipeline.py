@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import documents, site
+from . import documents, freshness, site
 from .config import SiteConfig, load_config
 from .errors import ContentError, ContentErrors, Location, TemplateProblem
 from .model import Content
@@ -30,6 +30,8 @@ from .schools import SchoolRequest, slugify, tailor
 from .validate import load_programmes
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
+"""The build date the user fixed, if any, before :func:`pin_build_date` sets one of its own."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,12 @@ class BuildSummary:
     output_dir: Path
     rendered: int = 0
     reused: int = 0
+    unchanged: bool = False
+    """True when nothing had changed since the last build, so nothing was done."""
+
+    def counts(self) -> dict:
+        return {"programmes": self.programmes, "pages": self.pages, "pdfs": self.pdfs,
+                "pdf_pages": self.pdf_pages, "pdf_bytes": self.pdf_bytes}
 
 
 def check(project: Project) -> list[Content]:
@@ -95,9 +103,20 @@ def check(project: Project) -> list[Content]:
 
 def build(project: Project, progress=lambda done, total, path: None,
           options: BuildOptions = BuildOptions()) -> BuildSummary:
-    """The whole site; one build at a time per project (a second is refused at once)."""
+    """The whole site; one build at a time per project (a second is refused at once).
+
+    If nothing that the build reads has changed since the last one, and its output is as it
+    left it, nothing is done at all."""
+    started = time.perf_counter()
     with build_lock(project.root / project.config.work_dir):
-        return _build(project, progress, options)
+        digest = freshness.inputs_digest(project, USER_EPOCH)
+        previous = freshness.unchanged(project.cache_dir, project.output_dir, digest) if options.use_cache else None
+        if previous:
+            return BuildSummary(**previous, seconds=time.perf_counter() - started, output_dir=project.output_dir,
+                                reused=previous["pdfs"], unchanged=True)
+        summary = _build(project, progress, options)
+        freshness.remember(project.cache_dir, project.output_dir, digest, summary.counts())
+        return summary
 
 
 def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
@@ -165,7 +184,7 @@ def pin_build_date(programmes: list[Content]) -> None:
     so the same content always gives the same bytes. A SOURCE_DATE_EPOCH set by the user wins."""
     newest = max(c.programme.published for c in programmes)
     epoch = int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp())
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(epoch))
+    os.environ["SOURCE_DATE_EPOCH"] = USER_EPOCH or str(epoch)
 
 
 def _rendering(render):

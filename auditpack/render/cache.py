@@ -2,7 +2,8 @@
 
 The key of a document is a hash of its HTML (which already holds its slice of the content
 and the output of its template), the stylesheets, the font files, the versions of the
-libraries that write PDFs, and the render options. A pack's key adds its members' keys.
+libraries that write PDFs, auditpack's renderer code, and the render options. A pack's key adds its
+members' keys.
 An unchanged document is therefore never rendered twice, and a changed input can never be
 served a stale file: a different input is a different key. Entries are checked against
 their recorded hash when read, so a corrupt entry is re-rendered, never used.
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from . import fonts
 
-LIBRARIES = ("auditpack", "weasyprint", "pydyf", "fonttools", "pypdf", "tinycss2", "cssselect2", "jinja2")
+LIBRARIES = ("auditpack", "weasyprint", "pydyf", "fonttools", "pikepdf", "pypdf", "tinycss2", "cssselect2", "jinja2")
 
 
 def environment_fingerprint(stylesheets: list[str], options: object) -> str:
@@ -29,6 +30,8 @@ def environment_fingerprint(stylesheets: list[str], options: object) -> str:
     for face in fonts.font_faces():
         digest.update(face.family.encode() + face.weight.encode() + face.style.encode())
         digest.update(_file_hash(face.path).encode())
+    for code in sorted(Path(__file__).parent.glob("*.py")):  # the renderers themselves, for unreleased edits
+        digest.update(_file_hash(code).encode())
     for library in LIBRARIES:
         try:
             digest.update(f"{library}={metadata.version(library)}".encode())

@@ -1,0 +1,98 @@
+"""Whether the last build's output is still what the current inputs would make.
+
+Advisors rebuild often, and most rebuilds change nothing. Every input of a build is hashed
+into one digest: the settings, every file under content/ and the templates, the logo, the
+fonts, auditpack's own code and the versions of the libraries that write pages and PDFs.
+A successful build records that digest beside a manifest of the files it wrote. When the
+digest is the same and the output still holds exactly those files, untouched, the build is
+skipped: nothing is loaded, rendered or written.
+
+This sits in front of the per-document cache (:mod:`auditpack.render.cache`), which decides
+what to re-render when something did change; the record lives in the cache folder, so
+``--clear-cache`` forgets it too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib import metadata
+from pathlib import Path
+
+from .render import fonts
+
+RECORD = "last-build.json"
+LIBRARIES = ("auditpack", "weasyprint", "pydyf", "fonttools", "pikepdf", "pypdf", "tinycss2", "cssselect2",
+             "jinja2", "markdown", "nh3", "pydantic", "pyyaml", "mkdocs", "mkdocs-material", "pymdown-extensions")
+CODE = Path(__file__).resolve().parent
+
+
+def inputs_digest(project, user_epoch: str | None) -> str:
+    """One hash of everything a build reads; any change to any of it gives a different digest.
+
+    ``user_epoch`` is the SOURCE_DATE_EPOCH the user set, if any (otherwise the date comes
+    from the content, which is hashed already)."""
+    digest = hashlib.sha256()
+    digest.update(project.config.model_dump_json().encode())
+    digest.update(f"epoch={user_epoch}\0".encode())
+    for folder in (project.content_dir, project.templates_dir, CODE):
+        _add_tree(digest, folder)
+    if project.config.brand.logo:
+        _add_file(digest, project.root / project.config.brand.logo)
+    for face in fonts.font_faces():
+        _add_file(digest, face.path)
+    for library in LIBRARIES:
+        try:
+            digest.update(f"{library}={metadata.version(library)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}=none\0".encode())
+    return digest.hexdigest()
+
+
+def unchanged(record_dir: Path, output_dir: Path, digest: str) -> dict | None:
+    """The recorded summary if the last build had these inputs and its output is intact, else None."""
+    try:
+        record = json.loads((record_dir / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("inputs") != digest:
+        return None
+    if record.get("output") != str(output_dir) or record.get("files") != _manifest(output_dir):
+        return None
+    return record.get("summary")
+
+
+def remember(record_dir: Path, output_dir: Path, digest: str, summary: dict) -> None:
+    """Note what this build was made from and what it wrote; written last, and atomically."""
+    record_dir.mkdir(parents=True, exist_ok=True)
+    record = {"inputs": digest, "output": str(output_dir), "summary": summary, "files": _manifest(output_dir)}
+    temporary = record_dir / f".{RECORD}.{os.getpid()}"
+    temporary.write_text(json.dumps(record), encoding="utf-8")
+    os.replace(temporary, record_dir / RECORD)
+
+
+def _manifest(folder: Path) -> dict[str, list[int]]:
+    """Every file with its size and modification time: enough to see that nobody touched the output."""
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            status = path.stat()
+            files[path.relative_to(folder).as_posix()] = [status.st_size, status.st_mtime_ns]
+    return files
+
+
+def _add_tree(digest, folder: Path) -> None:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            _add_file(digest, path)
+
+
+def _add_file(digest, path: Path) -> None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b"\0missing"
+    digest.update(len(data).to_bytes(8, "big"))
+    digest.update(data)

@@ -1,0 +1,108 @@
+"""Parallel and incremental rendering give exactly the bytes a serial, clean build gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditpack import pipeline
+from auditpack.documents import plan
+from auditpack.render.packs import RenderStats, render_all
+
+from .conftest import FIXTURES, copy_project
+from .pdf_reading import all_text
+
+
+def _render(project: pipeline.Project, workers: int, cache: Path | None = None, stats: RenderStats | None = None):
+    programmes = pipeline.check(project)
+    pipeline.pin_build_date(programmes)
+    the_plan = plan(programmes, tuple(project.config.variants))
+    outputs = render_all(the_plan, project.templates_dir, pipeline.print_options(project), project.config.brand,
+                         workers=workers, cache_dir=cache, stats=stats)
+    return {path: output.data for path, output in outputs.items()}
+
+
+def _site_files(root: Path) -> dict[str, bytes]:
+    site = root / "site"
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _retitle(root: Path, old: str, new: str) -> None:
+    stages = root / "content" / "mini" / "stages.yml"
+    text = stages.read_text(encoding="utf-8")
+    assert f"title: {old}\n" in text
+    stages.write_text(text.replace(f"title: {old}\n", f"title: {new}\n"), encoding="utf-8")
+
+
+def test_parallel_output_equals_serial_byte_for_byte(mini_project):
+    project = pipeline.Project.open(mini_project)
+    serial = _render(project, workers=1)
+    parallel = _render(project, workers=2)
+    assert len(serial) > 10 and any(path.endswith("-pack.pdf") for path in serial)
+    assert list(parallel) == list(serial)  # the same documents, in the same order
+    for path in serial:
+        assert parallel[path] == serial[path], path
+
+
+def test_incremental_build_equals_a_clean_build_of_the_same_content(tmp_path):
+    edited = copy_project(FIXTURES / "mini", tmp_path / "edited")
+    project = pipeline.Project.open(edited)
+    pipeline.build(project)
+    _retitle(edited, "Gather views", "Gather everyone's views")
+    incremental = pipeline.build(project)
+    assert 0 < incremental.rendered < incremental.pdfs  # only what the edit touched
+
+    clean = copy_project(FIXTURES / "mini", tmp_path / "clean")
+    _retitle(clean, "Gather views", "Gather everyone's views")
+    summary = pipeline.build(pipeline.Project.open(clean), options=pipeline.BuildOptions(use_cache=False))
+    assert summary.reused == 0
+    ours, theirs = _site_files(edited), _site_files(clean)
+    assert list(ours) == list(theirs)
+    different = [path for path in ours if ours[path] != theirs[path]]
+    assert different == []
+
+
+def test_editing_one_stage_renders_only_its_documents_and_the_packs_holding_them(mini_project):
+    project = pipeline.Project.open(mini_project)
+    cache = mini_project / "build" / "cache"
+    _render(project, workers=1, cache=cache)
+    _retitle(mini_project, "Gather views", "Gather views together")
+    stats = RenderStats()
+    _render(project, workers=1, cache=cache, stats=stats)
+    assert stats.paths, "the edit re-rendered nothing"
+    stage_two = [p for p in stats.paths if "/stage-2-" in p and not p.endswith("-pack.pdf")]
+    packs = sorted(p for p in stats.paths if p.endswith("-pack.pdf"))
+    assert packs == ["mini/mini-complete-pack.pdf", "mini/stage-2-gather-pack.pdf"]
+    assert sorted(stage_two + packs) == sorted(stats.paths)  # nothing of stage 1 was rendered again
+
+
+@pytest.mark.parametrize("edit", ["stylesheet", "template"])
+def test_a_changed_stylesheet_or_template_re_renders_what_depends_on_it(tmp_path, edit):
+    root = copy_project(FIXTURES / "mini", tmp_path / "mini", with_templates=True)
+    project = pipeline.Project.open(root)
+    cache = root / "build" / "cache"
+    first = _render(project, workers=1, cache=cache)
+    if edit == "stylesheet":
+        css = root / "templates" / "print" / "print.css"
+        css.write_text(css.read_text(encoding="utf-8") + "\nh1 { letter-spacing: 0.5pt; }\n", encoding="utf-8")
+    else:
+        template = root / "templates" / "print" / "checkin-log.html.j2"
+        text = template.read_text(encoding="utf-8")
+        assert "{% endblock %}" in text
+        template.write_text(text.replace("{% endblock %}", "<p>Keep this log with the audit file.</p>\n{% endblock %}"),
+                            encoding="utf-8")
+    stats = RenderStats()
+    second = _render(project, workers=1, cache=cache, stats=stats)
+    changed = {path for path in first if first[path] != second[path]}
+    assert set(stats.paths) == changed
+    if edit == "stylesheet":  # every document uses print.css
+        assert stats.reused == 0 and changed == set(first)
+    else:
+        logs = {p for p in first if "checkin-log" in p}
+        stage_packs = {path.replace("/checkin-log.pdf", "-pack.pdf") for path in logs}
+        assert logs and changed == logs | stage_packs | {"mini/mini-complete-pack.pdf"}
+        for path in logs:
+            written = tmp_path / "log.pdf"
+            written.write_bytes(second[path])
+            assert "Keep this log with the audit file." in all_text(written)
