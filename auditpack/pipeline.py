@@ -130,7 +130,7 @@ def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
     files, settings, pages = site_sources(project, programmes, plan, pdfs)
     with replacing(project.output_dir) as site_dir, replacing(project.work_dir) as work_dir:
         write_files(work_dir, files)
-        site.build_site(site.write_project(work_dir, settings), site_dir)
+        site.build_site(site.write_project(work_dir, settings), site_dir, project.cache_dir / "templates")
         write_site_zip(site_dir, site_zip_name(project))
     return BuildSummary(len(programmes), len(pages), len(pdfs), sum(p.pages for p in pdfs.values()),
                         sum(len(p.data) for p in pdfs.values()), time.perf_counter() - started,

@@ -62,8 +62,11 @@ def write_project(folder: Path, settings: dict) -> Path:
     return path
 
 
-def build_site(config_file: Path, site_dir: Path) -> None:
-    """Run MkDocs on the generated project; warnings fail the build (strict)."""
+def build_site(config_file: Path, site_dir: Path, compiled_templates: Path | None = None) -> None:
+    """Run MkDocs on the generated project; warnings fail the build (strict).
+
+    ``compiled_templates`` is a folder where the theme's compiled templates are kept between
+    builds: compiling Material's templates is a quarter of a MkDocs build of this size."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs import exceptions
     from mkdocs.commands.build import build
@@ -75,12 +78,30 @@ def build_site(config_file: Path, site_dir: Path) -> None:
     previous = mkdocs_log.level
     mkdocs_log.setLevel(logging.WARNING)
     try:
-        build(load_config(str(config_file), site_dir=str(site_dir)))
+        config = load_config(str(config_file), site_dir=str(site_dir))
+        if compiled_templates is not None:
+            config.plugins["auditpack-compiled-templates"] = _compiled_templates(compiled_templates)
+        build(config)
     except (exceptions.MkDocsException, exceptions.Abort) as exc:
         raise SiteBuildError("\n".join(captured.messages) or str(exc)) from None
     finally:
         mkdocs_log.removeHandler(captured)
         mkdocs_log.setLevel(previous)
+
+
+def _compiled_templates(folder: Path):
+    """A plugin that gives the theme's Jinja environment a bytecode cache in ``folder``
+    (Jinja checks each template's source before using its cached code)."""
+    import jinja2
+    from mkdocs.plugins import BasePlugin
+
+    class CompiledTemplates(BasePlugin):
+        def on_env(self, env, config, files):
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+            return env
+
+    return CompiledTemplates()
 
 
 class _CaptureWarnings(logging.Handler):

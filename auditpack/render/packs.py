@@ -10,6 +10,8 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 import os
+import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,7 +105,8 @@ def render_all(plan: Plan, templates_dir: Path, options: print_html.PrintOptions
     cache, fingerprint = PdfCache(cache_dir), local.fingerprint()
     total = len(plan.all_documents) + len(plan.packs)
     outputs: dict[str, PdfOutput] = {}
-    doc_keys = {d.path: key(fingerprint, d.variant or "", local.html(d)) for d in plan.all_documents}
+    htmls = {d.path: local.html(d) for d in plan.all_documents}
+    doc_keys = {d.path: key(fingerprint, d.variant or "", htmls[d.path]) for d in plan.all_documents}
 
     def done(output: PdfOutput, cache_key: str, rendered: bool) -> None:
         outputs[output.path] = output
@@ -128,6 +131,8 @@ def render_all(plan: Plan, templates_dir: Path, options: print_html.PrintOptions
 
     with _Workers(workers, plan, templates_dir, options, brand, local) as pool:
         missing = reuse(plan.all_documents, doc_keys)
+        # Longest first, so that no worker is left rendering a long form alone at the end.
+        missing.sort(key=lambda d: len(htmls[d.path]), reverse=True)
         for output in pool.map("document", [d.path for d in missing]):
             done(output, doc_keys[output.path], rendered=True)
 
@@ -166,22 +171,36 @@ class _Workers:
                 yield _job(self.local, kind, path, parts)
             return
         if self.pool is None:
-            # Fresh processes (spawn: no state inherited from the parent). Workers are not recycled:
-            # max_tasks_per_child deadlocks ProcessPoolExecutor on Python 3.11 (seen here).
+            # Workers are not recycled: max_tasks_per_child deadlocks ProcessPoolExecutor on Python 3.11.
+            context = _start_method()
+            forked = context.get_start_method() == "fork"  # then the arguments are not pickled
             self.pool = concurrent.futures.ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker, initargs=self.args)
+                self.workers, mp_context=context, initializer=_start_worker,
+                initargs=(self.local,) if forked else self.args)
         futures = [self.pool.submit(_run_in_worker, kind, path, parts) for path, parts in zip(paths, extra)]
         for future in concurrent.futures.as_completed(futures):
             yield future.result()
 
 
+def _start_method():
+    """Fork where it is safe, as it saves each worker starting Python, importing auditpack and
+    unpickling the plan (about half a second of a small rebuild). Forking a process that runs
+    threads (the preview server) can deadlock, so that, and any system without fork, spawns.
+    WeasyPrint is not imported before the fork: each worker sets up its own fonts either way."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 \
+            and "weasyprint" not in sys.modules:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
 _worker: PackRenderer | None = None
 
 
-def _start_worker(plan, templates_dir, options, brand) -> None:
+def _start_worker(*args) -> None:
+    """A forked worker takes over the parent's renderer (templates already compiled, no fonts
+    set up yet); a spawned one builds its own from the plan."""
     global _worker
-    _worker = PackRenderer(plan, templates_dir, options, brand)
+    _worker = args[0] if len(args) == 1 else PackRenderer(*args)
 
 
 def _run_in_worker(kind: str, path: str, parts) -> PdfOutput:
