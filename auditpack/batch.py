@@ -211,24 +211,26 @@ def build_schools(project, programmes: list[Content], jobs: list[SchoolJob], sum
     if not jobs:
         return
     pipeline.pin_build_date(programmes)
-    sheet = _stamp_sheet(project, [job.request.name for job in jobs])
-    done = 0
+    sheet, done = None, 0
     for content, group in _tailorings(programmes, jobs):
         plan = documents.plan([content], tuple(project.config.variants))
         check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])
         options_for = pipeline.print_options(project, pathway=group[0].request.pathway, for_school=True)
-        generic = pipeline._render_pdfs(project, plan, options_for, lambda *a: None, options, summary.stats)
-        sizes = {d.path: LARGE_PRINT_SIZE if d.variant == "large-print" else BODY_SIZE for d in plan.all_documents}
-        named = sheet.places_in(generic)
+        rendering = progress if len(jobs) == 1 else lambda *a: None  # one school: show the PDFs instead
+        generic = pipeline._render_pdfs(project, plan, options_for, rendering, options, summary.stats)
+        if sheet is None:  # after the first rendering, which can then fork workers without WeasyPrint loaded
+            sheet = _stamp_sheet(project, [job.request.name for job in jobs])
+        prepared = _prepare(sheet, plan, generic)
         for job in group:
             try:
-                summary.built.append(_write_school(job, generic, named, sizes, sheet))
+                summary.built.append(_write_school(job, generic, prepared, sheet))
             except OSError as exc:
                 summary.problems.append(ContentError(job.where, f"'{job.request.name}' could not be written: "
                                                      f"{exc.strerror or exc}", hint=str(exc.filename or "")))
             done += 1
-            progress(done, len(jobs), job.request.slug)
-        del generic
+            if len(jobs) > 1:
+                progress(done, len(jobs), job.request.slug)
+        del generic, prepared
 
 
 def _tailorings(programmes: list[Content], jobs: list[SchoolJob]):
@@ -251,11 +253,17 @@ def _stamp_sheet(project, names: list[str]) -> StampSheet:
     return pipeline._rendering(lambda: StampSheet.render(PdfRenderer(project.templates_dir, theme), names))
 
 
-def _write_school(job: SchoolJob, generic: dict[str, PdfOutput], named: set[str], sizes: dict[str, float],
-                  sheet: StampSheet) -> SchoolResult:
-    """Stamp the school's name onto its copies and swap its folder (and zip) in when complete."""
+def _prepare(sheet: StampSheet, plan: documents.Plan, generic: dict[str, PdfOutput]) -> dict:
+    """Each document with a place for a name, made ready once for every school of this tailoring."""
+    sizes = {d.path: LARGE_PRINT_SIZE if d.variant == "large-print" else BODY_SIZE for d in plan.all_documents}
+    prepared = {path: sheet.prepare(pdf.data, sizes.get(path, BODY_SIZE)) for path, pdf in generic.items()}
+    return {path: ready for path, ready in prepared.items() if ready is not None}
+
+
+def _write_school(job: SchoolJob, generic: dict[str, PdfOutput], prepared: dict, sheet: StampSheet) -> SchoolResult:
+    """Write the school's name into its copies and swap its folder (and zip) in when complete."""
     name = job.request.name
-    files = {path: sheet.apply(pdf.data, name, sizes.get(path, BODY_SIZE)) if path in named else pdf.data
+    files = {path: sheet.stamp(prepared[path], name) if path in prepared else pdf.data
              for path, pdf in generic.items()}
     with replacing(job.folder) as folder:
         write_files(folder, files)

@@ -8,11 +8,19 @@ laid out once, on a small untagged "stamp sheet" (one page per name, in the form
 and ink); each page becomes a Form XObject drawn at every such destination, marked as an
 artifact so that a tagged PDF stays valid PDF/UA. Rendering a name is one WeasyPrint page per
 school instead of one rendering of every document per school.
+
+The work that does not depend on the name is done once per document (:meth:`StampSheet.prepare`):
+finding the places, inserting the drawing into the page content and adding the sheet's fonts and
+an empty Form XObject. Each school's copy (:meth:`StampSheet.stamp`) is then that prepared PDF
+plus an incremental update replacing only the Form XObject with the school's name: a few hundred
+bytes appended, no parsing or rewriting, so a batch costs little more than its distinct documents.
 """
 
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
@@ -44,12 +52,30 @@ class Stamp:
     width: float
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A document ready to take any name: its bytes, with an empty Form XObject (object
+    ``form``) drawn at every place, and what an incremental update needs to replace that form."""
+
+    data: bytes
+    form: int
+    resources: int
+    size: float
+    trailer: bytes
+    """The trailer entries every update repeats (/Root, /Info, /ID), already serialised."""
+    xref: int
+    """Offset of the cross-reference stream an update points back to (/Prev)."""
+    next_number: int
+    """The first free object number (the trailer's /Size): the update's own cross-reference stream."""
+
+
 class StampSheet:
-    """The names of a batch, laid out once; :meth:`apply` writes one of them onto a PDF."""
+    """The names of a batch, laid out once; :meth:`prepare` and :meth:`stamp` write them onto PDFs."""
 
     def __init__(self, data: bytes, stamps: dict[str, Stamp]):
         self.data = data
         self.stamps = stamps
+        self._contents: dict[str, bytes] = {}
 
     @classmethod
     def render(cls, renderer, names: list[str]) -> "StampSheet":
@@ -69,35 +95,101 @@ class StampSheet:
         data = document.write_pdf()
         return cls(data, _measure(data, unique))
 
-    @staticmethod
-    def places_in(pdfs: dict) -> set[str]:
-        """The paths of ``{path: PdfOutput}`` that have somewhere to write a name; the rest are
-        the same for every school and are copied as they are."""
-        found = set()
-        for path, output in pdfs.items():
-            with pikepdf.open(io.BytesIO(output.data)) as pdf:
-                if school_places(pdf):
-                    found.add(path)
-        return found
-
-    def apply(self, pdf: bytes, name: str, size: float = BODY_SIZE) -> bytes:
-        """``pdf`` with ``name`` drawn at each of its school-name destinations, ``size`` points high.
-
-        A PDF without such destinations is returned as it is, byte for byte.
-        """
-        stamp = self.stamps[name]
+    def prepare(self, pdf: bytes, size: float = BODY_SIZE) -> Prepared | None:
+        """``pdf`` made ready for :meth:`stamp`, names ``size`` points high; None if it has no place for a name."""
         with pikepdf.open(io.BytesIO(pdf)) as target:
             places = school_places(target)
             if not places:
-                return pdf
+                return None
             with pikepdf.open(io.BytesIO(self.data)) as sheet:
-                form = target.copy_foreign(_form(sheet, stamp))
-            scale = min(size / BODY_SIZE, MAX_WIDTH / stamp.width if stamp.width else 1)
+                resources = target.copy_foreign(sheet.make_indirect(_sheet_resources(sheet)))
+            form = target.make_indirect(pikepdf.Stream(target, b"", Type=Name.XObject, Subtype=Name.Form,
+                                                       BBox=Array([0, 0, 0, 0]), Resources=resources))
             for page_index, points in sorted(places.items()):
-                _draw(target, target.pages[page_index], form, points, scale)
+                _draw(target, target.pages[page_index], form, points, size / BODY_SIZE)
             output = io.BytesIO()
-            target.save(output, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-            return output.getvalue()
+            target.save(output, deterministic_id=True, fix_metadata_version=False,
+                        object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return _prepared(output.getvalue(), size)
+
+    def stamp(self, prepared: Prepared, name: str) -> bytes:
+        """The prepared PDF with ``name`` written in: an incremental update replacing the empty form."""
+        stamp = self.stamps[name]
+        scale = prepared.size / BODY_SIZE
+        fit = min(1.0, MAX_WIDTH / (stamp.width * scale)) if stamp.width else 1.0
+        content = zlib.compress(self._content(name), 9)
+        size = BODY_SIZE
+        box = [stamp.left - size, stamp.baseline - 0.5 * size, stamp.left + stamp.width + size,
+               stamp.baseline + 1.3 * size]
+        matrix = [fit, 0, 0, fit, -stamp.left * fit, -stamp.baseline * fit]
+        header = (f"{prepared.form} 0 obj\n<< /Type /XObject /Subtype /Form /BBox [{_numbers(box)}] "
+                  f"/Matrix [{_numbers(matrix)}] /Resources {prepared.resources} 0 R /Filter /FlateDecode "
+                  f"/Length {len(content)} >>\nstream\n").encode()
+        start = len(prepared.data)
+        body = header + content + b"\nendstream\nendobj\n"
+        return prepared.data + body + _xref_stream(prepared, start, start + len(body))
+
+    def apply(self, pdf: bytes, name: str, size: float = BODY_SIZE) -> bytes:
+        """``pdf`` with ``name`` drawn at each of its school-name places; unchanged if it has none."""
+        prepared = self.prepare(pdf, size)
+        return self.stamp(prepared, name) if prepared else pdf
+
+    def _content(self, name: str) -> bytes:
+        """The drawing of ``name``: the content of its page of the sheet."""
+        if name not in self._contents:
+            with pikepdf.open(io.BytesIO(self.data)) as sheet:
+                page = sheet.pages[self.stamps[name].page]
+                page.contents_coalesce()
+                self._contents[name] = page.obj.Contents.read_bytes()
+        return self._contents[name]
+
+
+def _sheet_resources(sheet: pikepdf.Pdf) -> Dictionary:
+    """Every resource (fonts, graphics states) used by any page of the sheet, in one dictionary."""
+    merged: dict[str, dict] = {}
+    for page in sheet.pages:
+        for kind, entries in page.resources.items():
+            if isinstance(entries, Dictionary):
+                merged.setdefault(kind, {}).update({key: entries[key] for key in entries.keys()})
+    return Dictionary({kind: Dictionary(entries) for kind, entries in sorted(merged.items())})
+
+
+def _prepared(data: bytes, size: float) -> Prepared:
+    """Read back what an update to ``data`` must name: the form's and resources' object numbers,
+    the trailer and where the cross-reference table starts."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        form = resources = None
+        for page in pdf.pages:
+            xobjects = page.resources.get(Name.XObject, {})
+            if XOBJECT in xobjects:
+                form = xobjects[XOBJECT]
+                resources = form.Resources
+                break
+        trailer = pdf.trailer
+        entries = [f"/Root {pdf.Root.objgen[0]} 0 R"]
+        next_number = int(trailer.Size)
+        if "/Info" in trailer:
+            entries.append(f"/Info {trailer.Info.objgen[0]} 0 R")
+        ids = [bytes(v).hex() for v in trailer.ID]
+        entries.append(f"/ID [<{ids[0]}> <{ids[1]}>]")
+        form_number, resources_number = form.objgen[0], resources.objgen[0]
+    xref = int(data[data.rindex(b"startxref") + 9:].split()[0])
+    return Prepared(data, form_number, resources_number, size, " ".join(entries).encode(), xref, next_number)
+
+
+def _xref_stream(prepared: Prepared, form_offset: int, offset: int) -> bytes:
+    """The update's cross-reference stream (the prepared file uses object streams, so its updates
+    use a stream too): where the new form and the stream itself are, and the way back to the rest."""
+    number = prepared.next_number
+    rows = struct.pack(">BIH", 1, form_offset, 0) + struct.pack(">BIH", 1, offset, 0)
+    header = (f"{number} 0 obj\n<< /Type /XRef /Size {number + 1} /Index [{prepared.form} 1 {number} 1] "
+              f"/W [1 4 2] ").encode() + prepared.trailer + \
+        f" /Prev {prepared.xref} /Length {len(rows)} >>\nstream\n".encode()
+    return header + rows + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % offset
+
+
+def _numbers(values) -> str:
+    return " ".join(_n(v) for v in values)
 
 
 def school_places(pdf: pikepdf.Pdf) -> dict[int, list[tuple[float, float]]]:
@@ -137,17 +229,6 @@ def _measure(data: bytes, names: list[str]) -> dict[str, Stamp]:
         (left, baseline), (right, _) = marks[f"start-{n}"], marks[f"end-{n}"]
         stamps[name] = Stamp(name, n, left, baseline, right - left)
     return stamps
-
-
-def _form(sheet: pikepdf.Pdf, stamp: Stamp) -> pikepdf.Object:
-    """The stamp's page as a Form XObject whose origin is the start of the name's baseline."""
-    page = sheet.pages[stamp.page]
-    form = page.as_form_xobject()
-    size = BODY_SIZE
-    form.BBox = Array([_d(stamp.left - size), _d(stamp.baseline - 0.5 * size),
-                       _d(stamp.left + stamp.width + size), _d(stamp.baseline + 1.3 * size)])
-    form.Matrix = Array([1, 0, 0, 1, _d(-stamp.left), _d(-stamp.baseline)])
-    return form
 
 
 def _draw(pdf: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object, points, scale: float) -> None:
@@ -219,7 +300,7 @@ def _drawing(ctm, left: float, baseline: float, scale: float) -> list:
     a, b, c, d, e, f = ctm
     det = a * d - b * c
     inverse = (d / det, -b / det, -c / det, a / det, (c * f - d * e) / det, (b * e - a * f) / det)
-    place = _multiply((scale, 0, 0, scale, left, baseline), inverse)
+    place = _multiply((scale, 0, 0, scale, left, baseline), inverse)  # the name's own fit is in the form's /Matrix
     op = pikepdf.ContentStreamInstruction
     return [op([Name.Artifact], pikepdf.Operator("BMC")), op([], pikepdf.Operator("q")),
             op([_d(v) for v in place], pikepdf.Operator("cm")),
@@ -238,5 +319,10 @@ def _multiply(m, n):
 def _d(value: float) -> Decimal:
     """A number with fixed decimals, so the same input always gives the same bytes."""
     return Decimal(value).quantize(Decimal("0.0001")).normalize()
+
+
+def _n(value: float) -> str:
+    text = f"{_d(value):f}"
+    return "0" if text in ("-0", "0.0") else text
 
 

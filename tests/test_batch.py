@@ -1,0 +1,126 @@
+"""``auditpack packs --schools``: a folder and a zip per school, bad rows reported by line, shards, shared documents."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from auditpack import batch, pipeline
+from auditpack.schools import request_from_flags
+
+from .pdf_reading import all_text, page_texts
+from .test_cli import run
+
+SCHOOLS = """name,pathway,components
+St Anne's Primary,self-led,voice
+Ysgol Gynradd Tŷ Gwyn,self-led,voice
+Hillside Academy,self-lead,voice;ethos
+"Oak, Elm & Ash Federation",supported,
+"""
+BUILT = {"st-annes-primary": "St Anne's Primary", "ysgol-gynradd-ty-gwyn": "Ysgol Gynradd Tŷ Gwyn",
+         "oak-elm-ash-federation": "Oak, Elm & Ash Federation"}
+
+
+@pytest.fixture(scope="module")
+def batch_build(tmp_path_factory):
+    """The mini programme's packs for the schools above, built twice through the command line."""
+    from .conftest import FIXTURES, copy_project
+    root = copy_project(FIXTURES / "mini", tmp_path_factory.mktemp("batch") / "mini")
+    (root / "schools.csv").write_text(SCHOOLS, encoding="utf-8")
+    first = run("packs", "--schools", str(root / "schools.csv"), "--project", str(root))
+    files = {p.relative_to(root / "schools"): p.read_bytes() for p in (root / "schools").rglob("*") if p.is_file()}
+    second = run("packs", "--schools", str(root / "schools.csv"), "--project", str(root), "-q")
+    return root, first, second, files
+
+
+def test_bad_row_is_reported_with_its_line_and_the_others_build(batch_build):
+    root, first, _, _ = batch_build
+    assert first.returncode == 1
+    assert f"{root / 'schools.csv'}:4:18: unknown pathway 'self-lead' (expected one of: supported, self-led)" \
+        in first.stderr
+    assert "hint: did you mean 'self-led'?" in first.stderr and "Traceback" not in first.stderr
+    assert "Built packs for 3 school(s), 1 failed" in first.stdout
+    for slug in BUILT:
+        assert (root / "schools" / slug / "mini" / "mini-complete-pack.pdf").is_file()
+        assert (root / "schools" / f"{slug}.zip").is_file()
+    assert not (root / "schools" / "hillside-academy").exists()
+
+
+def test_each_school_sees_its_own_name_only(batch_build):
+    root = batch_build[0]
+    for slug, name in BUILT.items():
+        folder = root / "schools" / slug / "mini"
+        form = page_texts(folder / "stage-2-gather" / "group-recording.pdf")[0]
+        cover = page_texts(folder / "mini-complete-pack.pdf")[0]
+        assert f"School: {name}" in form and f"Prepared for {name}" in cover
+        for other in set(BUILT.values()) - {name}:
+            assert other not in form and other not in all_text(folder / "mini-complete-pack.pdf")
+
+
+def test_zip_holds_exactly_the_folder(batch_build):
+    root = batch_build[0]
+    for slug in BUILT:
+        folder = root / "schools" / slug
+        with zipfile.ZipFile(root / "schools" / f"{slug}.zip") as archive:
+            inside = {i.filename: archive.read(i) for i in archive.infolist()}
+            assert all(i.compress_type == zipfile.ZIP_STORED and i.date_time == (1980, 1, 1, 0, 0, 0)
+                       for i in archive.infolist())
+        on_disk = {f"{slug}/{p.relative_to(folder).as_posix()}": p.read_bytes()
+                   for p in folder.rglob("*") if p.is_file()}
+        assert inside == on_disk and list(inside) == sorted(inside)
+
+
+def test_second_build_is_byte_identical_and_renders_nothing(batch_build):
+    root, _, second, files = batch_build
+    again = {p.relative_to(root / "schools"): p.read_bytes() for p in (root / "schools").rglob("*") if p.is_file()}
+    assert again == files
+    assert "0 documents rendered" in second.stdout and second.returncode == 1
+
+
+def test_schools_with_the_same_tailoring_share_documents(mini_project):
+    project = pipeline.Project.open(mini_project)
+    first = pipeline.build_school(project, request_from_flags("Bryn School", None, "supported", "ethos"))
+    second = pipeline.build_school(project, request_from_flags("Glan School", None, "supported", "ethos"))
+    assert first.rendered > 0 and second.rendered == 0 and second.reused == first.rendered + first.reused
+    assert "Glan School" in page_texts(second.output_dir / "mini" / "mini-complete-pack.pdf")[0]
+
+
+def _jobs(tmp_path: Path, rows: list[str]):
+    csv_file = tmp_path / "schools.csv"
+    csv_file.write_text("name,pathway\n" + "".join(f"{r}\n" for r in rows), encoding="utf-8")
+    from .conftest import FIXTURES
+    programmes = pipeline.check(pipeline.Project.open(FIXTURES / "mini"))
+    return batch.read_schools(csv_file, programmes, tmp_path / "out")
+
+
+def test_shards_partition_the_schools_and_stay_put(tmp_path):
+    names = [f"School {n}" for n in range(40)]
+    jobs, problems = _jobs(tmp_path, names)
+    assert not problems
+    shards = [{j.request.slug for j in batch.shard(jobs, i, 3)} for i in (1, 2, 3)]
+    assert set().union(*shards) == {j.request.slug for j in jobs}
+    assert sum(len(s) for s in shards) == len(jobs) and all(shards)
+    more, _ = _jobs(tmp_path, ["A New School"] + names)
+    assert [{j.request.slug for j in batch.shard(more, i, 3)} - {"a-new-school"} for i in (1, 2, 3)] == shards
+
+
+def test_row_problems(tmp_path):
+    jobs, problems = _jobs(tmp_path, ["Hill School,supported", "Hill school,self-led", ",supported",
+                                      "Dale School,supported,extra"])
+    assert [j.request.name for j in jobs] == ["Hill School"]
+    messages = {(p.location.line, p.location.column): p.message for p in problems}
+    assert "same folder, 'hill-school', as line 2" in messages[(3, 1)]
+    assert "name" in messages[(4, 1)]
+    assert "3 cells, but the header names 2 columns" in messages[(5, 23)]
+
+
+def test_bad_header_and_bad_shard(tmp_path, mini_project):
+    (tmp_path / "s.csv").write_text("name,pathwya\nX,supported\n")
+    result = run("packs", "--schools", str(tmp_path / "s.csv"), "--project", str(mini_project))
+    assert result.returncode == 1 and "s.csv:1:6: unknown column 'pathwya'" in result.stderr
+    assert "did you mean 'pathway'?" in result.stderr
+    for shard in ("0/2", "3/2", "1of2", "1/0"):
+        usage = run("packs", "--schools", str(tmp_path / "s.csv"), "--shard", shard, "--project", str(mini_project))
+        assert usage.returncode == 2 and "expected I/N with 1 <= I <= N" in usage.stderr, shard

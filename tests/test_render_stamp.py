@@ -1,0 +1,127 @@
+"""Stamping school names onto finished PDFs: where the name lands, how it reads, and that the PDF stays valid."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import ImageChops
+
+from auditpack import pipeline
+from auditpack.render import fonts, print_html
+from auditpack.render.pdf import PdfRenderer
+from auditpack.render.stamp import LARGE_PRINT_SIZE, MAX_WIDTH, StampSheet, school_places
+
+from .pdf_reading import MM, all_text, open_pdf, page_texts, render
+
+NAMES = ["St Anne's Primary", "Ysgol Gynradd Tŷ Gwyn a'r Ŵyl",
+         "The Very Long Named Church of England Voluntary Aided Primary School and Nursery of St Michael"]
+
+
+@pytest.fixture(scope="module")
+def sheet(mini_build) -> StampSheet:
+    project = pipeline.Project.open(mini_build)
+    env = print_html.environment(project.templates_dir)
+    theme = print_html.render_theme_css(env, pipeline.print_options(project), project.config.brand,
+                                        fonts.font_faces())
+    return StampSheet.render(PdfRenderer(project.templates_dir, theme), NAMES)
+
+
+@pytest.fixture(scope="module")
+def downloads(mini_build) -> Path:
+    return mini_build / "site" / "downloads" / "mini"
+
+
+def stamped(tmp_path: Path, sheet: StampSheet, source: Path, name: str, size: float | None = None) -> Path:
+    target = tmp_path / f"stamped-{source.name}"
+    data = source.read_bytes()
+    target.write_bytes(sheet.apply(data, name) if size is None else sheet.apply(data, name, size))
+    return target
+
+
+def test_name_reads_after_its_label(tmp_path, sheet, downloads):
+    path = stamped(tmp_path, sheet, downloads / "stage-2-gather" / "group-recording.pdf", NAMES[1])
+    first = page_texts(path)[0]
+    assert f"School: {NAMES[1]} Date:" in first  # in reading order, not at the end of the page
+    assert NAMES[0] not in all_text(path)
+
+
+def test_every_part_of_a_pack_is_named(tmp_path, sheet, downloads):
+    source = downloads.parent / "mini" / "mini-complete-pack.pdf"
+    with pikepdf.open(source) as pdf:
+        places = sum(len(points) for points in school_places(pdf).values())
+    assert places >= 5  # the parts keep their marks as p{N}/school-name-... when bound
+    path = stamped(tmp_path, sheet, source, NAMES[0])
+    assert all_text(path).count(NAMES[0]) == places
+
+
+def test_stamped_pdf_stays_tagged_and_valid(tmp_path, sheet, downloads):
+    for source in (downloads / "stage-2-gather" / "response-form.pdf", downloads / "mini-complete-pack.pdf"):
+        path = stamped(tmp_path, sheet, source, NAMES[1])
+        root = open_pdf(path).trailer["/Root"]
+        assert "/StructTreeRoot" in root and root["/Lang"] and root["/MarkInfo"]["/Marked"]
+        if shutil.which("qpdf"):
+            result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+            assert result.returncode == 0, result.stdout[-500:]
+
+
+def test_name_is_drawn_as_an_artifact(tmp_path, sheet, downloads):
+    path = stamped(tmp_path, sheet, downloads / "stage-2-gather" / "collation.pdf", NAMES[0])
+    with pikepdf.open(path) as pdf:
+        ops = [(str(op.operator), list(op.operands)) for op in pikepdf.parse_content_stream(pdf.pages[0])]
+    draws = [i for i, (name, operands) in enumerate(ops) if name == "Do" and operands == [pikepdf.Name("/AuditpackSchoolName")]]
+    assert draws
+    for index in draws:
+        opened = max(i for i in range(index) if ops[i][0] in ("BMC", "BDC"))
+        assert ops[opened] == ("BMC", [pikepdf.Name.Artifact])
+        assert all(name != "EMC" for name, _ in ops[opened + 1:index])
+
+
+def test_same_input_same_bytes_and_unnamed_pdfs_untouched(sheet, downloads):
+    form = (downloads / "stage-2-gather" / "group-recording.pdf").read_bytes()
+    assert sheet.apply(form, NAMES[0]) == sheet.apply(form, NAMES[0]) != form
+    briefing = (downloads / "stage-2-gather" / "briefing.pdf").read_bytes()  # no "School" field
+    assert sheet.apply(briefing, NAMES[0]) == briefing
+
+
+def _ink(tmp_path, sheet, source: Path, name: str, size: float | None = None):
+    """Bounds in mm (left, top, right, bottom from the page's top-left) of what stamping added to page 1."""
+    path = stamped(tmp_path, sheet, source, name, size)
+    scale = 4
+    before, after = render(source, 0, scale=scale, grayscale=True), render(path, 0, scale=scale, grayscale=True)
+    box = ImageChops.difference(before, after).getbbox()
+    assert box, "nothing was drawn"
+    return [v / scale / MM for v in box], path
+
+
+def test_name_sits_on_the_school_line(tmp_path, sheet, downloads):
+    source = downloads / "stage-2-gather" / "group-recording.pdf"
+    (left, top, right, bottom), path = _ink(tmp_path, sheet, source, NAMES[0])
+    with pikepdf.open(source) as pdf:
+        [(x, baseline)] = school_places(pdf)[0]
+        height = float(pdf.pages[0].MediaBox[3])
+    baseline_mm = (height - baseline) / MM
+    render(path, 0, scale=2).save(tmp_path / "school-line.png")  # to look at when this fails
+    assert abs(left - x / MM) < 1.5                      # starts where the line starts
+    assert baseline_mm - 4 < top < baseline_mm - 2       # capitals about 3 mm tall, standing on the baseline
+    assert baseline_mm < bottom < baseline_mm + 1.2      # descenders only, and above the rule 2 mm below
+    assert right - left < 64
+
+
+def test_long_names_are_narrowed_to_fit_and_large_print_is_larger(tmp_path, sheet, downloads):
+    source = downloads / "stage-2-gather" / "group-recording.pdf"
+    (left, _, right, _), _ = _ink(tmp_path, sheet, source, NAMES[2])
+    assert right - left <= MAX_WIDTH / MM + 0.5
+    (_, top, _, bottom), _ = _ink(tmp_path, sheet, source, NAMES[0])
+    (_, big_top, _, big_bottom), _ = _ink(tmp_path, sheet, source, NAMES[0], LARGE_PRINT_SIZE)
+    assert (big_bottom - big_top) > 1.3 * (bottom - top)
+
+
+def test_the_stamp_sheet_is_untagged_and_one_page_per_name(sheet):
+    with pikepdf.open(io.BytesIO(sheet.data)) as pdf:
+        assert len(pdf.pages) == len(NAMES) and "/StructTreeRoot" not in pdf.Root
+    assert {s.page for s in sheet.stamps.values()} == set(range(len(NAMES)))
