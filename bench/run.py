@@ -1,7 +1,7 @@
 """Benchmark the bundled example: full, site-only and PDF time, no-op and one-stage rebuilds,
 and the floor set by WeasyPrint alone. Prints figures and the ratios the project targets.
 
-    python bench/run.py [--runs 3] [--jobs N]
+    python bench/run.py [--runs 3] [--jobs N] [--schools 100]
 
 Each build runs as a separate process on a copy of the project, as a user would run it;
 figures are medians over the runs. Ratios matter more than seconds on a shared machine.
@@ -43,6 +43,7 @@ def floor_seconds() -> tuple[float, int]:
 
     from auditpack import documents, pipeline
     from auditpack.render import fonts, print_html
+    from auditpack.render.pdf import PDF_OPTIONS
 
     project = pipeline.Project.open(REPO)
     programmes = pipeline.check(project)
@@ -56,10 +57,11 @@ def floor_seconds() -> tuple[float, int]:
     sheets = [CSS(filename=str(project.templates_dir / "print" / "print.css"), font_config=font_config),
               CSS(string=theme, font_config=font_config)]
     pages = 0
-    for html in htmls:
+    for doc, html in zip(plan.all_documents, htmls):
+        forms = doc.variant == "fillable"  # the same WeasyPrint work as a build: tagged PDF/UA, forms
         document = HTML(string=html, base_url=str(project.templates_dir / "print")).render(
-            stylesheets=sheets, font_config=font_config)
-        document.write_pdf()
+            stylesheets=sheets, font_config=font_config, pdf_forms=forms, **PDF_OPTIONS)
+        document.write_pdf(pdf_forms=forms, **PDF_OPTIONS)
         pages += len(document.pages)
     return time.perf_counter() - started, pages
 
@@ -74,39 +76,72 @@ def site_only_seconds(root: Path) -> float:
     return time.perf_counter() - started
 
 
+def pdf_only(root: Path, jobs: int | None) -> None:
+    """Every document and pack rendered and bound as a build does, no cache, no site (run as a child)."""
+    from auditpack import documents, pipeline
+    from auditpack.render.packs import render_all
+
+    project = pipeline.Project.open(root)
+    programmes = pipeline.check(project)
+    pipeline.pin_build_date(programmes)
+    plan = documents.plan(programmes, tuple(project.config.variants))
+    render_all(plan, project.templates_dir, pipeline.print_options(project), project.config.brand,
+               workers=project.workers(jobs), cache_dir=None)
+
+
+def one_run(build: list[str], jobs: list[str]) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = copy_project(Path(tmp))
+        here = build + ["--project", str(root)]
+        figures = {"full": timed(here + ["--clear-cache"]), "noop": timed(here)}
+        stages = root / "content" / "imhars" / "stages.yml"
+        stages.write_text(stages.read_text().replace("title: Audit and measure", "title: Audit and measure it"))
+        figures["one_stage"] = timed(here)
+        figures["pdf"] = timed([sys.executable, __file__, "--pdf-only", str(root), *jobs])
+        figures["site"] = site_only_seconds(root)
+    figures["floor"], figures["pages"] = floor_seconds()
+    figures["full/floor"] = figures["full"] / figures["floor"]
+    figures["noop/full"] = figures["noop"] / figures["full"]
+    figures["one_stage/full"] = figures["one_stage"] / figures["full"]
+    return figures
+
+
+ROWS = [("full", "full cold build", "s"), ("site", "site only (no PDFs)", "s"), ("pdf", "PDFs only (no site)", "s"),
+        ("noop", "no-op rebuild", "s"), ("one_stage", "rebuild after one stage", "s"),
+        ("floor", "floor: serial WeasyPrint", "s"), ("full/floor", "ratio full / floor  (<= 0.65)", ""),
+        ("noop/full", "ratio no-op / full  (<= 0.05)", ""), ("one_stage/full", "ratio one stage / full (<= 0.25)", "")]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--schools", type=int, default=100, help="schools in the batch benchmark (0: skip it)")
+    parser.add_argument("--pdf-only", type=Path, metavar="ROOT", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    build = [sys.executable, str(REPO / "build.py"), "build", "-q"] + (["--jobs", str(args.jobs)] if args.jobs else [])
-    results: dict[str, list[float]] = {k: [] for k in ("full", "pdf_cold", "noop", "one_stage", "site", "floor")}
-    pages = 0
-    for _ in range(args.runs):
-        with tempfile.TemporaryDirectory() as tmp:
-            root = copy_project(Path(tmp))
-            here = build + ["--project", str(root)]
-            results["full"].append(timed(here + ["--clear-cache"]))
-            results["noop"].append(timed(here))
-            stages = root / "content" / "imhars" / "stages.yml"
-            stages.write_text(stages.read_text().replace("title: Audit and measure", "title: Audit and measure it"))
-            results["one_stage"].append(timed(here))
-            results["site"].append(site_only_seconds(root))
-        floor, pages = floor_seconds()
-        results["floor"].append(floor)
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    if args.pdf_only:
+        return pdf_only(args.pdf_only, args.jobs)
+    build = [sys.executable, str(REPO / "build.py"), "build", "-q", *jobs]
+    runs = [one_run(build, jobs) for _ in range(args.runs)]
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    median = {k: statistics.median(v) for k, v in results.items() if v}
-    print(f"runs: {args.runs} (medians below)")
-    print(f"full cold build:          {median['full']:6.1f} s   ({pages / median['full']:.1f} PDF pages/s)")
-    print(f"site only (no PDFs):      {median['site']:6.1f} s")
-    print(f"no-op rebuild:            {median['noop']:6.1f} s")
-    print(f"rebuild after one stage:  {median['one_stage']:6.1f} s")
-    print(f"floor (serial WeasyPrint, {pages} pages of the same documents): {median['floor']:6.1f} s")
-    print(f"peak resident memory of a build process: {peak:.0f} MiB")
-    print(f"ratio full / floor:       {median['full'] / median['floor']:.2f}   (target <= 0.65)")
-    print(f"ratio no-op / full:       {median['noop'] / median['full']:.3f}  (target <= 0.05)")
-    print(f"ratio one stage / full:   {median['one_stage'] / median['full']:.2f}   (target <= 0.25)")
-    print("100-school batch: not measured: 'auditpack packs --schools' is not built yet")
+    pages = runs[0]["pages"]
+    print(f"bundled example, {args.runs} run(s); each ratio is taken within its run; last column: median")
+    for key, label, unit in ROWS:
+        values = [run[key] for run in runs]
+        cells = "  ".join(f"{v:6.2f}" for v in values)
+        print(f"{label:34s} {cells}   {statistics.median(values):6.2f} {unit}")
+    print(f"PDF pages per second (full build): {pages / statistics.median(r['full'] for r in runs):.1f} "
+          f"({pages} pages of documents, packs not counted)")
+    print(f"peak resident memory of any build process: {peak:.0f} MiB")
+    if args.schools:
+        from batch import measure  # bench/batch.py, beside this file
+
+        batch = measure(args.runs, args.schools, args.jobs)
+        print(batch["summary"])
+        print(f"{batch['schools']}-school batch, cold: {batch['batch_seconds']:.1f} s; distinct documents once: "
+              f"{batch['distinct_seconds']:.1f} s; ratio {batch['ratio']:.2f} (<= 1.5); "
+              f"peak memory {batch['peak_mib']:.0f} MiB (< 1024)")
 
 
 if __name__ == "__main__":
