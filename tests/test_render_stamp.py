@@ -14,7 +14,7 @@ from PIL import ImageChops
 from auditpack import pipeline
 from auditpack.render import fonts, print_html
 from auditpack.render.pdf import PdfRenderer
-from auditpack.render.stamp import LARGE_PRINT_SIZE, MAX_WIDTH, StampSheet, school_places
+from auditpack.render.stamp import LARGE_PRINT_SIZE, StampSheet, room, school_places
 
 from .pdf_reading import MM, all_text, open_pdf, page_texts, render
 
@@ -114,8 +114,12 @@ def test_name_sits_on_the_school_line(tmp_path, sheet, downloads):
 
 def test_long_names_are_narrowed_to_fit_and_large_print_is_larger(tmp_path, sheet, downloads):
     source = downloads / "stage-2-gather" / "group-recording.pdf"
+    with pikepdf.open(source) as pdf:
+        [(x, _)] = school_places(pdf)[0]
+        width = room(pdf)
+    assert 50 * MM < width < 90 * MM  # the marked end of the School line, not a guess
     (left, _, right, _), _ = _ink(tmp_path, sheet, source, NAMES[2])
-    assert right - left <= MAX_WIDTH / MM + 0.5
+    assert right <= (x + width) / MM + 1.5  # ends before the line does, clear of the next field
     (_, top, _, bottom), _ = _ink(tmp_path, sheet, source, NAMES[0])
     (_, big_top, _, big_bottom), _ = _ink(tmp_path, sheet, source, NAMES[0], LARGE_PRINT_SIZE)
     assert (big_bottom - big_top) > 1.3 * (bottom - top)

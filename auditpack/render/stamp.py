@@ -36,8 +36,11 @@ BODY_SIZE = 11.5
 LARGE_PRINT_SIZE = 16.0
 """``--body-size`` of the large-print variant: names there are drawn this much larger."""
 MAX_WIDTH = 64 * MM
-"""The narrowest line a name is written on (the "School" field of a portrait form, large print
-included); a longer name is drawn narrower rather than over the next field."""
+"""The room assumed where a line's end is not marked: about the "School" field of a portrait form."""
+AIR = 1 * MM
+"""Space kept between the end of a name narrowed to fit and the end of its line."""
+END_ANCHOR = "school-end"
+"""Marks the right-hand end of the line a name is written on: ``school-end-N`` for ``school-name-N``."""
 XOBJECT = Name("/AuditpackSchoolName")
 
 
@@ -61,6 +64,8 @@ class Prepared:
     form: int
     resources: int
     size: float
+    room: float
+    """The narrowest line's width: a longer name is drawn narrower, never over the next field."""
     trailer: bytes
     """The trailer entries every update repeats (/Root, /Info, /ID), already serialised."""
     xref: int
@@ -101,6 +106,7 @@ class StampSheet:
             places = school_places(target)
             if not places:
                 return None
+            width = room(target)
             with pikepdf.open(io.BytesIO(self.data)) as sheet:
                 resources = target.copy_foreign(sheet.make_indirect(_sheet_resources(sheet)))
             form = target.make_indirect(pikepdf.Stream(target, b"", Type=Name.XObject, Subtype=Name.Form,
@@ -110,13 +116,13 @@ class StampSheet:
             output = io.BytesIO()
             target.save(output, deterministic_id=True, fix_metadata_version=False,
                         object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return _prepared(output.getvalue(), size)
+        return _prepared(output.getvalue(), size, width)
 
     def stamp(self, prepared: Prepared, name: str) -> bytes:
         """The prepared PDF with ``name`` written in: an incremental update replacing the empty form."""
         stamp = self.stamps[name]
         scale = prepared.size / BODY_SIZE
-        fit = min(1.0, MAX_WIDTH / (stamp.width * scale)) if stamp.width else 1.0
+        fit = min(1.0, prepared.room / (stamp.width * scale)) if stamp.width else 1.0
         content = zlib.compress(self._content(name), 9)
         size = BODY_SIZE
         box = [stamp.left - size, stamp.baseline - 0.5 * size, stamp.left + stamp.width + size,
@@ -154,7 +160,7 @@ def _sheet_resources(sheet: pikepdf.Pdf) -> Dictionary:
     return Dictionary({kind: Dictionary(entries) for kind, entries in sorted(merged.items())})
 
 
-def _prepared(data: bytes, size: float) -> Prepared:
+def _prepared(data: bytes, size: float, width: float) -> Prepared:
     """Read back what an update to ``data`` must name: the form's and resources' object numbers,
     the trailer and where the cross-reference table starts."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -174,7 +180,8 @@ def _prepared(data: bytes, size: float) -> Prepared:
         entries.append(f"/ID [<{ids[0]}> <{ids[1]}>]")
         form_number, resources_number = form.objgen[0], resources.objgen[0]
     xref = int(data[data.rindex(b"startxref") + 9:].split()[0])
-    return Prepared(data, form_number, resources_number, size, " ".join(entries).encode(), xref, next_number)
+    return Prepared(data, form_number, resources_number, size, width, " ".join(entries).encode(), xref,
+                    next_number)
 
 
 def _xref_stream(prepared: Prepared, form_offset: int, offset: int) -> bytes:
@@ -194,21 +201,39 @@ def _numbers(values) -> str:
 
 def school_places(pdf: pikepdf.Pdf) -> dict[int, list[tuple[float, float]]]:
     """(left, baseline) of every place a school name belongs, by page index, in document order."""
+    places: dict[int, list[tuple[float, float]]] = {}
+    for key, (page, left, top) in _destinations(pdf).items():
+        if key.rsplit("/", 1)[-1].startswith(SCHOOL_ANCHOR):
+            places.setdefault(page, []).append((left, top))
+    return {index: sorted(points, key=lambda p: (-p[1], p[0])) for index, points in places.items()}
+
+
+def room(pdf: pikepdf.Pdf) -> float:
+    """The width of the narrowest line a name is written on (from each ``school-name-N`` to its
+    ``school-end-N``), less a little air; MAX_WIDTH where a line's end is not marked."""
+    marks = _destinations(pdf)
+    widths = []
+    for key, (_, left, _) in marks.items():
+        if key.rsplit("/", 1)[-1].startswith(SCHOOL_ANCHOR):
+            end = marks.get(key.replace(SCHOOL_ANCHOR, END_ANCHOR))
+            widths.append(end[1] - left - AIR if end and end[1] > left + AIR else MAX_WIDTH)
+    return min(widths, default=MAX_WIDTH)
+
+
+def _destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, float, float]]:
+    """Every named destination of the /XYZ kind: its page index, left and top."""
     names = pdf.Root.get("/Names")
     if names is None or "/Dests" not in names:
         return {}
     pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
-    places: dict[int, list[tuple[float, float]]] = {}
+    found = {}
     for key, destination in pikepdf.NameTree(names.Dests).items():
-        if not key.rsplit("/", 1)[-1].startswith(SCHOOL_ANCHOR):
-            continue
         if isinstance(destination, Dictionary):
             destination = destination.D
-        page, kind, left, top = destination[0], destination[1], destination[2], destination[3]
-        if kind != Name.XYZ or page.objgen not in pages:
-            continue
-        places.setdefault(pages[page.objgen], []).append((float(left), float(top)))
-    return {index: sorted(points, key=lambda p: (-p[1], p[0])) for index, points in places.items()}
+        page, kind = destination[0], destination[1]
+        if kind == Name.XYZ and page.objgen in pages:
+            found[key] = (pages[page.objgen], float(destination[2]), float(destination[3]))
+    return found
 
 
 def _sheet_html(names: list[str]) -> str:
