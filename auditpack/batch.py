@@ -265,16 +265,20 @@ def _write_school(job: SchoolJob, generic: dict[str, PdfOutput], prepared: dict,
     name = job.request.name
     files = {path: sheet.stamp(prepared[path], name) if path in prepared else pdf.data
              for path, pdf in generic.items()}
-    with replacing(job.folder) as folder:
+    staged = None
+    with replacing(job.folder) as folder:  # a failure here leaves the previous folder and zip as they were
         write_files(folder, files)
-    if job.zip_file is not None:
-        write_zip(job.zip_file, job.folder.name, files)
+        if job.zip_file is not None:
+            staged = job.zip_file.with_name(f".{job.zip_file.name}.{os.getpid()}")
+            staged.write_bytes(zip_bytes(job.folder.name, files))
+    if staged is not None:
+        os.replace(staged, job.zip_file)
     return SchoolResult(job, len(files), sum(p.pages for p in generic.values()), sum(len(d) for d in files.values()))
 
 
-def write_zip(target: Path, folder_name: str, files: dict[str, bytes]) -> None:
+def zip_bytes(folder_name: str, files: dict[str, bytes]) -> bytes:
     """The school's folder as one file to send: sorted, fixed dates, PDFs stored (they are compressed
-    already), so the same packs always give the same bytes. Written aside, then moved into place."""
+    already), so the same packs always give the same bytes."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for path in sorted(files):
@@ -282,6 +286,4 @@ def write_zip(target: Path, folder_name: str, files: dict[str, bytes]) -> None:
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_STORED if path.endswith(".pdf") else zipfile.ZIP_DEFLATED
             archive.writestr(info, files[path])
-    temporary = target.with_name(f".{target.name}.{os.getpid()}")
-    temporary.write_bytes(buffer.getvalue())
-    os.replace(temporary, target)
+    return buffer.getvalue()
