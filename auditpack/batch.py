@@ -265,14 +265,17 @@ def _write_school(job: SchoolJob, generic: dict[str, PdfOutput], prepared: dict,
     name = job.request.name
     files = {path: sheet.stamp(prepared[path], name) if path in prepared else pdf.data
              for path, pdf in generic.items()}
-    staged = None
-    with replacing(job.folder) as folder:  # a failure here leaves the previous folder and zip as they were
-        write_files(folder, files)
-        if job.zip_file is not None:
-            staged = job.zip_file.with_name(f".{job.zip_file.name}.{os.getpid()}")
-            staged.write_bytes(zip_bytes(job.folder.name, files))
-    if staged is not None:
-        os.replace(staged, job.zip_file)
+    staged = job.zip_file.with_name(f".{job.zip_file.name}.{os.getpid()}") if job.zip_file else None
+    try:
+        with replacing(job.folder) as folder:  # a failure here leaves the previous folder and zip as they were
+            write_files(folder, files)
+            if staged is not None:
+                staged.write_bytes(zip_bytes(job.folder.name, files))
+        if staged is not None:
+            os.replace(staged, job.zip_file)
+    finally:
+        if staged is not None:
+            staged.unlink(missing_ok=True)
     return SchoolResult(job, len(files), sum(p.pages for p in generic.values()), sum(len(d) for d in files.values()))
 
 
