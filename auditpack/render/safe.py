@@ -21,6 +21,7 @@ Two outputs, one cleaner:
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -57,7 +58,14 @@ def markdown_html(text: str | None) -> str:
     """Markdown from content as clean HTML blocks, for the print templates."""
     if not text:
         return ""
-    return clean_html(markdown.markdown(str(text), output_format="html"))
+    return _markdown_html(str(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _markdown_html(text: str) -> str:
+    """Remembered: the same task, note and scale texts recur in many documents and variants, and
+    converting them again was a third of the time spent writing every document's HTML."""
+    return clean_html(markdown.markdown(text, output_format="html"))
 
 
 def safe_markdown(text: str | None) -> Markup:
