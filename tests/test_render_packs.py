@@ -106,3 +106,19 @@ def test_a_changed_stylesheet_or_template_re_renders_what_depends_on_it(tmp_path
             written = tmp_path / "log.pdf"
             written.write_bytes(second[path])
             assert "Keep this log with the audit file." in all_text(written)
+
+
+def test_workers_are_forked_only_when_no_thread_is_running():
+    import threading
+
+    from auditpack.render.packs import _start_method
+
+    assert _start_method().get_start_method() in ("fork", "spawn")
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert _start_method().get_start_method() == "spawn"  # forking a threaded process can deadlock
+    finally:
+        release.set()
+        thread.join()
