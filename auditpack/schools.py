@@ -111,8 +111,8 @@ def _programme(programmes: list[Content], request: SchoolRequest, source: Source
         return programmes[ids.index(request.programme)]
     what = f"unknown programme '{request.programme}'" if request.programme else "which programme is this pack for?"
     raise ContentErrors([ContentError(source.locate(("programme",)), what, expected=f"one of: {', '.join(ids)}",
-                                      hint=suggest(request.programme, ids)
-                                      or "add --programme ID (or 'programme:' in the school file)")])
+                                      hint=suggest(request.programme, ids) or "add --programme ID ('programme:' in "
+                                      "a school file, a 'programme' column in a CSV file)")])
 
 
 def _unknown(source: SourceMap, key: str, value: str, valid: list[str], noun: str | None = None) -> ContentError:
