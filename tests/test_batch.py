@@ -132,3 +132,20 @@ def test_build_py_packs_is_auditpack_packs(tmp_path, mini_project):
         ours, theirs = run(*args), run(*args, entry="auditpack")
         assert (ours.returncode, ours.stdout, ours.stderr) == (theirs.returncode, theirs.stdout, theirs.stderr)
     assert run("packs", "--project", str(mini_project)).returncode == 2  # --schools is required
+
+
+def test_every_stamped_pdf_is_tagged_strict_and_qpdf_clean(batch_build):
+    import shutil
+    import subprocess
+
+    from .pdf_reading import open_pdf
+
+    folder = batch_build[0] / "schools" / "ysgol-gynradd-ty-gwyn"
+    pdfs = sorted(folder.rglob("*.pdf"))
+    assert len(pdfs) > 10
+    for path in pdfs:
+        root = open_pdf(path).trailer["/Root"]  # strict: any pypdf warning fails
+        assert "/StructTreeRoot" in root and root["/Lang"] and root["/MarkInfo"]["/Marked"], path.name
+        if shutil.which("qpdf"):
+            result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+            assert result.returncode == 0, (path.name, result.stdout[-300:])
