@@ -216,6 +216,8 @@ def build_schools(project, programmes: list[Content], jobs: list[SchoolJob], sum
         plan = documents.plan([content], tuple(project.config.variants))
         check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])
         options_for = pipeline.print_options(project, pathway=group[0].request.pathway, for_school=True)
+        if len(jobs) > 1:  # a long silence otherwise: the first school is written only after this
+            progress(done, len(jobs), f"rendering {_label(content, group[0].request)} for {len(group)} school(s)")
         rendering = progress if len(jobs) == 1 else lambda *a: None  # one school: show the PDFs instead
         generic = pipeline._render_pdfs(project, plan, options_for, rendering, options, summary.stats)
         if sheet is None:  # after the first rendering, which can then fork workers without WeasyPrint loaded
@@ -231,6 +233,12 @@ def build_schools(project, programmes: list[Content], jobs: list[SchoolJob], sum
             if len(jobs) > 1:
                 progress(done, len(jobs), job.request.slug)
         del generic, prepared
+
+
+def _label(content: Content, request: SchoolRequest) -> str:
+    pathway = f", {request.pathway}" if request.pathway else ""
+    count = len(content.components)
+    return f"{content.programme.id}{pathway}, {count} component{'s' if count != 1 else ''}"
 
 
 def _tailorings(programmes: list[Content], jobs: list[SchoolJob]):
