@@ -24,7 +24,7 @@ from .model import Content
 from .output import build_lock, check_paths, replacing, write_files
 from .render import pages as site_pages
 from .render.online_form import blank_tally_sheets
-from .render.packs import RenderStats, default_workers, render_all
+from .render.packs import PdfWorkers, RenderStats, default_workers, render_all, theme_css
 from .render.print_html import PrintOptions
 from .schools import SchoolRequest, slugify, tailor
 from .validate import load_programmes
@@ -121,12 +121,13 @@ def build(project: Project, progress=lambda done, total, path: None,
 
 def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
     started = time.perf_counter()
-    programmes = check(project)
-    pin_build_date(programmes)
-    plan = documents.plan(programmes, tuple(project.config.variants))
-    check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])  # no output overwrites another
-    stats = RenderStats()
-    pdfs = _render_pdfs(project, plan, print_options(project), progress, options, stats)
+    with _started_workers(project, options) as workers:  # they set up WeasyPrint while the content loads
+        programmes = check(project)
+        pin_build_date(programmes)
+        plan = documents.plan(programmes, tuple(project.config.variants))
+        check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])  # no output overwrites another
+        stats = RenderStats()
+        pdfs = _render_pdfs(project, plan, print_options(project), progress, options, stats, workers)
     files, settings, pages = site_sources(project, programmes, plan, pdfs)
     with replacing(project.output_dir) as site_dir, replacing(project.work_dir) as work_dir:
         write_files(work_dir, files)
@@ -138,11 +139,17 @@ def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
 
 
 def _render_pdfs(project: Project, plan, options: PrintOptions, progress, build_options: BuildOptions,
-                 stats: RenderStats) -> dict:
+                 stats: RenderStats, workers: PdfWorkers | None = None) -> dict:
     cache = project.cache_dir if build_options.use_cache else None
     return _rendering(lambda: render_all(plan, project.templates_dir, options, project.config.brand, progress,
                                          workers=project.workers(build_options.workers), cache_dir=cache,
-                                         stats=stats))
+                                         stats=stats, pool=workers))
+
+
+def _started_workers(project: Project, options: BuildOptions) -> PdfWorkers:
+    """PDF workers for a site build, started at once: they need the stylesheets, not the content."""
+    theme = _rendering(lambda: theme_css(project.templates_dir, print_options(project), project.config.brand))
+    return PdfWorkers(project.workers(options.workers), project.templates_dir, theme, start_now=True)
 
 
 def site_sources(project: Project, programmes: list[Content], plan: documents.Plan, pdfs: dict):

@@ -8,6 +8,7 @@ worker process and reused from the cache; packs are bound from the finished PDFs
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -35,6 +36,11 @@ class RenderStats:
     reused: int = 0
     paths: list[str] = field(default_factory=list)
     """What was rendered (not reused), for tests and the build summary."""
+
+
+def theme_css(templates_dir: Path, options: print_html.PrintOptions, brand) -> str:
+    """The stylesheet that sets paper, gutter, fonts and brand; the same for every document of a build."""
+    return print_html.render_theme_css(print_html.environment(templates_dir), options, brand, fonts.font_faces())
 
 
 class PackRenderer:
@@ -65,25 +71,23 @@ class PackRenderer:
         return print_html.render_document(self.env, doc, self.options, siblings)
 
     def document(self, doc: PrintDocument) -> PdfOutput:
-        forms = doc.variant == "fillable"
-        pdf = self.renderer.write(self.renderer.layout(self.html(doc), forms=forms), forms=forms)
-        return PdfOutput(doc.path, doc.title, pdf.data, pdf.pages)
+        return PdfOutput(doc.path, doc.title, *_render(self.renderer, self.html(doc), doc.variant == "fillable"))
 
     def cover_html(self, pack: Pack, members: list[PdfOutput], cover_pages: int = 1) -> str:
         contents = _contents(pack.documents, members, first_page=cover_pages + 1)
         return print_html.render_cover(self.env, pack, contents, self.options)
 
+    def cover_htmls(self, pack: Pack, members: list[PdfOutput]) -> list[str]:
+        """The cover as it would be on 1, 2, 3... pages, as far as its contents list could run;
+        a worker lays them out in turn until one fills exactly its own number of pages."""
+        most = 2 + len(pack.documents) // 10
+        return [self.cover_html(pack, members, pages) for pages in range(1, most + 1)]
+
     def pack(self, pack: Pack, parts: dict[str, PdfOutput]) -> PdfOutput:
         """Bind rendered documents behind a cover whose contents give the pack's page numbers."""
         members = [parts[d.path] for d in pack.documents]
-        cover_pages = 1
-        while True:  # a long contents list can push the cover to a second page, moving every number
-            cover = self.renderer.layout(self.cover_html(pack, members, cover_pages))
-            if len(cover.pages) == cover_pages:
-                break
-            cover_pages = len(cover.pages)
-        data = bind(self.renderer.write(cover).data, [m.data for m in members])
-        return PdfOutput(pack.path, pack.title, data, cover_pages + sum(m.pages for m in members))
+        return PdfOutput(pack.path, pack.title, *_bind(self.renderer, self.cover_htmls(pack, members),
+                                                       [m.data for m in members], [m.pages for m in members]))
 
     def by_path(self, path: str) -> PdfOutput | None:
         """The document or pack written at ``path``, or None if the plan has none there."""
@@ -96,66 +100,36 @@ class PackRenderer:
         return None
 
 
-def render_all(plan: Plan, templates_dir: Path, options: print_html.PrintOptions, brand,
-               progress=lambda done, total, path: None, workers: int = 1, cache_dir: Path | None = None,
-               stats: RenderStats | None = None) -> dict[str, PdfOutput]:
-    """Every document and pack of the plan, reusing cached PDFs and rendering the rest in ``workers`` processes."""
-    stats = stats if stats is not None else RenderStats()
-    local = PackRenderer(plan, templates_dir, options, brand)
-    cache, fingerprint = PdfCache(cache_dir), local.fingerprint()
-    total = len(plan.all_documents) + len(plan.packs)
-    outputs: dict[str, PdfOutput] = {}
-    htmls = {d.path: local.html(d) for d in plan.all_documents}
-    doc_keys = {d.path: key(fingerprint, d.variant or "", htmls[d.path]) for d in plan.all_documents}
-
-    def done(output: PdfOutput, cache_key: str, rendered: bool) -> None:
-        outputs[output.path] = output
-        if rendered:
-            cache.put(cache_key, output.data, output.pages)
-            stats.rendered += 1
-            stats.paths.append(output.path)
-        else:
-            stats.reused += 1
-        progress(len(outputs), total, output.path)
-
-    def reuse(items, keys: dict) -> list:
-        """Take what the cache has; return the rest, to be rendered."""
-        missing = []
-        for item in items:
-            hit = cache.get(keys[item.path])
-            if hit:
-                done(PdfOutput(item.path, item.title, *hit), keys[item.path], rendered=False)
-            else:
-                missing.append(item)
-        return missing
-
-    with _Workers(workers, plan, templates_dir, options, brand, local) as pool:
-        missing = reuse(plan.all_documents, doc_keys)
-        # Longest first, so that no worker is left rendering a long form alone at the end.
-        missing.sort(key=lambda d: len(htmls[d.path]), reverse=True)
-        for output in pool.map("document", [d.path for d in missing]):
-            done(output, doc_keys[output.path], rendered=True)
-
-        pack_keys = {p.path: key(fingerprint, "pack", local.cover_html(p, [outputs[d.path] for d in p.documents]),
-                                 *[doc_keys[d.path] for d in p.documents]) for p in plan.packs}
-        missing = reuse(plan.packs, pack_keys)
-        parts = [{d.path: outputs[d.path] for d in p.documents} for p in missing]
-        for output in pool.map("pack", [p.path for p in missing], parts):
-            done(output, pack_keys[output.path], rendered=True)
-    return {path: outputs[path] for path in [d.path for d in plan.all_documents] + [p.path for p in plan.packs]}
+def _render(renderer, html: str, forms: bool) -> tuple[bytes, int]:
+    pdf = renderer.write(renderer.layout(html, forms=forms), forms=forms)
+    return pdf.data, pdf.pages
 
 
-def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+def _bind(renderer, cover_htmls: list[str], parts: list[bytes], part_pages: list[int]) -> tuple[bytes, int]:
+    """A long contents list can push the cover onto another page, which moves every page number
+    in it: take the first version of the cover that fills exactly the pages it assumed."""
+    for cover_pages, html in enumerate(cover_htmls, start=1):
+        cover = renderer.layout(html)
+        if len(cover.pages) == cover_pages:
+            return bind(renderer.write(cover).data, parts), cover_pages + sum(part_pages)
+    raise ValueError(f"a pack's contents list runs to more than {len(cover_htmls)} pages")
 
 
-class _Workers:
-    """Runs render jobs here (one worker) or in a pool of processes, each with its own fonts."""
+class PdfWorkers:
+    """Processes that turn HTML into PDFs and bind packs, each with its own fonts.
 
-    def __init__(self, workers: int, plan: Plan, templates_dir: Path, options, brand, local: PackRenderer):
-        self.workers, self.local = workers, local
-        self.args = (plan, templates_dir, options, brand)
+    They need only the stylesheets, not the content, so a build starts them before it even
+    loads the content (see :func:`auditpack.pipeline.build`): importing WeasyPrint and setting
+    up fonts in each worker then overlaps the parent's loading, validating and templating
+    instead of delaying the first document. With one worker, everything runs in this process.
+    """
+
+    def __init__(self, count: int, templates_dir: Path, theme: str, start_now: bool = False):
+        self.count, self.templates_dir, self.theme = count, templates_dir, theme
         self.pool = None
+        self._local = None
+        if start_now:
+            self._start()
 
     def __enter__(self):
         return self
@@ -163,54 +137,126 @@ class _Workers:
     def __exit__(self, *exc):
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+            self.pool = None
 
-    def map(self, kind: str, paths: list[str], extra: list | None = None):
-        extra = extra or [None] * len(paths)
-        if self.workers <= 1 or len(paths) <= 1:
-            for path, parts in zip(paths, extra):
-                yield _job(self.local, kind, path, parts)
+    def run(self, jobs: list[tuple]):
+        """Each job is (kind, path, *arguments); yields (path, pdf bytes, pages) as jobs finish."""
+        if self.count <= 1 or (len(jobs) <= 1 and self.pool is None):
+            for kind, path, *arguments in jobs:
+                yield path, *JOBS[kind](self.local, *arguments)
             return
-        if self.pool is None:
-            # Workers are not recycled: max_tasks_per_child deadlocks ProcessPoolExecutor on Python 3.11.
-            context = _start_method()
-            forked = context.get_start_method() == "fork"  # then the arguments are not pickled
-            self.pool = concurrent.futures.ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_start_worker,
-                initargs=(self.local,) if forked else self.args)
-        futures = [self.pool.submit(_run_in_worker, kind, path, parts) for path, parts in zip(paths, extra)]
+        self._start()
+        futures = [self.pool.submit(_run_in_worker, kind, path, *arguments) for kind, path, *arguments in jobs]
         for future in concurrent.futures.as_completed(futures):
             yield future.result()
 
+    @property
+    def local(self):
+        if self._local is None:
+            from .pdf import PdfRenderer
+            self._local = PdfRenderer(self.templates_dir, self.theme)
+        return self._local
+
+    def _start(self) -> None:
+        if self.pool is None and self.count > 1:
+            # Workers are not recycled: max_tasks_per_child deadlocks ProcessPoolExecutor on Python 3.11.
+            self.pool = concurrent.futures.ProcessPoolExecutor(
+                self.count, mp_context=_start_method(), initializer=_start_worker,
+                initargs=(self.templates_dir, self.theme))
+            for _ in range(self.count):  # each submission starts a process (spawn starts them one by one)
+                self.pool.submit(_ready)
+
+
+def render_all(plan: Plan, templates_dir: Path, options: print_html.PrintOptions, brand,
+               progress=lambda done, total, path: None, workers: int = 1, cache_dir: Path | None = None,
+               stats: RenderStats | None = None, pool: PdfWorkers | None = None) -> dict[str, PdfOutput]:
+    """Every document and pack of the plan, reusing cached PDFs and rendering the rest in ``workers``
+    processes (or in ``pool``, already started)."""
+    stats = stats if stats is not None else RenderStats()
+    local = PackRenderer(plan, templates_dir, options, brand)
+    if pool is not None and pool.theme != local.theme:
+        raise ValueError("the workers were started with other stylesheets than these documents need")
+    cache, fingerprint = PdfCache(cache_dir), local.fingerprint()
+    total = len(plan.all_documents) + len(plan.packs)
+    outputs: dict[str, PdfOutput] = {}
+    htmls = {d.path: local.html(d) for d in plan.all_documents}
+    doc_keys = {d.path: key(fingerprint, d.variant or "", htmls[d.path]) for d in plan.all_documents}
+    titles = {item.path: item.title for item in [*plan.all_documents, *plan.packs]}
+
+    def done(path: str, data: bytes, pages: int, cache_key: str, rendered: bool) -> None:
+        outputs[path] = PdfOutput(path, titles[path], data, pages)
+        if rendered:
+            cache.put(cache_key, data, pages)
+            stats.rendered += 1
+            stats.paths.append(path)
+        else:
+            stats.reused += 1
+        progress(len(outputs), total, path)
+
+    def reuse(items, keys: dict) -> list:
+        """Take what the cache has; return the rest, to be rendered."""
+        missing = []
+        for item in items:
+            hit = cache.get(keys[item.path])
+            if hit:
+                done(item.path, *hit, keys[item.path], rendered=False)
+            else:
+                missing.append(item)
+        return missing
+
+    with contextlib.nullcontext(pool) if pool else PdfWorkers(workers, templates_dir, local.theme) as workers_:
+        missing = reuse(plan.all_documents, doc_keys)
+        # Longest first, so that no worker is left rendering a long form alone at the end.
+        missing.sort(key=lambda d: len(htmls[d.path]), reverse=True)
+        jobs = [("document", d.path, htmls[d.path], d.variant == "fillable") for d in missing]
+        for path, data, pages in workers_.run(jobs):
+            done(path, data, pages, doc_keys[path], rendered=True)
+
+        pack_keys = {p.path: key(fingerprint, "pack", local.cover_html(p, [outputs[d.path] for d in p.documents]),
+                                 *[doc_keys[d.path] for d in p.documents]) for p in plan.packs}
+        missing = reuse(plan.packs, pack_keys)
+        jobs = []
+        for p in missing:
+            members = [outputs[d.path] for d in p.documents]
+            jobs.append(("pack", p.path, local.cover_htmls(p, members), [m.data for m in members],
+                         [m.pages for m in members]))
+        for path, data, pages in workers_.run(jobs):
+            done(path, data, pages, pack_keys[path], rendered=True)
+    return {path: outputs[path] for path in [d.path for d in plan.all_documents] + [p.path for p in plan.packs]}
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
 
 def _start_method():
-    """Fork where it is safe, as it saves each worker starting Python, importing auditpack and
-    unpickling the plan (about half a second of a small rebuild). Forking a process that runs
-    threads (the preview server) can deadlock, so that, and any system without fork, spawns.
-    WeasyPrint is not imported before the fork: each worker sets up its own fonts either way."""
+    """Fork where it is safe, as it saves each worker starting Python and importing auditpack.
+    Forking a process that runs threads (the preview server) can deadlock, and so can forking
+    one that has set up Pango (GLib may run threads Python cannot see): then, and on systems
+    without fork, workers are spawned."""
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 \
             and "weasyprint" not in sys.modules:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
 
-_worker: PackRenderer | None = None
+JOBS = {"document": _render, "pack": _bind}
+_worker = None
 
 
-def _start_worker(*args) -> None:
-    """A forked worker takes over the parent's renderer (templates already compiled, no fonts
-    set up yet); a spawned one builds its own from the plan."""
+def _start_worker(templates_dir: Path, theme: str) -> None:
+    """Import WeasyPrint and set up fonts and stylesheets as soon as the process starts."""
     global _worker
-    _worker = args[0] if len(args) == 1 else PackRenderer(*args)
+    from .pdf import PdfRenderer
+    _worker = PdfRenderer(templates_dir, theme)
 
 
-def _run_in_worker(kind: str, path: str, parts) -> PdfOutput:
-    return _job(_worker, kind, path, parts)
+def _ready() -> None:
+    """Nothing: submitted once per worker so that every process starts at once."""
 
 
-def _job(renderer: PackRenderer, kind: str, path: str, parts) -> PdfOutput:
-    if kind == "document":
-        return renderer.document(next(d for d in renderer.plan.all_documents if d.path == path))
-    return renderer.pack(next(p for p in renderer.plan.packs if p.path == path), parts)
+def _run_in_worker(kind: str, path: str, *arguments) -> tuple[str, bytes, int]:
+    return (path, *JOBS[kind](_worker, *arguments))
 
 
 def _contents(documents: tuple[PrintDocument, ...], members: list[PdfOutput], first_page: int):
