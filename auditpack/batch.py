@@ -12,10 +12,14 @@ builds the schools whose slug hashes to ``i``, so adding a row never moves other
 
 from __future__ import annotations
 
+import concurrent.futures
 import csv
 import hashlib
 import io
+import multiprocessing
 import os
+import sys
+import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -252,13 +256,26 @@ def _tailorings(programmes: list[Content], jobs: list[SchoolJob]):
 
 
 def _stamp_sheet(project, names: list[str]) -> StampSheet:
+    """The batch's names laid out. In a forked process when WeasyPrint is not loaded here yet, so
+    that the render workers of the next tailorings can still be forked rather than started afresh
+    (see render.packs), which saves a second or two per tailoring."""
     from . import pipeline
-    from .render.pdf import PdfRenderer
 
     env = print_html.environment(project.templates_dir)
-    theme = print_html.render_theme_css(env, pipeline.print_options(project), project.config.brand,
-                                        fonts.font_faces())
-    return pipeline._rendering(lambda: StampSheet.render(PdfRenderer(project.templates_dir, theme), names))
+    theme = pipeline._rendering(lambda: print_html.render_theme_css(
+        env, pipeline.print_options(project), project.config.brand, fonts.font_faces()))
+    args = (project.templates_dir, theme, names)
+    if "weasyprint" in sys.modules or "fork" not in multiprocessing.get_all_start_methods() \
+            or threading.active_count() > 1:
+        return _sheet(*args)
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        return pool.submit(_sheet, *args).result()
+
+
+def _sheet(templates_dir: Path, theme: str, names: list[str]) -> StampSheet:
+    from .render.pdf import PdfRenderer
+
+    return StampSheet.render(PdfRenderer(templates_dir, theme), names)
 
 
 def _prepare(sheet: StampSheet, plan: documents.Plan, generic: dict[str, PdfOutput]) -> dict:
