@@ -79,15 +79,18 @@ class BatchSummary:
 def read_schools(path: Path, programmes: list[Content], out_dir: Path) -> tuple[list[SchoolJob], list[ContentError]]:
     """Every good row as a job, and every problem, each at its line and column of ``path``."""
     name = str(path)
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    text, problem = _text(path)
+    if problem:
+        return [], [with_source_line(problem)]
     rows = _rows(text)
     if not rows:
         return [], [ContentError(Location(name, 1, 1), "the file has no header row",
                                  expected=f"a first line naming the columns: {', '.join(COLUMNS)}")]
     header_line, header, header_columns = rows[0]
+    header = [cell.strip().lower() for cell in header]  # "Name" and " pathway" are meant as columns too
     problem = _header_problem(name, header_line, header, header_columns)
     if problem:
-        return [], [problem]
+        return [], [with_source_line(problem)]
     jobs, problems, seen = [], [], {}
     for line, cells, columns in rows[1:]:
         try:
@@ -105,6 +108,21 @@ def read_schools(path: Path, programmes: list[Content], out_dir: Path) -> tuple[
         seen[request.slug] = line
         jobs.append(SchoolJob(request, out_dir / request.slug, out_dir / f"{request.slug}.zip", Location(name, line)))
     return jobs, [with_source_line(p) for p in problems]
+
+
+def _text(path: Path) -> tuple[str, ContentError | None]:
+    """The file as text; anything but UTF-8 is refused at its line and column rather than read as
+    a misspelt name (a spreadsheet's "CSV UTF-8" format is right, its plain "CSV" often is not)."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        before = data[:exc.start].decode("utf-8-sig", errors="replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        return "", ContentError(Location(str(path), line, column), "this is not UTF-8 text",
+                                expected="a CSV file saved as UTF-8",
+                                hint="in a spreadsheet, save as \"CSV UTF-8\"; or re-save the file as UTF-8")
 
 
 def _rows(text: str) -> list[tuple[int, list[str], list[int]]]:
@@ -135,7 +153,8 @@ def _header_problem(name: str, line: int, header: list[str], columns: list[int])
         if column not in COLUMNS:
             return ContentError(Location(name, line, columns[index] if index < len(columns) else 1),
                                 f"unknown column '{column}'", expected=f"columns from: {', '.join(COLUMNS)}",
-                                hint=suggest(column, list(COLUMNS)) or "the first line names the columns")
+                                hint="the file separates cells with ';': save it with commas" if ";" in column
+                                else suggest(column, list(COLUMNS)) or "the first line names the columns")
         if header.count(column) > 1:
             return ContentError(Location(name, line, columns[index]), f"the column '{column}' is named twice",
                                 expected="each column once")

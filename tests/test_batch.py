@@ -149,3 +149,14 @@ def test_every_stamped_pdf_is_tagged_strict_and_qpdf_clean(batch_build):
         if shutil.which("qpdf"):
             result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
             assert result.returncode == 0, (path.name, result.stdout[-300:])
+
+
+def test_file_level_mistakes_are_explained(tmp_path, mini_project):
+    cases = {b"Name, Pathway\nSt Anne\xe9s,self-led\n": ("s.csv:2:8: this is not UTF-8 text", 'save as "CSV UTF-8"'),
+             b"name;pathway\nX;self-led\n": ("s.csv:1:1: unknown column 'name;pathway'", "separates cells with ';'"),
+             b"": ("s.csv:1:1: the file has no header row", "")}
+    for data, (message, hint) in cases.items():
+        (tmp_path / "s.csv").write_bytes(data)
+        result = run("packs", "--schools", str(tmp_path / "s.csv"), "--project", str(mini_project))
+        assert result.returncode == 1 and message in result.stderr and hint in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
