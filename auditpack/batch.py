@@ -202,24 +202,27 @@ def build_packs(project, schools_file: Path, out_dir: Path | None = None, shard_
         jobs, problems = read_schools(schools_file, programmes, out_dir)
         index, count = shard_spec
         mine = shard(jobs, index, count)
-        problems = [p for p in problems if _row_shard(p, schools_file, count) == index]
+        problems = [p for p in problems if reported_here(p, schools_file, index, count)]
         summary = BatchSummary(problems=problems, skipped=len(jobs) - len(mine), out_dir=out_dir)
         build_schools(project, programmes, mine, summary, progress, options)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _row_shard(problem: ContentError, schools_file: Path, count: int) -> int:
-    """The shard that reports a bad row: the one its school would be in, so one shard reports it."""
+def reported_here(problem: ContentError, schools_file: Path, index: int, count: int) -> bool:
+    """Whether shard ``index`` of ``count`` reports ``problem``: a bad row in the shard its school
+    would be in (so exactly one shard reports it), a problem with the whole file in every shard."""
     if count == 1:
-        return 1
+        return True
     rows = {line: cells for line, cells, _ in _rows(schools_file.read_bytes().decode("utf-8-sig", errors="replace"))}
-    header = rows.get(min(rows), []) if rows else []
-    cells = rows.get(problem.location.line)
-    if not cells or problem.location.line == min(rows) or "name" not in header:
-        return 1  # a problem with the whole file: every shard's job should fail
-    name_cell = cells[header.index("name")] if header.index("name") < len(cells) else ""
-    return shard_of(slugify(name_cell), count)
+    if not rows or problem.location.line not in rows or problem.location.line == min(rows):
+        return True
+    header = [cell.strip().lower() for cell in rows[min(rows)]]
+    cells = rows[problem.location.line]
+    if "name" not in header:
+        return True
+    position = header.index("name")
+    return shard_of(slugify(cells[position] if position < len(cells) else ""), count) == index
 
 
 def build_schools(project, programmes: list[Content], jobs: list[SchoolJob], summary: BatchSummary,

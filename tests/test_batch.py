@@ -160,3 +160,13 @@ def test_file_level_mistakes_are_explained(tmp_path, mini_project):
         result = run("packs", "--schools", str(tmp_path / "s.csv"), "--project", str(mini_project))
         assert result.returncode == 1 and message in result.stderr and hint in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_a_bad_row_is_reported_by_one_shard_and_a_bad_file_by_all(tmp_path):
+    _, problems = _jobs(tmp_path, ["Good School,supported", "Bad School,nowhere"])
+    [problem] = problems
+    csv_file = tmp_path / "schools.csv"
+    assert sum(batch.reported_here(problem, csv_file, i, 4) for i in (1, 2, 3, 4)) == 1
+    (tmp_path / "bad.csv").write_text("nme\nX\n")
+    [whole] = batch.read_schools(tmp_path / "bad.csv", [], tmp_path)[1]
+    assert all(batch.reported_here(whole, tmp_path / "bad.csv", i, 4) for i in (1, 2, 3, 4))
