@@ -170,3 +170,16 @@ def test_a_bad_row_is_reported_by_one_shard_and_a_bad_file_by_all(tmp_path):
     (tmp_path / "bad.csv").write_text("nme\nX\n")
     [whole] = batch.read_schools(tmp_path / "bad.csv", [], tmp_path)[1]
     assert all(batch.reported_here(whole, tmp_path / "bad.csv", i, 4) for i in (1, 2, 3, 4))
+
+
+def test_cli_shards_split_the_batch(batch_build):
+    root = batch_build[0]
+    built, reports = [], 0
+    for shard in ("1/2", "2/2"):
+        out = root / f"shard-{shard[0]}"
+        result = run("packs", "--schools", str(root / "schools.csv"), "--shard", shard, "--out", str(out),
+                     "-q", "--project", str(root))
+        assert "left to other shards" in result.stdout and "Traceback" not in result.stderr
+        reports += result.stderr.count("unknown pathway 'self-lead'")
+        built += [p.name for p in out.iterdir() if p.is_dir()] if out.exists() else []
+    assert sorted(built) == sorted(BUILT) and reports == 1
