@@ -126,16 +126,29 @@ def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
         pin_build_date(programmes)
         plan = documents.plan(programmes, tuple(project.config.variants))
         check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])  # no output overwrites another
-        stats = RenderStats()
-        pdfs = _render_pdfs(project, plan, print_options(project), progress, options, stats, workers)
-    files, settings, pages = site_sources(project, programmes, plan, pdfs)
-    with replacing(project.output_dir) as site_dir, replacing(project.work_dir) as work_dir:
-        write_files(work_dir, files)
-        site.build_site(site.write_project(work_dir, settings), site_dir, project.cache_dir / "templates")
-        write_site_zip(site_dir, site_zip_name(project))
+        pending = site_pages.pending_pdfs(plan)
+        files, settings, pages = site_sources(project, programmes, plan, pending)
+        with replacing(project.output_dir) as site_dir, replacing(project.work_dir) as work_dir:
+            write_files(work_dir, files)
+            # The site is built by a worker while the others render PDFs; their page counts and
+            # sizes are filled in afterwards.
+            site_built = workers.submit(site.build_site, site.write_project(work_dir, settings), site_dir,
+                                        project.cache_dir / "templates")
+            stats = RenderStats()
+            pdfs = _render_pdfs(project, plan, print_options(project), progress, options, stats, workers)
+            site_built.result()
+            _add_pdfs(work_dir / "docs", site_dir, pdfs, site_pages.facts(project.templates_dir, pending, pdfs))
+            write_site_zip(site_dir, site_zip_name(project))
     return BuildSummary(len(programmes), len(pages), len(pdfs), sum(p.pages for p in pdfs.values()),
                         sum(len(p.data) for p in pdfs.values()), time.perf_counter() - started,
                         project.output_dir, stats.rendered, stats.reused)
+
+
+def _add_pdfs(docs_dir: Path, site_dir: Path, pdfs: dict, facts: dict[bytes, bytes]) -> None:
+    """The finished PDFs in place of their empty stand-ins, and their figures on the pages."""
+    for folder in (docs_dir, site_dir):
+        site_pages.fill_in(folder, facts)
+        write_files(folder / site_pages.DOWNLOADS, {path: pdf.data for path, pdf in pdfs.items()})
 
 
 def _render_pdfs(project: Project, plan, options: PrintOptions, progress, build_options: BuildOptions,

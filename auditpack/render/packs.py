@@ -28,6 +28,8 @@ class PdfOutput:
     title: str
     data: bytes
     pages: int
+    pending = False
+    """Made already (see :class:`auditpack.render.pages.PendingPdf`)."""
 
 
 @dataclass
@@ -146,9 +148,19 @@ class PdfWorkers:
                 yield path, *JOBS[kind](self.local, *arguments)
             return
         self._start()
-        futures = [self.pool.submit(_run_in_worker, kind, path, *arguments) for kind, path, *arguments in jobs]
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        futures = [self.pool.submit(_run_in_worker, epoch, kind, path, *arguments)
+                   for kind, path, *arguments in jobs]
         for future in concurrent.futures.as_completed(futures):
             yield future.result()
+
+    def submit(self, function, *arguments):
+        """Run ``function`` in a worker beside the PDFs (in this process, one worker: when its
+        result is asked for). It and its arguments must be picklable."""
+        if self.count <= 1:
+            return _Deferred(function, arguments)
+        self._start()
+        return self.pool.submit(_call_in_worker, os.environ.get("SOURCE_DATE_EPOCH"), function, *arguments)
 
     @property
     def local(self):
@@ -165,6 +177,14 @@ class PdfWorkers:
                 initargs=(self.templates_dir, self.theme))
             for _ in range(self.count):  # each submission starts a process (spawn starts them one by one)
                 self.pool.submit(_ready)
+
+
+class _Deferred:
+    def __init__(self, function, arguments):
+        self.function, self.arguments = function, arguments
+
+    def result(self):
+        return self.function(*self.arguments)
 
 
 def render_all(plan: Plan, templates_dir: Path, options: print_html.PrintOptions, brand,
@@ -255,8 +275,20 @@ def _ready() -> None:
     """Nothing: submitted once per worker so that every process starts at once."""
 
 
-def _run_in_worker(kind: str, path: str, *arguments) -> tuple[str, bytes, int]:
+def _run_in_worker(epoch: str | None, kind: str, path: str, *arguments) -> tuple[str, bytes, int]:
+    _date_as(epoch)
     return (path, *JOBS[kind](_worker, *arguments))
+
+
+def _call_in_worker(epoch: str | None, function, *arguments):
+    _date_as(epoch)
+    return function(*arguments)
+
+
+def _date_as(epoch: str | None) -> None:
+    """The build date the parent fixed (it may have fixed it after this worker started):
+    fonts and the sitemap are stamped with it, so output does not depend on which process made it."""
+    os.environ["SOURCE_DATE_EPOCH"] = epoch or "0"  # never the current time (see PdfRenderer)
 
 
 def _contents(documents: tuple[PrintDocument, ...], members: list[PdfOutput], first_page: int):

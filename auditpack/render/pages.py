@@ -2,13 +2,19 @@
 
 Pure: returns ``{path: markdown}``; the site engine (see :mod:`auditpack.site`)
 turns the pages into HTML. Download links carry the page count and size of
-each PDF, so PDFs are rendered before pages.
+each PDF. A build does not wait for its PDFs to lay out the site: it passes
+:class:`PendingPdf` placeholders, builds the site while the PDFs render, then
+:func:`fill_in` writes the real figures where the placeholders are, in the
+words the same template macros give (so the result is the same bytes).
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import jinja2
 
@@ -18,6 +24,53 @@ from ..model import Content, Item, Role, Stage, Task
 from . import online_form, safe, text
 
 DOWNLOADS = "downloads"
+TEXT_FILES = (".md", ".html", ".json", ".js", ".xml")
+"""Where a placeholder can end up: the Markdown, the built pages and the search index."""
+
+
+@dataclass(frozen=True)
+class PendingPdf:
+    """A PDF that is not made yet; its page count and size are written as a placeholder."""
+
+    path: str
+    title: str
+    number: int
+    pending: ClassVar[bool] = True
+    pages: ClassVar[int] = 1
+    data: ClassVar[bytes] = b""
+
+    def token(self, kind: str) -> str:
+        """Letters and digits only, so Markdown, HTML and JSON all carry it through unchanged."""
+        return f"AUDITPACK{kind.upper()}{self.number:05d}FACTS"
+
+
+def pending_pdfs(plan: Plan) -> dict[str, PendingPdf]:
+    items = [*plan.all_documents, *plan.packs]
+    return {item.path: PendingPdf(item.path, item.title, number) for number, item in enumerate(items)}
+
+
+def facts(templates_dir: Path, pending: dict[str, PendingPdf], pdfs: dict) -> dict[bytes, bytes]:
+    """Each placeholder and what it stands for, now that the PDFs are made."""
+    macros = _environment(templates_dir).get_template("macros.md.j2").module
+    replacements = {}
+    for path, placeholder in pending.items():
+        replacements[placeholder.token("long").encode()] = str(macros.facts(pdfs[path])).encode()
+        replacements[placeholder.token("short").encode()] = str(macros.short_facts(pdfs[path])).encode()
+    return replacements
+
+
+_PLACEHOLDER = re.compile(rb"AUDITPACK(?:LONG|SHORT)[0-9]{5}FACTS")
+
+
+def fill_in(folder: Path, replacements: dict[bytes, bytes]) -> None:
+    """Write the real figures over the placeholders in every text file under ``folder``."""
+    for path in sorted(folder.rglob("*")):
+        if path.suffix not in TEXT_FILES or not path.is_file():
+            continue
+        data = path.read_bytes()
+        filled = _PLACEHOLDER.sub(lambda match: replacements.get(match.group(0), match.group(0)), data)
+        if filled != data:
+            path.write_bytes(filled)
 
 
 def render_pages(programmes: list[Content], plan: Plan, pdfs: dict, config: SiteConfig,
