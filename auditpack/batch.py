@@ -237,7 +237,7 @@ def build_schools(project, programmes: list[Content], jobs: list[SchoolJob], sum
     if not jobs:
         return
     pipeline.pin_build_date(programmes)
-    sheet, done = None, 0
+    sheet, done, seen = None, 0, {}
     for content, group in _tailorings(programmes, jobs):
         plan = documents.plan([content], tuple(project.config.variants))
         check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])
@@ -248,7 +248,7 @@ def build_schools(project, programmes: list[Content], jobs: list[SchoolJob], sum
         generic = pipeline._render_pdfs(project, plan, options_for, rendering, options, summary.stats)
         if sheet is None:  # after the first rendering, which can then fork workers without WeasyPrint loaded
             sheet = _stamp_sheet(project, [job.request.name for job in jobs])
-        prepared = _prepare(sheet, plan, generic)
+        prepared = _prepare(sheet, plan, generic, seen)
         for job in group:
             try:
                 summary.built.append(_write_school(job, generic, prepared, sheet))
@@ -300,11 +300,21 @@ def _sheet(templates_dir: Path, theme: str, names: list[str]) -> StampSheet:
     return StampSheet.render(PdfRenderer(templates_dir, theme), names)
 
 
-def _prepare(sheet: StampSheet, plan: documents.Plan, generic: dict[str, PdfOutput]) -> dict:
-    """Each document with a place for a name, made ready once for every school of this tailoring."""
+def _prepare(sheet: StampSheet, plan: documents.Plan, generic: dict[str, PdfOutput], seen: dict) -> dict:
+    """Each document with a place for a name, made ready once for every school of this tailoring.
+
+    ``seen`` keeps what was prepared for earlier tailorings by content, since many documents are
+    the same in several tailorings; it grows with the distinct documents, not with the schools."""
     sizes = {d.path: LARGE_PRINT_SIZE if d.variant == "large-print" else BODY_SIZE for d in plan.all_documents}
-    prepared = {path: sheet.prepare(pdf.data, sizes.get(path, BODY_SIZE)) for path, pdf in generic.items()}
-    return {path: ready for path, ready in prepared.items() if ready is not None}
+    prepared = {}
+    for path, pdf in generic.items():
+        size = sizes.get(path, BODY_SIZE)
+        key = (hashlib.sha256(pdf.data).digest(), size)
+        if key not in seen:
+            seen[key] = sheet.prepare(pdf.data, size)
+        if seen[key] is not None:
+            prepared[path] = seen[key]
+    return prepared
 
 
 def _write_school(job: SchoolJob, generic: dict[str, PdfOutput], prepared: dict, sheet: StampSheet) -> SchoolResult:

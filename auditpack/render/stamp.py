@@ -81,6 +81,18 @@ class StampSheet:
         self.data = data
         self.stamps = stamps
         self._contents: dict[str, bytes] = {}
+        self._sheet: tuple[pikepdf.Pdf, pikepdf.Object] | None = None
+
+    def __getstate__(self):
+        """Picklable (the sheet may be laid out in another process): the opened sheet is left behind."""
+        return {**self.__dict__, "_sheet": None}
+
+    def _opened(self) -> tuple[pikepdf.Pdf, pikepdf.Object]:
+        """The sheet, opened once, and its merged resources as one indirect object to copy from."""
+        if self._sheet is None:
+            sheet = pikepdf.open(io.BytesIO(self.data))
+            self._sheet = sheet, sheet.make_indirect(_sheet_resources(sheet))
+        return self._sheet
 
     @classmethod
     def render(cls, renderer, names: list[str]) -> "StampSheet":
@@ -107,8 +119,7 @@ class StampSheet:
             if not places:
                 return None
             width = room(target)
-            with pikepdf.open(io.BytesIO(self.data)) as sheet:
-                resources = target.copy_foreign(sheet.make_indirect(_sheet_resources(sheet)))
+            resources = target.copy_foreign(self._opened()[1])
             form = target.make_indirect(pikepdf.Stream(target, b"", Type=Name.XObject, Subtype=Name.Form,
                                                        BBox=Array([0, 0, 0, 0]), Resources=resources))
             for page_index, points in sorted(places.items()):
@@ -143,10 +154,9 @@ class StampSheet:
     def _content(self, name: str) -> bytes:
         """The drawing of ``name``: the content of its page of the sheet."""
         if name not in self._contents:
-            with pikepdf.open(io.BytesIO(self.data)) as sheet:
-                page = sheet.pages[self.stamps[name].page]
-                page.contents_coalesce()
-                self._contents[name] = page.obj.Contents.read_bytes()
+            page = self._opened()[0].pages[self.stamps[name].page]
+            page.contents_coalesce()
+            self._contents[name] = page.obj.Contents.read_bytes()
         return self._contents[name]
 
 
