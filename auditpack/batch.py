@@ -239,26 +239,38 @@ def build_schools(project, programmes: list[Content], jobs: list[SchoolJob], sum
     pipeline.pin_build_date(programmes)
     sheet, done, seen = None, 0, {}
     for content, group in _tailorings(programmes, jobs):
-        plan = documents.plan([content], tuple(project.config.variants))
-        check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])
-        options_for = pipeline.print_options(project, pathway=group[0].request.pathway, for_school=True)
         if len(jobs) > 1:  # a long silence otherwise: the first school is written only after this
             progress(done, len(jobs), f"rendering {_label(content, group[0].request)} for {len(group)} school(s)")
-        rendering = progress if len(jobs) == 1 else lambda *a: None  # one school: show the PDFs instead
-        generic = pipeline._render_pdfs(project, plan, options_for, rendering, options, summary.stats)
+        plan, generic = _render(project, content, group[0].request, summary, progress if len(jobs) == 1 else None,
+                                options)
         if sheet is None:  # after the first rendering, which can then fork workers without WeasyPrint loaded
             sheet = _stamp_sheet(project, [job.request.name for job in jobs])
         prepared = _prepare(sheet, plan, generic, seen)
         for job in group:
-            try:
-                summary.built.append(_write_school(job, generic, prepared, sheet))
-            except OSError as exc:
-                summary.problems.append(ContentError(job.where, f"'{job.request.name}' could not be written: "
-                                                     f"{exc.strerror or exc}", hint=str(exc.filename or "")))
+            _write_or_report(job, generic, prepared, sheet, summary)
             done += 1
             if len(jobs) > 1:
                 progress(done, len(jobs), job.request.slug)
         del generic, prepared
+
+
+def _render(project, content: Content, request: SchoolRequest, summary: BatchSummary, progress, options):
+    """The plan of one tailoring and its documents and packs, without a name, through the cache."""
+    from . import pipeline
+
+    plan = documents.plan([content], tuple(project.config.variants))
+    check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])
+    print_options = pipeline.print_options(project, pathway=request.pathway, for_school=True)
+    return plan, pipeline._render_pdfs(project, plan, print_options, progress or (lambda *a: None), options,
+                                       summary.stats)
+
+
+def _write_or_report(job: SchoolJob, generic: dict, prepared: dict, sheet: StampSheet, summary: BatchSummary) -> None:
+    try:
+        summary.built.append(_write_school(job, generic, prepared, sheet))
+    except OSError as exc:
+        summary.problems.append(ContentError(job.where, f"'{job.request.name}' could not be written: "
+                                             f"{exc.strerror or exc}", hint=str(exc.filename or "")))
 
 
 def _label(content: Content, request: SchoolRequest) -> str:
