@@ -12,14 +12,10 @@ builds the schools whose slug hashes to ``i``, so adding a row never moves other
 
 from __future__ import annotations
 
-import concurrent.futures
 import csv
 import hashlib
 import io
-import multiprocessing
 import os
-import sys
-import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -29,7 +25,6 @@ from . import documents
 from .errors import ContentError, ContentErrors, Location, suggest, with_source_line
 from .model import Content
 from .output import build_lock, check_paths, replacing, write_files
-from .render import fonts, print_html
 from .render.packs import PdfOutput, RenderStats
 from .render.stamp import BODY_SIZE, LARGE_PRINT_SIZE, StampSheet
 from .schools import SchoolRequest, request_from_row, slugify, tailor
@@ -237,14 +232,19 @@ def build_schools(project, programmes: list[Content], jobs: list[SchoolJob], sum
     if not jobs:
         return
     pipeline.pin_build_date(programmes)
+    with pipeline._started_workers(project, options) as workers:  # one pool for every tailoring
+        sheet = workers.submit(_sheet, project.templates_dir, workers.theme, sorted({j.request.name for j in jobs}))
+        _build_tailorings(project, programmes, jobs, summary, progress, options, workers, sheet)
+
+
+def _build_tailorings(project, programmes, jobs, summary, progress, options, workers, sheet_job) -> None:
     sheet, done, seen = None, 0, {}
     for content, group in _tailorings(programmes, jobs):
         if len(jobs) > 1:  # a long silence otherwise: the first school is written only after this
             progress(done, len(jobs), f"rendering {_label(content, group[0].request)} for {len(group)} school(s)")
         plan, generic = _render(project, content, group[0].request, summary, progress if len(jobs) == 1 else None,
-                                options)
-        if sheet is None:  # after the first rendering, which can then fork workers without WeasyPrint loaded
-            sheet = _stamp_sheet(project, [job.request.name for job in jobs])
+                                options, workers)
+        sheet = sheet or sheet_job.result()  # laid out by a worker while the first documents rendered
         prepared = _prepare(sheet, plan, generic, seen)
         for job in group:
             _write_or_report(job, generic, prepared, sheet, summary)
@@ -254,7 +254,7 @@ def build_schools(project, programmes: list[Content], jobs: list[SchoolJob], sum
         del generic, prepared
 
 
-def _render(project, content: Content, request: SchoolRequest, summary: BatchSummary, progress, options):
+def _render(project, content: Content, request: SchoolRequest, summary: BatchSummary, progress, options, workers):
     """The plan of one tailoring and its documents and packs, without a name, through the cache."""
     from . import pipeline
 
@@ -262,7 +262,7 @@ def _render(project, content: Content, request: SchoolRequest, summary: BatchSum
     check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])
     print_options = pipeline.print_options(project, pathway=request.pathway, for_school=True)
     return plan, pipeline._render_pdfs(project, plan, print_options, progress or (lambda *a: None), options,
-                                       summary.stats)
+                                       summary.stats, workers)
 
 
 def _write_or_report(job: SchoolJob, generic: dict, prepared: dict, sheet: StampSheet, summary: BatchSummary) -> None:
@@ -289,24 +289,8 @@ def _tailorings(programmes: list[Content], jobs: list[SchoolJob]):
     return list(groups.values())
 
 
-def _stamp_sheet(project, names: list[str]) -> StampSheet:
-    """The batch's names laid out. In a forked process when WeasyPrint is not loaded here yet, so
-    that the render workers of the next tailorings can still be forked rather than started afresh
-    (see render.packs), which saves a second or two per tailoring."""
-    from . import pipeline
-
-    env = print_html.environment(project.templates_dir)
-    theme = pipeline._rendering(lambda: print_html.render_theme_css(
-        env, pipeline.print_options(project), project.config.brand, fonts.font_faces()))
-    args = (project.templates_dir, theme, names)
-    if "weasyprint" in sys.modules or "fork" not in multiprocessing.get_all_start_methods() \
-            or threading.active_count() > 1:
-        return _sheet(*args)
-    with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-        return pool.submit(_sheet, *args).result()
-
-
 def _sheet(templates_dir: Path, theme: str, names: list[str]) -> StampSheet:
+    """The batch's names laid out (in a PDF worker, beside the documents)."""
     from .render.pdf import PdfRenderer
 
     return StampSheet.render(PdfRenderer(templates_dir, theme), names)
