@@ -57,7 +57,8 @@ def schools_csv(count: int = 100) -> str:
 
 
 def distinct_documents(root: Path, schools: Path, jobs: int | None) -> int:
-    """Render each distinct tailoring's documents once, uncached; returns how many were rendered."""
+    """Render each distinct tailoring's documents once, uncached, in one pool of workers started
+    as the batch starts its own; returns how many were rendered."""
     from auditpack import batch, documents, pipeline
     from auditpack.render.packs import render_all
 
@@ -67,11 +68,12 @@ def distinct_documents(root: Path, schools: Path, jobs: int | None) -> int:
     requests, problems = batch.read_schools(schools, programmes, root / "schools")
     assert not problems, [p.format() for p in problems]
     rendered = 0
-    for content, group in batch._tailorings(programmes, requests):
-        plan = dataclasses.replace(documents.plan([content], tuple(project.config.variants)), packs=())
-        options = pipeline.print_options(project, pathway=group[0].request.pathway, for_school=True)
-        rendered += len(render_all(plan, project.templates_dir, options, project.config.brand,
-                                   workers=project.workers(jobs), cache_dir=None))
+    with pipeline._started_workers(project, pipeline.BuildOptions(workers=jobs)) as pool:  # one pool, as the batch
+        for content, group in batch._tailorings(programmes, requests):
+            plan = dataclasses.replace(documents.plan([content], tuple(project.config.variants)), packs=())
+            options = pipeline.print_options(project, pathway=group[0].request.pathway, for_school=True)
+            rendered += len(render_all(plan, project.templates_dir, options, project.config.brand,
+                                       workers=project.workers(jobs), cache_dir=None, pool=pool))
     return rendered
 
 
