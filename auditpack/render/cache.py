@@ -19,6 +19,8 @@ from pathlib import Path
 
 from . import fonts
 
+NOT_RENDERING = ("stamp.py", "pages.py", "online_form.py")
+"""Modules beside the renderers that never shape a cached PDF (stamping works on copies)."""
 LIBRARIES = ("auditpack", "weasyprint", "pydyf", "fonttools", "pikepdf", "pypdf", "tinycss2", "cssselect2", "jinja2")
 
 
@@ -31,7 +33,8 @@ def environment_fingerprint(stylesheets: list[str], options: object) -> str:
         digest.update(face.family.encode() + face.weight.encode() + face.style.encode())
         digest.update(_file_hash(face.path).encode())
     for code in sorted(Path(__file__).parent.glob("*.py")):  # the renderers themselves, for unreleased edits
-        digest.update(_file_hash(code).encode())
+        if code.name not in NOT_RENDERING:
+            digest.update(_file_hash(code).encode())
     for library in LIBRARIES:
         try:
             digest.update(f"{library}={metadata.version(library)}".encode())
