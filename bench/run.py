@@ -134,15 +134,10 @@ def main() -> None:
     print(f"PDF pages per second (full build): {pages / statistics.median(r['full'] for r in runs):.1f} "
           f"({pages} pages of documents, packs not counted)")
     print(f"peak resident memory of any build process: {peak:.0f} MiB")
-    if args.schools:
-        from batch import measure  # bench/batch.py, beside this file
-
-        batch = measure(args.runs, args.schools, args.jobs)
-        print(batch["summary"])
-        print(f"{batch['schools']}-school batch, cold: {batch['batch_seconds']:.1f} s; distinct documents once: "
-              f"{batch['distinct_seconds']:.1f} s; ratio {batch['ratio']:.2f} (<= 1.5); "
-              f"peak memory {batch['peak_mib']:.0f} MiB (< 1024)")
-
+    if args.schools:  # in a process of its own, so its peak memory is its own
+        print(f"{args.schools}-school batch (bench/batch.py):", flush=True)
+        subprocess.run([sys.executable, str(Path(__file__).with_name("batch.py")), "--runs", str(args.runs),
+                        "--schools", str(args.schools), *jobs], check=True)
 
 if __name__ == "__main__":
     main()
