@@ -139,5 +139,6 @@ def main() -> None:
         subprocess.run([sys.executable, str(Path(__file__).with_name("batch.py")), "--runs", str(args.runs),
                         "--schools", str(args.schools), *jobs], check=True)
 
+
 if __name__ == "__main__":
     main()
