@@ -20,6 +20,13 @@ def copy_project(source: Path, target: Path, with_templates: bool = False) -> Pa
     return target
 
 
+@pytest.fixture(autouse=True)
+def _no_build_date_carried_over(monkeypatch):
+    """A build fixes SOURCE_DATE_EPOCH in this process from its content's date; a command a test
+    starts must not inherit that and take it for a date the user chose."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
 @pytest.fixture
 def mini_project(tmp_path) -> Path:
     """A fresh copy of the tiny fixture programme, safe to edit."""
