@@ -19,6 +19,7 @@ import jinja2
 from ..config import SiteConfig
 from ..model import Questionnaire
 from ..render import fonts, print_html
+from ..pipeline import pin_build_date
 from ..render.pdf import PdfRenderer
 from . import tally_csv
 from .tally import Collation
@@ -56,6 +57,7 @@ def render_report(collation: Collation, templates_dir: Path, config: SiteConfig,
         files[f"{CHARTS}/{section.section.id}.svg"] = chart.render(
             **context, section=section, chart_id=f"chart-{section.section.id}", standalone=True)
     html = env.get_template("collation-report.html.j2").render(**context)
+    pin_build_date([collation.target.content])  # dated like the programme's own PDFs, never "now"
     renderer = PdfRenderer(templates_dir, print_html.render_theme_css(env, options, config.brand, fonts.font_faces()))
     files[REPORT_PDF] = renderer.write(renderer.layout(html)).data
     return files
