@@ -54,15 +54,12 @@ class PackRenderer:
         self.templates_dir = templates_dir
         self.env = print_html.environment(templates_dir)
         self.theme = print_html.render_theme_css(self.env, options, brand, fonts.font_faces())
-        self._renderer = None
+        self._here = PdfWorkers(1, templates_dir, self.theme)
 
     @property
     def renderer(self):
         """WeasyPrint is imported and set up only when something is really rendered."""
-        if self._renderer is None:
-            from .pdf import PdfRenderer
-            self._renderer = PdfRenderer(self.templates_dir, self.theme)
-        return self._renderer
+        return self._here.local
 
     def fingerprint(self) -> str:
         print_css = (self.templates_dir / "print" / "print.css").read_text(encoding="utf-8")
