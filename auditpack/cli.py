@@ -295,13 +295,13 @@ def _progress_printer(quiet: bool, unit: str = "PDFs"):
     return progress
 
 
-ADD_OPTIONS = {"build": _build_options, "new": _new_options, "schema": _schema_options, "diff": _diff_options,
-               "serve": _serve_options, "packs": _packs_options}
 def _cmd_collate(args) -> int:
     from .collate import cli as collate_cli
 
     return collate_cli.run(args)
 
 
-RUN = {"collate": _cmd_collate, "build": _cmd_build, "check": _cmd_check, "new": _cmd_new, "schema": _cmd_schema, "diff": _cmd_diff,
-       "serve": _cmd_serve, "packs": _cmd_packs}
+ADD_OPTIONS = {"build": _build_options, "new": _new_options, "schema": _schema_options, "diff": _diff_options,
+               "serve": _serve_options, "packs": _packs_options}
+RUN = {"build": _cmd_build, "check": _cmd_check, "serve": _cmd_serve, "new": _cmd_new, "schema": _cmd_schema,
+       "diff": _cmd_diff, "collate": _cmd_collate, "packs": _cmd_packs}
