@@ -17,14 +17,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from importlib import metadata
 from pathlib import Path
 
-from .render import fonts
+from .render import cache, fonts
 
 RECORD = "last-build.json"
-LIBRARIES = ("auditpack", "weasyprint", "pydyf", "fonttools", "pikepdf", "pypdf", "tinycss2", "cssselect2",
-             "jinja2", "markdown", "nh3", "pydantic", "pyyaml", "mkdocs", "mkdocs-material", "pymdown-extensions")
+LIBRARIES = cache.LIBRARIES + ("markdown", "nh3", "pydantic", "pyyaml", "mkdocs", "mkdocs-material",
+                               "pymdown-extensions")
+"""Those that write PDFs, and those that read content and write pages."""
 CODE = Path(__file__).resolve().parent
 
 
@@ -42,11 +42,7 @@ def inputs_digest(project, user_epoch: str | None) -> str:
         _add_file(digest, project.root / project.config.brand.logo)
     for face in fonts.font_faces():
         _add_file(digest, face.path)
-    for library in LIBRARIES:
-        try:
-            digest.update(f"{library}={metadata.version(library)}\0".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{library}=none\0".encode())
+    digest.update(cache.library_versions(LIBRARIES).encode())
     return digest.hexdigest()
 
 

@@ -23,6 +23,7 @@ from .errors import ContentError, ContentErrors, Location, TemplateProblem
 from .model import Content
 from .output import build_lock, check_paths, replacing, write_files
 from .render import pages as site_pages
+from .render import print_html
 from .render.online_form import blank_tally_sheets
 from .render.packs import PdfWorkers, RenderStats, default_workers, render_all, theme_css
 from .render.print_html import PrintOptions
@@ -161,7 +162,8 @@ def _render_pdfs(project: Project, plan, options: PrintOptions, progress, build_
 
 def _started_workers(project: Project, options: BuildOptions) -> PdfWorkers:
     """PDF workers for a site build, started at once: they need the stylesheets, not the content."""
-    theme = _rendering(lambda: theme_css(project.templates_dir, print_options(project), project.config.brand))
+    theme = _rendering(lambda: theme_css(print_html.environment(project.templates_dir), print_options(project),
+                                         project.config.brand))
     return PdfWorkers(project.workers(options.workers), project.templates_dir, theme, start_now=True)
 
 

@@ -35,14 +35,21 @@ def environment_fingerprint(stylesheets: list[str], options: object) -> str:
     for code in sorted(Path(__file__).parent.glob("*.py")):  # the renderers themselves, for unreleased edits
         if code.name not in NOT_RENDERING:
             digest.update(_file_hash(code).encode())
-    for library in LIBRARIES:
-        try:
-            digest.update(f"{library}={metadata.version(library)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{library}=none".encode())
+    digest.update(library_versions(LIBRARIES).encode())
     digest.update(repr(options).encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     return digest.hexdigest()
+
+
+def library_versions(libraries: tuple[str, ...]) -> str:
+    """``name=version`` of each library (``none`` if it is not installed), one per line."""
+    lines = []
+    for library in libraries:
+        try:
+            lines.append(f"{library}={metadata.version(library)}")
+        except metadata.PackageNotFoundError:
+            lines.append(f"{library}=none")
+    return "\n".join(lines)
 
 
 def key(*parts: str) -> str:

@@ -40,9 +40,9 @@ class RenderStats:
     """What was rendered (not reused), for tests and the build summary."""
 
 
-def theme_css(templates_dir: Path, options: print_html.PrintOptions, brand) -> str:
+def theme_css(env, options: print_html.PrintOptions, brand) -> str:
     """The stylesheet that sets paper, gutter, fonts and brand; the same for every document of a build."""
-    return print_html.render_theme_css(print_html.environment(templates_dir), options, brand, fonts.font_faces())
+    return print_html.render_theme_css(env, options, brand, fonts.font_faces())
 
 
 class PackRenderer:
@@ -53,7 +53,7 @@ class PackRenderer:
         self.options = options
         self.templates_dir = templates_dir
         self.env = print_html.environment(templates_dir)
-        self.theme = print_html.render_theme_css(self.env, options, brand, fonts.font_faces())
+        self.theme = theme_css(self.env, options, brand)
         self._here = PdfWorkers(1, templates_dir, self.theme)
 
     @property
@@ -273,19 +273,14 @@ def _ready() -> None:
 
 
 def _run_in_worker(epoch: str | None, kind: str, path: str, *arguments) -> tuple[str, bytes, int]:
-    _date_as(epoch)
-    return (path, *JOBS[kind](_worker, *arguments))
+    return (path, *_call_in_worker(epoch, JOBS[kind], _worker, *arguments))
 
 
 def _call_in_worker(epoch: str | None, function, *arguments):
-    _date_as(epoch)
-    return function(*arguments)
-
-
-def _date_as(epoch: str | None) -> None:
-    """The build date the parent fixed (it may have fixed it after this worker started):
+    """Run under the build date the parent fixed (it may have fixed it after this worker started):
     fonts and the sitemap are stamped with it, so output does not depend on which process made it."""
     os.environ["SOURCE_DATE_EPOCH"] = epoch or "0"  # never the current time (see PdfRenderer)
+    return function(*arguments)
 
 
 def _contents(documents: tuple[PrintDocument, ...], members: list[PdfOutput], first_page: int):
