@@ -94,9 +94,12 @@ class Preview:
 
 def serve(project: Project, port: int, quiet: bool = False, ready=None) -> int:
     preview = Preview(project.root, None, quiet)
+    # Fingerprint before the first build, not in the watcher thread: a save made while the
+    # first build runs, or before the thread is scheduled, must still count as an edit.
+    seen = preview.watched()
     preview.rebuild()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _handler(preview))
-    threading.Thread(target=_watch, args=(preview,), daemon=True).start()
+    threading.Thread(target=_watch, args=(preview, seen), daemon=True).start()
     print(f"Previewing at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
     if ready:
         ready(server)
@@ -109,8 +112,7 @@ def serve(project: Project, port: int, quiet: bool = False, ready=None) -> int:
     return 0
 
 
-def _watch(preview: Preview, interval: float = 0.3) -> None:
-    seen = preview.watched()
+def _watch(preview: Preview, seen: tuple, interval: float = 0.3) -> None:
     while True:
         time.sleep(interval)
         try:

@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 from auditpack import pipeline
-from auditpack.serve import serve
+from auditpack.serve import Preview, _watch, serve
 
 
 @pytest.fixture
@@ -66,6 +66,21 @@ def test_edit_shows_without_restart_and_errors_do_not_stop_it(preview):
 
     stages.write_text(stages.read_text().replace("owners: [stuff]", "owners: [staff]"))
     wait_for(base, lambda s: not s["error"])
+
+
+def test_an_edit_saved_before_the_watcher_starts_is_still_seen(mini_project):
+    # CI once lost an edit this way: the watcher took its first fingerprint after the save.
+    preview = Preview(mini_project, None, quiet=True)
+    seen = preview.watched()
+    preview.rebuild()
+    stages = mini_project / "content" / "mini" / "stages.yml"
+    stages.write_text(stages.read_text().replace("Get everyone ready.", "Get everyone ready soon."))
+    threading.Thread(target=_watch, args=(preview, seen, 0.05), daemon=True).start()
+    deadline = time.monotonic() + 60
+    while preview.version < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert preview.version == 2 and not preview.error
+    assert "Get everyone ready soon." in (preview.site_dir / "mini" / "stage-1-prepare.html").read_text()
 
 
 def test_pdfs_are_rendered_when_opened(preview):
