@@ -1,7 +1,7 @@
 """HTML -> PDF with WeasyPrint: one font configuration and parsed stylesheet per process.
 
-WeasyPrint is imported lazily because importing it costs over half a second,
-which ``auditpack check`` should not pay.
+WeasyPrint is imported lazily (see :mod:`auditpack.render.weasy`) because importing it costs
+a quarter of a second even then, which ``auditpack check`` should not pay.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import fonts
+from .weasy import import_weasyprint
 
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
 
@@ -31,6 +32,7 @@ class PdfRenderer:
         # fontTools stamps fonts it instances (Noto Sans is a variable font) with the current
         # time unless SOURCE_DATE_EPOCH is set; a fixed stamp keeps identical input byte-identical.
         os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+        import_weasyprint()
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
