@@ -75,6 +75,15 @@ def _project(args):
 
 # --- build and check ---------------------------------------------------------------------
 
+def _start_pdf_workers_early(args) -> None:
+    """Let the server that PDF workers are forked from import WeasyPrint while this process
+    imports auditpack and loads the content. If the build turns out to have nothing to do,
+    it ends with this process, having cost some CPU time and no waiting."""
+    if args.jobs != 1:
+        from .render.workers import start_worker_server
+        start_worker_server()
+
+
 def _build_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("-j", "--jobs", type=int, metavar="N",
                          help="render PDFs in N processes (default: workers in site_config.yml, else one per core)")
@@ -94,6 +103,7 @@ def _build_options(command: argparse.ArgumentParser) -> None:
 
 
 def _cmd_build(args) -> int:
+    _start_pdf_workers_early(args)
     from . import pipeline
     from .site import SiteBuildError
 
@@ -170,6 +180,7 @@ def _packs_options(command: argparse.ArgumentParser) -> None:
 
 
 def _cmd_packs(args) -> int:
+    _start_pdf_workers_early(args)
     from . import batch, pipeline
 
     shard = _shard(args.shard)

@@ -25,7 +25,8 @@ from .output import build_lock, check_paths, replacing, write_files
 from .render import pages as site_pages
 from .render import print_html
 from .render.online_form import blank_tally_sheets
-from .render.packs import PdfWorkers, RenderStats, default_workers, render_all, theme_css
+from .render.packs import RenderStats, default_workers, render_all, theme_css
+from .render.workers import PdfWorkers
 from .render.print_html import PrintOptions
 from .schools import SchoolRequest, slugify, tailor
 from .validate import load_programmes
@@ -131,13 +132,19 @@ def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
         files, settings, pages = site_sources(project, programmes, plan, pending)
         with replacing(project.output_dir) as site_dir, replacing(project.work_dir) as work_dir:
             write_files(work_dir, files)
-            # The site is built by a worker while the others render PDFs; their page counts and
-            # sizes are filled in afterwards.
-            site_built = workers.submit(site.build_site, site.write_project(work_dir, settings), site_dir,
-                                        project.cache_dir / "templates")
+            mkdocs_yml = site.write_project(work_dir, settings)
+            site_built = []
+
+            def build_site_beside_pdfs() -> None:
+                """A worker builds the site once it has started on the PDFs (their page counts and
+                sizes are filled in afterwards)."""
+                site_built.append(workers.submit(site.build_site, mkdocs_yml, site_dir,
+                                                 project.cache_dir / "templates"))
+
             stats = RenderStats()
-            pdfs = _render_pdfs(project, plan, print_options(project), progress, options, stats, workers)
-            site_built.result()
+            pdfs = _render_pdfs(project, plan, print_options(project), progress, options, stats, workers,
+                                build_site_beside_pdfs)
+            site_built[0].result()
             _add_pdfs(work_dir / "docs", site_dir, pdfs, site_pages.facts(project.templates_dir, pending, pdfs))
             write_site_zip(site_dir, site_zip_name(project))
     return BuildSummary(len(programmes), len(pages), len(pdfs), sum(p.pages for p in pdfs.values()),
@@ -153,11 +160,11 @@ def _add_pdfs(docs_dir: Path, site_dir: Path, pdfs: dict, facts: dict[bytes, byt
 
 
 def _render_pdfs(project: Project, plan, options: PrintOptions, progress, build_options: BuildOptions,
-                 stats: RenderStats, workers: PdfWorkers | None = None) -> dict:
+                 stats: RenderStats, workers: PdfWorkers | None = None, while_rendering=lambda: None) -> dict:
     cache = project.cache_dir if build_options.use_cache else None
     return _rendering(lambda: render_all(plan, project.templates_dir, options, project.config.brand, progress,
                                          workers=project.workers(build_options.workers), cache_dir=cache,
-                                         stats=stats, pool=workers))
+                                         stats=stats, pool=workers, while_rendering=while_rendering))
 
 
 def _started_workers(project: Project, options: BuildOptions) -> PdfWorkers:

@@ -12,9 +12,12 @@ import logging
 import os
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import yaml
 
-from .config import SiteConfig
+if TYPE_CHECKING:  # a worker that builds the site should not import the content model for it
+    from .config import SiteConfig
 
 log = logging.getLogger("auditpack")
 

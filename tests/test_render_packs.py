@@ -114,17 +114,31 @@ def test_a_changed_stylesheet_or_template_re_renders_what_depends_on_it(tmp_path
             assert "Keep this log with the audit file." in all_text(written)
 
 
-def test_workers_are_forked_only_when_no_thread_is_running():
+def test_workers_are_forked_from_the_worker_server_not_from_a_threaded_caller(tmp_path):
+    """Forking a process that runs threads (the preview server, this test runner) can deadlock;
+    workers come from the server, which has imported WeasyPrint for them."""
+    import multiprocessing
+    import os
     import threading
 
-    from auditpack.render.packs import _start_method
+    from auditpack.render.workers import PdfWorkers
 
-    assert _start_method().get_start_method() in ("fork", "spawn")
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork server on this system: workers are spawned")
     release = threading.Event()
     thread = threading.Thread(target=release.wait)
     thread.start()
     try:
-        assert _start_method().get_start_method() == "spawn"  # forking a threaded process can deadlock
+        with PdfWorkers(2, pipeline.PACKAGE_TEMPLATES, "", start_now=True) as workers:
+            parents = {workers.submit(os.getppid).result() for _ in range(4)}
+            preloaded = workers.submit(_weasyprint_was_imported_before_the_worker_started).result()
     finally:
         release.set()
         thread.join()
+    assert len(parents) == 1 and os.getpid() not in parents
+    assert preloaded
+
+
+def _weasyprint_was_imported_before_the_worker_started() -> bool:
+    from auditpack.render import workers
+    return workers.IMPORTED_BEFORE_START

@@ -7,19 +7,16 @@ worker process and reused from the cache; packs are bound from the finished PDFs
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
-import multiprocessing
 import os
-import sys
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..documents import Pack, Plan, PrintDocument
 from . import fonts, print_html
-from .bind import LINK_SCHEME, bind
+from .bind import LINK_SCHEME
 from .cache import PdfCache, environment_fingerprint, key
+from .workers import PdfWorkers, bind_pack, render_html
 
 
 @dataclass(frozen=True)
@@ -48,11 +45,12 @@ def theme_css(env, options: print_html.PrintOptions, brand) -> str:
 class PackRenderer:
     """Templates, stylesheets and fonts set up once per process; documents and packs on demand."""
 
-    def __init__(self, plan: Plan, templates_dir: Path, options: print_html.PrintOptions, brand):
+    def __init__(self, plan: Plan, templates_dir: Path, options: print_html.PrintOptions, brand,
+                 compiled_templates: Path | None = None):
         self.plan = plan
         self.options = options
         self.templates_dir = templates_dir
-        self.env = print_html.environment(templates_dir)
+        self.env = print_html.environment(templates_dir, compiled_templates)
         self.theme = theme_css(self.env, options, brand)
         self._here = PdfWorkers(1, templates_dir, self.theme)
 
@@ -70,7 +68,7 @@ class PackRenderer:
         return print_html.render_document(self.env, doc, self.options, siblings)
 
     def document(self, doc: PrintDocument) -> PdfOutput:
-        return PdfOutput(doc.path, doc.title, *_render(self.renderer, self.html(doc), doc.variant == "fillable"))
+        return PdfOutput(doc.path, doc.title, *render_html(self.renderer, self.html(doc), doc.variant == "fillable"))
 
     def cover_html(self, pack: Pack, members: list[PdfOutput], cover_pages: int = 1) -> str:
         contents = _contents(pack.documents, members, first_page=cover_pages + 1)
@@ -85,7 +83,7 @@ class PackRenderer:
     def pack(self, pack: Pack, parts: dict[str, PdfOutput]) -> PdfOutput:
         """Bind rendered documents behind a cover whose contents give the pack's page numbers."""
         members = [parts[d.path] for d in pack.documents]
-        return PdfOutput(pack.path, pack.title, *_bind(self.renderer, self.cover_htmls(pack, members),
+        return PdfOutput(pack.path, pack.title, *bind_pack(self.renderer, self.cover_htmls(pack, members),
                                                        [m.data for m in members], [m.pages for m in members]))
 
     def by_path(self, path: str) -> PdfOutput | None:
@@ -99,98 +97,15 @@ class PackRenderer:
         return None
 
 
-def _render(renderer, html: str, forms: bool) -> tuple[bytes, int]:
-    pdf = renderer.write(renderer.layout(html, forms=forms), forms=forms)
-    return pdf.data, pdf.pages
-
-
-def _bind(renderer, cover_htmls: list[str], parts: list[bytes], part_pages: list[int]) -> tuple[bytes, int]:
-    """A long contents list can push the cover onto another page, which moves every page number
-    in it: take the first version of the cover that fills exactly the pages it assumed."""
-    for cover_pages, html in enumerate(cover_htmls, start=1):
-        cover = renderer.layout(html)
-        if len(cover.pages) == cover_pages:
-            return bind(renderer.write(cover).data, parts), cover_pages + sum(part_pages)
-    raise ValueError(f"a pack's contents list runs to more than {len(cover_htmls)} pages")
-
-
-class PdfWorkers:
-    """Processes that turn HTML into PDFs and bind packs, each with its own fonts.
-
-    They need only the stylesheets, not the content, so a build starts them before it even
-    loads the content (see :func:`auditpack.pipeline.build`): importing WeasyPrint and setting
-    up fonts in each worker then overlaps the parent's loading, validating and templating
-    instead of delaying the first document. With one worker, everything runs in this process.
-    """
-
-    def __init__(self, count: int, templates_dir: Path, theme: str, start_now: bool = False):
-        self.count, self.templates_dir, self.theme = count, templates_dir, theme
-        self.pool = None
-        self._local = None
-        if start_now:
-            self._start()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-            self.pool = None
-
-    def run(self, jobs: list[tuple]):
-        """Each job is (kind, path, *arguments); yields (path, pdf bytes, pages) as jobs finish."""
-        if self.count <= 1 or (len(jobs) <= 1 and self.pool is None):
-            for kind, path, *arguments in jobs:
-                yield path, *JOBS[kind](self.local, *arguments)
-            return
-        self._start()
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        futures = [self.pool.submit(_run_in_worker, epoch, kind, path, *arguments)
-                   for kind, path, *arguments in jobs]
-        for future in concurrent.futures.as_completed(futures):
-            yield future.result()
-
-    def submit(self, function, *arguments):
-        """Run ``function`` in a worker beside the PDFs (in this process, one worker: when its
-        result is asked for). It and its arguments must be picklable."""
-        if self.count <= 1:
-            return _Deferred(function, arguments)
-        self._start()
-        return self.pool.submit(_call_in_worker, os.environ.get("SOURCE_DATE_EPOCH"), function, *arguments)
-
-    @property
-    def local(self):
-        if self._local is None:
-            from .pdf import PdfRenderer
-            self._local = PdfRenderer(self.templates_dir, self.theme)
-        return self._local
-
-    def _start(self) -> None:
-        if self.pool is None and self.count > 1:
-            # Workers are not recycled: max_tasks_per_child deadlocks ProcessPoolExecutor on Python 3.11.
-            self.pool = concurrent.futures.ProcessPoolExecutor(
-                self.count, mp_context=_start_method(), initializer=_start_worker,
-                initargs=(self.templates_dir, self.theme))
-            for _ in range(self.count):  # each submission starts a process (spawn starts them one by one)
-                self.pool.submit(_ready)
-
-
-class _Deferred:
-    def __init__(self, function, arguments):
-        self.function, self.arguments = function, arguments
-
-    def result(self):
-        return self.function(*self.arguments)
-
-
 def render_all(plan: Plan, templates_dir: Path, options: print_html.PrintOptions, brand,
                progress=lambda done, total, path: None, workers: int = 1, cache_dir: Path | None = None,
-               stats: RenderStats | None = None, pool: PdfWorkers | None = None) -> dict[str, PdfOutput]:
+               stats: RenderStats | None = None, pool: PdfWorkers | None = None,
+               while_rendering=lambda: None) -> dict[str, PdfOutput]:
     """Every document and pack of the plan, reusing cached PDFs and rendering the rest in ``workers``
-    processes (or in ``pool``, already started)."""
+    processes (or in ``pool``, already started). ``while_rendering`` is called once the documents
+    are handed to the workers: other work for them (the site) queues behind the documents."""
     stats = stats if stats is not None else RenderStats()
-    local = PackRenderer(plan, templates_dir, options, brand)
+    local = PackRenderer(plan, templates_dir, options, brand, cache_dir / "print-templates" if cache_dir else None)
     if pool is not None and pool.theme != local.theme:
         raise ValueError("the workers were started with other stylesheets than these documents need")
     cache, fingerprint = PdfCache(cache_dir), local.fingerprint()
@@ -226,7 +141,9 @@ def render_all(plan: Plan, templates_dir: Path, options: print_html.PrintOptions
         # Longest first, so that no worker is left rendering a long form alone at the end.
         missing.sort(key=lambda d: len(htmls[d.path]), reverse=True)
         jobs = [("document", d.path, htmls[d.path], d.variant == "fillable") for d in missing]
-        for path, data, pages in workers_.run(jobs):
+        finished = workers_.run(jobs)
+        while_rendering()
+        for path, data, pages in finished:
             done(path, data, pages, doc_keys[path], rendered=True)
 
         pack_keys = {p.path: key(fingerprint, "pack", local.cover_html(p, [outputs[d.path] for d in p.documents]),
@@ -244,43 +161,6 @@ def render_all(plan: Plan, templates_dir: Path, options: print_html.PrintOptions
 
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-
-
-def _start_method():
-    """Fork where it is safe, as it saves each worker starting Python and importing auditpack.
-    Forking a process that runs threads (the preview server) can deadlock, and so can forking
-    one that has set up Pango (GLib may run threads Python cannot see): then, and on systems
-    without fork, workers are spawned."""
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 \
-            and "weasyprint" not in sys.modules:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
-
-
-JOBS = {"document": _render, "pack": _bind}
-_worker = None
-
-
-def _start_worker(templates_dir: Path, theme: str) -> None:
-    """Import WeasyPrint and set up fonts and stylesheets as soon as the process starts."""
-    global _worker
-    from .pdf import PdfRenderer
-    _worker = PdfRenderer(templates_dir, theme)
-
-
-def _ready() -> None:
-    """Nothing: submitted once per worker so that every process starts at once."""
-
-
-def _run_in_worker(epoch: str | None, kind: str, path: str, *arguments) -> tuple[str, bytes, int]:
-    return (path, *_call_in_worker(epoch, JOBS[kind], _worker, *arguments))
-
-
-def _call_in_worker(epoch: str | None, function, *arguments):
-    """Run under the build date the parent fixed (it may have fixed it after this worker started):
-    fonts and the sitemap are stamped with it, so output does not depend on which process made it."""
-    os.environ["SOURCE_DATE_EPOCH"] = epoch or "0"  # never the current time (see PdfRenderer)
-    return function(*arguments)
 
 
 def _contents(documents: tuple[PrintDocument, ...], members: list[PdfOutput], first_page: int):

@@ -1,0 +1,161 @@
+"""The processes that render PDFs, and what runs inside them.
+
+Workers are forked from a server process that has imported WeasyPrint once (see
+:func:`start_worker_server`), and this module is all that server imports of auditpack: it
+stays clear of the content model, so the server is ready before the parent has loaded the
+content. Jobs carry HTML and PDF bytes, never the plan.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import os
+import sys
+import threading
+from pathlib import Path
+
+from .bind import bind
+
+
+class PdfWorkers:
+    """Processes that turn HTML into PDFs and bind packs, each with its own fonts.
+
+    Importing WeasyPrint, the biggest fixed cost of a small rebuild, is paid once by the
+    server they are forked from, not once per worker. With one worker, everything runs in
+    this process.
+    """
+
+    def __init__(self, count: int, templates_dir: Path, theme: str, start_now: bool = False):
+        self.count, self.templates_dir, self.theme = count, templates_dir, theme
+        self.pool = None
+        self._starting: threading.Thread | None = None
+        self._local = None
+        if start_now:
+            self._start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self._starting is not None:
+            self._starting.join()
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+    def run(self, jobs: list[tuple]):
+        """Each job is (kind, path, *arguments). The jobs are handed to the workers at once; the
+        iterator returned gives (path, pdf bytes, pages) as they finish."""
+        if self.count <= 1 or (len(jobs) <= 1 and self.pool is None):
+            return ((path, *JOBS[kind](self.local, *arguments)) for kind, path, *arguments in jobs)
+        self._start()
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        futures = [self.pool.submit(_run_in_worker, epoch, kind, path, *arguments)
+                   for kind, path, *arguments in jobs]
+        return (future.result() for future in concurrent.futures.as_completed(futures))
+
+    def submit(self, function, *arguments):
+        """Run ``function`` in a worker beside the PDFs (in this process, one worker: when its
+        result is asked for). It and its arguments must be picklable."""
+        if self.count <= 1:
+            return _Deferred(function, arguments)
+        self._start()
+        return self.pool.submit(_call_in_worker, os.environ.get("SOURCE_DATE_EPOCH"), function, *arguments)
+
+    @property
+    def local(self):
+        if self._local is None:
+            from .pdf import PdfRenderer
+            self._local = PdfRenderer(self.templates_dir, self.theme)
+        return self._local
+
+    def _start(self) -> None:
+        if self.pool is None and self.count > 1:
+            # Workers are not recycled: max_tasks_per_child deadlocks ProcessPoolExecutor on Python 3.11.
+            self.pool = concurrent.futures.ProcessPoolExecutor(
+                self.count, mp_context=_worker_context(), initializer=_start_worker,
+                initargs=(self.templates_dir, self.theme))
+            # Starting a worker waits until the server has imported WeasyPrint: meanwhile this
+            # process goes on loading and templating the content.
+            self._starting = threading.Thread(target=self._start_processes, daemon=True)
+            self._starting.start()
+
+    def _start_processes(self) -> None:
+        for _ in range(self.count):  # each submission starts a process while none is idle
+            self.pool.submit(_ready)
+
+
+class _Deferred:
+    def __init__(self, function, arguments):
+        self.function, self.arguments = function, arguments
+
+    def result(self):
+        return self.function(*self.arguments)
+
+
+def start_worker_server() -> None:
+    """Start the process that PDF workers are forked from, if it is not running yet.
+
+    It imports WeasyPrint while the caller loads the content, once for every worker. Workers
+    are not forked from the caller itself: forking a process that runs threads (the preview
+    server, a test runner) can deadlock, and so can forking one that has set up Pango. The
+    server ends when the caller and every worker have ended. Where there is no fork server,
+    workers are spawned and each imports WeasyPrint itself."""
+    if _worker_context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+        forkserver.ensure_running()
+
+
+def _worker_context():
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["auditpack.render.workers", "auditpack.render.preload"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def render_html(renderer, html: str, forms: bool) -> tuple[bytes, int]:
+    pdf = renderer.write(renderer.layout(html, forms=forms), forms=forms)
+    return pdf.data, pdf.pages
+
+
+def bind_pack(renderer, cover_htmls: list[str], parts: list[bytes], part_pages: list[int]) -> tuple[bytes, int]:
+    """A long contents list can push the cover onto another page, which moves every page number
+    in it: take the first version of the cover that fills exactly the pages it assumed."""
+    for cover_pages, html in enumerate(cover_htmls, start=1):
+        cover = renderer.layout(html)
+        if len(cover.pages) == cover_pages:
+            return bind(renderer.write(cover).data, parts), cover_pages + sum(part_pages)
+    raise ValueError(f"a pack's contents list runs to more than {len(cover_htmls)} pages")
+
+
+JOBS = {"document": render_html, "pack": bind_pack}
+_worker = None
+
+
+IMPORTED_BEFORE_START = False
+"""Whether this worker came with WeasyPrint loaded by the server (checked by the tests)."""
+
+
+def _start_worker(templates_dir: Path, theme: str) -> None:
+    """Set up fonts and stylesheets as soon as the process starts."""
+    global _worker, IMPORTED_BEFORE_START
+    IMPORTED_BEFORE_START = "weasyprint" in sys.modules
+    from .pdf import PdfRenderer
+    _worker = PdfRenderer(templates_dir, theme)
+
+
+def _ready() -> None:
+    """Nothing: submitted once per worker so that every process starts at once."""
+
+
+def _run_in_worker(epoch: str | None, kind: str, path: str, *arguments) -> tuple[str, bytes, int]:
+    return (path, *_call_in_worker(epoch, JOBS[kind], _worker, *arguments))
+
+
+def _call_in_worker(epoch: str | None, function, *arguments):
+    """Run under the build date the parent fixed (it may have fixed it after this worker started):
+    fonts and the sitemap are stamped with it, so output does not depend on which process made it."""
+    os.environ["SOURCE_DATE_EPOCH"] = epoch or "0"  # never the current time (see PdfRenderer)
+    return function(*arguments)
