@@ -99,7 +99,8 @@ def serve(project: Project, port: int, quiet: bool = False, ready=None) -> int:
     seen = preview.watched()
     preview.rebuild()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _handler(preview))
-    threading.Thread(target=_watch, args=(preview, seen), daemon=True).start()
+    stop = threading.Event()
+    threading.Thread(target=_watch, args=(preview, seen, stop), daemon=True).start()
     print(f"Previewing at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
     if ready:
         ready(server)
@@ -108,20 +109,29 @@ def serve(project: Project, port: int, quiet: bool = False, ready=None) -> int:
     except KeyboardInterrupt:
         print("Stopped.")
     finally:
+        stop.set()
         server.server_close()
     return 0
 
 
-def _watch(preview: Preview, seen: tuple, interval: float = 0.3) -> None:
-    while True:
-        time.sleep(interval)
-        try:
-            current = preview.watched()
-        except OSError:
-            continue  # a file vanished mid-scan while an editor saved it; look again
-        if current != seen:
-            seen = current
-            preview.rebuild()
+def _watch(preview: Preview, seen: tuple, stop: threading.Event, interval: float = 0.3) -> None:
+    while not stop.wait(interval):
+        current = _fingerprint(preview)
+        if current is None or current == seen:
+            continue
+        # An editor may be half way through saving (many truncate the file, then write it):
+        # rebuild once two looks a moment apart agree, or a half-written file shows as an error.
+        if stop.wait(interval / 3) or _fingerprint(preview) != current:
+            continue
+        seen = current
+        preview.rebuild()
+
+
+def _fingerprint(preview: Preview) -> tuple | None:
+    try:
+        return preview.watched()
+    except OSError:
+        return None  # a file vanished mid-scan while an editor saved it; look again
 
 
 def _handler(preview: Preview):

@@ -60,7 +60,7 @@ def test_edit_shows_without_restart_and_errors_do_not_stop_it(preview):
 
     good = status(base)["version"]
     stages.write_text(stages.read_text().replace("owners: [staff]", "owners: [stuff]"))
-    broken = wait_for(base, lambda s: s["version"] > good)
+    broken = wait_for(base, lambda s: s["version"] > good and "unknown role" in s["error"])
     assert "unknown role 'stuff'" in broken["error"] and "stages.yml:33:9" in broken["error"]
     assert "Get everyone ready now." in get(f"{base}/mini/stage-1-prepare.html").decode()  # last good pages
 
@@ -75,10 +75,12 @@ def test_an_edit_saved_before_the_watcher_starts_is_still_seen(mini_project):
     preview.rebuild()
     stages = mini_project / "content" / "mini" / "stages.yml"
     stages.write_text(stages.read_text().replace("Get everyone ready.", "Get everyone ready soon."))
-    threading.Thread(target=_watch, args=(preview, seen, 0.05), daemon=True).start()
+    stop = threading.Event()
+    threading.Thread(target=_watch, args=(preview, seen, stop, 0.05), daemon=True).start()
     deadline = time.monotonic() + 60
     while preview.version < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
+    stop.set()
     assert preview.version == 2 and not preview.error
     assert "Get everyone ready soon." in (preview.site_dir / "mini" / "stage-1-prepare.html").read_text()
 
