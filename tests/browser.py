@@ -129,6 +129,14 @@ class Visit:
     error: str | None = None  # the page could not be loaded or examined at all
 
 
+def _page_of(request):
+    """The tab a request belongs to, or None for a worker's request or a frame already gone."""
+    try:
+        return request.frame.page
+    except Exception:  # noqa: BLE001 - Playwright raises for service-worker and detached requests
+        return None
+
+
 class Recorder:
     """Listens to one browser context: every request any page, frame or worker makes is recorded
     against the current visit, and those the site may not make are aborted at once (so a stray CDN
@@ -168,8 +176,11 @@ class Recorder:
             self.visit.failed.append(f"{response.url}: HTTP {response.status}")
 
     def attach(self, page):
-        """Send this tab's console errors, uncaught exceptions and websockets to the current visit."""
+        """Send this tab's console errors, uncaught exceptions and websockets to the current visit.
+        When the tab closes, its requests stop counting as in flight (their last event may never come)."""
         page.on("console", self._console)
+        page.on("close", lambda closed: self.in_flight.difference_update(
+            {r for r in self.in_flight if _page_of(r) in (closed, None)}))
         page.on("pageerror", lambda error: self.visit and self.visit.console.append(f"uncaught: {error}"))
         page.on("websocket", lambda socket: self.visit and self.visit.requests.append(socket.url))
         return page

