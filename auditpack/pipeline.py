@@ -145,6 +145,7 @@ def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
             pdfs = _render_pdfs(project, plan, print_options(project), progress, options, stats, workers,
                                 build_site_beside_pdfs)
             site_built[0].result()
+            workers.release()
             _add_pdfs(work_dir / "docs", site_dir, pdfs, site_pages.facts(project.templates_dir, pending, pdfs))
             write_site_zip(site_dir, site_zip_name(project))
     return BuildSummary(len(programmes), len(pages), len(pdfs), sum(p.pages for p in pdfs.values()),

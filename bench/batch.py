@@ -15,17 +15,15 @@ import argparse
 import csv
 import dataclasses
 import io
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench import measure as measured  # noqa: E402
 from bench.run import copy_project  # noqa: E402
 
 FIRST = ["St Anne's", "Ysgol Gynradd", "Ysgol Gymraeg", "Holy Trinity", "St Mary's", "Oakfield", "Bryn",
@@ -77,10 +75,8 @@ def distinct_documents(root: Path, schools: Path, jobs: int | None) -> int:
     return rendered
 
 
-def _timed(command: list[str]) -> tuple[float, str]:
-    started = time.perf_counter()
-    result = subprocess.run(command, check=True, capture_output=True, text=True)
-    return time.perf_counter() - started, result.stdout
+def _timed(command: list[str]) -> tuple[float, float, str]:
+    return measured.run(command, capture=True)
 
 
 def measure(runs: int = 1, schools: int = 100, jobs: int | None = None) -> dict:
@@ -96,18 +92,18 @@ def measure(runs: int = 1, schools: int = 100, jobs: int | None = None) -> dict:
             root = copy_project(Path(tmp))
             csv_file = root / "schools.csv"
             csv_file.write_text(schools_csv(schools), encoding="utf-8")
-            seconds, summary = _timed([sys.executable, str(REPO / "build.py"), "packs", "-q", "--schools",
-                                       str(csv_file), "--project", str(root), *jobs_args])
+            seconds, batch_peak, summary = _timed([sys.executable, str(REPO / "build.py"), "packs", "-q",
+                                                   "--schools", str(csv_file), "--project", str(root), *jobs_args])
             batch_times.append(seconds)
-            peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+            peak = max(peak, batch_peak)
             built = sorted(p.name for p in (root / "schools").glob("*.zip"))
             assert len(built) == schools, f"{len(built)} zips for {schools} schools"
         with tempfile.TemporaryDirectory() as tmp:
             root = copy_project(Path(tmp))
             csv_file = root / "schools.csv"
             csv_file.write_text(schools_csv(schools), encoding="utf-8")
-            seconds, distinct = _timed([sys.executable, str(Path(__file__).resolve()), "--distinct-only", str(root),
-                                        *jobs_args])
+            seconds, _, distinct = _timed([sys.executable, str(Path(__file__).resolve()), "--distinct-only",
+                                           str(root), *jobs_args])
             distinct_times.append(seconds)
     batch_s, distinct_s = statistics.median(batch_times), statistics.median(distinct_times)
     return {"schools": schools, "batch_seconds": batch_s, "distinct_seconds": distinct_s,

@@ -10,7 +10,6 @@ figures are medians over the runs. Ratios matter more than seconds on a shared m
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import statistics
 import subprocess
@@ -22,11 +21,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench import measure  # noqa: E402
+
+
+PEAK_MIB = [0.0]
+"""The most memory any one process of any build held (see bench/measure.py)."""
+
 
 def timed(command: list[str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    seconds, peak, _ = measure.run(command)
+    PEAK_MIB[0] = max(PEAK_MIB[0], peak)
+    return seconds
 
 
 def copy_project(target: Path) -> Path:
@@ -124,7 +129,7 @@ def main() -> None:
         return pdf_only(args.pdf_only, args.jobs)
     build = [sys.executable, str(REPO / "build.py"), "build", "-q", *jobs]
     runs = [one_run(build, jobs) for _ in range(args.runs)]
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak = PEAK_MIB[0]
     pages = runs[0]["pages"]
     print(f"bundled example, {args.runs} run(s); each ratio is taken within its run; last column: median")
     for key, label, unit in ROWS:

@@ -71,6 +71,12 @@ def test_no_page_refers_to_the_network(site):
         assert "fonts.googleapis" not in sheet.read_text(encoding="utf-8")
 
 
+def test_the_theme_s_source_maps_are_left_out_but_its_scripts_are_kept(site):
+    """Source maps are for developers' browser tools; schools would download 1.3 MB of them."""
+    assert not list(site.rglob("*.map"))
+    assert list((site / "assets" / "javascripts").glob("bundle.*.min.js"))
+
+
 def test_search_index_holds_questionnaire_items(site):
     index = (site / "search" / "search_index.js").read_text(encoding="utf-8")
     assert "Staff are kind to one another" in index

@@ -44,6 +44,13 @@ class PdfWorkers:
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
 
+    def release(self) -> None:
+        """Let the workers end while this process finishes the build (it takes no more jobs)."""
+        if self._starting is not None:
+            self._starting.join()
+        if self.pool is not None:
+            self.pool.shutdown(wait=False)
+
     def run(self, jobs: list[tuple]):
         """Each job is (kind, path, *arguments). The jobs are handed to the workers at once; the
         iterator returned gives (path, pdf bytes, pages) as they finish."""
