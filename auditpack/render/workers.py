@@ -107,7 +107,7 @@ def start_worker_server() -> None:
     It imports WeasyPrint while the caller loads the content, once for every worker. Workers
     are not forked from the caller itself: forking a process that runs threads (the preview
     server, a test runner) can deadlock, and so can forking one that has set up Pango. The
-    server ends when the caller and every worker have ended. Where there is no fork server,
+    server ends when the caller and every worker have ended. Elsewhere than on Linux,
     workers are spawned and each imports WeasyPrint itself."""
     if _worker_context().get_start_method() == "forkserver":
         from multiprocessing import forkserver
@@ -115,7 +115,8 @@ def start_worker_server() -> None:
 
 
 def _worker_context():
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    # Linux only: on macOS, forking a process that has loaded system frameworks can crash.
+    if sys.platform.startswith("linux") and "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["auditpack.render.workers", "auditpack.render.preload"])
         return context
