@@ -89,8 +89,11 @@ class PdfWorkers:
             self._starting.start()
 
     def _start_processes(self) -> None:
-        for _ in range(self.count):  # each submission starts a process while none is idle
-            self.pool.submit(_ready)
+        try:
+            for _ in range(self.count):  # each submission starts a process while none is idle
+                self.pool.submit(_ready)
+        except concurrent.futures.BrokenExecutor:
+            pass  # a worker died: the caller's own jobs report it, not a traceback from this thread
 
 
 class _Deferred:
