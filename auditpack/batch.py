@@ -185,7 +185,7 @@ def shard_of(slug: str, count: int) -> int:
 # --- building -------------------------------------------------------------------------------
 
 def build_packs(project, schools_file: Path, out_dir: Path | None = None, shard_spec: tuple[int, int] = (1, 1),
-                progress=lambda done, total, path: None, options=None) -> BatchSummary:
+                progress=lambda done, total, path, reused=False: None, options=None) -> BatchSummary:
     """Every school of the CSV file (or of one shard) into ``out_dir``; one build at a time per project."""
     from . import pipeline
 

@@ -286,20 +286,24 @@ def _usage(command: str, message: str):
 
 
 def _progress_printer(quiet: bool, unit: str = "PDFs"):
-    """A progress bar with an estimate on a terminal; plain lines in logs and CI."""
+    """A progress bar with an estimate on a terminal; plain lines in logs and CI. Items taken
+    from the cache are marked as reused and count as taking no time in the estimate."""
     import time
 
-    started = time.monotonic()
     interactive = sys.stdout.isatty() and not quiet
+    started, reused_so_far = None, 0
 
-    def progress(done: int, total: int, path: str) -> None:
+    def progress(done: int, total: int, path: str, reused: bool = False) -> None:
+        nonlocal started, reused_so_far
+        started = started or time.monotonic()  # the pace of the work, not of starting up
+        reused_so_far += reused
         if quiet:
             return
         if not interactive:
-            print(f"[{done:>3}/{total}] {path}", flush=True)
+            print(f"[{done:>3}/{total}] {path}{' (reused)' if reused else ''}", flush=True)
             return
-        elapsed = time.monotonic() - started
-        eta = elapsed / done * (total - done) if done else 0
+        made = done - reused_so_far
+        eta = (time.monotonic() - started) / made * (total - done) if made else 0
         bar = "#" * (30 * done // total)
         print(f"\r[{bar:<30}] {done}/{total} {unit}, about {eta:.0f} s left ", end="" if done < total else "\n",
               flush=True)

@@ -103,7 +103,7 @@ def check(project: Project) -> list[Content]:
     return load_programmes(project.content_dir)
 
 
-def build(project: Project, progress=lambda done, total, path: None,
+def build(project: Project, progress=lambda done, total, path, reused=False: None,
           options: BuildOptions = BuildOptions()) -> BuildSummary:
     """The whole site; one build at a time per project (a second is refused at once).
 
@@ -226,7 +226,8 @@ def _rendering(render):
 
 
 def build_school(project: Project, request: SchoolRequest, out_dir: Path | None = None,
-                 progress=lambda done, total, path: None, options: BuildOptions = BuildOptions()) -> BuildSummary:
+                 progress=lambda done, total, path, reused=False: None,
+                 options: BuildOptions = BuildOptions()) -> BuildSummary:
     """Packs for one school, in a folder of their own; the site is not touched.
 
     A batch of one (see :mod:`auditpack.batch`): documents are rendered without the name and

@@ -53,9 +53,10 @@ def _family(root: int) -> list[int]:
     measuring takes next to nothing from the build it measures."""
     family, index = [root], 0
     while index < len(family):
-        for task in _listdir(PROC / str(family[index]) / "task"):
+        tasks = PROC / str(family[index]) / "task"
+        for task in _listdir(tasks):
             try:
-                family += [int(pid) for pid in (PROC / str(family[index]) / "task" / task / "children").read_text().split()]
+                family += [int(pid) for pid in (tasks / task / "children").read_text().split()]
             except OSError:
                 continue  # ended meanwhile
         index += 1

@@ -86,3 +86,18 @@ def test_two_builds_are_byte_identical(mini_build, tmp_path):
     assert first.keys() == original.keys()
     differing = [str(p) for p in first if first[p] != original[p]]
     assert differing == []
+
+
+def test_progress_lines_mark_what_was_reused_and_the_summary_counts_it(mini_build, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(mini_build, project)
+    stages = project / "content" / "mini" / "stages.yml"
+    text = stages.read_text(encoding="utf-8")
+    stages.write_text(text.replace("title: Gather views\n", "title: Gather every view\n"), encoding="utf-8")
+    result = run("build", "--project", str(project))
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    reused = [line for line in lines if line.endswith(" (reused)")]
+    rendered = [line for line in lines if not line.endswith(" (reused)")]
+    assert reused and rendered and all("stage-2-gather" in line or "complete-pack" in line for line in rendered)
+    assert f"{len(rendered)} rendered, {len(reused)} reused" in result.stdout

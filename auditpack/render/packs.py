@@ -98,7 +98,8 @@ class PackRenderer:
 
 
 def render_all(plan: Plan, templates_dir: Path, options: print_html.PrintOptions, brand,
-               progress=lambda done, total, path: None, workers: int = 1, cache_dir: Path | None = None,
+               progress=lambda done, total, path, reused=False: None, workers: int = 1,
+               cache_dir: Path | None = None,
                stats: RenderStats | None = None, pool: PdfWorkers | None = None,
                while_rendering=lambda: None) -> dict[str, PdfOutput]:
     """Every document and pack of the plan, reusing cached PDFs and rendering the rest in ``workers``
@@ -123,7 +124,7 @@ def render_all(plan: Plan, templates_dir: Path, options: print_html.PrintOptions
             stats.paths.append(path)
         else:
             stats.reused += 1
-        progress(len(outputs), total, path)
+        progress(len(outputs), total, path, not rendered)
 
     def reuse(items, keys: dict) -> list:
         """Take what the cache has; return the rest, to be rendered."""
