@@ -125,6 +125,26 @@ def test_pdf_renderer_fetches_nothing_outside_templates_and_fonts(server, templa
         assert url in refused, f"no warning names {url}:\n{refused}"
 
 
+def test_a_file_url_naming_a_host_is_refused_before_the_host_is_looked_up(templates, monkeypatch, caplog):
+    import socket
+
+    looked_up = []
+
+    def no_network(host, *args, **kwargs):
+        looked_up.append(host)
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket, "gethostbyname", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    url = f"file://files.example.invalid{(templates / 'print' / 'print.css').resolve()}"
+    html = (f'<html lang="en"><head><title>t</title><link rel="stylesheet" href="{url}"></head>'
+            '<body><p>Words.</p></body></html>')
+    with caplog.at_level(logging.WARNING):
+        PdfRenderer.write(PdfRenderer(templates, theme_css="").layout(html))
+    assert looked_up == []
+    assert url in "\n".join(r.getMessage() for r in caplog.records if r.name == "auditpack")
+
+
 def test_pdf_renderer_still_reads_its_own_templates_and_fonts(templates, tmp_path):
     """The fetcher is a fence, not a wall: print.css and the packaged fonts load."""
     brand = pipeline.Project.open(FIXTURES / "mini").config.brand

@@ -81,8 +81,10 @@ def _local_fetcher(roots: list[Path]):
                 return super().fetch(url, headers)
             if url.startswith("file://"):
                 from urllib.parse import unquote, urlsplit
-                path = Path(unquote(urlsplit(url).path)).resolve()
-                if any(path.is_relative_to(root) for root in roots):
+                parts = urlsplit(url)
+                path = Path(unquote(parts.path)).resolve()
+                # file://host/... would have the host name looked up on the network first.
+                if parts.netloc in ("", "localhost") and any(path.is_relative_to(root) for root in roots):
                     return super().fetch(url, headers)
             log.warning("refused to fetch %s: only the project's templates and fonts may be read", url)
             raise ValueError(f"auditpack does not fetch {url}")
