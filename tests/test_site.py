@@ -82,6 +82,15 @@ def test_search_index_holds_questionnaire_items(site):
     assert "Staff are kind to one another" in index
 
 
+def test_search_shows_statements_of_the_answer_page_without_its_answer_buttons(site):
+    """A result for a statement quotes the statement, not every scale label printed beneath it."""
+    import json
+
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    [entry] = [d for d in docs if d["location"].startswith("mini/answer-") and "kind to one another" in d["text"]]
+    assert "Not yet" not in entry["text"] and "How well are we doing?" not in entry["text"]
+
+
 def test_generated_project_builds_with_stock_mkdocs(mini_build, tmp_path):
     """The Markdown plus mkdocs.yml are a plain MkDocs project: the engine can be swapped later."""
     config = mini_build / "build" / "mkdocs" / "mkdocs.yml"
