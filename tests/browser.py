@@ -309,3 +309,35 @@ class Fetcher:
 
 def screenshot_path(session_name: str, page: str) -> Path:
     return ARTIFACTS / session_name / Path(page).with_suffix(".png")
+
+
+class BrowserThread:
+    """Chromium driven from a thread of its own.
+
+    Playwright's sync API allows one instance per thread, and other test modules keep one open in the
+    main thread for the whole run; a thread of our own never fights over it. Each scenario runs there
+    with the browser as its first argument and hands back plain values, or raises its assertion error.
+    """
+
+    def __init__(self):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="chromium")
+        self.pool.submit(self._start).result()
+
+    def _start(self):
+        from playwright.sync_api import sync_playwright
+
+        self.playwright = sync_playwright().start()
+        self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+    def _stop(self):
+        self.browser.close()
+        self.playwright.stop()
+
+    def run(self, scenario, *args):
+        return self.pool.submit(scenario, self.browser, *args).result()
+
+    def close(self):
+        self.pool.submit(self._stop).result()
+        self.pool.shutdown()

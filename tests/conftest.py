@@ -14,6 +14,8 @@ os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 from auditpack import pipeline  # noqa: E402
 
+from .browser import CHROMIUM, BrowserThread  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -63,3 +65,25 @@ def bundled_build(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def bundled_programmes():
     return pipeline.check(pipeline.Project.open(REPO))
+
+
+def require(condition, reason: str) -> None:
+    """Fail under CI, where .ci/run installs every tool; skip, saying why, on a machine without it."""
+    if not condition:
+        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+            pytest.fail(f"{reason} (CI is set: .ci/run must install it)", pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium for the whole run, driven from a thread of its own (see BrowserThread)."""
+    require(CHROMIUM.is_file(), f"{CHROMIUM} is missing (apt-get install -y chromium; "
+                                      "`playwright install` cannot download here)")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        require(False, "playwright is not installed (pip install -e '.[test]')")
+    thread = BrowserThread()
+    yield thread
+    thread.close()

@@ -10,7 +10,6 @@ by the other collate tests.
 from __future__ import annotations
 
 import ctypes
-import os
 import random
 import shutil
 import subprocess
@@ -23,19 +22,13 @@ from auditpack import pipeline
 from auditpack.collate.answers import DONT_KNOW
 from auditpack.collate.pdf_form import read_pdf
 
+from .conftest import require
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RESPONSES = FIXTURES / "responses"
 MINI_FORM = "site/downloads/mini/stage-2-gather/response-form-fillable.pdf"
 
 Answers = dict[tuple[str, str], str]
-
-
-def require(condition, reason: str) -> None:
-    """Fail under CI, where .ci/run installs every tool; skip, saying why, on a machine without it."""
-    if not condition:
-        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-            pytest.fail(f"{reason} (CI is set: .ci/run must install it)", pytrace=False)
-        pytest.skip(reason)
 
 
 def mini_content():

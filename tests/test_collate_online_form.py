@@ -19,12 +19,10 @@ from auditpack.collate.online_export import read_online_export
 from auditpack.collate.tally_csv import blank_sheet
 from auditpack.render.online_form import blank_tally_sheets, render_online_forms
 
-from .test_collate_filling import mini_content, random_answers, require
+from .conftest import require
+from .test_collate_filling import mini_content, random_answers
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 PAGE = "mini/answer-wellbeing.html"
-CHROMIUM = "/usr/bin/chromium"
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
                "resultTypes": ["violations"], "preload": False}
 """WCAG 2.2 A and AA rules; preload off so axe fetches nothing (from file:// it could not)."""
@@ -91,51 +89,6 @@ def online_site(mini_build, tmp_path_factory) -> Path:
     programme_nav["Mini audit"].append({"Answer online": "mini/answer-wellbeing.md"})
     site.build_site(site.write_project(work, settings), work / "site")
     return work / "site"
-
-
-class BrowserThread:
-    """Chromium driven from a thread of its own.
-
-    Playwright's sync API allows one instance per thread, and other test modules keep one open in the
-    main thread for the whole run; a thread of our own never fights over it. Each scenario runs there
-    with the browser as its first argument and hands back plain values, or raises its assertion error.
-    """
-
-    def __init__(self):
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.pool = ThreadPoolExecutor(1, thread_name_prefix="chromium")
-        self.pool.submit(self._start).result()
-
-    def _start(self):
-        from playwright.sync_api import sync_playwright
-
-        self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
-    def _stop(self):
-        self.browser.close()
-        self.playwright.stop()
-
-    def run(self, scenario, *args):
-        return self.pool.submit(scenario, self.browser, *args).result()
-
-    def close(self):
-        self.pool.submit(self._stop).result()
-        self.pool.shutdown()
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    require(Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing (apt-get install -y chromium; "
-                                      "`playwright install` cannot download here)")
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        require(False, "playwright is not installed (pip install -e '.[test]')")
-    thread = BrowserThread()
-    yield thread
-    thread.close()
 
 
 class FormPage:

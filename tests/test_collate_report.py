@@ -17,7 +17,7 @@ from auditpack.collate.tally_csv import read_tally
 
 from .pdf_reading import all_text, fonts, open_pdf
 from .test_collate_filling import FIXTURES, RESPONSES, mini_content
-from .test_collate_online_form import axe_violations, chromium  # noqa: F401 (fixture)
+from .test_collate_online_form import axe_violations
 
 CONTENT = mini_content()
 TARGET = Target(CONTENT, CONTENT.questionnaire("wellbeing"))

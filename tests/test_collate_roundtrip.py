@@ -22,7 +22,7 @@ from auditpack.collate.tally_csv import read_tally, write_sheet
 from .pdf_reading import page_texts
 from .test_collate_cli import parse
 from .test_collate_filling import ENGINES, FIXTURES, mini_content, mini_form, random_answers  # noqa: F401
-from .test_collate_online_form import FormPage, chromium, online_site  # noqa: F401 (fixtures)
+from .test_collate_online_form import FormPage, online_site  # noqa: F401 (fixture)
 
 PDFS_PER_ENGINE = {"pypdf": 6, "pdftk": 5, "pdfium": 3}
 ONLINE = 4
