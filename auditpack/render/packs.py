@@ -84,7 +84,7 @@ class PackRenderer:
         """Bind rendered documents behind a cover whose contents give the pack's page numbers."""
         members = [parts[d.path] for d in pack.documents]
         return PdfOutput(pack.path, pack.title, *bind_pack(self.renderer, self.cover_htmls(pack, members),
-                                                       [m.data for m in members], [m.pages for m in members]))
+                                                           [m.data for m in members], [m.pages for m in members]))
 
     def by_path(self, path: str) -> PdfOutput | None:
         """The document or pack written at ``path``, or None if the plan has none there."""
