@@ -38,18 +38,18 @@ class PdfWorkers:
         return self
 
     def __exit__(self, *exc):
-        if self._starting is not None:
-            self._starting.join()
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-            self.pool = None
+        self._shut_down(wait=True)
+        self.pool = None
 
     def release(self) -> None:
         """Let the workers end while this process finishes the build (it takes no more jobs)."""
+        self._shut_down(wait=False)
+
+    def _shut_down(self, wait: bool) -> None:
         if self._starting is not None:
             self._starting.join()
         if self.pool is not None:
-            self.pool.shutdown(wait=False)
+            self.pool.shutdown(wait=wait, cancel_futures=True)
 
     def run(self, jobs: list[tuple]):
         """Each job is (kind, path, *arguments). The jobs are handed to the workers at once; the
