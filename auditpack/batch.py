@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import documents
-from .errors import ContentError, ContentErrors, Location, suggest, with_source_line
+from .errors import ContentError, ContentErrors, Location, suggest, with_source_lines
 from .model import Content
 from .output import build_lock, check_paths, replacing, write_files
 from .render.packs import PdfOutput, RenderStats
@@ -76,7 +76,7 @@ def read_schools(path: Path, programmes: list[Content], out_dir: Path) -> tuple[
     name = str(path)
     text, problem = _text(path)
     if problem:
-        return [], [with_source_line(problem)]
+        return [], with_source_lines([problem])
     rows = _rows(text)
     if not rows:
         return [], [ContentError(Location(name, 1, 1), "the file has no header row",
@@ -85,7 +85,7 @@ def read_schools(path: Path, programmes: list[Content], out_dir: Path) -> tuple[
     header = [cell.strip().lower() for cell in header]  # "Name" and " pathway" are meant as columns too
     problem = _header_problem(name, header_line, header, header_columns)
     if problem:
-        return [], [with_source_line(problem)]
+        return [], with_source_lines([problem])
     jobs, problems, seen = [], [], {}
     for line, cells, columns in rows[1:]:
         try:
@@ -102,7 +102,7 @@ def read_schools(path: Path, programmes: list[Content], out_dir: Path) -> tuple[
             continue
         seen[request.slug] = line
         jobs.append(SchoolJob(request, out_dir / request.slug, out_dir / f"{request.slug}.zip", Location(name, line)))
-    return jobs, [with_source_line(p) for p in problems]
+    return jobs, with_source_lines(problems)
 
 
 def _text(path: Path) -> tuple[str, ContentError | None]:

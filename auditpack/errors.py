@@ -84,15 +84,18 @@ def suggest(value, choices) -> str:
 
 
 class ContentErrors(Exception):
-    """Raised when content cannot be used; carries every problem found."""
+    """Raised when content cannot be used; carries every problem found.
+
+    The offending lines are read when the problems are formatted, not when each is raised: a CSV
+    of four thousand bad rows raises once per row, and reading the file each time made reporting
+    quadratic."""
 
     def __init__(self, errors: list[ContentError]):
-        files: dict[str, list[str] | None] = {}
-        self.errors = sorted({with_source_line(e, files) for e in errors}, key=ContentError.sort_key)
+        self.errors = sorted(set(errors), key=ContentError.sort_key)
         super().__init__(f"{len(self.errors)} content problem(s)")
 
     def format(self) -> str:
-        lines = [e.format() for e in self.errors[:MAX_SHOWN]]
+        lines = [e.format() for e in with_source_lines(self.errors[:MAX_SHOWN])]
         count = len(self.errors)
         if count > MAX_SHOWN:
             lines.append(f"... and {count - MAX_SHOWN} more; fix these first, then run 'auditpack check' again.")
@@ -100,11 +103,15 @@ class ContentErrors(Exception):
         return "\n".join(lines)
 
 
-def with_source_line(error: ContentError, files: dict | None = None) -> ContentError:
-    """Attach the offending line so the user sees it under the message.
+def with_source_lines(errors: list[ContentError]) -> list[ContentError]:
+    """Each problem with its offending line attached, so the user sees it under the message;
+    each file is read once however many problems it has."""
+    files: dict[str, list[str] | None] = {}
+    return [with_source_line(e, files) for e in errors]
 
-    ``files`` caches each file's lines, so a thousand problems in one file read it once.
-    """
+
+def with_source_line(error: ContentError, files: dict | None = None) -> ContentError:
+    """One problem with its offending line attached; ``files`` caches each file's lines."""
     if not error.location.line or error.source_line:
         return error
     files = {} if files is None else files

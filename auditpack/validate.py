@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import ContentError, ContentErrors, Location, suggest, with_source_line
+from .errors import ContentError, ContentErrors, Location, suggest
 from .load import SourceMap, load_yaml_file
 from .model import TOP_LEVEL_KEYS, Content
 from .output import WINDOWS_RESERVED
@@ -46,7 +46,7 @@ def load_programmes(content_dir: Path) -> list[Content]:
             programmes.append(content)
     errors.extend(_programme_ids_unique(programmes, folders))
     if errors:
-        raise ContentErrors([with_source_line(e) for e in errors])
+        raise ContentErrors(errors)
     return programmes
 
 
@@ -240,11 +240,13 @@ def _programme_ids_unique(programmes: list[Content], folders: list[Path]) -> lis
 
 def _from_pydantic_errors(errors: list[dict], source: SourceMap) -> list[ContentError]:
     """One message per mistake: a misspelt key is reported as unknown, not also as missing."""
-    misspelt = {(tuple(e["loc"][:-1]), str(e["loc"][-1])) for e in errors if e["type"] == "extra_forbidden"}
+    misspelt: dict[tuple, list[str]] = {}  # by block, so a thousand typos are not each compared with all the others
+    for e in errors:
+        if e["type"] == "extra_forbidden":
+            misspelt.setdefault(tuple(e["loc"][:-1]), []).append(str(e["loc"][-1]))
 
     def explained(err: dict) -> bool:
-        parent, key = tuple(err["loc"][:-1]), str(err["loc"][-1])
-        return any(p == parent and suggest(typo, [key]) for p, typo in misspelt)
+        return any(suggest(typo, [str(err["loc"][-1])]) for typo in misspelt.get(tuple(err["loc"][:-1]), []))
 
     return [_from_pydantic(e, source) for e in errors if not (e["type"] == "missing" and explained(e))]
 
