@@ -12,13 +12,14 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .terminal import UNSAFE
+
 SHOWN_WIDTH = 100
 """Characters of the offending line shown around the column: a 5,000-character line would bury the message."""
 MAX_SHOWN = 200
 """Problems printed at once; a broken file can produce thousands, and the first ones explain the rest."""
 _LINE_BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 """Line breaks as YAML counts them, so a line number finds the line the author sees."""
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass(frozen=True, order=True)
@@ -58,9 +59,9 @@ class ContentError:
 
 def _shown_line(line: str, column: int) -> tuple[str, str]:
     """The offending line and a caret under ``column``: tabs shown as arrows, invisible characters
-    as a replacement mark (one character each, so the caret stays aligned), long lines cut to a
-    window around the column."""
-    line = _INVISIBLE.sub("\ufffd", line.replace("\t", "\u2192"))
+    and those a terminal would act on as a replacement mark (one character each, so the caret stays
+    aligned), long lines cut to a window around the column."""
+    line = UNSAFE.sub("\ufffd", line.replace("\t", "\u2192"))
     offset = max(column - 1, 0)
     if len(line) > SHOWN_WIDTH:
         start = min(max(offset - SHOWN_WIDTH // 2, 0), len(line) - SHOWN_WIDTH)
