@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import documents
 from .errors import ContentError, ContentErrors, Location, suggest, with_source_lines
+from .load import wide_unicode
 from .model import Content
 from .output import build_lock, check_paths, replacing, write_files
 from .render.packs import PdfOutput, RenderStats
@@ -105,10 +106,17 @@ def read_schools(path: Path, programmes: list[Content], out_dir: Path) -> tuple[
     return jobs, with_source_lines(problems)
 
 
+_SAVE_AS_UTF8 = "in a spreadsheet, save as \"CSV UTF-8\"; or re-save the file as UTF-8"
+
+
 def _text(path: Path) -> tuple[str, ContentError | None]:
     """The file as text; anything but UTF-8 is refused at its line and column rather than read as
     a misspelt name (a spreadsheet's "CSV UTF-8" format is right, its plain "CSV" often is not)."""
     data = path.read_bytes()
+    wide = wide_unicode(data)
+    if wide:  # Excel's "Unicode text" is UTF-16; its cells would be read as names with a NUL between letters
+        return "", ContentError(Location(str(path)), f"this is {wide} text, not UTF-8",
+                                expected="a CSV file saved as UTF-8", hint=_SAVE_AS_UTF8)
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
@@ -116,8 +124,7 @@ def _text(path: Path) -> tuple[str, ContentError | None]:
         line = before.count("\n") + 1
         column = len(before) - (before.rfind("\n") + 1) + 1
         return "", ContentError(Location(str(path), line, column), "this is not UTF-8 text",
-                                expected="a CSV file saved as UTF-8",
-                                hint="in a spreadsheet, save as \"CSV UTF-8\"; or re-save the file as UTF-8")
+                                expected="a CSV file saved as UTF-8", hint=_SAVE_AS_UTF8)
 
 
 def _rows(text: str) -> list[tuple[int, list[str], list[int]]]:

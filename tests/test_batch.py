@@ -155,7 +155,9 @@ def test_every_stamped_pdf_is_tagged_strict_and_qpdf_clean(batch_build):
 def test_file_level_mistakes_are_explained(tmp_path, mini_project):
     cases = {b"Name, Pathway\nSt Anne\xe9s,self-led\n": ("s.csv:2:8: this is not UTF-8 text", 'save as "CSV UTF-8"'),
              b"name;pathway\nX;self-led\n": ("s.csv:1:1: unknown column 'name;pathway'", "separates cells with ';'"),
-             b"": ("s.csv:1:1: the file has no header row", "")}
+             b"": ("s.csv:1:1: the file has no header row", ""),
+             "name,pathway\nSt Anne's,self-led\n".encode("utf-16-le"):  # Excel's "Unicode text", no BOM
+                 ("s.csv: this is UTF-16 text, not UTF-8", 'save as "CSV UTF-8"')}
     for data, (message, hint) in cases.items():
         (tmp_path / "s.csv").write_bytes(data)
         result = run("packs", "--schools", str(tmp_path / "s.csv"), "--project", str(mini_project))

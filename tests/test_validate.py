@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from auditpack.errors import ContentErrors
-from auditpack.validate import load_programme, load_programmes
+from auditpack.load import MAX_FILE_BYTES
+from auditpack.validate import MAX_PROGRAMME_BYTES, load_programme, load_programmes
 
 from .file_opens import counted_opens
 
@@ -137,3 +138,24 @@ def test_a_thousand_problems_in_one_file_read_it_once_to_show_them(mini_project)
     assert shown.splitlines()[1].strip() == "owners: [nobody-0]"
     assert "... and 800 more" in shown
 
+
+def test_a_file_over_the_limit_is_named_with_its_size_not_its_folder(mini_project):
+    big = mini_project / "content" / "mini" / "generated.yml"
+    with big.open("wb") as file:
+        file.truncate(20_000_000)  # 20 MB, more than the whole programme may hold
+    with pytest.raises(ContentErrors) as caught:
+        load_programmes(mini_project / "content")
+    [error] = caught.value.errors
+    assert (error.location.file, error.message) == (str(big), "file is too large (20,000,000 bytes)")
+    assert error.expected == f"at most {MAX_FILE_BYTES:,} bytes"
+
+
+def test_too_much_yaml_in_a_folder_names_the_largest_files(mini_project):
+    folder = mini_project / "content" / "mini"
+    for i in range(MAX_PROGRAMME_BYTES // MAX_FILE_BYTES + 1):
+        (folder / f"copy-{i}.yml").write_bytes(b"# " + b"x" * (MAX_FILE_BYTES - 10 - i) + b"\n")
+    with pytest.raises(ContentErrors) as caught:
+        load_programmes(mini_project / "content")
+    [error] = caught.value.errors
+    assert error.location.file == str(folder) and error.message.startswith("the programme folder holds")
+    assert f"the largest files are copy-0.yml ({MAX_FILE_BYTES - 7:,} bytes), copy-1.yml" in error.hint
