@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import documents
-from .errors import ContentError, ContentErrors, Location, suggest, with_source_line
+from .errors import ContentError, ContentErrors, Location, suggest, with_source_lines
+from .load import wide_unicode
 from .model import Content
 from .output import build_lock, check_paths, replacing, write_files
 from .render.packs import PdfOutput, RenderStats
@@ -76,7 +77,7 @@ def read_schools(path: Path, programmes: list[Content], out_dir: Path) -> tuple[
     name = str(path)
     text, problem = _text(path)
     if problem:
-        return [], [with_source_line(problem)]
+        return [], with_source_lines([problem])
     rows = _rows(text)
     if not rows:
         return [], [ContentError(Location(name, 1, 1), "the file has no header row",
@@ -85,7 +86,7 @@ def read_schools(path: Path, programmes: list[Content], out_dir: Path) -> tuple[
     header = [cell.strip().lower() for cell in header]  # "Name" and " pathway" are meant as columns too
     problem = _header_problem(name, header_line, header, header_columns)
     if problem:
-        return [], [with_source_line(problem)]
+        return [], with_source_lines([problem])
     jobs, problems, seen = [], [], {}
     for line, cells, columns in rows[1:]:
         try:
@@ -102,13 +103,20 @@ def read_schools(path: Path, programmes: list[Content], out_dir: Path) -> tuple[
             continue
         seen[request.slug] = line
         jobs.append(SchoolJob(request, out_dir / request.slug, out_dir / f"{request.slug}.zip", Location(name, line)))
-    return jobs, [with_source_line(p) for p in problems]
+    return jobs, with_source_lines(problems)
+
+
+_SAVE_AS_UTF8 = "in a spreadsheet, save as \"CSV UTF-8\"; or re-save the file as UTF-8"
 
 
 def _text(path: Path) -> tuple[str, ContentError | None]:
     """The file as text; anything but UTF-8 is refused at its line and column rather than read as
     a misspelt name (a spreadsheet's "CSV UTF-8" format is right, its plain "CSV" often is not)."""
     data = path.read_bytes()
+    wide = wide_unicode(data)
+    if wide:  # Excel's "Unicode text" is UTF-16; its cells would be read as names with a NUL between letters
+        return "", ContentError(Location(str(path)), f"this is {wide} text, not UTF-8",
+                                expected="a CSV file saved as UTF-8", hint=_SAVE_AS_UTF8)
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
@@ -116,8 +124,7 @@ def _text(path: Path) -> tuple[str, ContentError | None]:
         line = before.count("\n") + 1
         column = len(before) - (before.rfind("\n") + 1) + 1
         return "", ContentError(Location(str(path), line, column), "this is not UTF-8 text",
-                                expected="a CSV file saved as UTF-8",
-                                hint="in a spreadsheet, save as \"CSV UTF-8\"; or re-save the file as UTF-8")
+                                expected="a CSV file saved as UTF-8", hint=_SAVE_AS_UTF8)
 
 
 def _rows(text: str) -> list[tuple[int, list[str], list[int]]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ContentErrors, TemplateProblem
+from .terminal import escaping_output, write_raw
 
 COMMANDS = {
     "build": "validate the content, then build the site and every PDF into the output folder",
@@ -47,6 +48,7 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+@escaping_output()
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
@@ -305,8 +307,7 @@ def _progress_printer(quiet: bool, unit: str = "PDFs"):
         made = done - reused_so_far
         eta = (time.monotonic() - started) / made * (total - done) if made else 0
         bar = "#" * (30 * done // total)
-        print(f"\r[{bar:<30}] {done}/{total} {unit}, about {eta:.0f} s left ", end="" if done < total else "\n",
-              flush=True)
+        write_raw(f"\r[{bar:<30}] {done}/{total} {unit}, about {eta:.0f} s left " + ("" if done < total else "\n"))
     return progress
 
 

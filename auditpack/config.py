@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
-from .errors import ContentError, ContentErrors, Location, with_source_line
+from .errors import ContentError, ContentErrors, Location
 from .load import load_yaml_file
 
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
@@ -75,7 +75,7 @@ def load_config(path: Path) -> SiteConfig:
             return SiteConfig.model_validate(data or {})
         except ValidationError as exc:
             errors = [_config_error(err, source.locate(err["loc"])) for err in exc.errors()]
-    raise ContentErrors([with_source_line(e) for e in errors])
+    raise ContentErrors(errors)
 
 
 def _config_error(err: dict, where: Location) -> ContentError:

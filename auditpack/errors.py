@@ -12,13 +12,14 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .terminal import UNSAFE
+
 SHOWN_WIDTH = 100
 """Characters of the offending line shown around the column: a 5,000-character line would bury the message."""
 MAX_SHOWN = 200
 """Problems printed at once; a broken file can produce thousands, and the first ones explain the rest."""
 _LINE_BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 """Line breaks as YAML counts them, so a line number finds the line the author sees."""
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass(frozen=True, order=True)
@@ -58,9 +59,9 @@ class ContentError:
 
 def _shown_line(line: str, column: int) -> tuple[str, str]:
     """The offending line and a caret under ``column``: tabs shown as arrows, invisible characters
-    as a replacement mark (one character each, so the caret stays aligned), long lines cut to a
-    window around the column."""
-    line = _INVISIBLE.sub("\ufffd", line.replace("\t", "\u2192"))
+    and those a terminal would act on as a replacement mark (one character each, so the caret stays
+    aligned), long lines cut to a window around the column."""
+    line = UNSAFE.sub("\ufffd", line.replace("\t", "\u2192"))
     offset = max(column - 1, 0)
     if len(line) > SHOWN_WIDTH:
         start = min(max(offset - SHOWN_WIDTH // 2, 0), len(line) - SHOWN_WIDTH)
@@ -84,15 +85,18 @@ def suggest(value, choices) -> str:
 
 
 class ContentErrors(Exception):
-    """Raised when content cannot be used; carries every problem found."""
+    """Raised when content cannot be used; carries every problem found.
+
+    The offending lines are read when the problems are formatted, not when each is raised: a CSV
+    of four thousand bad rows raises once per row, and reading the file each time made reporting
+    quadratic."""
 
     def __init__(self, errors: list[ContentError]):
-        files: dict[str, list[str] | None] = {}
-        self.errors = sorted({with_source_line(e, files) for e in errors}, key=ContentError.sort_key)
+        self.errors = sorted(set(errors), key=ContentError.sort_key)
         super().__init__(f"{len(self.errors)} content problem(s)")
 
     def format(self) -> str:
-        lines = [e.format() for e in self.errors[:MAX_SHOWN]]
+        lines = [e.format() for e in with_source_lines(self.errors[:MAX_SHOWN])]
         count = len(self.errors)
         if count > MAX_SHOWN:
             lines.append(f"... and {count - MAX_SHOWN} more; fix these first, then run 'auditpack check' again.")
@@ -100,11 +104,15 @@ class ContentErrors(Exception):
         return "\n".join(lines)
 
 
-def with_source_line(error: ContentError, files: dict | None = None) -> ContentError:
-    """Attach the offending line so the user sees it under the message.
+def with_source_lines(errors: list[ContentError]) -> list[ContentError]:
+    """Each problem with its offending line attached, so the user sees it under the message;
+    each file is read once however many problems it has."""
+    files: dict[str, list[str] | None] = {}
+    return [with_source_line(e, files) for e in errors]
 
-    ``files`` caches each file's lines, so a thousand problems in one file read it once.
-    """
+
+def with_source_line(error: ContentError, files: dict | None = None) -> ContentError:
+    """One problem with its offending line attached; ``files`` caches each file's lines."""
     if not error.location.line or error.source_line:
         return error
     files = {} if files is None else files

@@ -202,10 +202,14 @@ def _in_file(error: ContentError, name: str) -> ContentError:
     return ContentError(Location(name, where.line, where.column), error.message, error.expected, error.hint)
 
 
+def too_large(name: str, size: int | None = None) -> ContentError:
+    """The message for a file over the limit, with its size when it is known."""
+    return ContentError(Location(name), "file is too large" + (f" ({size:,} bytes)" if size else ""),
+                        expected=f"at most {MAX_FILE_BYTES:,} bytes", hint="split the content into several files")
+
+
 def _read(path: Path, name: str) -> tuple[bytes, ContentError | None]:
     """The file's bytes, reading no more than the limit: a link to /dev/zero or a pipe cannot hang a build."""
-    too_large = ContentError(Location(name), "file is too large", expected=f"at most {MAX_FILE_BYTES:,} bytes",
-                             hint="split the content into several files")
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         try:
@@ -214,28 +218,53 @@ def _read(path: Path, name: str) -> tuple[bytes, ContentError | None]:
                 return b"", ContentError(Location(name), "not a regular file", expected="a YAML text file",
                                          hint="remove it, or rename it so it does not end in .yml")
             if info.st_size > MAX_FILE_BYTES:
-                return b"", ContentError(Location(name), f"file is too large ({info.st_size:,} bytes)",
-                                         expected=too_large.expected, hint=too_large.hint)
+                return b"", too_large(name, info.st_size)
             with os.fdopen(fd, "rb", closefd=False) as handle:
                 raw = handle.read(MAX_FILE_BYTES + 1)
         finally:
             os.close(fd)
     except OSError as exc:
         return b"", ContentError(Location(name), f"cannot read file: {exc.strerror or exc}")
-    return raw, (too_large if len(raw) > MAX_FILE_BYTES else None)
+    return raw, (too_large(name) if len(raw) > MAX_FILE_BYTES else None)
 
 
 def _decode(raw: bytes, name: str) -> tuple[str, ContentError | None]:
+    wide = wide_unicode(raw)
+    if wide:  # not located: its lines would be shown with a mark between every two letters
+        return "", ContentError(Location(name), f"the file is {wide} text, not UTF-8", expected="UTF-8",
+                                hint="save it as UTF-8 in your editor (choose 'UTF-8', not 'Unicode', which some "
+                                     "programs use for UTF-16)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
-        return "", ContentError(
-            Location(name, line, column), "the file is not UTF-8 text" + (" (it is UTF-16)" if utf16 else ""),
-            expected="UTF-8", hint="save the file as UTF-8 in your editor")
+        return "", ContentError(Location(name, line, column), "the file is not UTF-8 text", expected="UTF-8",
+                                hint="save the file as UTF-8 in your editor")
     return text, None
+
+
+def wide_unicode(raw: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' when ``raw`` is text in one of them, with or without a byte order mark.
+
+    Without a mark the NULs give it away: in UTF-16 every letter of the Latin alphabet, space and
+    line break is one byte and a NUL, so one byte in two is mostly NUL and the other almost never;
+    in UTF-32 every character has two NULs on the same side. UTF-8 text holds no NULs at all.
+    """
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    sample = raw[:4096]
+    if b"\x00" not in sample:
+        return None
+    nuls = [sample[i::4].count(0) / max(len(sample[i::4]), 1) for i in range(4)]
+    if min(nuls[2:]) > 0.9 or min(nuls[:2]) > 0.9:
+        return "UTF-32"
+    even, odd = (nuls[0] + nuls[2]) / 2, (nuls[1] + nuls[3]) / 2
+    if min(even, odd) < 0.1 and max(even, odd) > 0.33:
+        return "UTF-16"
+    return None
 
 
 def _reader_error(name: str, exc, text: str) -> ContentError:

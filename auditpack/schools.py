@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, StringConstraints, ValidationError
 
-from .errors import ContentError, ContentErrors, Location, suggest, with_source_line
+from .errors import ContentError, ContentErrors, Location, suggest
 from .load import SourceMap, load_yaml_file
 from .model import Content
 
@@ -64,7 +64,7 @@ def request_from_row(values: dict[str, str], where: dict[str, Location], row: Lo
 def request_from_file(path: Path) -> SchoolRequest:
     data, source, errors = load_yaml_file(path)
     if errors:
-        raise ContentErrors([with_source_line(e) for e in errors])
+        raise ContentErrors(errors)
     if isinstance(data, dict) and isinstance(data.get("components"), str):
         data["components"] = [c.strip() for c in data["components"].split(",") if c.strip()]
     return _validated(data, source)
@@ -74,9 +74,9 @@ def _validated(data, source: SourceMap) -> SchoolRequest:
     try:
         request = SchoolRequest.model_validate(data)
     except ValidationError as exc:
-        raise ContentErrors([with_source_line(ContentError(
+        raise ContentErrors([ContentError(
             source.locate(tuple(e["loc"])), f"school request: '{'.'.join(map(str, e['loc']))}': {e['msg'].lower()}",
-            expected="name, and optionally programme, pathway and components")) for e in exc.errors()]) from None
+            expected="name, and optionally programme, pathway and components") for e in exc.errors()]) from None
     if request.slug == "school" and not re.search(r"[A-Za-z0-9]", request.name):
         raise ContentErrors([ContentError(source.locate(("name",)), "the school name has no letters or digits",
                                           expected="a name such as \"St Anne's Primary\"")])

@@ -14,14 +14,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import ContentError, ContentErrors, Location, suggest, with_source_line
-from .load import SourceMap, load_yaml_file
+from .errors import ContentError, ContentErrors, Location, suggest
+from .load import MAX_FILE_BYTES, SourceMap, load_yaml_file, too_large
 from .model import TOP_LEVEL_KEYS, Content
 from .output import WINDOWS_RESERVED
 
-UNREADABLE = ("YAML syntax error", "YAML error", "the file is not UTF-8", "cannot read file", "file is too large",
-              "the file expands", "the values are nested", "not a regular file", "the programme folder",
-              "links to a file outside")
+UNREADABLE = ("YAML syntax error", "YAML error", "the file is not UTF-8", "the file is UTF-", "cannot read file",
+              "file is too large", "the file expands", "the values are nested", "not a regular file",
+              "the programme folder", "links to a file outside")
 LIST_KEYS = tuple(k for k in TOP_LEVEL_KEYS if k != "programme")
 MAX_PROGRAMME_BYTES = 5_000_000
 """All of a programme's YAML together; several files just under the per-file limit are still too many."""
@@ -46,7 +46,7 @@ def load_programmes(content_dir: Path) -> list[Content]:
             programmes.append(content)
     errors.extend(_programme_ids_unique(programmes, folders))
     if errors:
-        raise ContentErrors([with_source_line(e) for e in errors])
+        raise ContentErrors(errors)
     return programmes
 
 
@@ -93,13 +93,14 @@ def _merge_folder(folder: Path) -> tuple[dict | None, SourceMap, list[ContentErr
 
 
 def _unsafe_files(folder: Path, files: list[Path]) -> list[ContentError]:
-    """Files that are links out of the programme folder, or more YAML than a programme needs.
+    """Files that are links out of the programme folder, too large, or more YAML together than a
+    programme needs.
 
     A link to /etc/passwd would print its lines in error messages; a folder of many large files
-    would keep ``check`` busy for minutes.
+    would keep ``check`` busy for minutes. A file too large on its own is named, with its size.
     """
     root = folder.resolve()
-    errors, total = [], 0
+    errors, sizes = [], []
     for file in files:
         target = file.resolve()
         if not target.is_relative_to(root):
@@ -109,12 +110,17 @@ def _unsafe_files(folder: Path, files: list[Path]) -> list[ContentError]:
         elif not target.is_file():
             errors.append(ContentError(Location(str(file)), "not a regular file", expected="a YAML text file",
                                        hint="remove it, or rename it so it does not end in .yml"))
+        elif (size := target.stat().st_size) > MAX_FILE_BYTES:
+            errors.append(too_large(str(file), size))
         else:
-            total += target.stat().st_size
+            sizes.append((size, str(file.relative_to(folder))))
+    total = sum(size for size, _ in sizes)
     if total > MAX_PROGRAMME_BYTES:
+        largest = ", ".join(f"{name} ({size:,} bytes)" for size, name in sorted(sizes, reverse=True)[:3])
         errors.append(ContentError(Location(str(folder)), f"the programme folder holds {total:,} bytes of YAML",
                                    expected=f"at most {MAX_PROGRAMME_BYTES:,} bytes",
-                                   hint="a programme needs far less; remove copies or generated files"))
+                                   hint=f"a programme needs far less; the largest files are {largest}: "
+                                        "remove copies or generated files"))
     return errors
 
 
@@ -240,11 +246,13 @@ def _programme_ids_unique(programmes: list[Content], folders: list[Path]) -> lis
 
 def _from_pydantic_errors(errors: list[dict], source: SourceMap) -> list[ContentError]:
     """One message per mistake: a misspelt key is reported as unknown, not also as missing."""
-    misspelt = {(tuple(e["loc"][:-1]), str(e["loc"][-1])) for e in errors if e["type"] == "extra_forbidden"}
+    misspelt: dict[tuple, list[str]] = {}  # by block, so a thousand typos are not each compared with all the others
+    for e in errors:
+        if e["type"] == "extra_forbidden":
+            misspelt.setdefault(tuple(e["loc"][:-1]), []).append(str(e["loc"][-1]))
 
     def explained(err: dict) -> bool:
-        parent, key = tuple(err["loc"][:-1]), str(err["loc"][-1])
-        return any(p == parent and suggest(typo, [key]) for p, typo in misspelt)
+        return any(suggest(typo, [str(err["loc"][-1])]) for typo in misspelt.get(tuple(err["loc"][:-1]), []))
 
     return [_from_pydantic(e, source) for e in errors if not (e["type"] == "missing" and explained(e))]
 

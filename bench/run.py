@@ -1,7 +1,9 @@
 """Benchmark the bundled example: full, site-only and PDF time, no-op and one-stage rebuilds,
 and the floor set by WeasyPrint alone. Prints figures and the ratios the project targets.
 
-    python bench/run.py [--runs 3] [--jobs N] [--schools 100]
+    python bench/run.py [--runs 3] [--jobs N] [--schools 100] [--errors]
+
+``--errors`` runs only the line on reporting thousands of problems (bench/errors.py).
 
 Each build runs as a separate process on a copy of the project, as a user would run it;
 figures are medians over the runs. Ratios matter more than seconds on a shared machine.
@@ -122,11 +124,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--schools", type=int, default=100, help="schools in the batch benchmark (0: skip it)")
+    parser.add_argument("--errors", action="store_true", help="only time check with thousands of problems")
     parser.add_argument("--pdf-only", type=Path, metavar="ROOT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     if args.pdf_only:
         return pdf_only(args.pdf_only, args.jobs)
+    from bench import errors  # it copies projects with this module's copy_project
+    if args.errors:
+        return print(errors.line(errors.measure(args.runs)))
     build = [sys.executable, str(REPO / "build.py"), "build", "-q", *jobs]
     runs = [one_run(build, jobs) for _ in range(args.runs)]
     peak = PEAK_MIB[0]
@@ -139,6 +145,7 @@ def main() -> None:
     print(f"PDF pages per second (full build): {pages / statistics.median(r['full'] for r in runs):.1f} "
           f"({pages} pages of documents, packs not counted)")
     print(f"peak resident memory of any build process: {peak:.0f} MiB")
+    print(errors.line(errors.measure(args.runs)), flush=True)
     if args.schools:  # in a process of its own, so its peak memory is its own
         print(f"{args.schools}-school batch (bench/batch.py):", flush=True)
         subprocess.run([sys.executable, str(Path(__file__).with_name("batch.py")), "--runs", str(args.runs),

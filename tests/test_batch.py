@@ -10,6 +10,7 @@ import pytest
 from auditpack import batch, pipeline
 from auditpack.schools import request_from_flags
 
+from .file_opens import counted_opens
 from .pdf_reading import all_text, page_texts
 from .test_cli import run
 
@@ -154,12 +155,27 @@ def test_every_stamped_pdf_is_tagged_strict_and_qpdf_clean(batch_build):
 def test_file_level_mistakes_are_explained(tmp_path, mini_project):
     cases = {b"Name, Pathway\nSt Anne\xe9s,self-led\n": ("s.csv:2:8: this is not UTF-8 text", 'save as "CSV UTF-8"'),
              b"name;pathway\nX;self-led\n": ("s.csv:1:1: unknown column 'name;pathway'", "separates cells with ';'"),
-             b"": ("s.csv:1:1: the file has no header row", "")}
+             b"": ("s.csv:1:1: the file has no header row", ""),
+             "name,pathway\nSt Anne's,self-led\n".encode("utf-16-le"):  # Excel's "Unicode text", no BOM
+                 ("s.csv: this is UTF-16 text, not UTF-8", 'save as "CSV UTF-8"')}
     for data, (message, hint) in cases.items():
         (tmp_path / "s.csv").write_bytes(data)
         result = run("packs", "--schools", str(tmp_path / "s.csv"), "--project", str(mini_project))
         assert result.returncode == 1 and message in result.stderr and hint in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_many_bad_rows_read_the_file_once_to_show_them(tmp_path):
+    """Each bad row once read the whole file again for its line: 4,000 bad rows took 8 s, not 0.1 s."""
+    from .conftest import FIXTURES
+    schools = tmp_path / "schools.csv"
+    schools.write_text("name,pathway\n" + "".join(f"School {i},nowhere\n" for i in range(500)), encoding="utf-8")
+    programmes = pipeline.check(pipeline.Project.open(FIXTURES / "mini"))
+    with counted_opens(schools) as opens:
+        jobs, problems = batch.read_schools(schools, programmes, tmp_path / "out")
+    assert (jobs, len(problems)) == ([], 500)
+    assert problems[-1].source_line == "School 499,nowhere"
+    assert len(opens) == 2  # once to read the rows, once for the lines under the messages
 
 
 def test_a_bad_row_is_reported_by_one_shard_and_a_bad_file_by_all(tmp_path):

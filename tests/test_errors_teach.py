@@ -114,3 +114,16 @@ def test_unknown_component_in_a_pack_request_is_explained(mini_project):
         "", "", "", 3, 1, "unknown component 'voise' (expected one of: ethos, voice)",
         "components: [ethos, voise]", "did you mean 'voice'?"))
     assert not (mini_project / "schools").exists()
+
+
+def test_a_file_saved_as_utf16_is_named_so(mini_project):
+    """Windows programs save 'Unicode' as UTF-16 without a byte order mark; that is what to say,
+    not 'control character U+0000'."""
+    file = mini_project / "content" / "mini" / "stages.yml"
+    file.write_bytes(file.read_text(encoding="utf-8").encode("utf-16-le"))
+    code, stderr = run("check", "--project", str(mini_project))
+    assert code == 1
+    assert stderr.splitlines() == [
+        f"{file}: the file is UTF-16 text, not UTF-8 (expected UTF-8)",
+        "    hint: save it as UTF-8 in your editor (choose 'UTF-8', not 'Unicode', which some programs use for UTF-16)",
+        "1 problem found; nothing was written."]

@@ -128,7 +128,7 @@ def test_null_where_text_is_required_says_so(mini_project):
 
 @pytest.mark.parametrize("raw, message, line, column", [
     (b"title: caf\xe9\n", "the file is not UTF-8 text", 1, 11),
-    ("title: café\n".encode("utf-16"), "the file is not UTF-8 text (it is UTF-16)", 1, 1),
+    ("title: café\n".encode("utf-16"), "the file is UTF-16 text, not UTF-8", 0, 0),
     (b"roles:\n  - id: a\n    name: x\x00y\n", "YAML syntax error: the file contains a control character (U+0000)", 3,
      12),
     (b'roles:\n  - name: "x\\0y"\n', "the value contains an invisible or invalid character (U+0000)", 2, 11),

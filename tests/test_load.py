@@ -1,5 +1,7 @@
 """The YAML loader keeps what authors typed and where they typed it, and never raises."""
 
+import pytest
+
 from auditpack.load import MAX_NODES, load_yaml_file
 
 
@@ -41,6 +43,25 @@ def test_not_utf8_is_located(tmp_path):
     _, _, errors = load_yaml_file(write(tmp_path, "title: caf\xe9\n", encoding="latin-1"))
     assert errors[0].message == "the file is not UTF-8 text"
     assert (errors[0].location.line, errors[0].location.column) == (1, 11)
+
+
+@pytest.mark.parametrize("encoding, name", [
+    ("utf-16-le", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-16", "UTF-16"),  # without and with a byte order mark
+    ("utf-32-le", "UTF-32"), ("utf-32-be", "UTF-32"), ("utf-32", "UTF-32"),
+])
+def test_utf16_and_utf32_are_named_with_or_without_a_byte_order_mark(tmp_path, encoding, name):
+    """Not 'control character U+0000' at line 1: the letters between the NULs are the text."""
+    text = "title: Ysgol Tŷ Gwyn 学校\nowners: [lead]\n"
+    data, _, errors = load_yaml_file(write(tmp_path, text, encoding=encoding))
+    assert data is None and len(errors) == 1
+    assert (errors[0].message, errors[0].expected) == (f"the file is {name} text, not UTF-8", "UTF-8")
+    assert errors[0].hint.startswith("save it as UTF-8") and errors[0].location.line == 0
+
+
+def test_utf8_with_any_script_is_not_taken_for_utf16(tmp_path):
+    text = "title: 学校の健康 بيت בית Жизнь\n"
+    data, _, errors = load_yaml_file(write(tmp_path, text))
+    assert errors == [] and data["title"].startswith("学")
 
 
 def test_bom_is_accepted(tmp_path):

@@ -5,7 +5,10 @@ from pathlib import Path
 import pytest
 
 from auditpack.errors import ContentErrors
-from auditpack.validate import load_programme, load_programmes
+from auditpack.load import MAX_FILE_BYTES
+from auditpack.validate import MAX_PROGRAMME_BYTES, load_programme, load_programmes
+
+from .file_opens import counted_opens
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 
@@ -53,7 +56,8 @@ def test_missing_key_points_at_its_block(mini_project):
         load_programmes(mini_project / "content")
     [error] = caught.value.errors
     assert error.message == "missing key 'outcome' in stages entry"
-    assert (error.location.line, error.source_line.strip()) == (25, "- number: 2")
+    assert error.location.line == 25
+    assert caught.value.format().splitlines()[1].strip() == "- number: 2"  # the line shown under the message
 
 
 def test_unknown_reference_lists_the_valid_ids():
@@ -83,7 +87,7 @@ def test_section_must_belong_to_the_questionnaire(mini_project):
     [error] = caught.value.errors
     assert "unknown section 'peple' of questionnaire 'wellbeing'" in error.message
     assert error.location.line == 41
-    assert error.source_line.strip() == "- kind: group-recording"
+    assert caught.value.format().splitlines()[1].strip() == "- kind: group-recording"
 
 
 def test_error_format_is_file_line_column(mini_project):
@@ -116,3 +120,42 @@ def test_yaml_11_words_stay_text(mini_project):
     items = {i.id: i.text for q in content.questionnaires for i in q.items}
     assert items["no-item"] == "No"
     assert content.programme.version == "2.1"
+
+
+def test_a_thousand_problems_in_one_file_read_it_once_to_show_them(mini_project):
+    """Reporting stays linear: the file is read to load it and once more for the lines shown under
+    the messages, not again for every problem (which made 4,000 problems take minutes)."""
+    stages = mini_project / "content" / "mini" / "stages.yml"
+    tasks = "".join(f"      - id: extra-{i}\n        text: Task {i}.\n        owners: [nobody-{i}]\n"
+                    for i in range(1000))
+    stages.write_text(stages.read_text().replace("    tasks:\n", "    tasks:\n" + tasks, 1))
+    with counted_opens(stages) as opens, pytest.raises(ContentErrors) as caught:
+        load_programmes(mini_project / "content")
+    with counted_opens(stages) as opens_to_show:
+        shown = caught.value.format()
+    assert len(caught.value.errors) == 1000
+    assert (len(opens), len(opens_to_show)) == (1, 1)
+    assert shown.splitlines()[1].strip() == "owners: [nobody-0]"
+    assert "... and 800 more" in shown
+
+
+def test_a_file_over_the_limit_is_named_with_its_size_not_its_folder(mini_project):
+    big = mini_project / "content" / "mini" / "generated.yml"
+    with big.open("wb") as file:
+        file.truncate(20_000_000)  # 20 MB, more than the whole programme may hold
+    with pytest.raises(ContentErrors) as caught:
+        load_programmes(mini_project / "content")
+    [error] = caught.value.errors
+    assert (error.location.file, error.message) == (str(big), "file is too large (20,000,000 bytes)")
+    assert error.expected == f"at most {MAX_FILE_BYTES:,} bytes"
+
+
+def test_too_much_yaml_in_a_folder_names_the_largest_files(mini_project):
+    folder = mini_project / "content" / "mini"
+    for i in range(MAX_PROGRAMME_BYTES // MAX_FILE_BYTES + 1):
+        (folder / f"copy-{i}.yml").write_bytes(b"# " + b"x" * (MAX_FILE_BYTES - 10 - i) + b"\n")
+    with pytest.raises(ContentErrors) as caught:
+        load_programmes(mini_project / "content")
+    [error] = caught.value.errors
+    assert error.location.file == str(folder) and error.message.startswith("the programme folder holds")
+    assert f"the largest files are copy-0.yml ({MAX_FILE_BYTES - 7:,} bytes), copy-1.yml" in error.hint

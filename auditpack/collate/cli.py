@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..terminal import escaping_output
 from .readers import DEFAULT_MAX_BYTES, Target
 
 DESCRIPTION = """\
@@ -173,6 +174,7 @@ def _percent(text: str) -> float:
     return value
 
 
+@escaping_output()
 def main(argv: list[str] | None = None) -> int:
     """Run ``collate`` on its own, before it is wired into ``auditpack``: ``python -m auditpack.collate.cli``."""
     top = argparse.ArgumentParser(prog="auditpack")
