@@ -184,13 +184,18 @@ def _name_problem(path: str) -> str:
         bad = sorted(NOT_IN_NAMES.intersection(part))
         if bad:
             return f"{bad[0]!r} is not allowed in file names on Windows"
-        if part.split(".")[0].rstrip(" ").upper() in WINDOWS_RESERVED:
+        if windows_reserved(part):
             return f"'{part}' is a reserved device name on Windows"
         if part.endswith((".", " ")):
             return "a name ending in a dot or space loses it on Windows"
         if len(part.encode("utf-8")) > MAX_NAME_BYTES:
             return f"a name is longer than {MAX_NAME_BYTES} bytes"
     return ""
+
+
+def windows_reserved(name: str) -> bool:
+    """Whether Windows takes ``name`` for a device (``con``, ``con.txt``, ``CON .pdf``), not a file."""
+    return name.split(".")[0].rstrip(" ").upper() in WINDOWS_RESERVED
 
 
 def write_files(folder: Path, files: dict[str, bytes | str]) -> None:
