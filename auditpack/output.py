@@ -207,7 +207,18 @@ def write_files(folder: Path, files: dict[str, bytes | str]) -> None:
         if not path.is_relative_to(root):  # a symlink inside the folder pointing out of it
             raise UnsafeOutputPath("it would be written outside the output folder", relative)
         path.parent.mkdir(parents=True, exist_ok=True)
+        write_file(path, data)
+
+
+def write_file(path: Path, data: bytes | str) -> None:
+    """Write ``data`` (text as UTF-8); a failure (a full disk above all) names the file, which a
+    failed write after a successful open would not."""
+    try:
         if isinstance(data, str):
             path.write_text(data, encoding="utf-8")
         else:
             path.write_bytes(data)
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise
