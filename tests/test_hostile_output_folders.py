@@ -22,7 +22,7 @@ from auditpack import pipeline
 from auditpack.config import SiteConfig
 from auditpack.output import MARKER, OutputRefused
 
-from .conftest import FIXTURES, REPO, copy_project
+from .conftest import FIXTURES, REPO
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="symbolic links and mount namespaces are POSIX")
 
@@ -36,7 +36,8 @@ def run(*args: str, cwd: Path | None = None, env: dict | None = None) -> subproc
 
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` with the SHA-256 of its bytes (symbolic links by their target)."""
-    return {p.relative_to(folder).as_posix(): os.readlink(p) if p.is_symlink() else hashlib.sha256(p.read_bytes()).hexdigest()
+    return {p.relative_to(folder).as_posix():
+            os.readlink(p) if p.is_symlink() else hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file() or p.is_symlink()}
 
 
@@ -218,7 +219,7 @@ def test_packs_leave_a_folder_the_user_put_among_the_schools(batch_beside_the_us
 
 def test_packs_never_replace_a_zip_auditpack_did_not_write(batch_beside_the_users_files):
     """A school named Site writes site.zip beside its folder; the user's site.zip stays."""
-    root, result, before, after = batch_beside_the_users_files
+    root, result, _, _ = batch_beside_the_users_files
     assert f"schools.csv:3:1: 'Site' was not built: refusing to replace {root / 'schools' / 'site.zip'}: " \
            "auditpack did not make it" in result.stderr
     assert (root / "schools" / "site.zip").read_text() == "the user's zip"
@@ -235,7 +236,7 @@ def test_packs_never_write_through_a_link_among_the_schools(batch_beside_the_use
 
 def test_packs_school_folder_is_a_portable_name_directly_inside_out(batch_beside_the_users_files):
     """A school's folder is one file name inside --out; 'con' cannot be unzipped on Windows."""
-    root, result, before, after = batch_beside_the_users_files
+    root, result, _, _ = batch_beside_the_users_files
     assert "schools.csv:5:1: 'Con' cannot be a folder name: 'con' is a reserved device name on Windows" \
         in result.stderr
     assert not (root / "schools" / "con").exists() and not (root / "schools" / "con.zip").exists()
