@@ -21,7 +21,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import documents
+from . import documents, output
 from .errors import ContentError, ContentErrors, Location, suggest, with_source_lines
 from .load import wide_unicode
 from .model import Content
@@ -102,7 +102,14 @@ def read_schools(path: Path, programmes: list[Content], out_dir: Path) -> tuple[
                 expected="a different name for every school", hint="add the town or another word to one of the names"))
             continue
         seen[request.slug] = line
-        jobs.append(SchoolJob(request, out_dir / request.slug, out_dir / f"{request.slug}.zip", Location(name, line)))
+        where = Location(name, line, columns[header.index("name")])
+        try:  # a school's folder and zip are always directly inside out_dir, whatever its name
+            jobs.append(SchoolJob(request, output.child(out_dir, request.slug),
+                                  output.child(out_dir, f"{request.slug}.zip"), where))
+        except output.UnsafeOutputPath as exc:
+            problems.append(ContentError(where, f"'{request.name}' cannot be a folder name: {exc.problem}",
+                                         expected="a name schools can unzip on any computer",
+                                         hint="add a word to the name"))
     return jobs, with_source_lines(problems)
 
 
@@ -198,17 +205,36 @@ def build_packs(project, schools_file: Path, out_dir: Path | None = None, shard_
 
     options = options or pipeline.BuildOptions()
     started = time.perf_counter()
-    out_dir = (out_dir or project.root / "schools").resolve()
+    out_dir = output.check_output(out_dir or project.root / "schools", output.SCHOOLS, project.own_files)
     with build_lock(project.root / project.config.work_dir):
         programmes = pipeline.check(project)
         jobs, problems = read_schools(schools_file, programmes, out_dir)
         index, count = shard_spec
-        mine = shard(jobs, index, count)
-        problems = [p for p in problems if reported_here(p, schools_file, index, count)]
-        summary = BatchSummary(problems=problems, skipped=len(jobs) - len(mine), out_dir=out_dir)
+        mine, refused = _writable(shard(jobs, index, count), project.own_files)
+        problems = [p for p in problems if reported_here(p, schools_file, index, count)] + refused
+        summary = BatchSummary(problems=problems, skipped=len(jobs) - len(mine) - len(refused), out_dir=out_dir)
+        if mine:
+            output.claim(out_dir, output.SCHOOLS, project.own_files)
         build_schools(project, programmes, mine, summary, progress, options)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _writable(jobs: list[SchoolJob], project_files) -> tuple[list[SchoolJob], list[ContentError]]:
+    """The jobs whose folder and zip auditpack may replace, and a problem at the row of each other,
+    found before anything is rendered."""
+    writable, refused = [], []
+    for job in jobs:
+        try:
+            output.check_output(job.folder, output.SCHOOL, project_files)
+            output.check_zip_beside(job.zip_file, job.folder)
+        except output.OutputRefused as exc:
+            refused.append(ContentError(
+                job.where, f"'{job.request.name}' was not built: refusing to replace {exc.folder}: {exc.problem}",
+                hint=exc.hint))
+        else:
+            writable.append(job)
+    return writable, with_source_lines(refused)
 
 
 def reported_here(problem: ContentError, schools_file: Path, index: int, count: int) -> bool:
@@ -254,7 +280,7 @@ def _build_tailorings(project, programmes, jobs, summary, progress, options, wor
         sheet = sheet or sheet_job.result()  # laid out by a worker while the first documents rendered
         prepared = _prepare(sheet, plan, generic, seen)
         for job in group:
-            _write_or_report(job, generic, prepared, sheet, summary)
+            _write_or_report(job, generic, prepared, sheet, summary, project.own_files)
             done += 1
             if len(jobs) > 1:
                 progress(done, len(jobs), job.request.slug)
@@ -272,12 +298,14 @@ def _render(project, content: Content, request: SchoolRequest, summary: BatchSum
                                        summary.stats, workers)
 
 
-def _write_or_report(job: SchoolJob, generic: dict, prepared: dict, sheet: StampSheet, summary: BatchSummary) -> None:
+def _write_or_report(job: SchoolJob, generic: dict, prepared: dict, sheet: StampSheet, summary: BatchSummary,
+                     project_files) -> None:
     try:
-        summary.built.append(_write_school(job, generic, prepared, sheet))
+        summary.built.append(_write_school(job, generic, prepared, sheet, project_files))
     except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
         summary.problems.append(ContentError(job.where, f"'{job.request.name}' could not be written: "
-                                             f"{exc.strerror or exc}", hint=str(exc.filename or "")))
+                                             f"{exc.strerror or exc}{where}"))
 
 
 def _label(content: Content, request: SchoolRequest) -> str:
@@ -320,17 +348,21 @@ def _prepare(sheet: StampSheet, plan: documents.Plan, generic: dict[str, PdfOutp
     return prepared
 
 
-def _write_school(job: SchoolJob, generic: dict[str, PdfOutput], prepared: dict, sheet: StampSheet) -> SchoolResult:
+def _write_school(job: SchoolJob, generic: dict[str, PdfOutput], prepared: dict, sheet: StampSheet,
+                  project_files) -> SchoolResult:
     """Write the school's name into its copies and swap its folder (and zip) in when complete."""
     name = job.request.name
     files = {path: sheet.stamp(prepared[path], name) if path in prepared else pdf.data
              for path, pdf in generic.items()}
     staged = job.zip_file.with_name(f".{job.zip_file.name}.{os.getpid()}") if job.zip_file else None
+    if job.zip_file:
+        output.check_zip_beside(job.zip_file, job.folder)
     try:
-        with replacing(job.folder) as folder:  # a failure here leaves the previous folder and zip as they were
+        # a failure here leaves the previous folder and zip as they were
+        with replacing(job.folder, output.SCHOOL, project_files) as folder:
             write_files(folder, files)
             if staged is not None:
-                staged.write_bytes(zip_bytes(job.folder.name, files))
+                output.write_file(staged, zip_bytes(job.folder.name, files))
         if staged is not None:
             os.replace(staged, job.zip_file)
     finally:

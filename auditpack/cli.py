@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ContentErrors, TemplateProblem
+from .output import OutputRefused
 from .terminal import escaping_output, write_raw
 
 COMMANDS = {
@@ -65,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("auditpack: interrupted; the previous output was left as it was.", file=sys.stderr)
         return 130
+    except OutputRefused as exc:  # a folder auditpack must not write: a mistake in the command or settings
+        print(f"auditpack: {exc.strerror}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"auditpack: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1

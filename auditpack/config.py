@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, ValidationInfo, field_validator
 
 from .errors import ContentError, ContentErrors, Location
 from .load import load_yaml_file
@@ -53,7 +53,7 @@ class SiteConfig(BaseModel):
     language: str = "en"
     content_dir: RelPath = "content"
     output_dir: RelPath = "site"
-    work_dir: RelPath = "build"
+    work_dir: RelPath = Field("build", validate_default=True)  # checked against output_dir even when not given
     """Generated Markdown and mkdocs.yml, kept so stock `mkdocs build` can rebuild the site."""
     paper: Literal["A4", "Letter"] = "A4"
     gutter_mm: float = Field(default=0, ge=0, le=25)
@@ -63,6 +63,36 @@ class SiteConfig(BaseModel):
     variants: list[Literal["large-print", "blank", "fillable"]] = ["large-print", "blank", "fillable"]
     """Extra versions of the forms to build and link from the site."""
     brand: Brand = Field(default_factory=Brand)
+
+    @field_validator("output_dir", "work_dir")
+    @classmethod
+    def _own_folder(cls, folder: str, info: ValidationInfo) -> str:
+        """Output folders are replaced whole on every build, so each must be a folder of its own
+        inside the project: not the project ('.'), not above it ('..'), not the content or the other."""
+        parts = folder.rstrip("/").split("/")
+        if any(part in ("", ".", "..") for part in parts):
+            raise ValueError(f"'{folder}' is not a folder inside the project; give a name such as "
+                             f"'{cls.model_fields[info.field_name].default}', without '.' or '..' parts")
+        others = {"content_dir": info.data.get("content_dir"), "output_dir": info.data.get("output_dir")}
+        for name, other in others.items():
+            if name != info.field_name and other and _overlap(folder, other):
+                clash = f"is also the {name}" if _same(folder, other) else \
+                    f"and the {name} '{other}' are one inside the other"
+                if folder == cls.model_fields[info.field_name].default:
+                    clash = f"(the {info.field_name} when none is set) {clash}"
+                raise ValueError(f"'{folder}' {clash}; each needs a folder of its own, "
+                                 "since a build replaces its output folders whole")
+        return folder
+
+
+def _same(a: str, b: str) -> bool:
+    return a.rstrip("/").casefold() == b.rstrip("/").casefold()  # one folder on Windows and macOS
+
+
+def _overlap(a: str, b: str) -> bool:
+    """Whether one folder is, or is inside, the other (compared as Windows and macOS do, ignoring case)."""
+    a, b = a.rstrip("/").casefold() + "/", b.rstrip("/").casefold() + "/"
+    return a.startswith(b) or b.startswith(a)
 
 
 def load_config(path: Path) -> SiteConfig:
@@ -74,8 +104,16 @@ def load_config(path: Path) -> SiteConfig:
         try:
             return SiteConfig.model_validate(data or {})
         except ValidationError as exc:
-            errors = [_config_error(err, source.locate(err["loc"])) for err in exc.errors()]
+            errors = [_config_error(err, source.locate(_written(err["loc"], data))) for err in exc.errors()]
     raise ContentErrors(errors)
+
+
+def _written(loc: tuple, data) -> tuple:
+    """Where the user can see a problem: work_dir left at its default clashes with the output_dir
+    they wrote, so it is reported there."""
+    if tuple(loc) == ("work_dir",) and isinstance(data, dict) and "work_dir" not in data:
+        return ("output_dir",)
+    return loc
 
 
 def _config_error(err: dict, where: Location) -> ContentError:

@@ -19,6 +19,7 @@ import json
 import os
 from pathlib import Path
 
+from .output import write_file
 from .render import cache, fonts
 
 RECORD = "last-build.json"
@@ -64,7 +65,7 @@ def remember(record_dir: Path, output_dir: Path, digest: str, summary: dict) -> 
     record_dir.mkdir(parents=True, exist_ok=True)
     record = {"inputs": digest, "output": str(output_dir), "summary": summary, "files": _manifest(output_dir)}
     temporary = record_dir / f".{RECORD}.{os.getpid()}"
-    temporary.write_text(json.dumps(record), encoding="utf-8")
+    write_file(temporary, json.dumps(record))
     os.replace(temporary, record_dir / RECORD)
 
 

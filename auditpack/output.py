@@ -1,5 +1,13 @@
-"""Writing output folders so that a failed, killed or concurrent build never damages the previous one.
+"""Writing output folders so that a failed, killed or concurrent build never damages the previous
+one, and never touches a folder auditpack did not make.
 
+- :func:`check_output` is the one set of rules for where output may go. A folder is auditpack's
+  only when it holds a :data:`MARKER` file, written when the folder is made, naming what kind of
+  output it is (or when it is new, empty, or plainly the output of a version from before markers).
+  Whatever the marker says, no output folder may be a symbolic link, the file-system root, the
+  home folder, or the project, its content, its settings file or its templates, nor hold them.
+  :func:`claim` makes or takes over a folder that is written into; :func:`replacing` one that is
+  replaced whole.
 - :func:`replacing` fills a fresh sibling folder (``.NAME.new-PID``) and swaps it in only when
   complete. A build killed half-way (SIGKILL, power cut) leaves that folder behind, never a
   half-written site; the next build clears it, and puts back a site moved aside by a build
@@ -20,7 +28,9 @@ import os
 import re
 import shutil
 import unicodedata
+import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
@@ -28,6 +38,15 @@ WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
 NOT_IN_NAMES = set('\\:*?"<>|') | {chr(c) for c in range(32)}
 MAX_NAME_BYTES = 255
 LOCK_NAME = ".lock"
+MARKER = ".auditpack-output"
+"""The file that makes a folder auditpack's; its first line names the kind of output."""
+MARKER_TEXT = ("auditpack output: {kind}\n"
+               "auditpack made this folder and replaces what it holds on every run; keep nothing else here.\n"
+               "Without this file, auditpack refuses to write here.\n")
+SITE, WORK, PREVIEW, SCHOOLS, SCHOOL, COLLATION = "site", "work", "preview", "schools", "school", "collation"
+"""Kinds of output. SCHOOLS is the folder of a batch of school folders and their zips."""
+DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
+"""A write that failed for want of space: reported with the output it was writing."""
 
 
 class UnsafeOutputPath(OSError):
@@ -36,6 +55,26 @@ class UnsafeOutputPath(OSError):
 
     def __init__(self, problem: str, path: str):
         super().__init__(errno.EINVAL, f"refusing to write {path!r}: {problem}")
+        self.problem = problem
+
+
+class OutputRefused(OSError):
+    """An output folder auditpack will not write: not its own, or one whose loss would lose the
+    user's work. A usage mistake (exit status 2); the message says what to do instead."""
+
+    def __init__(self, folder: Path, problem: str, hint: str):
+        super().__init__(errno.EPERM, f"refusing to write {folder}: {problem}\n    hint: {hint}")
+        self.folder, self.problem, self.hint = folder, problem, hint
+
+
+@dataclass(frozen=True)
+class ProjectFiles:
+    """The project's own files (real paths), which no output folder may be, hold or lie inside."""
+
+    root: Path
+    content: Path
+    settings: Path
+    templates: Path
 
 
 class BuildLocked(OSError):
@@ -86,18 +125,25 @@ def _lock(fd: int) -> None:
 
 
 @contextlib.contextmanager
-def replacing(target: Path):
-    """Yield an empty folder to fill; on success it becomes ``target``, on failure it is removed."""
-    target = target.resolve()
+def replacing(target: Path, kind: str, project: ProjectFiles):
+    """Yield an empty, marked folder to fill; on success it becomes ``target``, on failure it is removed.
+
+    ``target`` must pass :func:`check_output`. A full disk is reported with the output path being
+    written, not a path in the staging folder or the file being copied."""
+    target = check_output(target, kind, project)
     target.parent.mkdir(parents=True, exist_ok=True)
-    clear_leftovers(target)
+    clear_leftovers(target, kind)
     staging = target.with_name(f".{target.name}.new-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
+    if _ours_or_empty(staging, kind):  # the folder of an earlier process that had this pid
+        shutil.rmtree(staging)
     staging.mkdir()
     try:
+        mark(staging, kind)
         yield staging
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError) and exc.errno in DISK_FULL:
+            raise _named(exc, staging, target) from None
         raise
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
     if target.exists():
@@ -106,25 +152,227 @@ def replacing(target: Path):
     shutil.rmtree(old, ignore_errors=True)
 
 
-def clear_leftovers(target: Path) -> list[Path]:
+def _named(exc: OSError, staging: Path, target: Path) -> OSError:
+    """The error with the output path it was writing: MkDocs copying a file names the file it was
+    copying first, and a write that fails after the file was opened names nothing."""
+    for name in (exc.filename2, exc.filename):
+        if isinstance(name, str) and Path(name).is_relative_to(staging):
+            return OSError(exc.errno, exc.strerror, str(target / Path(name).relative_to(staging)))
+    if exc.filename is None:
+        return OSError(exc.errno, exc.strerror, str(target))
+    return exc  # already names an output elsewhere (a folder replaced inside this one)
+
+
+def clear_leftovers(target: Path, kind: str) -> list[Path]:
     """Remove what killed builds left beside ``target``; returns what was removed or restored.
 
     Only folders of processes no longer running are touched, so a build running elsewhere
-    (another output folder, or a build that does not take the lock) keeps its staging folder.
-    A previous output moved aside by a build killed between its two renames is put back.
+    (another output folder, or a build that does not take the lock) keeps its staging folder;
+    and only folders that are auditpack's output of this kind, or empty, so a folder that merely
+    has such a name is left alone. A previous output moved aside by a build killed between its
+    two renames is put back.
     """
     pattern = re.compile(rf"\.{re.escape(target.name)}\.(new|old)-(\d+)")
     touched = []
     for leftover in sorted(target.parent.iterdir()) if target.parent.is_dir() else []:
         match = pattern.fullmatch(leftover.name)
-        if not match or _running(int(match[2])):
+        if not match or _running(int(match[2])) or not _ours_or_empty(leftover, kind):
             continue
-        if match[1] == "old" and not target.exists():
+        if match[1] == "old" and not os.path.lexists(target):
             os.replace(leftover, target)
         else:
-            shutil.rmtree(leftover, ignore_errors=True)
+            shutil.rmtree(leftover)
         touched.append(leftover)
     return touched
+
+
+# --- whose folder it is -------------------------------------------------------------------------
+
+def check_output(folder: Path, kind: str, project: ProjectFiles) -> Path:
+    """The real path of ``folder`` if auditpack may write ``kind`` output there; else :class:`OutputRefused`.
+
+    Checked before anything is rendered, so a mistake costs nothing, and again where it is written."""
+    lexical = Path(os.path.abspath(folder))
+    real = lexical.resolve()
+    problem = _place_problem(lexical, real, project) or _owner_problem(real, kind)
+    if problem:
+        raise OutputRefused(lexical, *problem)
+    return real
+
+
+def claim(folder: Path, kind: str, project: ProjectFiles) -> Path:
+    """Make ``folder`` (or take over an empty one) as auditpack's ``kind`` output, to write files into."""
+    real = check_output(folder, kind, project)
+    real.mkdir(parents=True, exist_ok=True)
+    if marked_kind(real) != kind:
+        mark(real, kind)
+    return real
+
+
+def child(folder: Path, name: str) -> Path:
+    """``folder/name`` for one portable file name: a school's folder or zip can only ever be
+    directly inside the folder it was asked for, whatever its name."""
+    problem = "a folder name may not contain '/'" if "/" in name else _name_problem(name)
+    if problem:
+        raise UnsafeOutputPath(problem, name)
+    return folder / name
+
+
+def check_zip_beside(zip_file: Path, folder: Path) -> None:
+    """A school's zip is replaced only together with its folder, so never unless that folder is auditpack's."""
+    lexical = Path(os.path.abspath(zip_file))
+    if not os.path.lexists(lexical):
+        return
+    if lexical.is_symlink() or not lexical.is_file():
+        raise OutputRefused(lexical, "it is not a plain file", "move it away, or choose another --out")
+    if not _ours(Path(os.path.abspath(folder)), SCHOOL):
+        raise OutputRefused(lexical, f"auditpack did not make it: the folder beside it, {folder.name}, "
+                            f"has no {MARKER} file", "move it away, or choose another --out")
+
+
+def mark(folder: Path, kind: str) -> None:
+    write_file(folder / MARKER, MARKER_TEXT.format(kind=kind))
+
+
+def marked_kind(folder: Path) -> str | None:
+    """The kind of output ``folder``'s marker names, or None when it has none."""
+    marker = folder / MARKER
+    if marker.is_symlink() or not marker.is_file():
+        return None
+    with contextlib.suppress(OSError), open(marker, "rb") as file:
+        match = re.match(rb"auditpack output: ([a-z]+)\n", file.read(64))
+        return match[1].decode() if match else None
+    return None
+
+
+def _place_problem(lexical: Path, real: Path, project: ProjectFiles) -> tuple[str, str] | None:
+    """Why no output may ever go at this place, whoever made the folder."""
+    choose = "choose a new folder of its own, e.g. inside the project"
+    if lexical.is_symlink():
+        return f"it is a symbolic link (to {real}), so its files are somewhere else", \
+            "give the folder's real path, or a new folder"
+    link = _link_inside_project(lexical, project.root)
+    if link:
+        return f"{link} is a symbolic link inside the project, so this folder is somewhere else", \
+            "give the real path, or a folder that is not reached through a link"
+    if real.parent == real:
+        return "it is the root of the file system", choose
+    home = _home()
+    if home is not None and _within(home, real):
+        return "it is your home folder" if _within(real, home) else "it holds your home folder", choose
+    if _within(project.root, real):
+        return "it is the project folder" if _within(real, project.root) else "it holds the project folder", choose
+    for name, path in (("content folder", project.content), ("settings file", project.settings),
+                       ("templates folder", project.templates)):
+        inside, holds = _within(real, path), _within(path, real)
+        if inside or holds:
+            where = "is" if inside and holds else "holds" if holds else "is inside"
+            return f"it {where} the project's {name}{'' if inside and holds else f', {path}'}", choose
+    return None
+
+
+def _within(inner: Path, outer: Path) -> bool:
+    """Whether ``inner`` is ``outer`` or inside it, as the file system sees it: on macOS and Windows
+    'Content' is the folder 'content', and a bind mount is the folder it shows."""
+    if inner.is_relative_to(outer):
+        return True
+    try:
+        folder = outer.stat()
+    except OSError:
+        return False
+    return any(os.path.samestat(folder, p.stat()) for p in (inner, *inner.parents) if p.exists())
+
+
+def _owner_problem(real: Path, kind: str) -> tuple[str, str] | None:
+    """Why this folder is not auditpack's to write ``kind`` output into."""
+    if not real.exists() or _ours_or_empty(real, kind):
+        return None
+    if not real.is_dir():
+        return "it is a file, not a folder", "choose a folder name that is not taken"
+    found = marked_kind(real)
+    if found:
+        return f"it is auditpack's {found} output, not {kind} output", "choose another folder"
+    return (f"it is not empty and auditpack did not make it (it has no {MARKER} file)",
+            "choose a new or empty folder, or move this one away"
+            + ("; if it is a site built by an older auditpack, delete it and build again" if kind == SITE else
+               "; if it holds packs made by an older auditpack, delete it and build them again"
+               if kind in (SCHOOL, SCHOOLS) else ""))
+
+
+def _ours_or_empty(folder: Path, kind: str) -> bool:
+    """Whether ``folder`` is a real folder that may be replaced by (or removed for) ``kind`` output."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    return not any(folder.iterdir()) or _ours(folder, kind)
+
+
+def _ours(folder: Path, kind: str) -> bool:
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    return marked_kind(folder) == kind or _made_before_markers(folder, kind)
+
+
+def _made_before_markers(folder: Path, kind: str) -> bool:
+    """Whether ``folder`` is plainly what a version from before markers wrote, so upgrading loses
+    nothing and asks nothing. Each test is a fact about those versions' output, fixed for good:
+
+    - a site holds a zip of every other file in it (the site's download);
+    - a batch school folder has a zip beside it of exactly its files;
+    - a folder of schools holds only such folders and their zips;
+    - a work or preview folder holds the mkdocs.yml auditpack generated;
+    - a collation folder holds the report collate always wrote (it left other files alone).
+    """
+    try:
+        if kind == SITE:
+            files = _files(folder)
+            return any(_zip_names(folder / zip_name) == files - {zip_name} != set()
+                       for zip_name in files if "/" not in zip_name and zip_name.endswith(".zip"))
+        if kind == SCHOOL:
+            beside = folder.with_name(f"{folder.name}.zip")
+            return not beside.is_symlink() and _zip_names(beside) == {f"{folder.name}/{f}" for f in _files(folder)}
+        if kind == SCHOOLS:
+            folders = {c.name for c in folder.iterdir() if _ours(c, SCHOOL)}
+            return all(c.name in folders or (c.suffix == ".zip" and c.stem in folders) or _leftover(c.name)
+                       for c in folder.iterdir())
+        if kind in (WORK, PREVIEW):
+            return (folder / "mkdocs.yml").read_bytes().startswith(b"# Generated by auditpack")
+        if kind == COLLATION:
+            return (folder / "collation-report.html").is_file()
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return False
+
+
+def _files(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() or p.is_symlink()}
+
+
+def _zip_names(path: Path) -> set[str]:
+    with zipfile.ZipFile(path) as archive:
+        return set(archive.namelist())
+
+
+def _leftover(name: str) -> bool:
+    """A staging folder or zip of an interrupted build, cleared by the next one."""
+    return re.fullmatch(r"\..+\.(new|old)-\d+|\..+\.zip\.\d+", name) is not None
+
+
+def _link_inside_project(lexical: Path, root: Path) -> Path | None:
+    """The first folder on the way to ``lexical`` that is a symbolic link inside the project.
+
+    Links above the project (macOS's /tmp, a home folder on another disk) are the project's own
+    address and are followed; a link inside it leads an output somewhere the project does not own."""
+    for folder in lexical.parents:
+        if folder.is_symlink() and Path(os.path.realpath(folder.parent)).is_relative_to(root):
+            return folder
+    return None
+
+
+def _home() -> Path | None:
+    try:
+        return Path.home().resolve()
+    except (RuntimeError, KeyError, OSError):
+        return None
 
 
 def _running(pid: int) -> bool:
@@ -184,13 +432,18 @@ def _name_problem(path: str) -> str:
         bad = sorted(NOT_IN_NAMES.intersection(part))
         if bad:
             return f"{bad[0]!r} is not allowed in file names on Windows"
-        if part.split(".")[0].rstrip(" ").upper() in WINDOWS_RESERVED:
+        if windows_reserved(part):
             return f"'{part}' is a reserved device name on Windows"
         if part.endswith((".", " ")):
             return "a name ending in a dot or space loses it on Windows"
         if len(part.encode("utf-8")) > MAX_NAME_BYTES:
             return f"a name is longer than {MAX_NAME_BYTES} bytes"
     return ""
+
+
+def windows_reserved(name: str) -> bool:
+    """Whether Windows takes ``name`` for a device (``con``, ``con.txt``, ``CON .pdf``), not a file."""
+    return name.split(".")[0].rstrip(" ").upper() in WINDOWS_RESERVED
 
 
 def write_files(folder: Path, files: dict[str, bytes | str]) -> None:
@@ -202,7 +455,18 @@ def write_files(folder: Path, files: dict[str, bytes | str]) -> None:
         if not path.is_relative_to(root):  # a symlink inside the folder pointing out of it
             raise UnsafeOutputPath("it would be written outside the output folder", relative)
         path.parent.mkdir(parents=True, exist_ok=True)
+        write_file(path, data)
+
+
+def write_file(path: Path, data: bytes | str) -> None:
+    """Write ``data`` (text as UTF-8); a failure (a full disk above all) names the file, which a
+    failed write after a successful open would not."""
+    try:
         if isinstance(data, str):
             path.write_text(data, encoding="utf-8")
         else:
             path.write_bytes(data)
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import documents, freshness, site
+from . import documents, freshness, output, site
 from .config import SiteConfig, load_config
 from .errors import ContentError, ContentErrors, Location, TemplateProblem
 from .model import Content
@@ -40,11 +40,20 @@ USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 class Project:
     root: Path
     config: SiteConfig
+    config_file: Path | None = None
 
     @classmethod
     def open(cls, root: Path, config_file: Path | None = None) -> "Project":
         root = root.resolve()
-        return cls(root, load_config(config_file or root / "site_config.yml"))
+        config_file = (config_file or root / "site_config.yml").resolve()
+        return cls(root, load_config(config_file), config_file)
+
+    @property
+    def own_files(self) -> output.ProjectFiles:
+        """What no output folder may replace, hold or be written into."""
+        return output.ProjectFiles(self.root, self.content_dir.resolve(),
+                                   (self.config_file or self.root / "site_config.yml").resolve(),
+                                   (self.root / "templates").resolve())
 
     @property
     def content_dir(self) -> Path:
@@ -110,6 +119,8 @@ def build(project: Project, progress=lambda done, total, path, reused=False: Non
     If nothing that the build reads has changed since the last one, and its output is as it
     left it, nothing is done at all."""
     started = time.perf_counter()
+    output.check_output(project.output_dir, output.SITE, project.own_files)  # refused before any work
+    output.check_output(project.work_dir, output.WORK, project.own_files)
     with build_lock(project.root / project.config.work_dir):
         digest = freshness.inputs_digest(project, USER_EPOCH)
         previous = freshness.unchanged(project.cache_dir, project.output_dir, digest) if options.use_cache else None
@@ -130,7 +141,8 @@ def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
         check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])  # no output overwrites another
         pending = site_pages.pending_pdfs(plan)
         files, settings, pages = site_sources(project, programmes, plan, pending)
-        with replacing(project.output_dir) as site_dir, replacing(project.work_dir) as work_dir:
+        with replacing(project.output_dir, output.SITE, project.own_files) as site_dir, \
+                replacing(project.work_dir, output.WORK, project.own_files) as work_dir:
             write_files(work_dir, files)
             mkdocs_yml = site.write_project(work_dir, settings)
             site_built = []
@@ -200,7 +212,7 @@ def site_zip_name(project: Project) -> str:
 def write_site_zip(site_dir: Path, name: str) -> None:
     """The whole site in one file for schools to download and keep; byte-identical for the same site."""
     target = site_dir / name
-    members = sorted(p for p in site_dir.rglob("*") if p.is_file() and p != target)
+    members = sorted(p for p in site_dir.rglob("*") if p.is_file() and p not in (target, site_dir / output.MARKER))
     with zipfile.ZipFile(target, "w") as archive:
         for path in members:
             info = zipfile.ZipInfo(path.relative_to(site_dir).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
@@ -242,9 +254,12 @@ def _build_school(project: Project, request: SchoolRequest, out_dir, progress, o
     from .batch import BatchSummary, SchoolJob, build_schools
 
     started = time.perf_counter()
+    schools = None if out_dir else output.check_output(project.root / "schools", output.SCHOOLS, project.own_files)
+    target = output.check_output(out_dir or output.child(schools, request.slug), output.SCHOOL, project.own_files)
     programmes = check(project)
     tailor(programmes, request)  # a wrong id is reported before anything is rendered
-    target = (out_dir or project.root / "schools" / request.slug).resolve()
+    if schools:
+        output.claim(schools, output.SCHOOLS, project.own_files)
     summary = BatchSummary(out_dir=target)
     build_schools(project, programmes, [SchoolJob(request, target)], summary, progress, options)
     if summary.problems:

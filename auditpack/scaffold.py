@@ -10,6 +10,7 @@ import jinja2
 
 from .errors import ContentError, ContentErrors, Location
 from .schema import SCHEMA_DIR, schema_comment, schema_files
+from .validate import reserved_id
 
 FILES = {"programme.yml": "programme.yml.j2", "stages.yml": "stages.yml.j2",
          "questionnaires/staff.yml": "questionnaire.yml.j2"}
@@ -21,6 +22,9 @@ def new_programme(content_dir: Path, project_root: Path, templates_dir: Path, pr
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", programme_id) or len(programme_id) > 60:
         raise ContentErrors([ContentError(Location("PROGRAMME_ID"), f"'{programme_id}' is not a valid id",
                                           expected="lower-case letters, digits and single hyphens, e.g. 'staff-wellbeing'")])
+    reserved = reserved_id(programme_id, Location("PROGRAMME_ID"))
+    if reserved:
+        raise ContentErrors([reserved])
     folder = content_dir / programme_id
     if folder.exists():
         raise ContentErrors([ContentError(Location(str(folder)), "this programme folder already exists",

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import documents, site
 from .errors import ContentErrors, TemplateProblem
-from .output import replacing, write_files
+from .output import PREVIEW, replacing, write_files
 from .pipeline import Project, print_options, check, pin_build_date, site_sources
 from .render.packs import PackRenderer, PdfOutput
 from .render.pages import DOWNLOADS
@@ -55,7 +55,7 @@ class Preview:
             placeholders = {d.path: PdfOutput(d.path, d.title, b"", 0) for d in plan.all_documents}
             placeholders |= {p.path: PdfOutput(p.path, p.title, b"", 0) for p in plan.packs}
             files, settings, _ = site_sources(project, programmes, plan, placeholders)
-            with replacing(self.folder) as work:
+            with replacing(self.folder, PREVIEW, project.own_files) as work:
                 write_files(work, files)
                 site.build_site(site.write_project(work, settings), work / "site")
         except (ContentErrors, TemplateProblem, site.SiteBuildError, OSError) as exc:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, ContentErrors, Location, suggest
 from .load import MAX_FILE_BYTES, SourceMap, load_yaml_file, too_large
 from .model import TOP_LEVEL_KEYS, Content
-from .output import WINDOWS_RESERVED
+from .output import windows_reserved
 
 UNREADABLE = ("YAML syntax error", "YAML error", "the file is not UTF-8", "the file is UTF-", "cannot read file",
               "file is too large", "the file expands", "the values are nested", "not a regular file",
@@ -230,10 +230,18 @@ def _portable_ids(raw: dict, source: SourceMap) -> list[ContentError]:
     programme = raw.get("programme")
     entries = [(("programme",), programme.get("id"))] if isinstance(programme, dict) else []
     entries += [entry for _, group in _id_groups(raw) for entry in group]
-    return [ContentError(source.locate(path + ("id",)), f"'{ident}' cannot be an id: Windows reserves the name",
-                         expected="an id other than con, prn, aux, nul, com0-9 or lpt0-9",
-                         hint=f"ids become file and folder names; add a word, e.g. '{ident}-audit'")
-            for path, ident in entries if isinstance(ident, str) and ident.upper() in WINDOWS_RESERVED]
+    problems = [reserved_id(ident, source.locate(path + ("id",))) for path, ident in entries if isinstance(ident, str)]
+    return [p for p in problems if p]
+
+
+def reserved_id(ident: str, where: Location) -> ContentError | None:
+    """The problem with an id that Windows reserves as a device name, or None; ``auditpack new``
+    asks this too, so it never starts a programme that ``check`` would then reject."""
+    if not windows_reserved(ident):
+        return None
+    return ContentError(where, f"'{ident}' cannot be an id: Windows reserves the name",
+                        expected="an id other than con, prn, aux, nul, com0-9 or lpt0-9",
+                        hint=f"ids become file and folder names; add a word, e.g. '{ident}-audit'")
 
 
 def _programme_ids_unique(programmes: list[Content], folders: list[Path]) -> list[ContentError]:

@@ -36,8 +36,8 @@ def test_collates_a_folder_and_reports_skipped_files(tmp_path, capsys):
                            str(RESPONSES)))
     printed = capsys.readouterr()
     assert status == 0
-    assert sorted(p.name for p in out.iterdir()) == ["charts", "collation-report.html", "collation-report.pdf",
-                                                    "statistics.csv", "tallies.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [".auditpack-output", "charts", "collation-report.html",
+                                                    "collation-report.pdf", "statistics.csv", "tallies.csv"]
     assert "Counted 13 responses from 5 files; skipped 19" in printed.out
     assert "skipped  " in printed.err and "notes.txt: it is not a PDF, JSON or CSV file" in printed.err
 
@@ -50,11 +50,13 @@ def test_default_output_folder_is_named_for_the_questionnaire(tmp_path, monkeypa
 
 
 def test_other_files_in_the_output_folder_are_left_alone(tmp_path):
+    """In a folder collate made (and marked), a second report leaves the files put beside the first."""
     out = tmp_path / "out"
-    out.mkdir()
+    argv = ("--project", str(FIXTURES / "mini"), "--questionnaire", "wellbeing", "--out", str(out), "-q",
+            str(RESPONSES / "mini"))
+    assert cli.run(parse(*argv)) == 0
     (out / "minutes.docx").write_bytes(b"keep me")
-    assert cli.run(parse("--project", str(FIXTURES / "mini"), "--questionnaire", "wellbeing", "--out", str(out),
-                         "-q", str(RESPONSES / "mini"))) == 0
+    assert cli.run(parse(*argv)) == 0
     assert (out / "minutes.docx").read_bytes() == b"keep me"
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from auditpack.output import BuildLocked, build_lock, clear_leftovers, replacing
+from auditpack.output import SITE, BuildLocked, ProjectFiles, build_lock, clear_leftovers, mark, replacing
 
 from .conftest import REPO
 
@@ -118,16 +118,19 @@ def test_output_moved_aside_by_a_build_killed_between_its_renames_is_put_back(tm
     target = tmp_path / "site"
     aside = tmp_path / f".site.old-{_dead_pid()}"
     aside.mkdir()
+    mark(aside, SITE)
     (aside / "index.html").write_text("previous site")
     assert not target.exists()
-    clear_leftovers(target)
+    clear_leftovers(target, SITE)
     assert (target / "index.html").read_text() == "previous site" and not aside.exists()
 
 
 def test_a_failed_build_removes_its_own_staging_folder(tmp_path):
     target = tmp_path / "site"
+    project = tmp_path / "project"
     with pytest.raises(RuntimeError):
-        with replacing(target) as staging:
+        with replacing(target, SITE, ProjectFiles(project, project / "content", project / "site_config.yml",
+                                                  project / "templates")) as staging:
             (staging / "half.html").write_text("x")
             raise RuntimeError("template error")
     assert list(tmp_path.iterdir()) == []

@@ -61,6 +61,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from .. import pipeline
     from ..errors import ContentErrors
+    from ..output import COLLATION, OutputRefused, check_output
 
     try:
         project = pipeline.Project.open(args.project, args.config)
@@ -78,6 +79,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"auditpack collate: the output folder {out} is also an input folder; choose another --out, "
               "so the report is never read back as answers", file=sys.stderr)
         return 2
+    try:
+        check_output(out, COLLATION, project.own_files)
+    except OutputRefused as exc:
+        print(f"auditpack collate: {exc.strerror}", file=sys.stderr)
+        return 2
     return _collate(args, project, target, out)
 
 
@@ -85,7 +91,7 @@ def _collate(args, project, target: Target, out: Path) -> int:
     import jinja2
 
     from ..errors import TemplateProblem
-    from ..output import write_files
+    from ..output import COLLATION, claim, write_files
     from .readers import read_inputs
     from .report import render_report
     from .tally import Rules, collate
@@ -117,8 +123,7 @@ def _collate(args, project, target: Target, out: Path) -> int:
         print(f"auditpack collate: {TemplateProblem.from_jinja(exc)}", file=sys.stderr)
         return 1
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        write_files(out, files)
+        write_files(claim(out, COLLATION, project.own_files), files)
     except OSError as exc:
         print(f"auditpack collate: could not write the report: {exc.strerror or exc}: {exc.filename or out}",
               file=sys.stderr)

@@ -17,6 +17,7 @@ import os
 from importlib import metadata
 from pathlib import Path
 
+from ..output import write_file
 from . import fonts
 
 NOT_RENDERING = ("stamp.py", "pages.py", "online_form.py")
@@ -86,7 +87,7 @@ class PdfCache:
         for path, content in ((pdf, data), (info, json.dumps({"pages": pages,
                                                               "sha256": hashlib.sha256(data).hexdigest()}).encode())):
             temporary = path.with_name(f".{path.name}.{os.getpid()}")
-            temporary.write_bytes(content)
+            write_file(temporary, content)
             os.replace(temporary, path)  # readers never see half a file
 
     def _paths(self, cache_key: str) -> tuple[Path, Path]:
