@@ -6,7 +6,9 @@ Layout (the blank sheet the site offers for each questionnaire, and the tallies 
     kind-staff,1,People,Staff are kind to one another.,0,2,5,3,1,1,3,4,2,1
 
 - ``item_id`` identifies the statement; keep it as it is. ``number``, ``section`` and ``statement``
-  are there to help the recorder find the row and are not read.
+  are there to help the recorder find the row and are not read, so a text written behind a single
+  quote (one a spreadsheet would otherwise run as a formula, see :mod:`auditpack.safe_csv`) reads
+  back whether or not the spreadsheet kept the quote.
 - One column ``<question id>_<score>`` per question and score, and ``<question id>_dk`` for
   "I don't know" where the question offers it, each holding how many people gave that answer.
   An empty cell means 0.
@@ -24,6 +26,7 @@ import io
 from collections import Counter
 
 from ..model import Questionnaire
+from ..safe_csv import Cell, csv_text
 from .answers import RawTally, Unusable, allowed_values
 
 INFO_COLUMNS = ("item_id", "number", "section", "statement")
@@ -43,21 +46,19 @@ def header(questionnaire: Questionnaire) -> list[str]:
 
 def write_sheet(questionnaire: Questionnaire, counts: dict | None = None, hidden: set | None = None) -> str:
     """The sheet as text: blank when ``counts`` is None, else the counts (cells in ``hidden`` left empty)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header(questionnaire))
+    rows: list[list[Cell]] = [header(questionnaire)]
     number = 0
     for section in questionnaire.sections:
         for item in section.items:
             number += 1
-            row = [item.id, number, section.title, " ".join(item.text.split())]
+            row: list[Cell] = [item.id, number, section.title, " ".join(item.text.split())]
             for _, dim_id, value in count_columns(questionnaire):
                 if counts is None or (item.id, dim_id) in (hidden or set()):
-                    row.append("")
+                    row.append(None)
                 else:
                     row.append(counts.get((item.id, dim_id), Counter()).get(value, 0))
-            writer.writerow(row)
-    return "\ufeff" + out.getvalue()
+            rows.append(row)
+    return csv_text(rows)
 
 
 def blank_sheet(questionnaire: Questionnaire) -> str:
