@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,8 @@ from .tally_csv import read_tally
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """A filled response form is well under 1 MB; anything near this is not one."""
 SUFFIXES = {".pdf": "pdf", ".json": "online", ".csv": "tally"}
+NOT_REGULAR = "it is not a regular file (a pipe, device or socket), so it is not read"
+LINK_TO_NOWHERE = "it is a link that leads nowhere (what it points to is missing, or links lead round in a circle)"
 BATCH = 64
 """Files read into memory at a time: enough to keep every CPU busy, few enough to bound memory."""
 PARALLEL_FROM = 24
@@ -50,30 +53,84 @@ class Target:
 
 
 def find_files(paths: list[Path], exclude: Path | None = None) -> tuple[list[Path], list[Skipped]]:
-    """Every file named or inside a named folder, once each, in a stable order; and what was not found."""
+    """Every file named or inside a named folder, once each, in a stable order; and what was not found.
+
+    A file named on the command line is read wherever it is, even through a link: the user chose it.
+    Inside a folder only regular files are read, and a link is followed only to a file in the same
+    named folder, so a link planted in a shared folder cannot make collate read a file elsewhere.
+    """
     files: list[Path] = []
     missing: list[Skipped] = []
-    excluded = exclude.resolve() if exclude else None
+    excluded = _real(exclude) if exclude else None
     for path in paths:
         if path.is_file():
             files.append(path)
         elif path.is_dir():
-            for folder, subfolders, names in os.walk(path):
-                here = Path(folder)
-                subfolders[:] = sorted(d for d in subfolders if not d.startswith(".")
-                                       and not (excluded and (here / d).resolve() == excluded))
-                files += [here / name for name in sorted(names) if not name.startswith(".")]
+            found, refused = _folder_files(path, excluded)
+            files += found
+            missing += refused
         elif path.exists():
             missing.append(Skipped(_display(path), "it is not a regular file or folder"))
+        elif path.is_symlink():
+            missing.append(Skipped(_display(path), LINK_TO_NOWHERE))
         else:
             missing.append(Skipped(_display(path), "no such file or folder"))
     seen: set[Path] = set()
     unique = []
     for file in files:
-        if file.resolve() not in seen:  # the same path twice (a file and its folder) is one file
-            seen.add(file.resolve())
+        real = _real(file) or file
+        if real not in seen:  # the same path twice (a file and its folder) is one file
+            seen.add(real)
             unique.append(file)
     return unique, missing
+
+
+def _folder_files(folder: Path, excluded: Path | None) -> tuple[list[Path], list[Skipped]]:
+    """The files in a folder and its subfolders, hidden ones left out; and the links refused."""
+    root = _real(folder) or folder
+    files: list[Path] = []
+    refused: list[Skipped] = []
+    for here, subfolders, names in os.walk(folder):
+        here = Path(here)
+        kept = []
+        for name in sorted(subfolders):
+            sub = here / name
+            if name.startswith(".") or (excluded and _real(sub) == excluded):
+                continue
+            if not sub.is_symlink():
+                kept.append(name)
+            elif why := _refused_link(sub, folder, root, "folder"):  # one inside is read through its real path
+                refused.append(Skipped(_display(sub), why))
+        subfolders[:] = kept
+        for name in sorted(names):
+            file = here / name
+            if name.startswith("."):
+                continue
+            if why := _refused_link(file, folder, root, "file") if file.is_symlink() else None:
+                refused.append(Skipped(_display(file), why))
+            else:
+                files.append(file)  # pipes and devices are refused when read: see _read_bytes
+    return files, refused
+
+
+def _refused_link(link: Path, folder: Path, root: Path, what: str) -> str | None:
+    """Why a link found inside a named folder is not followed, or None when it leads to a place inside."""
+    real = _real(link)
+    if real is None:
+        return LINK_TO_NOWHERE
+    if not real.is_relative_to(root):
+        shown = _display(folder)
+        return (f"it is a link to a {what} outside {'the current folder' if shown == '.' else shown}; links are "
+                f"not followed out of a folder given to collate (name that {what} itself to count it)")
+    return None
+
+
+def _real(path: Path) -> Path | None:
+    """The path with every link followed, or None for a link that leads nowhere or in a circle."""
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
 
 
 def read_inputs(paths: list[Path], target: Target, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -187,13 +244,22 @@ def _one_per_online_response(inputs: Inputs) -> Inputs:
 
 
 def _read_bytes(file: Path, max_bytes: int) -> bytes:
+    """The file's bytes, no more than the limit, as :func:`auditpack.load` reads content files: opened
+    without blocking and then checked to be a regular file, so a pipe (which waits forever for a writer)
+    or a device (``/dev/zero`` never ends) is refused, not read."""
     try:
-        size = file.stat().st_size
-        if size > max_bytes:
-            raise Unusable(f"it is too large ({_megabytes(size)}; the limit is {_megabytes(max_bytes)}, far more "
-                           "than a response form or tally sheet needs)")
-        with file.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise Unusable(NOT_REGULAR)
+            if info.st_size > max_bytes:
+                raise Unusable(f"it is too large ({_megabytes(info.st_size)}; the limit is {_megabytes(max_bytes)}, "
+                               "far more than a response form or tally sheet needs)")
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                data = handle.read(max_bytes + 1)
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise Unusable(f"it could not be read ({exc.strerror or exc})") from None
     if len(data) > max_bytes:
@@ -219,9 +285,9 @@ def _megabytes(size: int) -> str:
 
 def _display(path: Path) -> str:
     """A path as the user would recognise it: relative to the current folder where it is inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+    try:  # links are not followed: a link is shown by its own name, not its target's
+        return Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
+    except (ValueError, OSError):
         return path.as_posix()
 
 
