@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -103,7 +104,22 @@ def test_pdf_recognised_by_content_whatever_its_name(mini_form, tmp_path):
 def test_a_file_named_pdf_that_is_not_one(tmp_path):
     (tmp_path / "form.pdf").write_text("hello")
     [skipped] = read_inputs([tmp_path], TARGET).skipped
-    assert skipped.reason.startswith(("it is damaged", "it could not be read"))
+    assert skipped.reason == "it is named .pdf but is not a PDF (a PDF begins with %PDF-): another kind of file renamed?"
+
+
+def test_a_file_answering_many_statements_the_questionnaire_lacks_is_not_counted(tmp_path):
+    """A few retired statements are listed in the report; thousands would bury it, so the file is skipped."""
+    document = json.loads((RESPONSES / "online" / "response-a.json").read_text())
+    document["answers"] |= {f"retired-{n}": {"doing": "1"} for n in range(100)}
+    (tmp_path / "few.json").write_text(json.dumps(document))
+    document["answers"]["one-too-many"] = {"doing": "1"}
+    document["response_id"] = "r-another"
+    (tmp_path / "many.json").write_text(json.dumps(document))
+    inputs = read_inputs([tmp_path], TARGET)
+    assert [(_name(c.path), len(c.unknown)) for c in inputs.counted] == [("few.json", 100)]
+    assert [(_name(s.path), s.reason) for s in inputs.skipped] == [
+        ("many.json", "it answers 101 statements or questions this questionnaire does not have "
+                      "(is it for another questionnaire?)")]
 
 
 def test_reading_in_worker_processes_gives_the_same_result(mini_form, tmp_path, monkeypatch):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import logging
 
-from .answers import FormIdentity, RawResponse, Unusable
+from .answers import FormIdentity, RawResponse, Unusable, printable
 
 MAX_FIELDS = 20_000
 """A real form has a few hundred fields; more means a hostile or foreign file."""
@@ -38,6 +38,8 @@ def read_pdf(data: bytes) -> RawResponse:
     """
     from pypdf.errors import FileNotDecryptedError, PdfReadError
 
+    if b"%PDF-" not in data[:1024]:
+        raise Unusable("it is named .pdf but is not a PDF (a PDF begins with %PDF-): another kind of file renamed?")
     quiet = logging.getLogger("pypdf")
     level = quiet.level
     quiet.setLevel(logging.CRITICAL)  # damaged files are reported once, as a reason, not as log noise
@@ -180,7 +182,7 @@ def _is_radio_group(node) -> bool:
 
 
 def _response(fields: dict[str, object]) -> RawResponse:
-    identity = FormIdentity(*(_text(fields.get(name)) for name in IDENTITY_FIELDS))
+    identity = FormIdentity.printable(*(_text(fields.get(name)) for name in IDENTITY_FIELDS))
     if identity.questionnaire is None:
         raise Unusable("it is not an auditpack response form (it has form fields, but no "
                        "'auditpack:questionnaire' field naming its questionnaire)")
@@ -190,7 +192,7 @@ def _response(fields: dict[str, object]) -> RawResponse:
             continue
         parts = name[len(ITEM_PREFIX):].split(":")
         if len(parts) != 2 or not all(parts):
-            raise Unusable(f"its field '{name}' is not named item:<statement id>:<question id>")
+            raise Unusable(f"its field '{printable(name)}' is not named item:<statement id>:<question id>")
         value = _radio_value(node, name)
         if value is not None:
             answers[(parts[0], parts[1])] = value
@@ -225,12 +227,12 @@ def _radio_value(node, name: str) -> str | None:
                 return export(index, chosen)
         if chosen in options:
             return chosen  # an engine that stored the export value itself
-        raise Unusable(f"the answer to '{name}' is '{chosen}', which is none of its boxes")
+        raise Unusable(f"the answer to '{printable(name)}' is '{printable(chosen)}', which is none of its boxes")
     kids = [ref.get_object() for ref in refs]
     ticked = [(i, str(kid.get("/AS"))[1:]) for i, kid in enumerate(kids)
               if str(kid.get("/AS", "/Off")) not in ("/Off", "Off", "")]
     if len(ticked) > 1:
-        raise Unusable(f"'{name}' has {len(ticked)} boxes ticked; a question takes one answer")
+        raise Unusable(f"'{printable(name)}' has {len(ticked)} boxes ticked; a question takes one answer")
     return export(*ticked[0]) if ticked else None
 
 
@@ -257,5 +259,4 @@ def _text(node) -> str | None:
 
 
 def _short(exc: Exception) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 120 else text[:117] + "..."
+    return printable(" ".join(str(exc).split()) or type(exc).__name__, 120)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..model import Content, Questionnaire
 from .answers import (DONT_KNOW, Counted, Inputs, Kind, RawResponse, Skipped, Unusable, allowed_values,
-                      describe_values)
+                      describe_values, printable)
 from .online_export import read_online_export
 from .pdf_form import read_pdf
 from .tally_csv import read_tally
@@ -28,6 +28,8 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """A filled response form is well under 1 MB; anything near this is not one."""
 SUFFIXES = {".pdf": "pdf", ".json": "online", ".csv": "tally"}
 NOT_REGULAR = "it is not a regular file (a pipe, device or socket), so it is not read"
+MAX_UNKNOWN = 100
+"""Statements and questions a counted file may answer that the questionnaire lacks (see :func:`_few`)."""
 LINK_TO_NOWHERE = "it is a link that leads nowhere (what it points to is missing, or links lead round in a circle)"
 BATCH = 64
 """Files read into memory at a time: enough to keep every CPU busy, few enough to bound memory."""
@@ -186,7 +188,7 @@ def read_file(shown: str, data: bytes, digest: str, kind: Kind | None, target: T
         if not tally.counts:
             raise Unusable("it has no counts (a blank tally sheet)")
         most = max(sum(counter.values()) for counter in tally.counts.values())
-        return Counted(shown, kind, digest, tally.counts, most, unknown=tally.unknown_items)
+        return Counted(shown, kind, digest, tally.counts, most, unknown=_few(tally.unknown_items))
     if isinstance(parsed, Unusable):
         raise parsed
     raw = parsed or (read_pdf(data) if kind == "pdf" else read_online_export(data))
@@ -206,22 +208,31 @@ def _checked_response(shown: str, kind: Kind, digest: str, raw: RawResponse, tar
     unknown: set[str] = set()
     for (item_id, dim_id), value in sorted(raw.answers.items()):
         if item_id not in items:
-            unknown.add(f"statement '{item_id}'")
+            unknown.add(f"statement '{printable(item_id)}'")
             continue
         if dim_id not in dimensions:
-            unknown.add(f"question '{dim_id}'")
+            unknown.add(f"question '{printable(dim_id)}'")
             continue
         dim = dimensions[dim_id]
         normalised = DONT_KNOW if value.lower() == DONT_KNOW else value
         if normalised not in allowed_values(q, dim):
-            raise Unusable(f"its answer to '{item_id}', question '{dim_id}' is '{value[:20]}', which is not on "
-                           f"the scale (expected {describe_values(q, dim)})")
+            raise Unusable(f"its answer to '{item_id}', question '{dim_id}' is '{printable(value, 20)}', which is "
+                           f"not on the scale (expected {describe_values(q, dim)})")
         counts[(item_id, dim_id)] = Counter({normalised: 1})
     if not counts:
         why = " for any statement of this questionnaire" if unknown else ""
         raise Unusable(f"it has no answers{why} (a blank form?)")
-    return Counted(shown, kind, digest, counts, 1, version=identity.version, unknown=tuple(sorted(unknown)),
+    return Counted(shown, kind, digest, counts, 1, version=identity.version, unknown=_few(tuple(sorted(unknown))),
                    comments=raw.comments, response_id=raw.response_id, revision=raw.revision)
+
+
+def _few(unknown: tuple[str, ...]) -> tuple[str, ...]:
+    """What a file answers that the questionnaire lacks, listed in the report: a few retired statements,
+    never thousands (those are another questionnaire's answers, or a file made to bury the report)."""
+    if len(unknown) > MAX_UNKNOWN:
+        raise Unusable(f"it answers {len(unknown):,} statements or questions this questionnaire does not have "
+                       "(is it for another questionnaire?)")
+    return unknown
 
 
 def _one_per_online_response(inputs: Inputs) -> Inputs:
