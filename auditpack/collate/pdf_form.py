@@ -27,6 +27,8 @@ RADIO_FLAG = 1 << 15
 ITEM_PREFIX = "item:"
 COMMENTS_PREFIX = "comments:"
 IDENTITY_FIELDS = ("auditpack:programme", "auditpack:questionnaire", "auditpack:version")
+NEEDS_PASSWORD = ("it is password-protected: it needs a password to open; open it, save a copy without a password "
+                  "and add that")
 
 
 def read_pdf(data: bytes) -> RawResponse:
@@ -36,7 +38,7 @@ def read_pdf(data: bytes) -> RawResponse:
     a file that is not perfectly formed is read again by pypdf's own lenient reader, which repairs
     what it can. Both give the same answers for a well-formed file.
     """
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
     if b"%PDF-" not in data[:1024]:
         raise Unusable("it is named .pdf but is not a PDF (a PDF begins with %PDF-): another kind of file renamed?")
@@ -55,7 +57,10 @@ def read_pdf(data: bytes) -> RawResponse:
         except Unusable:
             raise
         except FileNotDecryptedError:
-            raise Unusable("it is password-protected (encrypted); save an unprotected copy and add that") from None
+            raise Unusable(NEEDS_PASSWORD) from None
+        except DependencyError:
+            raise Unusable("it is encrypted, and this installation cannot decrypt it: auditpack's dependency "
+                           "'cryptography' is missing (reinstall auditpack with pip)") from None
         except (PdfReadError, RecursionError) as exc:
             raise Unusable(f"it is damaged or not a complete PDF ({_short(exc)})") from None
         except Exception as exc:  # noqa: BLE001 - any failure inside an untrusted file is a reason to skip it
@@ -69,7 +74,7 @@ def _read(data: bytes, strict: bool) -> RawResponse:
 
     reader = _fast_reader()(io.BytesIO(data), strict=True) if strict else pypdf.PdfReader(io.BytesIO(data))
     if reader.is_encrypted and not _decrypts_without_password(reader):
-        raise Unusable("it is password-protected (encrypted); save an unprotected copy and add that")
+        raise Unusable(NEEDS_PASSWORD)
     return _response(_fields(reader))
 
 
@@ -127,9 +132,14 @@ def _fast_reader():
 
 
 def _decrypts_without_password(reader) -> bool:
-    """Forms saved with only an owner password (editing restrictions) open without one."""
+    """Forms saved with only an owner password (editing restrictions) open in any viewer without one, so
+    they are read. Most are AES-encrypted, which pypdf decrypts with the 'cryptography' package."""
+    from pypdf.errors import DependencyError
+
     try:
         return bool(reader.decrypt(""))
+    except DependencyError:
+        raise
     except Exception:  # noqa: BLE001 - unsupported or broken encryption is the same as a password
         return False
 
