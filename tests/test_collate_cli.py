@@ -214,3 +214,22 @@ def test_hostile_inputs_are_each_skipped_with_a_reason_and_the_rest_counted(mini
     assert all(len(reason) < 1000 for reason in skipped.values()), skipped
     for shown in [*skipped.values(), report]:
         assert not any(unicodedata.category(c) in ("Cc", "Cf", "Cs") for c in shown.replace("\n", "")), shown[:200]
+
+
+def test_file_names_that_are_not_utf8_or_hold_control_characters(tmp_path):
+    """Shown with U+FFFD in their place, in the terminal and the report (before, the report's PDF crashed)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"not-utf8-\xff.json"), "wb") as handle:
+        handle.write(b"{}")
+    (folder / "escape-\x1b[2J.json").write_bytes(b"[]")
+    (folder / "copy.json").write_bytes(b"{}")
+    shutil.copy(RESPONSES / "online" / "response-a.json", folder)
+    result = run_module("--project", str(FIXTURES / "mini"), "--questionnaire", "wellbeing", "--out", "out", "in",
+                        cwd=tmp_path)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "skipped  in/escape-\ufffd[2J.json: it is JSON, but not an export" in result.stderr
+    assert "skipped  in/not-utf8-\ufffd.json: it is identical to in/copy.json, which is skipped too: it is JSON, " \
+           "but not an export from the online form" in result.stderr
+    report = (tmp_path / "out" / "collation-report.html").read_text(encoding="utf-8")
+    assert "in/not-utf8-\ufffd.json" in report and "in/escape-\ufffd[2J.json" in report and "\x1b" not in report

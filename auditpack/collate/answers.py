@@ -36,13 +36,14 @@ _UNSHOWABLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 """Controls, invisible formatting (bidi overrides, zero widths), lone surrogates and line separators."""
 
 
-def printable(text: str, limit: int = SHOWN_LENGTH) -> str:
-    """Text from an input file as it may be quoted in a reason or a report: at most ``limit`` characters,
-    each character that could not be shown, or would act instead of being shown (a terminal escape,
-    a right-to-left override, a NUL, half a UTF-16 pair, which cannot even be written as UTF-8),
-    replaced by U+FFFD."""
-    shown = "".join("\ufffd" if unicodedata.category(c) in _UNSHOWABLE else c for c in text[:limit + 1])
-    return shown if len(shown) <= limit else shown[:limit - 1] + "…"
+def printable(text: str, limit: int | None = SHOWN_LENGTH) -> str:
+    """Text from an input file (or its name) as it may be quoted in a reason or a report: at most ``limit``
+    characters, each character that could not be shown, or would act instead of being shown (a terminal
+    escape, a right-to-left override, a NUL, half a UTF-16 pair or a byte of a file name that is not
+    UTF-8, which cannot even be written as UTF-8), replaced by U+FFFD."""
+    cut = text if limit is None else text[:limit + 1]
+    shown = "".join("\ufffd" if unicodedata.category(c) in _UNSHOWABLE else c for c in cut)
+    return shown if limit is None or len(shown) <= limit else shown[:limit - 1] + "…"
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,7 @@ def read_inputs(paths: list[Path], target: Target, max_bytes: int = DEFAULT_MAX_
     files, missing = find_files(paths, exclude)
     outcomes: list[Counted | Skipped] = list(missing)
     first_seen: dict[str, str] = {}
+    copies: dict[str, str] = {}
     with _PdfParser(sum(f.suffix.lower() == ".pdf" for f in files)) as parse_pdfs:
         for start in range(0, len(files), BATCH):
             loaded: list[tuple[str, bytes, str, Kind | None] | Skipped] = []
@@ -152,6 +153,7 @@ def read_inputs(paths: list[Path], target: Target, max_bytes: int = DEFAULT_MAX_
                     continue
                 digest = hashlib.sha256(data).hexdigest()
                 if digest in first_seen:
+                    copies[shown] = first_seen[digest]
                     loaded.append(Skipped(shown, f"it is identical to {first_seen[digest]}, which is counted "
                                                  "(the same file given twice is counted once)"))
                     continue
@@ -170,7 +172,7 @@ def read_inputs(paths: list[Path], target: Target, max_bytes: int = DEFAULT_MAX_
                 except Unusable as exc:
                     outcomes.append(Skipped(shown, str(exc)))
     inputs = Inputs([o for o in outcomes if isinstance(o, Counted)], [o for o in outcomes if isinstance(o, Skipped)])
-    return _one_per_online_response(inputs)
+    return _copies_of_skipped(_one_per_online_response(inputs), copies)
 
 
 def read_file(shown: str, data: bytes, digest: str, kind: Kind | None, target: Target,
@@ -235,6 +237,15 @@ def _few(unknown: tuple[str, ...]) -> tuple[str, ...]:
     return unknown
 
 
+def _copies_of_skipped(inputs: Inputs, copies: dict[str, str]) -> Inputs:
+    """A copy of a file that is skipped itself says so, instead of saying its twin is counted."""
+    counted = {c.path for c in inputs.counted}
+    reasons = {s.path: s.reason for s in inputs.skipped}
+    return Inputs(inputs.counted, [
+        Skipped(s.path, f"it is identical to {copies[s.path]}, which is skipped too: {reasons[copies[s.path]]}")
+        if s.path in copies and copies[s.path] not in counted else s for s in inputs.skipped])
+
+
 def _one_per_online_response(inputs: Inputs) -> Inputs:
     """Keep the latest export of each online response; the others are earlier copies of it."""
     latest: dict[str, Counted] = {}
@@ -295,11 +306,13 @@ def _megabytes(size: int) -> str:
 
 
 def _display(path: Path) -> str:
-    """A path as the user would recognise it: relative to the current folder where it is inside it."""
+    """A path as the user would recognise it: relative to the current folder where it is inside it, and
+    printable (a file name may hold control characters, or bytes that are not UTF-8)."""
     try:  # links are not followed: a link is shown by its own name, not its target's
-        return Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
+        shown = Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
     except (ValueError, OSError):
-        return path.as_posix()
+        shown = path.as_posix()
+    return printable(shown, None)
 
 
 class _PdfParser:
