@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import io
+import json
 import os
 import shutil
 import subprocess
 import sys
+import unicodedata
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from auditpack.collate import cli
+from auditpack.collate import cli, tally_csv
 
-from .test_collate_filling import FIXTURES, RESPONSES
+from .test_collate_filling import FIXTURES, RESPONSES, fill_pypdf, mini_content, mini_form  # noqa: F401 (fixture)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -152,3 +156,82 @@ def test_wired_into_auditpack_when_the_main_command_knows_it():
     if "--questionnaire" not in result.stdout:
         pytest.skip("collate is not yet wired into auditpack's main command")
     assert result.returncode == 0 and "RESPONSES" in result.stdout
+
+
+def _export(answers: dict, **fields) -> bytes:
+    document = {"format": "auditpack-response", "format_version": 1, "programme": "mini",
+                "questionnaire": "wellbeing", "version": "2.1", "answers": answers, **fields}
+    return json.dumps(document).encode()
+
+
+def test_hostile_inputs_are_each_skipped_with_a_reason_and_the_rest_counted(mini_form, tmp_path):
+    """Files made to break a reader: none may stop the collation, and no reason or report quotes raw bytes."""
+    header = ",".join(tally_csv.header(mini_content().questionnaire("wellbeing")))
+    row = "kind-staff,1,People,x,1,2,,,,,,,,"
+    filled = fill_pypdf(mini_form, {("kind-staff", "doing"): "3"}, tmp_path / "filled.pdf").read_bytes()
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("form.txt", "not a form")
+    deep = 0
+    for _ in range(900):
+        deep = [deep]
+    files: dict[str, tuple[bytes, str | None]] = {  # name: (content, reason it is skipped, or None: counted)
+        "huge-number.json": (_export({}, revision=0).replace(b'"revision": 0', b'"revision": ' + b"9" * 5000),
+                             "it holds a number 5,000 digits long, which no export from the online form has"),
+        "not-a-number.json": (_export({"kind-staff": {"doing": "3"}}, revision=float("nan")),
+                              "it is not valid JSON (NaN is not a JSON value)"),
+        "a-list.json": (b"[1, 2]", "it is JSON, but not an export from the online form"),
+        "deep-answer.json": (_export({"kind-staff": {"doing": {"\u202e": deep}}}), "not a score or 'dk'"),
+        "odd-characters.json": (_export({"kind-staff": {"doing": "2"}}, version="2.0\ud800\u001b[2J"), None),
+        "odd-ids.json": (_export({"kind-staff": {"doing": "1"}, "\u202egnp.exe\u0000": {"doing": "3"}}), None),
+        "nul.csv": (f"{header}\n{row}\n".replace("People", "Peo\0ple").encode(),
+                    "it holds NUL characters (line 2), so it is not a CSV text file"),
+        "utf-16.csv": (f"{header}\n{row}\n".encode("utf-16"), None),
+        "old-mac-line-ends.csv": (f"{header}\r{row}\r".encode(), None),
+        "long-line.csv": (f"{header}\n{row.replace(',x,', ',' + 'x' * 10_000_000 + ',')}\n".encode(),
+                          "line 2: a cell is longer than 131,072 characters, far more than a tally sheet holds"),
+        "many-columns.csv": (("item_id," + ",".join(f"c{n}" for n in range(20_000)) + "\n").encode(),
+                             "unexpected column c4; 19,995 more unexpected columns; missing columns"),
+        "byte-order-mark-only.csv": (b"\xef\xbb\xbf", "it is empty"),
+        "truncated.pdf": (filled[: len(filled) // 2], "it is damaged or not a complete PDF"),
+        "archive.pdf": (archive.getvalue(), "it is named .pdf but is not a PDF"),
+        "response-a.json": ((RESPONSES / "online" / "response-a.json").read_bytes(), None),
+    }
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, (content, _) in files.items():
+        (folder / name).write_bytes(content)
+    result = run_module("--project", str(FIXTURES / "mini"), "--questionnaire", "wellbeing", "--out", "out",
+                        "in", cwd=tmp_path)
+    assert "Traceback" not in result.stderr and result.returncode == 0, result.stderr
+    skipped = dict(line[len("skipped  in/"):].split(": ", 1) for line in result.stderr.splitlines()
+                   if line.startswith("skipped  "))
+    counted = {line.split()[1][len("in/"):] for line in result.stdout.splitlines() if line.startswith("counted")}
+    assert counted == {name for name, (_, reason) in files.items() if reason is None}
+    assert set(skipped) == {name for name, (_, reason) in files.items() if reason is not None}
+    for name, (_, reason) in files.items():
+        assert reason is None or reason in skipped[name], (name, skipped[name])
+    report = (tmp_path / "out" / "collation-report.html").read_text(encoding="utf-8")
+    assert "statement &#39;\ufffdgnp.exe\ufffd&#39;" in report and "version 2.0\ufffd\ufffd[2J" in report
+    assert all(len(reason) < 1000 for reason in skipped.values()), skipped
+    for shown in [*skipped.values(), report]:
+        assert not any(unicodedata.category(c) in ("Cc", "Cf", "Cs") for c in shown.replace("\n", "")), shown[:200]
+
+
+def test_file_names_that_are_not_utf8_or_hold_control_characters(tmp_path):
+    """Shown with U+FFFD in their place, in the terminal and the report (before, the report's PDF crashed)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"not-utf8-\xff.json"), "wb") as handle:
+        handle.write(b"{}")
+    (folder / "escape-\x1b[2J.json").write_bytes(b"[]")
+    (folder / "copy.json").write_bytes(b"{}")
+    shutil.copy(RESPONSES / "online" / "response-a.json", folder)
+    result = run_module("--project", str(FIXTURES / "mini"), "--questionnaire", "wellbeing", "--out", "out", "in",
+                        cwd=tmp_path)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "skipped  in/escape-\ufffd[2J.json: it is JSON, but not an export" in result.stderr
+    assert "skipped  in/not-utf8-\ufffd.json: it is identical to in/copy.json, which is skipped too: it is JSON, " \
+           "but not an export from the online form" in result.stderr
+    report = (tmp_path / "out" / "collation-report.html").read_text(encoding="utf-8")
+    assert "in/not-utf8-\ufffd.json" in report and "in/escape-\ufffd[2J.json" in report and "\x1b" not in report

@@ -55,3 +55,32 @@ def test_malformed_documents(data, reason):
     with pytest.raises(Unusable) as caught:
         read_online_export(data)
     assert reason in str(caught.value)
+
+
+EXPORT = b'{"format": "auditpack-response", "format_version": 1, "questionnaire": "wellbeing", %s}'
+
+
+@pytest.mark.parametrize("data, reason", [
+    (EXPORT % (b'"revision": ' + b"9" * 5000), "it holds a number 5,000 digits long"),  # int() refuses 4,301
+    (EXPORT % (b'"answers": {"a": {"b": -' + b"1" * 4400 + b'}}'), "it holds a number 4,400 digits long"),
+    (b'{"format_version": ' + b"1" * 100_000 + b"}", "it holds a number 100,000 digits long"),
+    (EXPORT % b'"revision": NaN', "it is not valid JSON (NaN is not a JSON value)"),
+    (EXPORT % b'"answers": {"a": {"b": -Infinity}}', "it is not valid JSON (-Infinity is not a JSON value)"),
+    (b'{"format": "auditpack-response", "format_version": true}', "format version true, which this"),
+    (b'{"format": "auditpack-response", "format_version": "' + b"9" * 10_000 + b'"}',
+     'format version "' + "9" * 38 + "…, which"),
+    (EXPORT % b'"answers": {"\\u001b[2J\\u202e": 3}', "its answers to '\ufffd[2J\ufffd' are not given per question"),
+])
+def test_hostile_numbers_and_text(data, reason):
+    """Numbers Python cannot convert, values JSON does not have, and text that would act when shown."""
+    with pytest.raises(Unusable) as caught:
+        read_online_export(data)
+    assert reason in str(caught.value)
+
+
+def test_identity_is_printable_and_cut_to_what_an_id_can_be():
+    data = EXPORT.replace(b'"wellbeing"', b'"well\\ud800being"') % (b'"version": "' + b"v" * 100 + b'", "answers": {}')
+    identity = read_online_export(data).identity
+    assert identity.questionnaire == "well\ufffdbeing" and identity.version == "v" * 60 + "…"
+
+

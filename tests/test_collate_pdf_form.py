@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import random
+import shutil
+import subprocess
 
 import pypdf
 import pytest
@@ -13,6 +15,7 @@ from auditpack.collate.answers import Unusable
 from auditpack.collate.pdf_form import read_pdf
 from auditpack.collate.readers import Target, read_inputs
 
+from .conftest import require
 from .test_collate_filling import fill_pypdf, mini_content, mini_form, random_answers  # noqa: F401 (fixture)
 
 
@@ -63,6 +66,32 @@ def test_pdf_with_only_an_owner_password_is_read(filled):
     out = io.BytesIO()
     writer.write(out)
     assert read_pdf(out.getvalue()).answers == {("kind-staff", "doing"): "3", ("calm-rooms", "support"): "dk"}
+
+
+def _qpdf_encrypted(filled, tmp_path, user_password: str, key: list[str]) -> bytes:
+    """The filled form encrypted by qpdf, as a school's PDF tool or office scanner would save it."""
+    require(shutil.which("qpdf"), "qpdf is missing (apt-get install -y qpdf)")
+    out = tmp_path / "encrypted.pdf"
+    subprocess.run(["qpdf", "--encrypt", user_password, "owner-secret", *key, "--", str(filled), str(out)],
+                   check=True, capture_output=True)
+    return out.read_bytes()
+
+
+AES = {"AES-256": ["256"], "AES-128": ["128", "--use-aes=y"]}
+
+
+@pytest.mark.parametrize("key", AES.values(), ids=AES.keys())
+def test_aes_encrypted_form_with_only_an_owner_password_is_read(filled, tmp_path, key):
+    """Opens in any viewer without a password, so it is counted (pypdf decrypts AES with 'cryptography')."""
+    data = _qpdf_encrypted(filled, tmp_path, "", key)
+    assert read_pdf(data).answers == {("kind-staff", "doing"): "3", ("calm-rooms", "support"): "dk"}
+
+
+@pytest.mark.parametrize("key", AES.values(), ids=AES.keys())
+def test_aes_encrypted_form_that_needs_a_password_to_open(filled, tmp_path, key):
+    data = _qpdf_encrypted(filled, tmp_path, "user-secret", key)
+    assert _reason(data) == ("it is password-protected: it needs a password to open; open it, save a copy "
+                             "without a password and add that")
 
 
 def test_pdf_without_form_fields():

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
 from auditpack.collate.readers import Target, find_files, read_inputs
 
-from .test_collate_filling import RESPONSES, fill_pypdf, mini_content, mini_form  # noqa: F401 (fixture)
+from .conftest import REPO
+from .test_collate_filling import FIXTURES, RESPONSES, fill_pypdf, mini_content, mini_form  # noqa: F401 (fixture)
 
 CONTENT = mini_content()
 TARGET = Target(CONTENT, CONTENT.questionnaire("wellbeing"))
@@ -98,7 +104,22 @@ def test_pdf_recognised_by_content_whatever_its_name(mini_form, tmp_path):
 def test_a_file_named_pdf_that_is_not_one(tmp_path):
     (tmp_path / "form.pdf").write_text("hello")
     [skipped] = read_inputs([tmp_path], TARGET).skipped
-    assert skipped.reason.startswith(("it is damaged", "it could not be read"))
+    assert skipped.reason == "it is named .pdf but is not a PDF (a PDF begins with %PDF-): another kind of file renamed?"
+
+
+def test_a_file_answering_many_statements_the_questionnaire_lacks_is_not_counted(tmp_path):
+    """A few retired statements are listed in the report; thousands would bury it, so the file is skipped."""
+    document = json.loads((RESPONSES / "online" / "response-a.json").read_text())
+    document["answers"] |= {f"retired-{n}": {"doing": "1"} for n in range(100)}
+    (tmp_path / "few.json").write_text(json.dumps(document))
+    document["answers"]["one-too-many"] = {"doing": "1"}
+    document["response_id"] = "r-another"
+    (tmp_path / "many.json").write_text(json.dumps(document))
+    inputs = read_inputs([tmp_path], TARGET)
+    assert [(_name(c.path), len(c.unknown)) for c in inputs.counted] == [("few.json", 100)]
+    assert [(_name(s.path), s.reason) for s in inputs.skipped] == [
+        ("many.json", "it answers 101 statements or questions this questionnaire does not have "
+                      "(is it for another questionnaire?)")]
 
 
 def test_reading_in_worker_processes_gives_the_same_result(mini_form, tmp_path, monkeypatch):
@@ -114,3 +135,51 @@ def test_reading_in_worker_processes_gives_the_same_result(mini_form, tmp_path, 
     assert in_workers == one_by_one
     assert [c.counts for c in in_workers.counted] == [{("kind-staff", "doing"): Counter({v: 1})} for v in "1234"]
     assert _name(in_workers.skipped[0].path) == "4.pdf"
+
+
+def test_a_pipe_in_a_folder_is_skipped_not_waited_on(tmp_path):
+    """A FIFO named like a tally sheet: opening it to read would wait for a writer that never comes.
+
+    Run as a user runs it, in a process of its own, so a regression fails (the timeout) instead of
+    hanging the test run.
+    """
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.mkfifo(folder / "x.csv")
+    shutil.copy(RESPONSES / "online" / "response-a.json", folder)
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "collate", "--project", str(FIXTURES / "mini"),
+                             "--questionnaire", "wellbeing", "--out", str(tmp_path / "out"), str(folder)],
+                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "skipped  in/x.csv: it is not a regular file (a pipe, device or socket), so it is not read" in result.stderr
+    assert "Counted 1 response from 1 file; skipped 1" in result.stdout
+
+
+def test_links_are_not_followed_out_of_a_named_folder(tmp_path, monkeypatch):
+    """A link in a shared folder must not make collate read (and quote) a file the user never named."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.copy(RESPONSES / "online" / "response-a.json", elsewhere / "private.json")
+    shutil.copy(RESPONSES / "mini" / "tally-group-a.csv", elsewhere / "tally.csv")
+    folder = tmp_path / "in"
+    (folder / "real").mkdir(parents=True)
+    shutil.copy(RESPONSES / "online" / "same-response-late.json", folder / "real" / "late.json")
+    (folder / "to-private.json").symlink_to(elsewhere / "private.json")
+    (folder / "to-elsewhere").symlink_to(elsewhere, target_is_directory=True)
+    (folder / "to-real").symlink_to(folder / "real", target_is_directory=True)
+    (folder / "to-late.json").symlink_to(folder / "real" / "late.json")
+    (folder / "to-nothing.json").symlink_to(tmp_path / "gone.json")
+    monkeypatch.chdir(tmp_path)
+    inputs = read_inputs([Path("in")], TARGET)
+    assert [c.path for c in inputs.counted] == ["in/to-late.json"]  # and in/real/late.json: one file, once
+    skipped = {s.path: s.reason for s in inputs.skipped}
+    assert skipped == {
+        "in/to-elsewhere": "it is a link to a folder outside in; links are not followed out of a folder given to "
+                           "collate (name that folder itself to count it)",
+        "in/to-private.json": "it is a link to a file outside in; links are not followed out of a folder given to "
+                              "collate (name that file itself to count it)",
+        "in/to-nothing.json": "it is a link that leads nowhere (what it points to is missing, or links lead round "
+                              "in a circle)",
+    }
+    named = read_inputs([Path("in/to-private.json")], TARGET)  # named by the user: read, link or not
+    assert [c.path for c in named.counted] == ["in/to-private.json"]

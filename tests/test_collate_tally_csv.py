@@ -97,3 +97,40 @@ def test_statements_from_an_older_version_are_listed_not_counted():
 
 def test_header_matches_the_questionnaire():
     assert ",".join(header(Q)) == HEADER
+
+
+ROW = "kind-staff,1,People,x,1,2,,,,,,,,"
+
+
+@pytest.mark.parametrize("data", [
+    (HEADER + "\n" + ROW + "\n").encode("utf-16"),  # a spreadsheet's "Unicode text"
+    (HEADER + "\n" + ROW + "\n").replace(",", "\t").encode("utf-16-le").join([b"\xff\xfe", b""]),
+    (HEADER + "\r" + ROW + "\r").encode(),  # classic Mac line ends
+    ("\n\n" + HEADER + "\n" + ROW + "\n").encode(),  # blank lines above the header
+])
+def test_other_ways_a_sheet_is_saved(data):
+    assert read_tally(data, Q).counts == {("kind-staff", "doing"): Counter({"1": 1, "2": 2})}
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"\xef\xbb\xbf", "it is empty"),
+    ((HEADER + "\n" + ROW.replace("People", "Peo\0ple") + "\n").encode(), "it holds NUL characters (line 2)"),
+    ((HEADER + "\n" + ROW + "\n").encode("utf-16-le"), "it holds NUL characters (line 1)"),
+    (b"\xff\xfe\x00\xd8", "it begins like UTF-16 text but is not"),
+    ((HEADER + "\n" + ROW.replace(",x,", "," + "x" * 200_000 + ",") + "\n").encode(),
+     "(line 2: a cell is longer than 131,072 characters, far more than a tally sheet holds)"),
+    ((HEADER + "\n" + ROW.replace(",1,2,", ",1," + "9" * 5000 + ",") + "\n").encode(),
+     "row 2, column doing_2: " + "9" * 19 + "… answers is more than any school could give"),
+    ((HEADER + "\n\n\n" + ROW.replace(",1,2,", ",1,x,") + "\n").encode(), "row 4, column doing_2: 'x'"),
+    ((HEADER + "\n" + ROW.replace("kind-staff", "\x1b[2J\u202e") + "\n").encode(),
+     "(it has '\ufffd[2J\ufffd'...)"),
+    (("item_id," + ",".join(f"c{n}" for n in range(50_000)) + "\n").encode(),
+     "unexpected column c4; 49,995 more unexpected columns; missing columns"),
+    ((HEADER + ",doing_1\n").encode(), "column 'doing_1' appears twice"),
+])
+def test_sheets_that_cannot_be_read(data, reason):
+    """Every way a file can fail the CSV reader is a reason, never a traceback; numbers Python cannot
+    convert, and text that would act when shown, never reach the reason."""
+    with pytest.raises(Unusable) as caught:
+        read_tally(data, Q)
+    assert reason in str(caught.value)

@@ -8,6 +8,7 @@ person running the collation, not for a programmer.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
@@ -29,6 +30,22 @@ class Unusable(Exception):
     """Raised by a reader when a file cannot be counted; the message is the reason shown to the user."""
 
 
+SHOWN_LENGTH = 40
+"""Characters of a value from an input file quoted in a reason: enough to recognise it, never a flood."""
+_UNSHOWABLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+"""Controls, invisible formatting (bidi overrides, zero widths), lone surrogates and line separators."""
+
+
+def printable(text: str, limit: int | None = SHOWN_LENGTH) -> str:
+    """Text from an input file (or its name) as it may be quoted in a reason or a report: at most ``limit``
+    characters, each character that could not be shown, or would act instead of being shown (a terminal
+    escape, a right-to-left override, a NUL, half a UTF-16 pair or a byte of a file name that is not
+    UTF-8, which cannot even be written as UTF-8), replaced by U+FFFD."""
+    cut = text if limit is None else text[:limit + 1]
+    shown = "".join("\ufffd" if unicodedata.category(c) in _UNSHOWABLE else c for c in cut)
+    return shown if limit is None or len(shown) <= limit else shown[:limit - 1] + "…"
+
+
 @dataclass(frozen=True)
 class FormIdentity:
     """Which programme, questionnaire and content version a response form says it belongs to."""
@@ -36,6 +53,13 @@ class FormIdentity:
     programme: str | None
     questionnaire: str | None
     version: str | None
+
+    @classmethod
+    def printable(cls, programme: str | None, questionnaire: str | None, version: str | None) -> FormIdentity:
+        """The identity a file gives, safe to quote back: an over-long value is cut and ends in '…', so
+        it still matches no id (ids have at most 60 characters)."""
+        return cls(*(printable(value, 61) if value is not None else None
+                     for value in (programme, questionnaire, version)))
 
 
 @dataclass(frozen=True)

@@ -17,15 +17,17 @@ from __future__ import annotations
 
 import json
 
-from .answers import FormIdentity, RawResponse, Unusable
+from .answers import FormIdentity, RawResponse, Unusable, printable
 
 FORMAT = "auditpack-response"
 FORMAT_VERSION = 1
+MAX_DIGITS = 20
+"""Digits a whole number in an export may have: revisions and scores are far shorter."""
 
 
 def read_online_export(data: bytes) -> RawResponse:
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = json.loads(data.decode("utf-8-sig"), parse_int=_whole_number, parse_constant=_not_a_number)
     except UnicodeDecodeError:
         raise Unusable("it is not a text file in UTF-8, so not an export from the online form") from None
     except RecursionError:
@@ -34,14 +36,28 @@ def read_online_export(data: bytes) -> RawResponse:
         raise Unusable(f"it is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise Unusable(f"it is JSON, but not an export from the online form (no \"format\": \"{FORMAT}\")")
-    if document.get("format_version") != FORMAT_VERSION:
-        raise Unusable(f"it was exported in format version {document.get('format_version')!r}, which this "
+    version = document.get("format_version")
+    if isinstance(version, bool) or version != FORMAT_VERSION:
+        raise Unusable(f"it was exported in format version {_json(version)}, which this "
                        f"auditpack does not read (it reads version {FORMAT_VERSION})")
-    identity = FormIdentity(*(_string(document.get(key)) for key in ("programme", "questionnaire", "version")))
+    identity = FormIdentity.printable(*(_string(document.get(key))
+                                        for key in ("programme", "questionnaire", "version")))
     if identity.questionnaire is None:
         raise Unusable("it does not say which questionnaire it answers (no \"questionnaire\")")
     return RawResponse(identity, _answers(document.get("answers")), _comments(document.get("comments")),
                        _string(document.get("response_id")), _revision(document.get("revision")))
+
+
+def _whole_number(text: str) -> int:
+    """Python refuses to convert integers of more than 4,300 digits; no export needs more than a few."""
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        raise Unusable(f"it holds a number {digits:,} digits long, which no export from the online form has")
+    return int(text)
+
+
+def _not_a_number(name: str):
+    raise Unusable(f"it is not valid JSON ({name} is not a JSON value)")
 
 
 def _answers(value) -> dict[tuple[str, str], str]:
@@ -50,13 +66,13 @@ def _answers(value) -> dict[tuple[str, str], str]:
     answers = {}
     for item_id, by_dimension in value.items():
         if not isinstance(by_dimension, dict):
-            raise Unusable(f"its answers to '{item_id}' are not given per question")
+            raise Unusable(f"its answers to '{printable(item_id)}' are not given per question")
         for dimension_id, answer in by_dimension.items():
             if answer is None or answer == "":
                 continue  # left unanswered
             if isinstance(answer, bool) or not isinstance(answer, (str, int)):
-                raise Unusable(f"its answer to '{item_id}', question '{dimension_id}' is {json.dumps(answer)}, "
-                               "not a score or 'dk'")
+                raise Unusable(f"its answer to '{printable(item_id)}', question '{printable(dimension_id)}' is "
+                               f"{_json(answer)}, not a score or 'dk'")
             answers[(str(item_id), str(dimension_id))] = str(answer).strip()
     return answers
 
@@ -71,6 +87,13 @@ def _string(value) -> str | None:
     if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
         return str(value).strip()
     return None
+
+
+def _json(value) -> str:
+    try:
+        return printable(json.dumps(value, ensure_ascii=False))
+    except RecursionError:
+        return "a value nested too deeply to show"
 
 
 def _revision(value) -> int:

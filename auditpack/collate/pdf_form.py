@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import logging
 
-from .answers import FormIdentity, RawResponse, Unusable
+from .answers import FormIdentity, RawResponse, Unusable, printable
 
 MAX_FIELDS = 20_000
 """A real form has a few hundred fields; more means a hostile or foreign file."""
@@ -27,6 +27,8 @@ RADIO_FLAG = 1 << 15
 ITEM_PREFIX = "item:"
 COMMENTS_PREFIX = "comments:"
 IDENTITY_FIELDS = ("auditpack:programme", "auditpack:questionnaire", "auditpack:version")
+NEEDS_PASSWORD = ("it is password-protected: it needs a password to open; open it, save a copy without a password "
+                  "and add that")
 
 
 def read_pdf(data: bytes) -> RawResponse:
@@ -36,8 +38,10 @@ def read_pdf(data: bytes) -> RawResponse:
     a file that is not perfectly formed is read again by pypdf's own lenient reader, which repairs
     what it can. Both give the same answers for a well-formed file.
     """
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
+    if b"%PDF-" not in data[:1024]:
+        raise Unusable("it is named .pdf but is not a PDF (a PDF begins with %PDF-): another kind of file renamed?")
     quiet = logging.getLogger("pypdf")
     level = quiet.level
     quiet.setLevel(logging.CRITICAL)  # damaged files are reported once, as a reason, not as log noise
@@ -53,7 +57,10 @@ def read_pdf(data: bytes) -> RawResponse:
         except Unusable:
             raise
         except FileNotDecryptedError:
-            raise Unusable("it is password-protected (encrypted); save an unprotected copy and add that") from None
+            raise Unusable(NEEDS_PASSWORD) from None
+        except DependencyError:
+            raise Unusable("it is encrypted, and this installation cannot decrypt it: auditpack's dependency "
+                           "'cryptography' is missing (reinstall auditpack with pip)") from None
         except (PdfReadError, RecursionError) as exc:
             raise Unusable(f"it is damaged or not a complete PDF ({_short(exc)})") from None
         except Exception as exc:  # noqa: BLE001 - any failure inside an untrusted file is a reason to skip it
@@ -67,7 +74,7 @@ def _read(data: bytes, strict: bool) -> RawResponse:
 
     reader = _fast_reader()(io.BytesIO(data), strict=True) if strict else pypdf.PdfReader(io.BytesIO(data))
     if reader.is_encrypted and not _decrypts_without_password(reader):
-        raise Unusable("it is password-protected (encrypted); save an unprotected copy and add that")
+        raise Unusable(NEEDS_PASSWORD)
     return _response(_fields(reader))
 
 
@@ -125,9 +132,14 @@ def _fast_reader():
 
 
 def _decrypts_without_password(reader) -> bool:
-    """Forms saved with only an owner password (editing restrictions) open without one."""
+    """Forms saved with only an owner password (editing restrictions) open in any viewer without one, so
+    they are read. Most are AES-encrypted, which pypdf decrypts with the 'cryptography' package."""
+    from pypdf.errors import DependencyError
+
     try:
         return bool(reader.decrypt(""))
+    except DependencyError:
+        raise
     except Exception:  # noqa: BLE001 - unsupported or broken encryption is the same as a password
         return False
 
@@ -180,7 +192,7 @@ def _is_radio_group(node) -> bool:
 
 
 def _response(fields: dict[str, object]) -> RawResponse:
-    identity = FormIdentity(*(_text(fields.get(name)) for name in IDENTITY_FIELDS))
+    identity = FormIdentity.printable(*(_text(fields.get(name)) for name in IDENTITY_FIELDS))
     if identity.questionnaire is None:
         raise Unusable("it is not an auditpack response form (it has form fields, but no "
                        "'auditpack:questionnaire' field naming its questionnaire)")
@@ -190,7 +202,7 @@ def _response(fields: dict[str, object]) -> RawResponse:
             continue
         parts = name[len(ITEM_PREFIX):].split(":")
         if len(parts) != 2 or not all(parts):
-            raise Unusable(f"its field '{name}' is not named item:<statement id>:<question id>")
+            raise Unusable(f"its field '{printable(name)}' is not named item:<statement id>:<question id>")
         value = _radio_value(node, name)
         if value is not None:
             answers[(parts[0], parts[1])] = value
@@ -225,12 +237,12 @@ def _radio_value(node, name: str) -> str | None:
                 return export(index, chosen)
         if chosen in options:
             return chosen  # an engine that stored the export value itself
-        raise Unusable(f"the answer to '{name}' is '{chosen}', which is none of its boxes")
+        raise Unusable(f"the answer to '{printable(name)}' is '{printable(chosen)}', which is none of its boxes")
     kids = [ref.get_object() for ref in refs]
     ticked = [(i, str(kid.get("/AS"))[1:]) for i, kid in enumerate(kids)
               if str(kid.get("/AS", "/Off")) not in ("/Off", "Off", "")]
     if len(ticked) > 1:
-        raise Unusable(f"'{name}' has {len(ticked)} boxes ticked; a question takes one answer")
+        raise Unusable(f"'{printable(name)}' has {len(ticked)} boxes ticked; a question takes one answer")
     return export(*ticked[0]) if ticked else None
 
 
@@ -257,5 +269,4 @@ def _text(node) -> str | None:
 
 
 def _short(exc: Exception) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 120 else text[:117] + "..."
+    return printable(" ".join(str(exc).split()) or type(exc).__name__, 120)

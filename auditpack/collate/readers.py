@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Content, Questionnaire
 from .answers import (DONT_KNOW, Counted, Inputs, Kind, RawResponse, Skipped, Unusable, allowed_values,
-                      describe_values)
+                      describe_values, printable)
 from .online_export import read_online_export
 from .pdf_form import read_pdf
 from .tally_csv import read_tally
@@ -26,6 +27,10 @@ from .tally_csv import read_tally
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """A filled response form is well under 1 MB; anything near this is not one."""
 SUFFIXES = {".pdf": "pdf", ".json": "online", ".csv": "tally"}
+NOT_REGULAR = "it is not a regular file (a pipe, device or socket), so it is not read"
+MAX_UNKNOWN = 100
+"""Statements and questions a counted file may answer that the questionnaire lacks (see :func:`_few`)."""
+LINK_TO_NOWHERE = "it is a link that leads nowhere (what it points to is missing, or links lead round in a circle)"
 BATCH = 64
 """Files read into memory at a time: enough to keep every CPU busy, few enough to bound memory."""
 PARALLEL_FROM = 24
@@ -50,30 +55,84 @@ class Target:
 
 
 def find_files(paths: list[Path], exclude: Path | None = None) -> tuple[list[Path], list[Skipped]]:
-    """Every file named or inside a named folder, once each, in a stable order; and what was not found."""
+    """Every file named or inside a named folder, once each, in a stable order; and what was not found.
+
+    A file named on the command line is read wherever it is, even through a link: the user chose it.
+    Inside a folder only regular files are read, and a link is followed only to a file in the same
+    named folder, so a link planted in a shared folder cannot make collate read a file elsewhere.
+    """
     files: list[Path] = []
     missing: list[Skipped] = []
-    excluded = exclude.resolve() if exclude else None
+    excluded = _real(exclude) if exclude else None
     for path in paths:
         if path.is_file():
             files.append(path)
         elif path.is_dir():
-            for folder, subfolders, names in os.walk(path):
-                here = Path(folder)
-                subfolders[:] = sorted(d for d in subfolders if not d.startswith(".")
-                                       and not (excluded and (here / d).resolve() == excluded))
-                files += [here / name for name in sorted(names) if not name.startswith(".")]
+            found, refused = _folder_files(path, excluded)
+            files += found
+            missing += refused
         elif path.exists():
             missing.append(Skipped(_display(path), "it is not a regular file or folder"))
+        elif path.is_symlink():
+            missing.append(Skipped(_display(path), LINK_TO_NOWHERE))
         else:
             missing.append(Skipped(_display(path), "no such file or folder"))
     seen: set[Path] = set()
     unique = []
     for file in files:
-        if file.resolve() not in seen:  # the same path twice (a file and its folder) is one file
-            seen.add(file.resolve())
+        real = _real(file) or file
+        if real not in seen:  # the same path twice (a file and its folder) is one file
+            seen.add(real)
             unique.append(file)
     return unique, missing
+
+
+def _folder_files(folder: Path, excluded: Path | None) -> tuple[list[Path], list[Skipped]]:
+    """The files in a folder and its subfolders, hidden ones left out; and the links refused."""
+    root = _real(folder) or folder
+    files: list[Path] = []
+    refused: list[Skipped] = []
+    for here, subfolders, names in os.walk(folder):
+        here = Path(here)
+        kept = []
+        for name in sorted(subfolders):
+            sub = here / name
+            if name.startswith(".") or (excluded and _real(sub) == excluded):
+                continue
+            if not sub.is_symlink():
+                kept.append(name)
+            elif why := _refused_link(sub, folder, root, "folder"):  # one inside is read through its real path
+                refused.append(Skipped(_display(sub), why))
+        subfolders[:] = kept
+        for name in sorted(names):
+            file = here / name
+            if name.startswith("."):
+                continue
+            if why := _refused_link(file, folder, root, "file") if file.is_symlink() else None:
+                refused.append(Skipped(_display(file), why))
+            else:
+                files.append(file)  # pipes and devices are refused when read: see _read_bytes
+    return files, refused
+
+
+def _refused_link(link: Path, folder: Path, root: Path, what: str) -> str | None:
+    """Why a link found inside a named folder is not followed, or None when it leads to a place inside."""
+    real = _real(link)
+    if real is None:
+        return LINK_TO_NOWHERE
+    if not real.is_relative_to(root):
+        shown = _display(folder)
+        return (f"it is a link to a {what} outside {'the current folder' if shown == '.' else shown}; links are "
+                f"not followed out of a folder given to collate (name that {what} itself to count it)")
+    return None
+
+
+def _real(path: Path) -> Path | None:
+    """The path with every link followed, or None for a link that leads nowhere or in a circle."""
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
 
 
 def read_inputs(paths: list[Path], target: Target, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -81,6 +140,7 @@ def read_inputs(paths: list[Path], target: Target, max_bytes: int = DEFAULT_MAX_
     files, missing = find_files(paths, exclude)
     outcomes: list[Counted | Skipped] = list(missing)
     first_seen: dict[str, str] = {}
+    copies: dict[str, str] = {}
     with _PdfParser(sum(f.suffix.lower() == ".pdf" for f in files)) as parse_pdfs:
         for start in range(0, len(files), BATCH):
             loaded: list[tuple[str, bytes, str, Kind | None] | Skipped] = []
@@ -93,6 +153,7 @@ def read_inputs(paths: list[Path], target: Target, max_bytes: int = DEFAULT_MAX_
                     continue
                 digest = hashlib.sha256(data).hexdigest()
                 if digest in first_seen:
+                    copies[shown] = first_seen[digest]
                     loaded.append(Skipped(shown, f"it is identical to {first_seen[digest]}, which is counted "
                                                  "(the same file given twice is counted once)"))
                     continue
@@ -111,7 +172,7 @@ def read_inputs(paths: list[Path], target: Target, max_bytes: int = DEFAULT_MAX_
                 except Unusable as exc:
                     outcomes.append(Skipped(shown, str(exc)))
     inputs = Inputs([o for o in outcomes if isinstance(o, Counted)], [o for o in outcomes if isinstance(o, Skipped)])
-    return _one_per_online_response(inputs)
+    return _copies_of_skipped(_one_per_online_response(inputs), copies)
 
 
 def read_file(shown: str, data: bytes, digest: str, kind: Kind | None, target: Target,
@@ -129,7 +190,7 @@ def read_file(shown: str, data: bytes, digest: str, kind: Kind | None, target: T
         if not tally.counts:
             raise Unusable("it has no counts (a blank tally sheet)")
         most = max(sum(counter.values()) for counter in tally.counts.values())
-        return Counted(shown, kind, digest, tally.counts, most, unknown=tally.unknown_items)
+        return Counted(shown, kind, digest, tally.counts, most, unknown=_few(tally.unknown_items))
     if isinstance(parsed, Unusable):
         raise parsed
     raw = parsed or (read_pdf(data) if kind == "pdf" else read_online_export(data))
@@ -149,22 +210,40 @@ def _checked_response(shown: str, kind: Kind, digest: str, raw: RawResponse, tar
     unknown: set[str] = set()
     for (item_id, dim_id), value in sorted(raw.answers.items()):
         if item_id not in items:
-            unknown.add(f"statement '{item_id}'")
+            unknown.add(f"statement '{printable(item_id)}'")
             continue
         if dim_id not in dimensions:
-            unknown.add(f"question '{dim_id}'")
+            unknown.add(f"question '{printable(dim_id)}'")
             continue
         dim = dimensions[dim_id]
         normalised = DONT_KNOW if value.lower() == DONT_KNOW else value
         if normalised not in allowed_values(q, dim):
-            raise Unusable(f"its answer to '{item_id}', question '{dim_id}' is '{value[:20]}', which is not on "
-                           f"the scale (expected {describe_values(q, dim)})")
+            raise Unusable(f"its answer to '{item_id}', question '{dim_id}' is '{printable(value, 20)}', which is "
+                           f"not on the scale (expected {describe_values(q, dim)})")
         counts[(item_id, dim_id)] = Counter({normalised: 1})
     if not counts:
         why = " for any statement of this questionnaire" if unknown else ""
         raise Unusable(f"it has no answers{why} (a blank form?)")
-    return Counted(shown, kind, digest, counts, 1, version=identity.version, unknown=tuple(sorted(unknown)),
+    return Counted(shown, kind, digest, counts, 1, version=identity.version, unknown=_few(tuple(sorted(unknown))),
                    comments=raw.comments, response_id=raw.response_id, revision=raw.revision)
+
+
+def _few(unknown: tuple[str, ...]) -> tuple[str, ...]:
+    """What a file answers that the questionnaire lacks, listed in the report: a few retired statements,
+    never thousands (those are another questionnaire's answers, or a file made to bury the report)."""
+    if len(unknown) > MAX_UNKNOWN:
+        raise Unusable(f"it answers {len(unknown):,} statements or questions this questionnaire does not have "
+                       "(is it for another questionnaire?)")
+    return unknown
+
+
+def _copies_of_skipped(inputs: Inputs, copies: dict[str, str]) -> Inputs:
+    """A copy of a file that is skipped itself says so, instead of saying its twin is counted."""
+    counted = {c.path for c in inputs.counted}
+    reasons = {s.path: s.reason for s in inputs.skipped}
+    return Inputs(inputs.counted, [
+        Skipped(s.path, f"it is identical to {copies[s.path]}, which is skipped too: {reasons[copies[s.path]]}")
+        if s.path in copies and copies[s.path] not in counted else s for s in inputs.skipped])
 
 
 def _one_per_online_response(inputs: Inputs) -> Inputs:
@@ -187,13 +266,22 @@ def _one_per_online_response(inputs: Inputs) -> Inputs:
 
 
 def _read_bytes(file: Path, max_bytes: int) -> bytes:
+    """The file's bytes, no more than the limit, as :func:`auditpack.load` reads content files: opened
+    without blocking and then checked to be a regular file, so a pipe (which waits forever for a writer)
+    or a device (``/dev/zero`` never ends) is refused, not read."""
     try:
-        size = file.stat().st_size
-        if size > max_bytes:
-            raise Unusable(f"it is too large ({_megabytes(size)}; the limit is {_megabytes(max_bytes)}, far more "
-                           "than a response form or tally sheet needs)")
-        with file.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise Unusable(NOT_REGULAR)
+            if info.st_size > max_bytes:
+                raise Unusable(f"it is too large ({_megabytes(info.st_size)}; the limit is {_megabytes(max_bytes)}, "
+                               "far more than a response form or tally sheet needs)")
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                data = handle.read(max_bytes + 1)
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise Unusable(f"it could not be read ({exc.strerror or exc})") from None
     if len(data) > max_bytes:
@@ -218,11 +306,13 @@ def _megabytes(size: int) -> str:
 
 
 def _display(path: Path) -> str:
-    """A path as the user would recognise it: relative to the current folder where it is inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """A path as the user would recognise it: relative to the current folder where it is inside it, and
+    printable (a file name may hold control characters, or bytes that are not UTF-8)."""
+    try:  # links are not followed: a link is shown by its own name, not its target's
+        shown = Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
+    except (ValueError, OSError):
+        shown = path.as_posix()
+    return printable(shown, None)
 
 
 class _PdfParser:

@@ -9,9 +9,8 @@ read aloud, set in the pack's typeface), and identical answers give byte-identic
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import jinja2
@@ -21,6 +20,7 @@ from ..model import Questionnaire
 from ..render import fonts, print_html
 from ..pipeline import pin_build_date
 from ..render.pdf import PdfRenderer
+from ..safe_csv import Cell, csv_text
 from . import tally_csv
 from .tally import Collation
 
@@ -88,20 +88,19 @@ def _context(collation: Collation, options: print_html.PrintOptions, config: Sit
 
 def statistics_csv(collation: Collation) -> str:
     """One row per statement and question: the numbers behind the report, for a spreadsheet."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["item_id", "number", "section", "statement", "question", "answers", "dont_know",
-                     "dont_know_share", "median", "mean", "gap", "strength", "need", "communicate", "shown"])
+    rows: list[list[Cell]] = [["item_id", "number", "section", "statement", "question", "answers", "dont_know",
+                               "dont_know_share", "median", "mean", "gap", "strength", "need", "communicate",
+                               "shown"]]
     for r in collation.items:
         for x in r.questions:
             shown = not x.suppressed
-            writer.writerow([
+            rows.append([
                 r.item.id, r.number, r.section.title, " ".join(r.item.text.split()), x.dimension.id,
-                x.answers if shown else "", x.dont_know if shown else "",
-                _plain(x.dont_know_rate, 3) if shown else "", _plain(x.median) if shown else "",
-                _plain(x.mean, 2) if shown else "", _plain(r.gap),
+                x.answers if shown else None, x.dont_know if shown else None,
+                _fixed(x.dont_know_rate, 3) if shown else None, _fixed(x.median) if shown else None,
+                _fixed(x.mean, 2) if shown else None, _fixed(r.gap),
                 _yes(r.strength), _yes(r.need), _yes(r.communicate), _yes(shown)])
-    return "\ufeff" + out.getvalue()
+    return csv_text(rows)
 
 
 def number(value: float | None, places: int = 1) -> str:
@@ -125,8 +124,9 @@ def signed(value: float | None) -> str:
     return ("+" if value > 0 else "−") + number(abs(value))
 
 
-def _plain(value: float | None, places: int = 1) -> str:
-    return "" if value is None else f"{value:.{places}f}"
+def _fixed(value: float | None, places: int = 1) -> Decimal | None:
+    """A computed number with its decimal places fixed ('2.50', '-0.5'), written to a CSV as a number."""
+    return None if value is None else Decimal(f"{value:.{places}f}")
 
 
 def _yes(flag: bool) -> str:
