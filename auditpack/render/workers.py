@@ -4,6 +4,9 @@ Workers are forked from a server process that has imported WeasyPrint once (see
 :func:`start_worker_server`), and this module is all that server imports of auditpack: it
 stays clear of the content model, so the server is ready before the parent has loaded the
 content. Jobs carry HTML and PDF bytes, never the plan.
+
+Workers end with their build, however it ends (see :func:`_end_with_the_build`); the server
+ends once the build and its workers have. A killed build leaves no process behind.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -30,6 +34,8 @@ class PdfWorkers:
         self.count, self.templates_dir, self.theme = count, templates_dir, theme
         self.pool = None
         self._starting: threading.Thread | None = None
+        self._lifeline = None
+        """This end of a pipe whose other end every worker watches: closing it ends them all."""
         self._local = None
         if start_now:
             self._start()
@@ -37,8 +43,11 @@ class PdfWorkers:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, failed, *exc):
+        if failed:  # interrupted, or a job failed: end the workers now, not after the jobs they hold
+            self._cut_lifeline()
         self._shut_down(wait=True)
+        self._cut_lifeline()
         self.pool = None
 
     def release(self) -> None:
@@ -50,6 +59,11 @@ class PdfWorkers:
             self._starting.join()
         if self.pool is not None:
             self.pool.shutdown(wait=wait, cancel_futures=True)
+
+    def _cut_lifeline(self) -> None:
+        if self._lifeline is not None:
+            self._lifeline.close()
+            self._lifeline = None
 
     def run(self, jobs: list[tuple]):
         """Each job is (kind, path, *arguments). The jobs are handed to the workers at once; the
@@ -79,10 +93,12 @@ class PdfWorkers:
 
     def _start(self) -> None:
         if self.pool is None and self.count > 1:
+            context = _worker_context()
+            watched, self._lifeline = context.Pipe(duplex=False)
             # Workers are not recycled: max_tasks_per_child deadlocks ProcessPoolExecutor on Python 3.11.
             self.pool = concurrent.futures.ProcessPoolExecutor(
-                self.count, mp_context=_worker_context(), initializer=_start_worker,
-                initargs=(self.templates_dir, self.theme))
+                self.count, mp_context=context, initializer=_start_worker,
+                initargs=(self.templates_dir, self.theme, watched))
             # Starting a worker waits until the server has imported WeasyPrint: meanwhile this
             # process goes on loading and templating the content.
             self._starting = threading.Thread(target=self._start_processes, daemon=True)
@@ -149,12 +165,33 @@ IMPORTED_BEFORE_START = False
 """Whether this worker came with WeasyPrint loaded by the server (checked by the tests)."""
 
 
-def _start_worker(templates_dir: Path, theme: str) -> None:
+def _start_worker(templates_dir: Path, theme: str, lifeline) -> None:
     """Set up fonts and stylesheets as soon as the process starts."""
     global _worker, IMPORTED_BEFORE_START
+    _end_with_the_build(lifeline)
     IMPORTED_BEFORE_START = "weasyprint" in sys.modules
     from .pdf import PdfRenderer
     _worker = PdfRenderer(templates_dir, theme)
+
+
+def _end_with_the_build(lifeline) -> None:
+    """End this worker as soon as the build ends, however it ends.
+
+    The build holds the other end of ``lifeline``: when it closes it (the build failed or was
+    interrupted) or the system does (the build was killed), reading gives end-of-file and the
+    worker exits at once, abandoning its job. Without this, workers of a killed build went on
+    for half an hour, and the fork server with them. Ctrl+C reaches the build, which ends the
+    workers so: here it would only interrupt a job and print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_at_end_of_file, args=(lifeline,), daemon=True).start()
+
+
+def _exit_at_end_of_file(lifeline) -> None:
+    try:
+        lifeline.recv_bytes()
+    except (EOFError, OSError):
+        pass
+    os._exit(1)
 
 
 def _ready() -> None:
