@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -72,8 +73,7 @@ class PdfWorkers:
             return ((path, *JOBS[kind](self.local, *arguments)) for kind, path, *arguments in jobs)
         self._start()
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        futures = [self.pool.submit(_run_in_worker, epoch, kind, path, *arguments)
-                   for kind, path, *arguments in jobs]
+        futures = [self._submit(_run_in_worker, epoch, kind, path, *arguments) for kind, path, *arguments in jobs]
         return (future.result() for future in concurrent.futures.as_completed(futures))
 
     def submit(self, function, *arguments):
@@ -82,13 +82,19 @@ class PdfWorkers:
         if self.count <= 1:
             return _Deferred(function, arguments)
         self._start()
-        return self.pool.submit(_call_in_worker, os.environ.get("SOURCE_DATE_EPOCH"), function, *arguments)
+        return self._submit(_call_in_worker, os.environ.get("SOURCE_DATE_EPOCH"), function, *arguments)
+
+    def _submit(self, function, *arguments) -> concurrent.futures.Future:
+        """Submitting may start a worker, which the server makes through the temporary folder."""
+        try:
+            return self.pool.submit(function, *arguments)
+        except OSError as exc:
+            raise temp_folder_problem(exc) from None
 
     @property
     def local(self):
         if self._local is None:
-            from .pdf import PdfRenderer
-            self._local = PdfRenderer(self.templates_dir, self.theme)
+            self._local = _renderer(self.templates_dir, self.theme)
         return self._local
 
     def _start(self) -> None:
@@ -108,8 +114,8 @@ class PdfWorkers:
         try:
             for _ in range(self.count):  # each submission starts a process while none is idle
                 self.pool.submit(_ready)
-        except concurrent.futures.BrokenExecutor:
-            pass  # a worker died: the caller's own jobs report it, not a traceback from this thread
+        except (concurrent.futures.BrokenExecutor, OSError):
+            pass  # a worker died or could not start: the caller's jobs report it, not a traceback from this thread
 
 
 class _Deferred:
@@ -130,7 +136,21 @@ def start_worker_server() -> None:
     workers are spawned and each imports WeasyPrint itself."""
     if _worker_context().get_start_method() == "forkserver":
         from multiprocessing import forkserver
-        forkserver.ensure_running()
+        try:
+            forkserver.ensure_running()
+        except OSError as exc:  # its socket is made in the temporary folder
+            raise temp_folder_problem(exc) from None
+
+
+def temp_folder_problem(exc: OSError) -> OSError:
+    """The error, naming the temporary folder and what to do: starting workers and loading fonts
+    write there, and 'No space left on device' or 'AF_UNIX path too long' alone does not say where."""
+    try:
+        folder = tempfile.gettempdir()
+    except OSError:
+        return exc  # no usable temporary folder at all: that error lists the folders tried
+    return OSError(exc.errno, f"the temporary folder cannot be used ({exc.strerror or exc}); make room there, "
+                              "or set TMPDIR to another folder (a short path you can write to)", folder)
 
 
 def _worker_context():
@@ -159,6 +179,9 @@ def bind_pack(renderer, cover_htmls: list[str], parts: list[bytes], part_pages: 
 
 JOBS = {"document": render_html, "pack": bind_pack}
 _worker = None
+_worker_problem: Exception | None = None
+"""Why this worker could not set up, raised by each of its jobs: an initializer that raises
+prints a traceback and breaks the pool, and the build could only say that a worker died."""
 
 
 IMPORTED_BEFORE_START = False
@@ -167,11 +190,25 @@ IMPORTED_BEFORE_START = False
 
 def _start_worker(templates_dir: Path, theme: str, lifeline) -> None:
     """Set up fonts and stylesheets as soon as the process starts."""
-    global _worker, IMPORTED_BEFORE_START
+    global _worker, _worker_problem, IMPORTED_BEFORE_START
     _end_with_the_build(lifeline)
     IMPORTED_BEFORE_START = "weasyprint" in sys.modules
+    try:
+        _worker = _renderer(templates_dir, theme)
+    except Exception as exc:  # raised by each job, as it would be if this process rendered alone
+        _worker_problem = exc
+
+
+def _renderer(templates_dir: Path, theme: str):
+    """Setting up reads the templates and fonts and writes only the fonts WeasyPrint copies to the
+    temporary folder: an error there, or in a write (which names no file), is about that folder."""
     from .pdf import PdfRenderer
-    _worker = PdfRenderer(templates_dir, theme)
+    try:
+        return PdfRenderer(templates_dir, theme)
+    except OSError as exc:
+        if not exc.filename or Path(os.fsdecode(exc.filename)).is_relative_to(tempfile.gettempdir()):
+            raise temp_folder_problem(exc) from None
+        raise
 
 
 def _end_with_the_build(lifeline) -> None:
@@ -205,5 +242,7 @@ def _run_in_worker(epoch: str | None, kind: str, path: str, *arguments) -> tuple
 def _call_in_worker(epoch: str | None, function, *arguments):
     """Run under the build date the parent fixed (it may have fixed it after this worker started):
     fonts and the sitemap are stamped with it, so output does not depend on which process made it."""
+    if _worker_problem is not None:
+        raise _worker_problem
     os.environ["SOURCE_DATE_EPOCH"] = epoch or "0"  # never the current time (see PdfRenderer)
     return function(*arguments)
