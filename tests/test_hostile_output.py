@@ -203,6 +203,33 @@ def test_sigkill_to_the_build_alone_ends_its_workers_and_their_server(mini_build
 
 
 @pytestmark_linux
+def test_a_worker_killed_mid_build_is_reported_and_the_rest_end(mini_build, tmp_path):
+    """The system, short of memory, kills the biggest process: often a worker laying out a pack.
+    The build used to end with a traceback (BrokenProcessPool)."""
+    project = tmp_path / "mini"
+    shutil.copytree(mini_build, project)
+    before = snapshot(project / "site")
+    build = start_build(project, "--no-cache", "-j", "2", quiet=False)
+    wait_for_workers(build)
+    server = next(pid for pid in session(build) if parent(pid) == build.pid and "forkserver" in command(pid))
+    worker = next(pid for pid in session(build) if parent(pid) == server)
+    os.kill(worker, signal.SIGKILL)
+    running, stderr = left_running(build)
+    assert running == [] and build.returncode == 1
+    assert stderr == ("auditpack: a PDF worker process was killed in the middle of its work (by the system, if memory "
+                      "ran short); nothing was written. Run again, with fewer workers (-j 1) if memory is short\n")
+    assert snapshot(project / "site") == before and leftovers(project) == []
+
+
+def parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def command(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+
+
+@pytestmark_linux
 def test_sigkill_to_a_batch_of_school_packs_ends_its_workers(mini_project, tmp_path):
     (tmp_path / "schools.csv").write_text("name,pathway\nSt Anne's,self-led\nHillside,supported\n", encoding="utf-8")
     build = start_build(mini_project, "packs", "--schools", str(tmp_path / "schools.csv"), "--no-cache", "-j", "2",

@@ -12,6 +12,7 @@ ends once the build and its workers have. A killed build leaves no process behin
 from __future__ import annotations
 
 import concurrent.futures
+import errno
 import multiprocessing
 import os
 import signal
@@ -21,6 +22,17 @@ import threading
 from pathlib import Path
 
 from .bind import bind
+
+
+class WorkerEnded(OSError):
+    """A worker ended in the middle of its work, killed from outside: most often by the system,
+    short of memory, which picks the biggest process, a worker laying out a long pack. An OSError,
+    so every command reports it as a message, not a traceback."""
+
+    def __init__(self):
+        super().__init__(errno.ECHILD, "a PDF worker process was killed in the middle of its work (by the system, "
+                                       "if memory ran short); nothing was written. Run again, with fewer workers "
+                                       "(-j 1) if memory is short")
 
 
 class PdfWorkers:
@@ -74,7 +86,7 @@ class PdfWorkers:
         self._start()
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         futures = [self._submit(_run_in_worker, epoch, kind, path, *arguments) for kind, path, *arguments in jobs]
-        return (future.result() for future in concurrent.futures.as_completed(futures))
+        return (_result(future) for future in concurrent.futures.as_completed(futures))
 
     def submit(self, function, *arguments):
         """Run ``function`` in a worker beside the PDFs (in this process, one worker: when its
@@ -82,7 +94,7 @@ class PdfWorkers:
         if self.count <= 1:
             return _Deferred(function, arguments)
         self._start()
-        return self._submit(_call_in_worker, os.environ.get("SOURCE_DATE_EPOCH"), function, *arguments)
+        return _InWorker(self._submit(_call_in_worker, os.environ.get("SOURCE_DATE_EPOCH"), function, *arguments))
 
     def _submit(self, function, *arguments) -> concurrent.futures.Future:
         """Submitting may start a worker, which the server makes through the temporary folder."""
@@ -124,6 +136,21 @@ class _Deferred:
 
     def result(self):
         return self.function(*self.arguments)
+
+
+class _InWorker:
+    def __init__(self, future: concurrent.futures.Future):
+        self.future = future
+
+    def result(self):
+        return _result(self.future)
+
+
+def _result(future: concurrent.futures.Future):
+    try:
+        return future.result()
+    except concurrent.futures.BrokenExecutor:
+        raise WorkerEnded() from None
 
 
 def start_worker_server() -> None:
