@@ -263,6 +263,10 @@ def _diff_options(command: argparse.ArgumentParser) -> None:
 def _cmd_diff(args) -> int:
     from .diff import diff, format_changes, load_version
 
+    for spec in (args.old, args.new):
+        if spec and spec.startswith("-") and not Path(spec).is_dir():
+            _usage("diff", f"{spec!r} is neither a folder nor a git revision (a revision never starts with '-'; "
+                           "to name a folder that does, write ./ before it)")
     project = _project(args)
     old = load_version(args.old, project.root, project.config.content_dir)
     new = load_version(args.new, project.root, project.config.content_dir) if args.new else \
