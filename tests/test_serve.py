@@ -96,3 +96,37 @@ def test_pdfs_are_rendered_when_opened(preview):
     with pytest.raises(urllib.error.HTTPError) as missing:
         get(f"{base}/downloads/mini/nothing.pdf")
     assert missing.value.code == 404
+
+
+ODD_URLS = ["/%00", "/index.html%00", "/mini/stage-1-prepare.html%00", "/downloads/mini/%00.pdf",
+            "/%2e%2e/%2e%2e/site_config.yml", "/%2e%2e%2f%2e%2e%2fsite_config.yml", "/..%5c..%5csite_config.yml",
+            "/mini/%2e%2e/%2e%2e/%2e%2e/site_config.yml", "/__auditpack__/%2e%2e/%2e%2e/%2e%2e/site_config.yml",
+            "/%ff%fe.html", "/%c0%ae%c0%ae/", "/" + "a" * 300 + ".html", "/" + "a/" * 3000 + "x.html"]
+
+
+def answer(base: str, method: str, path: str) -> tuple[int, bytes]:
+    """The status and body for a path sent exactly as written (urllib would tidy some of them)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    connection = http.client.HTTPConnection(urlsplit(base).netloc, timeout=30)
+    try:
+        connection.request(method, path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_odd_urls_get_400_never_a_traceback_or_a_file_outside_the_site(preview, capfd):
+    """A NUL, a name or path too long for the system, '..' spelt %2e%2e or with backslashes, bad UTF-8:
+    NUL and long paths used to print a traceback in the terminal and close the connection unanswered."""
+    base, project = preview
+    secret = (project / "site_config.yml").read_bytes()
+    for path in ODD_URLS:
+        for method in ("GET", "HEAD"):
+            status, body = answer(base, method, path)
+            assert status == 400, (method, path)
+            assert secret not in body
+    assert answer(base, "GET", "/mini/stage-1-prepare.html")[0] == 200  # the server still answers
+    assert "Traceback" not in capfd.readouterr().err
