@@ -222,11 +222,17 @@ def test_a_worker_killed_mid_build_is_reported_and_the_rest_end(mini_build, tmp_
 
 
 def parent(pid: int) -> int:
-    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return 0  # it has just ended
 
 
 def command(pid: int) -> str:
-    return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
 
 
 @pytestmark_linux
@@ -237,6 +243,24 @@ def test_sigkill_to_a_batch_of_school_packs_ends_its_workers(mini_project, tmp_p
     wait_for_workers(build)  # the first school is done; the second is being rendered
     os.kill(build.pid, signal.SIGKILL)
     assert left_running(build)[0] == []
+
+
+@pytestmark_linux
+def test_sigkill_to_collate_ends_the_workers_that_read_the_forms(mini_build, tmp_path):
+    """Two hundred forms are read in spawned worker processes, which a killed collate left waiting."""
+    form = (mini_build / "site" / "downloads" / "mini" / "stage-2-gather" / "response-form.pdf").read_bytes()
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    for number in range(200):  # each a different file: identical files are counted once
+        (forms / f"{number}.pdf").write_bytes(form + f"% copy {number}\n".encode())
+    collate = start_build(mini_build, "collate", "--questionnaire", "wellbeing", "--out", str(tmp_path / "report"),
+                          str(forms))
+    deadline = time.monotonic() + 120
+    while not any(parent(pid) == collate.pid and "multiprocessing.spawn" in command(pid) for pid in session(collate)):
+        assert collate.poll() is None and time.monotonic() < deadline, collate.communicate()
+        time.sleep(0.005)
+    os.kill(collate.pid, signal.SIGKILL)
+    assert left_running(collate)[0] == []
 
 
 # --- two builds at once ------------------------------------------------------------------------

@@ -5,7 +5,7 @@ Workers are forked from a server process that has imported WeasyPrint once (see
 stays clear of the content model, so the server is ready before the parent has loaded the
 content. Jobs carry HTML and PDF bytes, never the plan.
 
-Workers end with their build, however it ends (see :func:`_end_with_the_build`); the server
+Workers end with their build, however it ends (see :mod:`auditpack.lifeline`); the server
 ends once the build and its workers have. A killed build leaves no process behind.
 """
 
@@ -15,12 +15,12 @@ import concurrent.futures
 import errno
 import multiprocessing
 import os
-import signal
 import sys
 import tempfile
 import threading
 from pathlib import Path
 
+from ..lifeline import Lifeline, end_with_the_parent
 from .bind import bind
 
 
@@ -47,8 +47,7 @@ class PdfWorkers:
         self.count, self.templates_dir, self.theme = count, templates_dir, theme
         self.pool = None
         self._starting: threading.Thread | None = None
-        self._lifeline = None
-        """This end of a pipe whose other end every worker watches: closing it ends them all."""
+        self._lifeline: Lifeline | None = None
         self._local = None
         if start_now:
             self._start()
@@ -75,8 +74,7 @@ class PdfWorkers:
 
     def _cut_lifeline(self) -> None:
         if self._lifeline is not None:
-            self._lifeline.close()
-            self._lifeline = None
+            self._lifeline.cut()
 
     def run(self, jobs: list[tuple]):
         """Each job is (kind, path, *arguments). The jobs are handed to the workers at once; the
@@ -112,11 +110,11 @@ class PdfWorkers:
     def _start(self) -> None:
         if self.pool is None and self.count > 1:
             context = _worker_context()
-            watched, self._lifeline = context.Pipe(duplex=False)
+            self._lifeline = Lifeline(context)
             # Workers are not recycled: max_tasks_per_child deadlocks ProcessPoolExecutor on Python 3.11.
             self.pool = concurrent.futures.ProcessPoolExecutor(
                 self.count, mp_context=context, initializer=_start_worker,
-                initargs=(self.templates_dir, self.theme, watched))
+                initargs=(self.templates_dir, self.theme, self._lifeline.watched))
             # Starting a worker waits until the server has imported WeasyPrint: meanwhile this
             # process goes on loading and templating the content.
             self._starting = threading.Thread(target=self._start_processes, daemon=True)
@@ -218,7 +216,7 @@ IMPORTED_BEFORE_START = False
 def _start_worker(templates_dir: Path, theme: str, lifeline) -> None:
     """Set up fonts and stylesheets as soon as the process starts."""
     global _worker, _worker_problem, IMPORTED_BEFORE_START
-    _end_with_the_build(lifeline)
+    end_with_the_parent(lifeline)
     IMPORTED_BEFORE_START = "weasyprint" in sys.modules
     try:
         _worker = _renderer(templates_dir, theme)
@@ -236,26 +234,6 @@ def _renderer(templates_dir: Path, theme: str):
         if not exc.filename or Path(os.fsdecode(exc.filename)).is_relative_to(tempfile.gettempdir()):
             raise temp_folder_problem(exc) from None
         raise
-
-
-def _end_with_the_build(lifeline) -> None:
-    """End this worker as soon as the build ends, however it ends.
-
-    The build holds the other end of ``lifeline``: when it closes it (the build failed or was
-    interrupted) or the system does (the build was killed), reading gives end-of-file and the
-    worker exits at once, abandoning its job. Without this, workers of a killed build went on
-    for half an hour, and the fork server with them. Ctrl+C reaches the build, which ends the
-    workers so: here it would only interrupt a job and print a traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_at_end_of_file, args=(lifeline,), daemon=True).start()
-
-
-def _exit_at_end_of_file(lifeline) -> None:
-    try:
-        lifeline.recv_bytes()
-    except (EOFError, OSError):
-        pass
-    os._exit(1)
 
 
 def _ready() -> None:
