@@ -106,10 +106,10 @@ def serve(project: Project, port: int, quiet: bool = False, ready=None) -> int:
     server = _Server(("127.0.0.1", port), _handler(preview))
     stop = threading.Event()
     threading.Thread(target=_watch, args=(preview, seen, stop), daemon=True).start()
-    print(f"Previewing at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
-    if ready:
-        ready(server)
-    try:
+    try:  # from the moment the address is printed, Ctrl+C or SIGTERM is a stop, not a failure
+        print(f"Previewing at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
+        if ready:
+            ready(server)
         server.serve_forever()
     except KeyboardInterrupt:
         print("Stopped.")

@@ -1,6 +1,10 @@
 """The live preview: edits show without a restart, mistakes show as a banner, PDFs on request."""
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -9,6 +13,8 @@ import pytest
 
 from auditpack import pipeline
 from auditpack.serve import Preview, _watch, serve
+
+from .conftest import REPO
 
 
 @pytest.fixture
@@ -130,3 +136,17 @@ def test_odd_urls_get_400_never_a_traceback_or_a_file_outside_the_site(preview, 
             assert secret not in body
     assert answer(base, "GET", "/mini/stage-1-prepare.html")[0] == 200  # the server still answers
     assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.skipif(os.name == "nt", reason="SIGTERM ends a Windows process without a handler")
+def test_sigterm_stops_the_preview_as_ctrl_c_does(mini_project):
+    """It used to end on the spot, without a word, and with the signal's exit status."""
+    server = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--port", "0", "--project",
+                               str(mini_project)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout.readline().startswith("Rebuilt the preview")
+        assert server.stdout.readline().startswith("Previewing at http://127.0.0.1:")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        out, err = server.communicate(timeout=60)
+    assert (server.returncode, out, err) == (0, "Stopped.\n", "")
