@@ -217,7 +217,7 @@ def test_a_worker_killed_mid_build_is_reported_and_the_rest_end(mini_build, tmp_
     running, stderr = left_running(build)
     assert running == [] and build.returncode == 1
     assert stderr == ("auditpack: a PDF worker process was killed in the middle of its work (by the system, if memory "
-                      "ran short); nothing was written. Run again, with fewer workers (-j 1) if memory is short\n")
+                      "ran short). Run again, with fewer workers (-j 1) if memory is short\n")
     assert snapshot(project / "site") == before and leftovers(project) == []
 
 

@@ -31,8 +31,7 @@ class WorkerEnded(OSError):
 
     def __init__(self):
         super().__init__(errno.ECHILD, "a PDF worker process was killed in the middle of its work (by the system, "
-                                       "if memory ran short); nothing was written. Run again, with fewer workers "
-                                       "(-j 1) if memory is short")
+                                       "if memory ran short). Run again, with fewer workers (-j 1) if memory is short")
 
 
 class PdfWorkers:
