@@ -1,7 +1,8 @@
 """The command line: ``auditpack [COMMAND] ...``; ``python build.py`` runs exactly this.
 
 Exit status: 0 success, 1 content or template problems (each printed with its location),
-2 usage errors. Every command is a ``_cmd_*`` function; ``COMMANDS`` lists them with their help.
+2 usage errors, 130 interrupted by Ctrl+C, 143 stopped by SIGTERM. Every command is a ``_cmd_*``
+function; ``COMMANDS`` lists them with their help.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ContentErrors, TemplateProblem
+from .interrupt import Terminated, sigterm_as_interrupt
 from .output import OutputRefused
 from .terminal import escaping_output, write_raw
 
@@ -56,16 +58,17 @@ def main(argv: list[str] | None = None) -> int:
         argv.insert(0, "build")
     args = parser().parse_args(argv)
     try:
-        return RUN[args.command](args)
+        with sigterm_as_interrupt():
+            return RUN[args.command](args)
     except ContentErrors as exc:
         print(exc.format(), file=sys.stderr)
         return 1
     except TemplateProblem as exc:
         print(f"auditpack: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("auditpack: interrupted; the previous output was left as it was.", file=sys.stderr)
-        return 130
+        return 143 if isinstance(exc, Terminated) else 130
     except OutputRefused as exc:  # a folder auditpack must not write: a mistake in the command or settings
         print(f"auditpack: {exc.strerror}", file=sys.stderr)
         return 2
@@ -266,6 +269,10 @@ def _diff_options(command: argparse.ArgumentParser) -> None:
 def _cmd_diff(args) -> int:
     from .diff import diff, format_changes, load_version
 
+    for spec in (args.old, args.new):
+        if spec and spec.startswith("-") and not Path(spec).is_dir():
+            _usage("diff", f"{spec!r} is neither a folder nor a git revision (a revision never starts with '-'; "
+                           "to name a folder that does, write ./ before it)")
     project = _project(args)
     old = load_version(args.old, project.root, project.config.content_dir)
     new = load_version(args.new, project.root, project.config.content_dir) if args.new else \

@@ -7,15 +7,14 @@ this project's content folder.
 
 from __future__ import annotations
 
-import io
 import subprocess
-import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, ContentErrors, Location
 from .model import Content
+from .output import write_files
 from .validate import load_programmes
 
 
@@ -95,22 +94,70 @@ def format_changes(changes: list[Change]) -> str:
 
 
 def load_version(spec: str, project_root: Path, content_dir: str) -> list[Content]:
-    """Programmes from a folder (a content folder or one programme folder) or a git revision."""
+    """Programmes from a folder (a content folder, or a programme folder: then the content folder
+    holding it) or a git revision of the project's content folder."""
     path = Path(spec)
     if path.is_dir():
-        return load_programmes(path.parent if (path / "programme.yml").is_file() else path)
+        return load_programmes(_content_folder(path))
+    if path.exists():
+        raise _not_a_version(spec, "a file, not a folder")
     with tempfile.TemporaryDirectory() as tmp:
         _export_revision(spec, project_root, content_dir, Path(tmp))
         return load_programmes(Path(tmp) / content_dir)
 
 
+def _content_folder(path: Path) -> Path:
+    """The content folder ``path`` is or is in; any other folder is refused before its files are
+    read (``diff /`` would otherwise search the whole disk for YAML)."""
+    if (path / "programme.yml").is_file():
+        return path.parent
+    if any((folder / "programme.yml").is_file() for folder in path.iterdir() if folder.is_dir()):
+        return path
+    raise _not_a_version(str(path), "a folder with no programme in it")
+
+
 def _export_revision(revision: str, project_root: Path, content_dir: str, target: Path) -> None:
-    result = subprocess.run(["git", "-C", str(project_root), "archive", "--format=tar", revision, "--", content_dir],
-                            capture_output=True)
+    """Write the content folder as it was at ``revision`` under ``target``.
+
+    Git is asked only for a commit it has verified (an argument such as ``--output=FILE`` is a
+    name to look up, never an option), and only regular files are written, each through
+    :func:`auditpack.output.write_files`, which refuses a path that would leave ``target``."""
+    commit = _git(project_root, revision, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}")
+    listing = _git(project_root, revision, "ls-tree", "-r", "-z", commit.decode().strip(), "--", content_dir)
+    blobs = {}
+    for entry in filter(None, listing.split(b"\0")):
+        info, _, name = entry.partition(b"\t")
+        mode, kind, blob = info.split()
+        if kind == b"blob" and mode != b"120000":  # not a symbolic link or a submodule
+            blobs[name.decode("utf-8", errors="surrogateescape")] = blob
+    if not blobs:
+        raise _not_a_version(revision, f"a git revision with no {content_dir} folder")
+    write_files(target, _read_blobs(project_root, revision, blobs))
+
+
+def _read_blobs(project_root: Path, revision: str, blobs: dict[str, bytes]) -> dict[str, bytes]:
+    """Every blob's bytes from one ``git cat-file --batch``: its answer to each id is
+    ``<id> blob <size>``, a newline, the bytes and a newline."""
+    answer = _git(project_root, revision, "cat-file", "--batch", stdin=b"".join(b + b"\n" for b in blobs.values()))
+    files, offset = {}, 0
+    for name in blobs:
+        header_end = answer.index(b"\n", offset)
+        size = int(answer[offset:header_end].split()[2])
+        files[name] = answer[header_end + 1:header_end + 1 + size]
+        offset = header_end + 1 + size + 1
+    return files
+
+
+def _git(project_root: Path, revision: str, *arguments: str, stdin: bytes | None = None) -> bytes:
+    result = subprocess.run(["git", "-C", str(project_root), *arguments], input=stdin, capture_output=True)
     if result.returncode != 0:
-        raise ContentErrors([ContentError(
-            Location(revision), "neither a folder nor a git revision with a content folder",
-            expected="a content folder, or a revision such as HEAD~1 or v1.0",
-            hint=result.stderr.decode(errors="replace").strip().splitlines()[-1] if result.stderr else "")])
-    with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
-        archive.extractall(target, filter="data")
+        lines = result.stderr.decode(errors="replace").strip().splitlines()
+        raise _not_a_version(revision, "neither a folder nor a git revision with a content folder",
+                             hint=lines[-1] if lines else "")
+    return result.stdout
+
+
+def _not_a_version(spec: str, problem: str, hint: str = "") -> ContentErrors:
+    return ContentErrors([ContentError(
+        Location(spec), problem, expected="a content folder, a programme folder, or a git revision such as HEAD~1 "
+                                          "or v1.0", hint=hint)])

@@ -18,6 +18,11 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 """Prose written by advisors; Markdown is allowed."""
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LATEST_STAMP = 2**32 - 1
+"""The latest time output can be stamped with, in seconds since 1970: the sitemap's gzip header holds
+it in 32 bits. A build is dated by its newest publication date (see :func:`auditpack.pipeline.pin_build_date`)."""
+EARLIEST_PUBLISHED = dt.date(1970, 1, 1)
+LATEST_PUBLISHED = dt.datetime.fromtimestamp(LATEST_STAMP, dt.timezone.utc).date()
 
 
 class Strict(BaseModel):
@@ -51,6 +56,14 @@ class Programme(Strict):
     language: ShortText = "en-GB"
     audience: Text | None = None
     """Who the programme is for, shown on the overview page."""
+
+    @field_validator("published")
+    @classmethod
+    def _published_can_be_stamped(cls, value: dt.date):
+        if not EARLIEST_PUBLISHED <= value <= LATEST_PUBLISHED:
+            raise ValueError(f"{value} is a date the site and PDFs cannot be stamped with "
+                             f"(expected a date from {EARLIEST_PUBLISHED} to {LATEST_PUBLISHED})")
+        return value
 
 
 class Role(Strict):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
+import re
 import time
 import zipfile
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ import jinja2
 from . import documents, freshness, output, site
 from .config import SiteConfig, load_config
 from .errors import ContentError, ContentErrors, Location, TemplateProblem
-from .model import Content
+from .model import LATEST_STAMP, Content
 from .output import build_lock, check_paths, replacing, write_files
 from .render import pages as site_pages
 from .render import print_html
@@ -226,7 +227,18 @@ def pin_build_date(programmes: list[Content]) -> None:
     so the same content always gives the same bytes. A SOURCE_DATE_EPOCH set by the user wins."""
     newest = max(c.programme.published for c in programmes)
     epoch = int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp())
-    os.environ["SOURCE_DATE_EPOCH"] = USER_EPOCH or str(epoch)
+    os.environ["SOURCE_DATE_EPOCH"] = _user_epoch() or str(epoch)
+
+
+def _user_epoch() -> str | None:
+    """SOURCE_DATE_EPOCH as the user set it, if output can be stamped with it (the tools that read
+    it fail on anything else, deep in the build)."""
+    if USER_EPOCH is not None and not (re.fullmatch("[0-9]+", USER_EPOCH) and int(USER_EPOCH) <= LATEST_STAMP):
+        raise ContentErrors([ContentError(
+            Location("SOURCE_DATE_EPOCH"), f"{USER_EPOCH!r} is not a time the site and PDFs can be stamped with",
+            expected=f"a whole number of seconds since 1970, from 0 to {LATEST_STAMP}",
+            hint="unset it to date the build by the newest 'published' date")])
+    return USER_EPOCH
 
 
 def _rendering(render):

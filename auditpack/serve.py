@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
 import sys
 import threading
 import time
@@ -26,6 +27,10 @@ from .render.pages import DOWNLOADS
 
 STATUS = "/__auditpack__/status"
 ASSETS = "/__auditpack__/"
+MAX_PATH = 1024
+"""Characters in a request's path; the site's own are far shorter, and a path longer than the
+system allows would fail to open with an error of its own."""
+_NOT_IN_NAMES = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
 class Preview:
@@ -98,13 +103,13 @@ def serve(project: Project, port: int, quiet: bool = False, ready=None) -> int:
     # first build runs, or before the thread is scheduled, must still count as an edit.
     seen = preview.watched()
     preview.rebuild()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _handler(preview))
+    server = _Server(("127.0.0.1", port), _handler(preview))
     stop = threading.Event()
     threading.Thread(target=_watch, args=(preview, seen, stop), daemon=True).start()
-    print(f"Previewing at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
-    if ready:
-        ready(server)
-    try:
+    try:  # from the moment the address is printed, Ctrl+C or SIGTERM is a stop, not a failure
+        print(f"Previewing at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
+        if ready:
+            ready(server)
         server.serve_forever()
     except KeyboardInterrupt:
         print("Stopped.")
@@ -134,13 +139,45 @@ def _fingerprint(preview: Preview) -> tuple | None:
         return None  # a file vanished mid-scan while an editor saved it; look again
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """One line, not a traceback, for a request that could not be answered; none when the
+        browser left before the answer (it moved to another page while a PDF was rendered)."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, ConnectionError):
+            print(f"auditpack serve: could not answer a request: {type(exc).__name__}: {exc}", file=sys.stderr,
+                  flush=True)
+
+
+def _request_path(url: str) -> str | None:
+    """The path a request URL names, decoded; None when no file of the preview could have it: an
+    escape that is not UTF-8, a control character or backslash, '.' or '..' as a part (never a
+    file outside the site), or a name or path longer than the system allows."""
+    try:
+        path = unquote(urlsplit(url).path, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    parts = path.split("/")
+    if parts[0] or len(path) > MAX_PATH or any(
+            part in (".", "..") or len(part.encode()) > 255 or _NOT_IN_NAMES.search(part) for part in parts):
+        return None
+    return path
+
+
 def _handler(preview: Preview):
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=str(preview.site_dir), **kwargs)
 
+        def do_HEAD(self):
+            if _request_path(self.path) is None:
+                return self.send_error(400, "No file of the site has this name")
+            super().do_HEAD()
+
         def do_GET(self):
-            path = unquote(urlsplit(self.path).path)
+            path = _request_path(self.path)
+            if path is None:
+                return self.send_error(400, "No file of the site has this name")
             if path == STATUS:
                 with preview.lock:
                     body = json.dumps({"version": preview.version, "error": preview.error})

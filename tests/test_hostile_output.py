@@ -2,7 +2,8 @@
 
 Builds run as a user runs them (``python build.py`` in a subprocess) and are killed with
 SIGKILL, which no cleanup code can intercept; the previous site must still be there, byte for
-byte, and the next build must clear what the killed one left behind.
+byte, and the next build must clear what the killed one left behind. A build stopped with
+SIGTERM cleans up as Ctrl+C does, and however a build ends, its PDF workers end with it.
 """
 
 from __future__ import annotations
@@ -50,6 +51,38 @@ def kill(build: subprocess.Popen) -> None:
         os.killpg(build.pid, signal.SIGKILL)
     build.communicate(timeout=60)
     assert build.returncode == -signal.SIGKILL
+
+
+def session(build: subprocess.Popen) -> list[int]:
+    """The processes still running in the build's session: it, its workers and the servers it started."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            state, _, _, sid = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:4]
+        except (OSError, ValueError):
+            continue  # not a process, or one that has just ended
+        if int(sid) == build.pid and state not in ("Z", "X"):
+            found.append(int(entry.name))
+    return found
+
+
+def wait_for_workers(build: subprocess.Popen) -> None:
+    """Until two progress lines are printed: workers have rendered what they report, so they exist."""
+    for _ in range(2):
+        assert build.stdout.readline().startswith("["), f"the build ended early: {build.communicate()}"
+    assert len(session(build)) >= 4, "expected the build, the fork server and its workers"
+
+
+def left_running(build: subprocess.Popen, seconds: float = 60) -> tuple[list[int], str]:
+    """The build's processes, itself included, still running ``seconds`` after it was signalled (killed
+    then, so that none outlives the test), and what the build printed on stderr."""
+    deadline = time.monotonic() + seconds
+    while (alive := session(build)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid in alive:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return alive, build.communicate(timeout=60)[1]
 
 
 def leftovers(project: Path) -> list[str]:
@@ -134,6 +167,103 @@ def test_a_failed_build_removes_its_own_staging_folder(tmp_path):
             (staging / "half.html").write_text("x")
             raise RuntimeError("template error")
     assert list(tmp_path.iterdir()) == []
+
+
+# --- stopped builds leave no process behind --------------------------------------------------------
+
+pytestmark_linux = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+
+
+@pytestmark_linux
+def test_sigterm_stops_a_build_as_ctrl_c_does_and_its_workers_end(mini_build, tmp_path):
+    """SIGTERM (a cancelled CI job, ``kill``) to the build alone, while its workers render: the message
+    Ctrl+C gives, exit 143, the previous site byte for byte, no staging folder, no process left."""
+    project = tmp_path / "mini"
+    shutil.copytree(mini_build, project)
+    before = snapshot(project / "site")
+    build = start_build(project, "--no-cache", "-j", "2", quiet=False)
+    wait_for_workers(build)
+    os.kill(build.pid, signal.SIGTERM)
+    running, stderr = left_running(build)
+    assert running == []
+    assert build.returncode == 143
+    assert stderr == "auditpack: interrupted; the previous output was left as it was.\n"
+    assert snapshot(project / "site") == before
+    assert leftovers(project) == []  # the staging folders went with the build, not at the next one
+
+
+@pytestmark_linux
+def test_sigkill_to_the_build_alone_ends_its_workers_and_their_server(mini_build, tmp_path):
+    """SIGKILL to the main process only (the OOM killer picks one process): its workers, the fork
+    server they come from and multiprocessing's resource tracker end too. The workers used to render
+    on, and then wait, for half an hour, and kept the server and the tracker alive."""
+    project = tmp_path / "mini"
+    shutil.copytree(mini_build, project)
+    build = start_build(project, "--no-cache", "-j", "2", quiet=False)
+    wait_for_workers(build)
+    os.kill(build.pid, signal.SIGKILL)
+    assert left_running(build)[0] == []
+
+
+@pytestmark_linux
+def test_a_worker_killed_mid_build_is_reported_and_the_rest_end(mini_build, tmp_path):
+    """The system, short of memory, kills the biggest process: often a worker laying out a pack.
+    The build used to end with a traceback (BrokenProcessPool)."""
+    project = tmp_path / "mini"
+    shutil.copytree(mini_build, project)
+    before = snapshot(project / "site")
+    build = start_build(project, "--no-cache", "-j", "2", quiet=False)
+    wait_for_workers(build)
+    server = next(pid for pid in session(build) if parent(pid) == build.pid and "forkserver" in command(pid))
+    worker = next(pid for pid in session(build) if parent(pid) == server)
+    os.kill(worker, signal.SIGKILL)
+    running, stderr = left_running(build)
+    assert running == [] and build.returncode == 1
+    assert stderr == ("auditpack: a PDF worker process was killed in the middle of its work (by the system, if memory "
+                      "ran short). Run again, with fewer workers (-j 1) if memory is short\n")
+    assert snapshot(project / "site") == before and leftovers(project) == []
+
+
+def parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return 0  # it has just ended
+
+
+def command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+@pytestmark_linux
+def test_sigkill_to_a_batch_of_school_packs_ends_its_workers(mini_project, tmp_path):
+    (tmp_path / "schools.csv").write_text("name,pathway\nSt Anne's,self-led\nHillside,supported\n", encoding="utf-8")
+    build = start_build(mini_project, "packs", "--schools", str(tmp_path / "schools.csv"), "--no-cache", "-j", "2",
+                        quiet=False)
+    wait_for_workers(build)  # the first school is done; the second is being rendered
+    os.kill(build.pid, signal.SIGKILL)
+    assert left_running(build)[0] == []
+
+
+@pytestmark_linux
+def test_sigkill_to_collate_ends_the_workers_that_read_the_forms(mini_build, tmp_path):
+    """Two hundred forms are read in spawned worker processes, which a killed collate left waiting."""
+    form = (mini_build / "site" / "downloads" / "mini" / "stage-2-gather" / "response-form.pdf").read_bytes()
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    for number in range(200):  # each a different file: identical files are counted once
+        (forms / f"{number}.pdf").write_bytes(form + f"% copy {number}\n".encode())
+    collate = start_build(mini_build, "collate", "--questionnaire", "wellbeing", "--out", str(tmp_path / "report"),
+                          str(forms))
+    deadline = time.monotonic() + 120
+    while not any(parent(pid) == collate.pid and "multiprocessing.spawn" in command(pid) for pid in session(collate)):
+        assert collate.poll() is None and time.monotonic() < deadline, collate.communicate()
+        time.sleep(0.005)
+    os.kill(collate.pid, signal.SIGKILL)
+    assert left_running(collate)[0] == []
 
 
 # --- two builds at once ------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 import pytest
 
+from .test_cli import run
+
 
 @pytest.fixture(scope="module")
 def programmes(bundled_programmes):
@@ -43,3 +45,25 @@ def test_every_role_is_used_or_described(programmes):
     for content in programmes.values():
         owners = {o for s in content.stages for t in s.tasks for o in t.owners}
         assert owners <= {r.id for r in content.roles}
+
+
+@pytest.mark.parametrize("published", ["1969-12-31", "2106-02-08"])
+def test_a_publication_date_output_cannot_be_stamped_with_is_a_located_problem(mini_project, published):
+    """The build is dated by it, in 32 bits since 1970; 'check' used to pass such a date and 'build'
+    to stop with a traceback from gzip or fontTools."""
+    programme = mini_project / "content" / "mini" / "programme.yml"
+    programme.write_text(programme.read_text().replace("published: 2026-01-15", f"published: {published}"))
+    for command in ("check", "build"):
+        result = run(command, "--project", str(mini_project))
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert result.stderr.startswith(
+            f"{programme}:8:3: 'published': {published} is a date the site and PDFs cannot be stamped with "
+            "(expected a date from 1970-01-01 to 2106-02-07)")
+    assert not (mini_project / "site").exists()
+
+
+def test_the_latest_publication_date_allowed_builds(mini_project):
+    programme = mini_project / "content" / "mini" / "programme.yml"
+    programme.write_text(programme.read_text().replace("published: 2026-01-15", "published: 2106-02-07"))
+    result = run("build", "-q", "--project", str(mini_project))
+    assert result.returncode == 0, result.stderr

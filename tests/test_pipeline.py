@@ -1,10 +1,13 @@
 """The bundled programmes built end to end, as the README's quick start builds them."""
 
+import pytest
+
 from auditpack import pipeline
 from auditpack.documents import plan
 from auditpack.output import MARKER
 
 from .pdf_reading import open_pdf, page_texts
+from .test_cli import run
 
 
 def test_every_document_of_both_programmes_is_built_and_readable(bundled_build):
@@ -72,3 +75,16 @@ def test_whats_changed_page(bundled_build):
     page = (bundled_build / "site" / "imhars" / "changes.html").read_text(encoding="utf-8")
     assert "Version 1.0 (1 September 2026)" in page
     assert "changes.html" in (bundled_build / "site" / "imhars" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("epoch", ["soon", "-1", "1e9", "4294967296"])
+def test_a_source_date_epoch_output_cannot_be_stamped_with_is_reported(mini_project, monkeypatch, epoch):
+    """Read by MkDocs, gzip and fontTools, which stopped with a traceback."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    result = run("build", "-q", "--project", str(mini_project))
+    assert result.returncode == 1
+    assert result.stderr == (f"SOURCE_DATE_EPOCH: {epoch!r} is not a time the site and PDFs can be stamped with "
+                             "(expected a whole number of seconds since 1970, from 0 to 4294967295)\n"
+                             "    hint: unset it to date the build by the newest 'published' date\n"
+                             "1 problem found; nothing was written.\n")
+    assert not (mini_project / "site").exists()

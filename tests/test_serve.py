@@ -1,6 +1,10 @@
 """The live preview: edits show without a restart, mistakes show as a banner, PDFs on request."""
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -9,6 +13,8 @@ import pytest
 
 from auditpack import pipeline
 from auditpack.serve import Preview, _watch, serve
+
+from .conftest import REPO
 
 
 @pytest.fixture
@@ -96,3 +102,51 @@ def test_pdfs_are_rendered_when_opened(preview):
     with pytest.raises(urllib.error.HTTPError) as missing:
         get(f"{base}/downloads/mini/nothing.pdf")
     assert missing.value.code == 404
+
+
+ODD_URLS = ["/%00", "/index.html%00", "/mini/stage-1-prepare.html%00", "/downloads/mini/%00.pdf",
+            "/%2e%2e/%2e%2e/site_config.yml", "/%2e%2e%2f%2e%2e%2fsite_config.yml", "/..%5c..%5csite_config.yml",
+            "/mini/%2e%2e/%2e%2e/%2e%2e/site_config.yml", "/__auditpack__/%2e%2e/%2e%2e/%2e%2e/site_config.yml",
+            "/%ff%fe.html", "/%c0%ae%c0%ae/", "/" + "a" * 300 + ".html", "/" + "a/" * 3000 + "x.html"]
+
+
+def answer(base: str, method: str, path: str) -> tuple[int, bytes]:
+    """The status and body for a path sent exactly as written (urllib would tidy some of them)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    connection = http.client.HTTPConnection(urlsplit(base).netloc, timeout=30)
+    try:
+        connection.request(method, path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_odd_urls_get_400_never_a_traceback_or_a_file_outside_the_site(preview, capfd):
+    """A NUL, a name or path too long for the system, '..' spelt %2e%2e or with backslashes, bad UTF-8:
+    NUL and long paths used to print a traceback in the terminal and close the connection unanswered."""
+    base, project = preview
+    secret = (project / "site_config.yml").read_bytes()
+    for path in ODD_URLS:
+        for method in ("GET", "HEAD"):
+            status, body = answer(base, method, path)
+            assert status == 400, (method, path)
+            assert secret not in body
+    assert answer(base, "GET", "/mini/stage-1-prepare.html")[0] == 200  # the server still answers
+    assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.skipif(os.name == "nt", reason="SIGTERM ends a Windows process without a handler")
+def test_sigterm_stops_the_preview_as_ctrl_c_does(mini_project):
+    """It used to end on the spot, without a word, and with the signal's exit status."""
+    server = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--port", "0", "--project",
+                               str(mini_project)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout.readline().startswith("Rebuilt the preview")
+        assert server.stdout.readline().startswith("Previewing at http://127.0.0.1:")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        out, err = server.communicate(timeout=60)
+    assert (server.returncode, out, err) == (0, "Stopped.\n", "")

@@ -325,18 +325,28 @@ class _PdfParser:
     def __init__(self, expected: int):
         self.workers = min(os.cpu_count() or 1, 8) if expected >= PARALLEL_FROM else 1
         self.pool = None
+        self.lifeline = None
 
     def __enter__(self):
         if self.workers > 1:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            from ..lifeline import Lifeline, end_with_the_parent
+
+            context = multiprocessing.get_context("spawn")
+            self.lifeline = Lifeline(context)  # the workers end with this process, even if it is killed
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=end_with_the_parent,
+                                            initargs=(self.lifeline.watched,))
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, failed, *exc_info):
+        if self.lifeline is not None and failed:  # interrupted: end the workers now, not after their PDFs
+            self.lifeline.cut()
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+        if self.lifeline is not None:
+            self.lifeline.cut()
 
     def __call__(self, datas: list[bytes]) -> list[RawResponse | Unusable]:
         if self.pool is not None and len(datas) > 1:

@@ -4,18 +4,34 @@ Workers are forked from a server process that has imported WeasyPrint once (see
 :func:`start_worker_server`), and this module is all that server imports of auditpack: it
 stays clear of the content model, so the server is ready before the parent has loaded the
 content. Jobs carry HTML and PDF bytes, never the plan.
+
+Workers end with their build, however it ends (see :mod:`auditpack.lifeline`); the server
+ends once the build and its workers have. A killed build leaves no process behind.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import errno
 import multiprocessing
 import os
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
+from ..lifeline import Lifeline, end_with_the_parent
 from .bind import bind
+
+
+class WorkerEnded(OSError):
+    """A worker ended in the middle of its work, killed from outside: most often by the system,
+    short of memory, which picks the biggest process, a worker laying out a long pack. An OSError,
+    so every command reports it as a message, not a traceback."""
+
+    def __init__(self):
+        super().__init__(errno.ECHILD, "a PDF worker process was killed in the middle of its work (by the system, "
+                                       "if memory ran short). Run again, with fewer workers (-j 1) if memory is short")
 
 
 class PdfWorkers:
@@ -30,6 +46,7 @@ class PdfWorkers:
         self.count, self.templates_dir, self.theme = count, templates_dir, theme
         self.pool = None
         self._starting: threading.Thread | None = None
+        self._lifeline: Lifeline | None = None
         self._local = None
         if start_now:
             self._start()
@@ -37,8 +54,11 @@ class PdfWorkers:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, failed, *exc):
+        if failed:  # interrupted, or a job failed: end the workers now, not after the jobs they hold
+            self._cut_lifeline()
         self._shut_down(wait=True)
+        self._cut_lifeline()
         self.pool = None
 
     def release(self) -> None:
@@ -51,6 +71,10 @@ class PdfWorkers:
         if self.pool is not None:
             self.pool.shutdown(wait=wait, cancel_futures=True)
 
+    def _cut_lifeline(self) -> None:
+        if self._lifeline is not None:
+            self._lifeline.cut()
+
     def run(self, jobs: list[tuple]):
         """Each job is (kind, path, *arguments). The jobs are handed to the workers at once; the
         iterator returned gives (path, pdf bytes, pages) as they finish."""
@@ -58,9 +82,8 @@ class PdfWorkers:
             return ((path, *JOBS[kind](self.local, *arguments)) for kind, path, *arguments in jobs)
         self._start()
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        futures = [self.pool.submit(_run_in_worker, epoch, kind, path, *arguments)
-                   for kind, path, *arguments in jobs]
-        return (future.result() for future in concurrent.futures.as_completed(futures))
+        futures = [self._submit(_run_in_worker, epoch, kind, path, *arguments) for kind, path, *arguments in jobs]
+        return (_result(future) for future in concurrent.futures.as_completed(futures))
 
     def submit(self, function, *arguments):
         """Run ``function`` in a worker beside the PDFs (in this process, one worker: when its
@@ -68,21 +91,29 @@ class PdfWorkers:
         if self.count <= 1:
             return _Deferred(function, arguments)
         self._start()
-        return self.pool.submit(_call_in_worker, os.environ.get("SOURCE_DATE_EPOCH"), function, *arguments)
+        return _InWorker(self._submit(_call_in_worker, os.environ.get("SOURCE_DATE_EPOCH"), function, *arguments))
+
+    def _submit(self, function, *arguments) -> concurrent.futures.Future:
+        """Submitting may start a worker, which the server makes through the temporary folder."""
+        try:
+            return self.pool.submit(function, *arguments)
+        except OSError as exc:
+            raise temp_folder_problem(exc) from None
 
     @property
     def local(self):
         if self._local is None:
-            from .pdf import PdfRenderer
-            self._local = PdfRenderer(self.templates_dir, self.theme)
+            self._local = _renderer(self.templates_dir, self.theme)
         return self._local
 
     def _start(self) -> None:
         if self.pool is None and self.count > 1:
+            context = _worker_context()
+            self._lifeline = Lifeline(context)
             # Workers are not recycled: max_tasks_per_child deadlocks ProcessPoolExecutor on Python 3.11.
             self.pool = concurrent.futures.ProcessPoolExecutor(
-                self.count, mp_context=_worker_context(), initializer=_start_worker,
-                initargs=(self.templates_dir, self.theme))
+                self.count, mp_context=context, initializer=_start_worker,
+                initargs=(self.templates_dir, self.theme, self._lifeline.watched))
             # Starting a worker waits until the server has imported WeasyPrint: meanwhile this
             # process goes on loading and templating the content.
             self._starting = threading.Thread(target=self._start_processes, daemon=True)
@@ -92,8 +123,8 @@ class PdfWorkers:
         try:
             for _ in range(self.count):  # each submission starts a process while none is idle
                 self.pool.submit(_ready)
-        except concurrent.futures.BrokenExecutor:
-            pass  # a worker died: the caller's own jobs report it, not a traceback from this thread
+        except (concurrent.futures.BrokenExecutor, OSError):
+            pass  # a worker died or could not start: the caller's jobs report it, not a traceback from this thread
 
 
 class _Deferred:
@@ -102,6 +133,21 @@ class _Deferred:
 
     def result(self):
         return self.function(*self.arguments)
+
+
+class _InWorker:
+    def __init__(self, future: concurrent.futures.Future):
+        self.future = future
+
+    def result(self):
+        return _result(self.future)
+
+
+def _result(future: concurrent.futures.Future):
+    try:
+        return future.result()
+    except concurrent.futures.BrokenExecutor:
+        raise WorkerEnded() from None
 
 
 def start_worker_server() -> None:
@@ -114,7 +160,21 @@ def start_worker_server() -> None:
     workers are spawned and each imports WeasyPrint itself."""
     if _worker_context().get_start_method() == "forkserver":
         from multiprocessing import forkserver
-        forkserver.ensure_running()
+        try:
+            forkserver.ensure_running()
+        except OSError as exc:  # its socket is made in the temporary folder
+            raise temp_folder_problem(exc) from None
+
+
+def temp_folder_problem(exc: OSError) -> OSError:
+    """The error, naming the temporary folder and what to do: starting workers and loading fonts
+    write there, and 'No space left on device' or 'AF_UNIX path too long' alone does not say where."""
+    try:
+        folder = tempfile.gettempdir()
+    except OSError:
+        return exc  # no usable temporary folder at all: that error lists the folders tried
+    return OSError(exc.errno, f"the temporary folder cannot be used ({exc.strerror or exc}); make room there, "
+                              "or set TMPDIR to another folder (a short path you can write to)", folder)
 
 
 def _worker_context():
@@ -143,18 +203,36 @@ def bind_pack(renderer, cover_htmls: list[str], parts: list[bytes], part_pages: 
 
 JOBS = {"document": render_html, "pack": bind_pack}
 _worker = None
+_worker_problem: Exception | None = None
+"""Why this worker could not set up, raised by each of its jobs: an initializer that raises
+prints a traceback and breaks the pool, and the build could only say that a worker died."""
 
 
 IMPORTED_BEFORE_START = False
 """Whether this worker came with WeasyPrint loaded by the server (checked by the tests)."""
 
 
-def _start_worker(templates_dir: Path, theme: str) -> None:
+def _start_worker(templates_dir: Path, theme: str, lifeline) -> None:
     """Set up fonts and stylesheets as soon as the process starts."""
-    global _worker, IMPORTED_BEFORE_START
+    global _worker, _worker_problem, IMPORTED_BEFORE_START
+    end_with_the_parent(lifeline)
     IMPORTED_BEFORE_START = "weasyprint" in sys.modules
+    try:
+        _worker = _renderer(templates_dir, theme)
+    except Exception as exc:  # raised by each job, as it would be if this process rendered alone
+        _worker_problem = exc
+
+
+def _renderer(templates_dir: Path, theme: str):
+    """Setting up reads the templates and fonts and writes only the fonts WeasyPrint copies to the
+    temporary folder: an error there, or in a write (which names no file), is about that folder."""
     from .pdf import PdfRenderer
-    _worker = PdfRenderer(templates_dir, theme)
+    try:
+        return PdfRenderer(templates_dir, theme)
+    except OSError as exc:
+        if not exc.filename or Path(os.fsdecode(exc.filename)).is_relative_to(tempfile.gettempdir()):
+            raise temp_folder_problem(exc) from None
+        raise
 
 
 def _ready() -> None:
@@ -168,5 +246,7 @@ def _run_in_worker(epoch: str | None, kind: str, path: str, *arguments) -> tuple
 def _call_in_worker(epoch: str | None, function, *arguments):
     """Run under the build date the parent fixed (it may have fixed it after this worker started):
     fonts and the sitemap are stamped with it, so output does not depend on which process made it."""
+    if _worker_problem is not None:
+        raise _worker_problem
     os.environ["SOURCE_DATE_EPOCH"] = epoch or "0"  # never the current time (see PdfRenderer)
     return function(*arguments)

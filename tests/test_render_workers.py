@@ -1,0 +1,55 @@
+"""PDF workers and the temporary folder: when it cannot be used, the message names it.
+
+The fork server that workers come from listens on a socket in the temporary folder, and
+WeasyPrint copies fonts there; 'AF_UNIX path too long' or 'No space left on device' alone, or
+a traceback from a worker, does not tell the user which folder to fix.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import REPO
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a fork server and rlimits on Linux")
+
+
+def build_school(project, tmpdir, *args: str, preexec_fn=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(REPO / "build.py"), "--school", "St Anne's", "--no-cache", "-q",
+                           "--project", str(project), *args],
+                          capture_output=True, text=True, preexec_fn=preexec_fn,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": str(tmpdir)})
+
+
+def test_a_temporary_folder_too_deep_for_the_worker_server_socket_is_named(mini_project, tmp_path):
+    """A Unix socket path has at most 107 bytes; macOS gives long TMPDIRs."""
+    deep = tmp_path / ("t" * 110)
+    deep.mkdir()
+    result = build_school(mini_project, deep, "-j", "2")
+    assert result.returncode == 1
+    assert result.stderr == (f"auditpack: the temporary folder cannot be used (AF_UNIX path too long); make room "
+                             f"there, or set TMPDIR to another folder (a short path you can write to): {deep}\n")
+    assert not (mini_project / "schools").exists()
+
+
+def _files_of_at_most_16_kb():
+    resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384))
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_fonts_that_cannot_be_written_to_the_temporary_folder_are_reported_without_a_traceback(
+        mini_project, tmp_path, jobs):
+    """No room for the fonts WeasyPrint copies to the temporary folder, simulated by a limit on the
+    size of files (as a full disk, writes fail; no privileges needed). In a worker this used to print
+    the worker's traceback and then the build's ('a process in the process pool was terminated')."""
+    result = build_school(mini_project, tmp_path, "-j", jobs, preexec_fn=_files_of_at_most_16_kb)
+    assert result.returncode == 1
+    assert result.stderr == (f"auditpack: the temporary folder cannot be used (File too large); make room there, "
+                             f"or set TMPDIR to another folder (a short path you can write to): {tmp_path}\n")
+    assert not (mini_project / "schools").exists()
+
