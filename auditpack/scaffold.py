@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 
 from .errors import ContentError, ContentErrors, Location
+from .render import sandbox
 from .schema import SCHEMA_DIR, schema_comment, schema_files
 
 FILES = {"programme.yml": "programme.yml.j2", "stages.yml": "stages.yml.j2",
@@ -25,8 +26,7 @@ def new_programme(content_dir: Path, project_root: Path, templates_dir: Path, pr
     if folder.exists():
         raise ContentErrors([ContentError(Location(str(folder)), "this programme folder already exists",
                                           expected="a new id", hint="choose another id, or edit the existing files")])
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir / "new"), keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined)
+    env = sandbox.environment(templates_dir / "new", keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     title = title or programme_id.replace("-", " ").capitalize()
     written = []
     for name, template in FILES.items():
