@@ -28,14 +28,14 @@ def new_programme(content_dir: Path, project_root: Path, templates_dir: Path, pr
                                           expected="a new id", hint="choose another id, or edit the existing files")])
     env = sandbox.environment(templates_dir / "new", keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     title = title or programme_id.replace("-", " ").capitalize()
+    texts = {folder / name: env.get_template(template).render(  # all made before any is written
+        id=programme_id, title=_yaml_text(title), short_title=_yaml_text(title[:40]),
+        questionnaire_id="staff", today=(today or dt.date.today()).isoformat(),
+        schema_line=schema_comment(folder / name, project_root)) for name, template in FILES.items()}
     written = []
-    for name, template in FILES.items():
-        path = folder / name
+    for path, text in texts.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(env.get_template(template).render(
-            id=programme_id, title=_yaml_text(title), short_title=_yaml_text(title[:40]),
-            questionnaire_id="staff", today=(today or dt.date.today()).isoformat(),
-            schema_line=schema_comment(path, project_root)), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
         written.append(path)
     schemas = project_root / SCHEMA_DIR
     for name, text in schema_files().items():

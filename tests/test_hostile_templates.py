@@ -97,6 +97,7 @@ def test_new_refuses_a_template_that_reaches_python(project, tmp_path):
     path = insert_payload(project, "new/programme.yml.j2", sentinel, line=1)
     code, _, stderr = run_cli("new", "fresh", "--project", str(project))
     assert_refused(code, stderr, path, 1, sentinel)
+    assert not (project / "content" / "fresh").exists(), "a half-made programme folder was left"
 
 
 def test_a_template_linked_to_a_file_outside_is_not_read(project, tmp_path):
