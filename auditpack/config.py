@@ -46,7 +46,7 @@ class Brand(BaseModel):
     def _inside_the_project(cls, logo: str | None) -> str | None:
         """Read from the project and published with the site: never a file from elsewhere."""
         if logo is not None and any(part in ("", ".", "..") for part in logo.split("/")):
-            raise SettingProblem(f"'{logo}' is not a plain path inside the project folder",
+            raise SettingProblem("not a plain path inside the project folder",
                                  expected="a path relative to the project folder, without '..', e.g. images/logo.png",
                                  hint="copy the logo into the project folder")
         return logo
@@ -107,7 +107,7 @@ class SiteConfig(BaseModel):
     def _theme_has_language(cls, language: str) -> str:
         """An unknown language would stop the site build half-way, with no line to fix."""
         if language not in site_languages():
-            raise SettingProblem(f"the site cannot be built in language '{language}'",
+            raise SettingProblem("the site cannot be built in this language",
                                  expected="a language code the site's theme knows: " + ", ".join(site_languages()),
                                  hint=suggest(language, site_languages()) or "'en' is English")
         return language
@@ -144,7 +144,7 @@ def load_settings(path: Path, root: Path) -> Settings:
 
 
 def _config_error(err: dict, where: Location) -> ContentError:
-    key = ".".join(str(p) for p in err["loc"])
+    key = " ".join(".".join(str(p) for p in err["loc"]).split())[:80]  # as typed, but on one line
     if err["type"] == "extra_forbidden":
         allowed = ", ".join(SiteConfig.model_fields if len(err["loc"]) == 1 else Brand.model_fields)
         return ContentError(where, f"unknown setting '{key}'", expected=f"one of: {allowed}",

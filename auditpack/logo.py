@@ -108,7 +108,7 @@ def _read_inside(root: Path, parts: list[str]) -> bytes:
 
 def _unreadable(root: Path, parts: list[str], exc: OSError) -> LogoProblem:
     if exc.errno == errno.ENOENT:
-        return LogoProblem(f"the logo file '{'/'.join(parts)}' does not exist",
+        return LogoProblem("the logo file does not exist",
                            expected="a path relative to the project folder", hint="check the spelling, or remove 'logo'")
     if exc.errno in (errno.ELOOP, errno.ENOTDIR) and _has_link(root, parts):
         return LogoProblem("the logo, or a folder on its path, is a link",

@@ -62,10 +62,10 @@ def test_settings_that_used_to_fail_only_the_build_are_located(tmp_path):
         load_settings(path, tmp_path)
     language, logo = caught.value.errors
     assert (language.location.line, language.location.column) == (2, 1)
-    assert language.message == "setting 'language': the site cannot be built in language 'xx'"
+    assert language.message == "setting 'language': the site cannot be built in this language"
     assert "en, eo" in language.expected and language.hint
     assert (logo.location.line, logo.location.column) == (4, 3)
-    assert logo.message == "setting 'brand.logo': '../x.png' is not a plain path inside the project folder"
+    assert logo.message == "setting 'brand.logo': not a plain path inside the project folder"
 
 
 def test_a_misspelt_setting_gets_a_suggestion(tmp_path):

@@ -103,12 +103,12 @@ def test_logo_outside_the_project_is_refused(project, tmp_path, command):
     """``../x.png`` was read from outside the project and embedded in every school's packs."""
     (tmp_path / "x.png").write_bytes(png())
     assert_refused_at_logo(project, with_logo(project, "../x.png"),
-                           "'../x.png' is not a plain path inside the project folder", command)
+                           "not a plain path inside the project folder", command)
 
 
 def test_logo_that_does_not_exist_is_reported_by_check(project):
     assert_refused_at_logo(project, with_logo(project, "images/logo.png"),
-                           "the logo file 'images/logo.png' does not exist")
+                           "the logo file does not exist")
 
 
 def test_logo_too_large_is_refused(project):
@@ -390,7 +390,7 @@ def test_check_reports_an_unknown_language_with_its_line_and_a_suggestion(projec
     config = project / "site_config.yml"
     config.write_text(config.read_text(encoding="utf-8") + "language: eng\n", encoding="utf-8")
     code, _, stderr = run_cli("check", "--project", str(project))
-    assert code == 1 and f"{config}:3:1: setting 'language': the site cannot be built in language 'eng'" in stderr
+    assert code == 1 and f"{config}:3:1: setting 'language': the site cannot be built in this language" in stderr
     assert "hint: did you mean 'en'?" in stderr and "Traceback" not in stderr
 
 
