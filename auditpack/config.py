@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from .errors import ContentError, ContentErrors, Location, suggest, with_source_line
 from .load import load_yaml_file
-from .logo import Logo, LogoProblem, read_logo
+from .logo import Logo, SettingProblem, read_logo
 
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 RelPath = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.][A-Za-z0-9_./-]*$", max_length=200)]
@@ -50,14 +50,6 @@ class Brand(BaseModel):
                                  expected="a path relative to the project folder, without '..', e.g. images/logo.png",
                                  hint="copy the logo into the project folder")
         return logo
-
-
-class SettingProblem(ValueError):
-    """A setting's value refused, with what was expected and a hint (as :class:`ContentError` has)."""
-
-    def __init__(self, message: str, expected: str = "", hint: str = ""):
-        super().__init__(message)
-        self.message, self.expected, self.hint = message, expected, hint
 
 
 @functools.cache
@@ -137,7 +129,7 @@ def load_settings(path: Path, root: Path) -> Settings:
         else:
             try:
                 return Settings(config, read_logo(root, config.brand.logo) if config.brand.logo else None)
-            except LogoProblem as problem:
+            except SettingProblem as problem:
                 errors = [ContentError(source.locate(("brand", "logo")), f"setting 'brand.logo': {problem.message}",
                                        problem.expected, problem.hint)]
     raise ContentErrors([with_source_line(e) for e in errors])

@@ -14,6 +14,7 @@ import base64
 import errno
 import io
 import os
+import re
 import stat
 import xml.parsers.expat
 from dataclasses import dataclass
@@ -43,8 +44,9 @@ EMBEDDED_IMAGES = ("data:image/png;", "data:image/jpeg;", "data:image/gif;", "da
 FETCHING_FUNCTIONS = {"image", "image-set", "-webkit-image-set", "cross-fade", "element", "src"}
 
 
-class LogoProblem(Exception):
-    """Why the logo cannot be used: ``message``, what was ``expected``, and a ``hint``."""
+class SettingProblem(ValueError):
+    """Why a setting (here, the logo) cannot be used: ``message``, what was ``expected``, and a
+    ``hint``, as a :class:`~.errors.ContentError` has. A ValueError, so pydantic validators can raise it."""
 
     def __init__(self, message: str, expected: str = "", hint: str = ""):
         super().__init__(message)
@@ -68,7 +70,7 @@ class Logo:
 
 
 def read_logo(root: Path, relative: str) -> Logo:
-    """The logo at ``relative`` (a path without ``..``) under ``root``, checked; or LogoProblem."""
+    """The logo at ``relative`` (a path without ``..``) under ``root``, checked; or SettingProblem."""
     data = _read_inside(root, relative.split("/"))
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return Logo(data, _raster("PNG", data))
@@ -90,7 +92,7 @@ def _read_inside(root: Path, parts: list[str]) -> bytes:
         opened.append(os.open(parts[-1], flags | getattr(os, "O_NONBLOCK", 0), dir_fd=opened[-1]))
         info = os.fstat(opened[-1])
         if not stat.S_ISREG(info.st_mode):
-            raise LogoProblem("the logo is not a regular file", expected="an image file",
+            raise SettingProblem("the logo is not a regular file", expected="an image file",
                               hint="point 'logo' at a PNG, JPEG or SVG file")
         if info.st_size > MAX_BYTES:
             raise _too_large(info.st_size)
@@ -106,23 +108,23 @@ def _read_inside(root: Path, parts: list[str]) -> bytes:
     return data
 
 
-def _unreadable(root: Path, parts: list[str], exc: OSError) -> LogoProblem:
+def _unreadable(root: Path, parts: list[str], exc: OSError) -> SettingProblem:
     if exc.errno == errno.ENOENT:
-        return LogoProblem("the logo file does not exist",
+        return SettingProblem("the logo file does not exist",
                            expected="a path relative to the project folder", hint="check the spelling, or remove 'logo'")
     if exc.errno in (errno.ELOOP, errno.ENOTDIR) and _has_link(root, parts):
-        return LogoProblem("the logo, or a folder on its path, is a link",
+        return SettingProblem("the logo, or a folder on its path, is a link",
                            expected="an image file inside the project folder, not a link",
                            hint="copy the image into the project folder instead of linking to it")
-    return LogoProblem(f"the logo cannot be read: {exc.strerror or exc}")
+    return SettingProblem(f"the logo cannot be read: {exc.strerror or exc}")
 
 
 def _has_link(root: Path, parts: list[str]) -> bool:
     return any((root.joinpath(*parts[:i])).is_symlink() for i in range(1, len(parts) + 1))
 
 
-def _too_large(size: int) -> LogoProblem:
-    return LogoProblem(f"the logo file is too large ({size:,} bytes)", expected=f"at most {MAX_BYTES:,} bytes, 1 MB",
+def _too_large(size: int) -> SettingProblem:
+    return SettingProblem(f"the logo file is too large ({size:,} bytes)", expected=f"at most {MAX_BYTES:,} bytes, 1 MB",
                        hint="save a smaller version: a logo is printed at most 60 mm wide")
 
 
@@ -134,14 +136,14 @@ def _raster(kind: str, data: bytes) -> str:
     try:
         with Image.open(io.BytesIO(data), formats=[kind]) as image:
             width, height = image.size
-            if max(width, height) > MAX_PIXELS:
-                raise LogoProblem(f"the logo is {width:,} \u00d7 {height:,} pixels",
-                                  expected=f"at most {MAX_PIXELS:,} pixels on each side",
-                                  hint="save a smaller version: a logo is printed at most 60 mm wide")
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise LogoProblem(f"the logo starts like a {kind} image but cannot be read as one ({exc})",
-                          expected="a PNG, JPEG or SVG image", hint="open it in an image editor and save it again")
+        raise SettingProblem(f"the logo starts like a {kind} image but cannot be read as one ({exc})",
+                             expected="a PNG, JPEG or SVG image", hint="open it in an image editor and save it again")
+    if max(width, height) > MAX_PIXELS:
+        raise SettingProblem(f"the logo is {width:,} \u00d7 {height:,} pixels",
+                             expected=f"at most {MAX_PIXELS:,} pixels on each side",
+                             hint="save a smaller version: a logo is printed at most 60 mm wide")
     return kind.lower()
 
 
@@ -177,13 +179,13 @@ def _check_svg(data: bytes) -> None:
     try:
         parser.Parse(data, True)
     except xml.parsers.expat.ExpatError as exc:
-        raise _not_an_image() if not seen else LogoProblem(
+        raise _not_an_image() if not seen else SettingProblem(
             f"the SVG logo is not well-formed XML (line {exc.lineno}: {xml.parsers.expat.ErrorString(exc.code)})",
             expected="a PNG, JPEG or SVG image", hint="open it in a drawing program and save it again") from None
     found.extend(_css_problems("".join(styles)))
     if found:
         unique = list(dict.fromkeys(found))
-        raise LogoProblem(f"the SVG logo holds {', '.join(unique[:5])}{' and more' if len(unique) > 5 else ''}",
+        raise SettingProblem(f"the SVG logo holds {', '.join(unique[:5])}{' and more' if len(unique) > 5 else ''}",
                           expected="a plain drawing: no scripts, event handlers, HTML, or links to other files",
                           hint="export it again as plain SVG, or use a PNG")
 
@@ -194,7 +196,7 @@ def _attribute_problems(local: str, name: str, value: str, element: str) -> list
     if local == "href" and name in ("href", f"{XLINK} href"):
         inline_image = element == "image" and value.strip().lower().startswith(EMBEDDED_IMAGES)
         if not value.strip().startswith("#") and not inline_image:
-            return [f"a link to '{value.strip()[:60]}'"]
+            return [f"a link to '{_quoted(value)}'"]
         return []
     if "javascript:" in value.lower():
         return [f"javascript: in {local}"]
@@ -212,7 +214,7 @@ def _css_problems(css: str) -> list[str]:
     while tokens:
         token = tokens.pop()
         if token.type == "url" and not token.value.startswith("#"):
-            found.append(f"a link to '{token.value[:60]}' in CSS")
+            found.append(f"a link to '{_quoted(token.value)}' in CSS")
         elif token.type == "function":
             arguments = "".join(a.value for a in token.arguments if a.type == "string")
             if token.lower_name in FETCHING_FUNCTIONS or (token.lower_name == "url" and not arguments.startswith("#")):
@@ -224,6 +226,11 @@ def _css_problems(css: str) -> list[str]:
     return found
 
 
-def _not_an_image() -> LogoProblem:
-    return LogoProblem("the logo is not a PNG, JPEG or SVG image (judged by its content, not its name)",
+def _quoted(text: str) -> str:
+    """Part of the file quoted in a message: one line, no control characters, cut short."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", "\ufffd", " ".join(text.split()))[:60]
+
+
+def _not_an_image() -> SettingProblem:
+    return SettingProblem("the logo is not a PNG, JPEG or SVG image (judged by its content, not its name)",
                        expected="a PNG, JPEG or SVG image", hint="export the logo as PNG, JPEG or SVG")
