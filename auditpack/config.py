@@ -1,14 +1,23 @@
-"""Site-wide settings from ``site_config.yml``: where things go and how they look."""
+"""Site-wide settings from ``site_config.yml``: where things go and how they look.
+
+Settings are checked like content, in full, by ``check`` as well as ``build``: every value, the
+language against those the site's theme has, and the logo file itself (see :mod:`.logo`). Each
+problem is reported at the line and column of the setting.
+"""
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, ValidationInfo, field_validator
 
-from .errors import ContentError, ContentErrors, Location
+from .errors import ContentError, ContentErrors, Location, suggest
 from .load import load_yaml_file
+from .logo import Logo, SettingProblem, read_logo
 
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 RelPath = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.][A-Za-z0-9_./-]*$", max_length=200)]
@@ -20,6 +29,7 @@ class Brand(BaseModel):
     """Headings and the site header; must keep 4.5:1 contrast with white."""
     accent: Colour = "#8a3b12"
     logo: RelPath | None = None
+    """A PNG, JPEG or SVG file in the project folder, relative to it."""
 
     @field_validator("primary", "accent")
     @classmethod
@@ -30,6 +40,24 @@ class Brand(BaseModel):
             raise ValueError(f"{colour} on white has a contrast of {ratio:.2f}:1; text needs at least 4.5:1 "
                              "(choose a darker shade)")
         return colour
+
+    @field_validator("logo")
+    @classmethod
+    def _inside_the_project(cls, logo: str | None) -> str | None:
+        """Read from the project and published with the site: never a file from elsewhere."""
+        if logo is not None and any(part in ("", ".", "..") for part in logo.split("/")):
+            raise SettingProblem("not a plain path inside the project folder",
+                                 expected="a path relative to the project folder, without '..', e.g. images/logo.png",
+                                 hint="copy the logo into the project folder")
+        return logo
+
+
+@functools.cache
+def site_languages() -> tuple[str, ...]:
+    """The languages the site's theme (Material for MkDocs) has words for, read from the installed
+    theme. Printed documents take their language from the programme, not from this setting."""
+    folder = importlib.resources.files("material") / "templates" / "partials" / "languages"
+    return tuple(sorted(f.name.removesuffix(".html") for f in folder.iterdir() if f.name.endswith(".html")))
 
 
 def contrast_ratio(foreground: str, background: str) -> float:
@@ -50,7 +78,9 @@ class SiteConfig(BaseModel):
     site_description: str = ""
     publisher: str = ""
     footer: str = ""
+    """Inline Markdown (a link, emphasis), cleaned like content; shown under every page and PDF."""
     language: str = "en"
+    """The site's interface language: one of :func:`site_languages`."""
     content_dir: RelPath = "content"
     output_dir: RelPath = "site"
     work_dir: RelPath = Field("build", validate_default=True)  # checked against output_dir even when not given
@@ -63,6 +93,16 @@ class SiteConfig(BaseModel):
     variants: list[Literal["large-print", "blank", "fillable"]] = ["large-print", "blank", "fillable"]
     """Extra versions of the forms to build and link from the site."""
     brand: Brand = Field(default_factory=Brand)
+
+    @field_validator("language")
+    @classmethod
+    def _theme_has_language(cls, language: str) -> str:
+        """An unknown language would stop the site build half-way, with no line to fix."""
+        if language not in site_languages():
+            raise SettingProblem("the site cannot be built in this language",
+                                 expected="a language code the site's theme knows: " + ", ".join(site_languages()),
+                                 hint=suggest(language, site_languages()) or "'en' is English")
+        return language
 
     @field_validator("output_dir", "work_dir")
     @classmethod
@@ -95,16 +135,34 @@ def _overlap(a: str, b: str) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
-def load_config(path: Path) -> SiteConfig:
-    """Read site_config.yml; a missing file means every default."""
-    if not path.exists() or not path.read_bytes().strip():
-        return SiteConfig()
+
+@dataclass(frozen=True)
+class Settings:
+    """site_config.yml as checked, with the logo it names read once for the site and every PDF."""
+
+    config: SiteConfig
+    logo: Logo | None = None
+
+
+def load_settings(path: Path, root: Path) -> Settings:
+    """Read and check site_config.yml and the files it names (``root``: the project folder).
+    A missing or blank file means every default."""
+    if not path.exists():
+        return Settings(SiteConfig())
     data, source, errors = load_yaml_file(path)
+    if [e.message for e in errors] == ["file is empty"]:
+        return Settings(SiteConfig())
     if not errors:
         try:
-            return SiteConfig.model_validate(data or {})
+            config = SiteConfig.model_validate(data or {})
         except ValidationError as exc:
             errors = [_config_error(err, source.locate(_written(err["loc"], data))) for err in exc.errors()]
+        else:
+            try:
+                return Settings(config, read_logo(root, config.brand.logo) if config.brand.logo else None)
+            except SettingProblem as problem:
+                errors = [ContentError(source.locate(("brand", "logo")), f"setting 'brand.logo': {problem.message}",
+                                       problem.expected, problem.hint)]
     raise ContentErrors(errors)
 
 
@@ -117,8 +175,12 @@ def _written(loc: tuple, data) -> tuple:
 
 
 def _config_error(err: dict, where: Location) -> ContentError:
-    key = ".".join(str(p) for p in err["loc"])
+    key = " ".join(".".join(str(p) for p in err["loc"]).split())[:80]  # as typed, but on one line
     if err["type"] == "extra_forbidden":
         allowed = ", ".join(SiteConfig.model_fields if len(err["loc"]) == 1 else Brand.model_fields)
-        return ContentError(where, f"unknown setting '{key}'", expected=f"one of: {allowed}")
+        return ContentError(where, f"unknown setting '{key}'", expected=f"one of: {allowed}",
+                            hint=suggest(str(err["loc"][-1]), allowed))
+    problem = err.get("ctx", {}).get("error")
+    if isinstance(problem, SettingProblem):
+        return ContentError(where, f"setting '{key}': {problem.message}", problem.expected, problem.hint)
     return ContentError(where, f"setting '{key}': {err['msg'][0].lower()}{err['msg'][1:]}")

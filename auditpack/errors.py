@@ -133,5 +133,22 @@ class TemplateProblem(Exception):
 
     @classmethod
     def from_jinja(cls, exc) -> "TemplateProblem":
-        where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "filename", None) else ""
-        return cls(f"{where}template error: {exc.message or exc}")
+        file, line = (exc.filename, exc.lineno) if getattr(exc, "filename", None) else _template_frame(exc)
+        where = f"{file}:{line}: " if file else ""
+        text = f"{where}template error: {exc.message or exc}"
+        if type(exc).__name__ == "SecurityError":  # jinja2.sandbox's, without importing Jinja here
+            text += (" (templates may only use the values they are given: a project's templates folder "
+                     "is treated as untrusted code and runs in a sandbox)")
+        return cls(text)
+
+
+def _template_frame(exc) -> tuple[str, int] | tuple[None, None]:
+    """Where a template failed while rendering: Jinja gives such errors no file and line, but
+    rewrites the traceback so that its frames in template code carry them."""
+    found = (None, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

@@ -39,8 +39,8 @@ def inputs_digest(project, user_epoch: str | None) -> str:
     digest.update(f"epoch={user_epoch}\0".encode())
     for folder in (project.content_dir, project.templates_dir, CODE):
         _add_tree(digest, folder)
-    if project.config.brand.logo:
-        _add_file(digest, project.root / project.config.brand.logo)
+    if project.logo:
+        digest.update(project.logo.data)
     for face in fonts.font_faces():
         _add_file(digest, face.path)
     digest.update(cache.library_versions(LIBRARIES).encode())

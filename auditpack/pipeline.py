@@ -7,7 +7,6 @@ previous site as it was.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import os
 import re
@@ -19,12 +18,13 @@ from pathlib import Path
 import jinja2
 
 from . import documents, freshness, output, site
-from .config import SiteConfig, load_config
+from .config import SiteConfig, load_settings
 from .errors import ContentError, ContentErrors, Location, TemplateProblem
+from .logo import Logo
 from .model import LATEST_STAMP, Content
 from .output import build_lock, check_paths, replacing, write_files
 from .render import pages as site_pages
-from .render import print_html
+from .render import print_html, sandbox
 from .render.online_form import blank_tally_sheets
 from .render.packs import RenderStats, default_workers, render_all, theme_css
 from .render.workers import PdfWorkers
@@ -42,12 +42,15 @@ class Project:
     root: Path
     config: SiteConfig
     config_file: Path | None = None
+    logo: Logo | None = None
+    """The logo the settings name, read and checked once; the site and every PDF use these bytes."""
 
     @classmethod
     def open(cls, root: Path, config_file: Path | None = None) -> "Project":
         root = root.resolve()
         config_file = (config_file or root / "site_config.yml").resolve()
-        return cls(root, load_config(config_file), config_file)
+        settings = load_settings(config_file, root)
+        return cls(root, settings.config, config_file, settings.logo)
 
     @property
     def own_files(self) -> output.ProjectFiles:
@@ -151,8 +154,7 @@ def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
             def build_site_beside_pdfs() -> None:
                 """A worker builds the site once it has started on the PDFs (their page counts and
                 sizes are filled in afterwards)."""
-                site_built.append(workers.submit(site.build_site, mkdocs_yml, site_dir,
-                                                 project.cache_dir / "templates"))
+                site_built.append(workers.submit(site.build_site, mkdocs_yml, site_dir, True))
 
             stats = RenderStats()
             pdfs = _render_pdfs(project, plan, print_options(project), progress, options, stats, workers,
@@ -190,7 +192,6 @@ def _started_workers(project: Project, options: BuildOptions) -> PdfWorkers:
 
 def site_sources(project: Project, programmes: list[Content], plan: documents.Plan, pdfs: dict):
     """Everything MkDocs needs, as ``{path: content}`` under a work folder, plus its settings."""
-    logo = _logo(project)
     zip_name = site_zip_name(project)
     pages = _rendering(lambda: site_pages.render_pages(programmes, plan, pdfs, project.config,
                                                         project.templates_dir, site_zip=zip_name))
@@ -198,11 +199,12 @@ def site_sources(project: Project, programmes: list[Content], plan: documents.Pl
     files |= {f"docs/{site_pages.DOWNLOADS}/{path}": pdf.data for path, pdf in pdfs.items()}
     files |= {f"docs/{site_pages.DOWNLOADS}/{path}": text for path, text in blank_tally_sheets(programmes).items()}
     files |= _site_assets(project.templates_dir)
-    files["docs/assets/brand.css"] = _brand_css(project)
+    files["docs/assets/brand.css"] = _rendering(lambda: _brand_css(project))
     files[f"docs/{zip_name}"] = b""  # replaced by the real archive once the site is built
-    if logo:
-        files[f"docs/{project.config.brand.logo}"] = logo
-    settings = site.mkdocs_config(project.config, site_pages.navigation(programmes, pages), ["assets/brand.css"])
+    if project.logo:
+        files[f"docs/{project.logo.site_path}"] = project.logo.data
+    settings = site.mkdocs_config(project.config, site_pages.navigation(programmes, pages), ["assets/brand.css"],
+                                  project.logo.site_path if project.logo else None)
     return files, settings, pages
 
 
@@ -285,33 +287,19 @@ def print_options(project: Project, pathway: str | None = None, for_school: bool
     """How this project's PDFs are printed. ``for_school``: a school's packs, whose name is stamped
     on afterwards (see render.stamp), so the options never hold a name."""
     config = project.config
-    logo = _logo(project)
-    kind = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
-    logo_uri = f"data:{kind.get(Path(config.brand.logo).suffix.lower(), 'image/png')};base64," \
-        f"{base64.b64encode(logo).decode()}" if logo else None
     return PrintOptions(paper=config.paper, gutter_mm=config.gutter_mm, footer=config.footer,
-                        for_school=for_school, pathway=pathway, logo=logo_uri, publisher=config.publisher)
+                        for_school=for_school, pathway=pathway, publisher=config.publisher,
+                        logo=project.logo.data_uri() if project.logo else None)
 
 
 def _site_assets(templates_dir: Path) -> dict[str, bytes]:
-    """Static files the site needs, shipped with the templates so nothing is fetched online."""
+    """Static files the site needs, shipped with the templates so nothing is fetched online
+    (and, from a project's own templates, nothing from outside its templates folder)."""
     assets = templates_dir / "site" / "assets"
     return {f"docs/assets/{f.relative_to(assets).as_posix()}": f.read_bytes()
-            for f in sorted(assets.rglob("*")) if f.is_file()}
+            for f in sandbox.template_files(assets)}
 
 
 def _brand_css(project: Project) -> str:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates_dir / "site"), autoescape=False)
+    env = sandbox.environment(project.templates_dir / "site")
     return env.get_template("brand.css.j2").render(brand=project.config.brand)
-
-
-def _logo(project: Project) -> bytes | None:
-    logo = project.config.brand.logo
-    if not logo:
-        return None
-    path = project.root / logo
-    if not path.is_file():
-        raise ContentErrors([ContentError(
-            Location(str(project.root / "site_config.yml")), f"the logo file '{logo}' does not exist",
-            expected="a path relative to the project folder", hint="check the spelling, or remove 'logo'")])
-    return path.read_bytes()

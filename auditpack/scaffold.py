@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 
 from .errors import ContentError, ContentErrors, Location
+from .render import sandbox
 from .schema import SCHEMA_DIR, schema_comment, schema_files
 from .validate import reserved_id
 
@@ -29,17 +30,16 @@ def new_programme(content_dir: Path, project_root: Path, templates_dir: Path, pr
     if folder.exists():
         raise ContentErrors([ContentError(Location(str(folder)), "this programme folder already exists",
                                           expected="a new id", hint="choose another id, or edit the existing files")])
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir / "new"), keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined)
+    env = sandbox.environment(templates_dir / "new", keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     title = title or programme_id.replace("-", " ").capitalize()
+    texts = {folder / name: env.get_template(template).render(  # all made before any is written
+        id=programme_id, title=_yaml_text(title), short_title=_yaml_text(title[:40]),
+        questionnaire_id="staff", today=(today or dt.date.today()).isoformat(),
+        schema_line=schema_comment(folder / name, project_root)) for name, template in FILES.items()}
     written = []
-    for name, template in FILES.items():
-        path = folder / name
+    for path, text in texts.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(env.get_template(template).render(
-            id=programme_id, title=_yaml_text(title), short_title=_yaml_text(title[:40]),
-            questionnaire_id="staff", today=(today or dt.date.today()).isoformat(),
-            schema_line=schema_comment(path, project_root)), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
         written.append(path)
     schemas = project_root / SCHEMA_DIR
     for name, text in schema_files().items():

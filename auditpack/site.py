@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from .render import safe, text
+
 if TYPE_CHECKING:  # a worker that builds the site should not import the content model for it
     from .config import SiteConfig
 
@@ -26,13 +28,18 @@ class SiteBuildError(Exception):
     """MkDocs refused the generated site; the messages say why."""
 
 
-def mkdocs_config(config: SiteConfig, nav: list, extra_css: list[str]) -> dict:
-    """The site's configuration: offline-ready (no Google Fonts, no CDN) and strict about links."""
+def mkdocs_config(config: SiteConfig, nav: list, extra_css: list[str], logo: str | None = None) -> dict:
+    """The site's configuration: offline-ready (no Google Fonts, no CDN) and strict about links.
+
+    Material prints these settings into its pages as they are, as HTML: the name, description
+    and publisher go in as plain text that cannot start markup; the footer as inline Markdown
+    cleaned like content (a link and \u00a9 are usual there, a script is not). ``logo``: the
+    logo's path in the site, if there is one."""
     return {
-        "site_name": config.site_name,
-        "site_description": config.site_description,
-        "site_author": config.publisher,
-        "copyright": config.footer,
+        "site_name": safe.plain_title(config.site_name),
+        "site_description": safe.plain_title(config.site_description),
+        "site_author": safe.plain_title(config.publisher),
+        "copyright": str(text.md_inline(config.footer)),
         "docs_dir": "docs",
         "site_dir": "site",
         "use_directory_urls": False,
@@ -43,7 +50,7 @@ def mkdocs_config(config: SiteConfig, nav: list, extra_css: list[str]) -> dict:
             "font": False,
             "features": ["navigation.sections", "navigation.top", "search.highlight", "content.tooltips"],
             "palette": {"scheme": "default", "primary": "custom", "accent": "custom"},
-            **({"logo": config.brand.logo} if config.brand.logo else {}),
+            **({"logo": logo} if logo else {}),
         },
         "plugins": ["search", "offline"],
         "markdown_extensions": ["admonition", "attr_list", "md_in_html", "tables", {"toc": {"permalink": True}}],
@@ -65,11 +72,11 @@ def write_project(folder: Path, settings: dict) -> Path:
     return path
 
 
-def build_site(config_file: Path, site_dir: Path, compiled_templates: Path | None = None) -> None:
+def build_site(config_file: Path, site_dir: Path, compiled_templates: bool = False) -> None:
     """Run MkDocs on the generated project; warnings fail the build (strict).
 
-    ``compiled_templates`` is a folder where the theme's compiled templates are kept between
-    builds: compiling Material's templates is a quarter of a MkDocs build of this size."""
+    ``compiled_templates``: keep the theme's compiled templates between builds (compiling
+    Material's templates is a quarter of a MkDocs build of this size)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs import exceptions
     from mkdocs.commands.build import build
@@ -82,8 +89,8 @@ def build_site(config_file: Path, site_dir: Path, compiled_templates: Path | Non
     mkdocs_log.setLevel(logging.WARNING)
     try:
         config = load_config(str(config_file), site_dir=str(site_dir))
-        if compiled_templates is not None:
-            config.plugins["auditpack-compiled-templates"] = _compiled_templates(compiled_templates)
+        if compiled_templates:
+            config.plugins["auditpack-compiled-templates"] = _compiled_templates()
         config.plugins["auditpack-no-source-maps"] = _without_source_maps()
         build(config)
     except (exceptions.MkDocsException, exceptions.Abort) as exc:
@@ -93,16 +100,17 @@ def build_site(config_file: Path, site_dir: Path, compiled_templates: Path | Non
         mkdocs_log.setLevel(previous)
 
 
-def _compiled_templates(folder: Path):
-    """A plugin that gives the theme's Jinja environment a bytecode cache in ``folder``
-    (Jinja checks each template's source before using its cached code)."""
-    import jinja2
+def _compiled_templates():
+    """A plugin that gives the theme's Jinja environment a bytecode cache (Jinja checks each
+    template's source before using its cached code). It is kept where auditpack keeps its own,
+    outside the project: see :func:`.render.sandbox.bytecode_cache`."""
     from mkdocs.plugins import BasePlugin
+
+    from .render.sandbox import bytecode_cache
 
     class CompiledTemplates(BasePlugin):
         def on_env(self, env, config, files):
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+            env.bytecode_cache = bytecode_cache("mkdocs")
             return env
 
     return CompiledTemplates()

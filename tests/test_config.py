@@ -5,23 +5,23 @@ from pathlib import Path
 
 import pytest
 
-from auditpack.config import SiteConfig, contrast_ratio, load_config
+from auditpack.config import SiteConfig, contrast_ratio, load_settings
 from auditpack.errors import ContentErrors
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "templates" / "print" / "print.css"
 
 
 def test_missing_or_empty_file_means_defaults(tmp_path):
-    assert load_config(tmp_path / "none.yml") == SiteConfig()
+    assert load_settings(tmp_path / "none.yml", tmp_path).config == SiteConfig()
     (tmp_path / "empty.yml").write_text("\n")
-    assert load_config(tmp_path / "empty.yml").paper == "A4"
+    assert load_settings(tmp_path / "empty.yml", tmp_path).config.paper == "A4"
 
 
 def test_unknown_setting_is_located(tmp_path):
     path = tmp_path / "site_config.yml"
     path.write_text("site_name: X\npaper_size: A4\n")
     with pytest.raises(ContentErrors) as caught:
-        load_config(path)
+        load_settings(path, tmp_path)
     [error] = caught.value.errors
     assert (error.location.line, error.message) == (2, "unknown setting 'paper_size'")
     assert "paper" in error.expected
@@ -31,7 +31,7 @@ def test_low_contrast_brand_colour_is_refused(tmp_path):
     path = tmp_path / "site_config.yml"
     path.write_text("brand:\n  primary: '#7fb2e5'\n")
     with pytest.raises(ContentErrors) as caught:
-        load_config(path)
+        load_settings(path, tmp_path)
     [error] = caught.value.errors
     assert error.location.line == 2
     assert "contrast of 2.2" in error.message and "4.5:1" in error.message
@@ -52,3 +52,35 @@ def test_print_text_colours_are_readable_in_greyscale():
         assert contrast_ratio(expand[name], expand["fill"]) >= 4.5, f"{name} on header cells"
     assert contrast_ratio(expand["rule"], "#ffffff") >= 3.0
     assert contrast_ratio(SiteConfig().brand.primary, "#ffffff") >= 4.5
+
+
+def test_settings_that_used_to_fail_only_the_build_are_located(tmp_path):
+    """``language: xx`` and ``logo: ../x`` passed ``check``; the build then failed without a line."""
+    path = tmp_path / "site_config.yml"
+    path.write_text("site_name: X\nlanguage: xx\nbrand:\n  logo: ../x.png\n")
+    with pytest.raises(ContentErrors) as caught:
+        load_settings(path, tmp_path)
+    language, logo = caught.value.errors
+    assert (language.location.line, language.location.column) == (2, 1)
+    assert language.message == "setting 'language': the site cannot be built in this language"
+    assert "en, eo" in language.expected and language.hint
+    assert (logo.location.line, logo.location.column) == (4, 3)
+    assert logo.message == "setting 'brand.logo': not a plain path inside the project folder"
+
+
+def test_a_misspelt_setting_gets_a_suggestion(tmp_path):
+    path = tmp_path / "site_config.yml"
+    path.write_text("fotter: x\n")
+    with pytest.raises(ContentErrors) as caught:
+        load_settings(path, tmp_path)
+    assert caught.value.errors[0].hint == "did you mean 'footer'?"
+
+
+def test_the_logo_is_read_with_the_settings(tmp_path):
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    path = tmp_path / "site_config.yml"
+    path.write_text("brand:\n  logo: images/logo.svg\n")
+    settings = load_settings(path, tmp_path)
+    assert settings.logo.kind == "svg" and settings.logo.site_path == "assets/logo.svg"
+    assert settings.logo.data_uri().startswith("data:image/svg+xml;base64,")

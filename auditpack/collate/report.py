@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import jinja2
-
 from ..config import SiteConfig
 from ..model import Questionnaire
 from ..render import fonts, print_html
@@ -70,10 +68,9 @@ def render_print_html(collation: Collation, templates_dir: Path, config: SiteCon
         **_context(collation, options, config))
 
 
-def environment(templates_dir: Path) -> jinja2.Environment:
+def environment(templates_dir: Path):
     """The print environment, also able to load ``report/...`` (the standalone page) from the templates folder."""
-    env = print_html.environment(templates_dir)
-    env.loader = jinja2.FileSystemLoader([templates_dir / "print", templates_dir])
+    env = print_html.environment(templates_dir, False, templates_dir)
     env.filters.update(number=number, percent=percent, signed=signed)
     return env
 

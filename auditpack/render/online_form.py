@@ -18,7 +18,7 @@ import jinja2
 from ..collate.online_export import FORMAT, FORMAT_VERSION
 from ..collate.tally_csv import blank_sheet
 from ..model import Content, Questionnaire
-from . import safe, text
+from . import safe, sandbox, text
 
 
 def online_form_path(content: Content, questionnaire: Questionnaire) -> str:
@@ -55,8 +55,7 @@ def blank_tally_sheets(programmes: list[Content]) -> dict[str, str]:
 
 def _environment(templates_dir: Path) -> jinja2.Environment:
     """Autoescaping on: the form is raw HTML, and every value placed in it must be escaped."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir / "site"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                             trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(md_inline=text.md_inline, safe_inline=safe.safe_inline, safe_markdown=safe.safe_markdown)
-    return env
+    return sandbox.environment(
+        templates_dir / "site", autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True,
+        filters=dict(md_inline=text.md_inline, safe_inline=safe.safe_inline, safe_markdown=safe.safe_markdown))

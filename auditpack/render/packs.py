@@ -46,7 +46,7 @@ class PackRenderer:
     """Templates, stylesheets and fonts set up once per process; documents and packs on demand."""
 
     def __init__(self, plan: Plan, templates_dir: Path, options: print_html.PrintOptions, brand,
-                 compiled_templates: Path | None = None):
+                 compiled_templates: bool = False):
         self.plan = plan
         self.options = options
         self.templates_dir = templates_dir
@@ -106,7 +106,7 @@ def render_all(plan: Plan, templates_dir: Path, options: print_html.PrintOptions
     processes (or in ``pool``, already started). ``while_rendering`` is called once the documents
     are handed to the workers: other work for them (the site) queues behind the documents."""
     stats = stats if stats is not None else RenderStats()
-    local = PackRenderer(plan, templates_dir, options, brand, cache_dir / "print-templates" if cache_dir else None)
+    local = PackRenderer(plan, templates_dir, options, brand, compiled_templates=cache_dir is not None)
     if pool is not None and pool.theme != local.theme:
         raise ValueError("the workers were started with other stylesheets than these documents need")
     cache, fingerprint = PdfCache(cache_dir), local.fingerprint()

@@ -21,7 +21,7 @@ import jinja2
 from ..config import SiteConfig
 from ..documents import Plan, stage_folder
 from ..model import Content, Item, Role, Stage, Task
-from . import online_form, safe, text
+from . import online_form, safe, sandbox, text
 
 DOWNLOADS = "downloads"
 TEXT_FILES = (".md", ".html", ".json", ".js", ".xml")
@@ -142,15 +142,14 @@ def _render(env: jinja2.Environment, template: str, page_path: str, context: dic
 
 
 def _environment(templates_dir: Path) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir / "site"),
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                             trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(long_date=text.long_date, days=text.days, activity_name=text.activity_name,
-                       filesize=_filesize, cell=_cell, oneline=_oneline,
-                       safe_markdown=safe.safe_markdown, safe_inline=safe.safe_inline,
-                       role_name=lambda role_id, content: content.role(role_id).name)
-    env.globals.update(link=_link, tasks_by_role=_tasks_by_role, task_count=_task_count)
-    return env
+    filters = dict(long_date=text.long_date, days=text.days, activity_name=text.activity_name,
+                   filesize=_filesize, cell=_cell, oneline=_oneline,
+                   safe_markdown=safe.safe_markdown, safe_inline=safe.safe_inline,
+                   role_name=lambda role_id, content: content.role(role_id).name)
+    return sandbox.environment(templates_dir / "site", filters=filters,
+                               globals=dict(link=_link, tasks_by_role=_tasks_by_role, task_count=_task_count),
+                               undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                               trim_blocks=True, lstrip_blocks=True)
 
 
 def _link(page_path: str, target: str) -> str:

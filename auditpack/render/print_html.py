@@ -13,7 +13,7 @@ import jinja2
 
 from ..documents import Pack, PrintDocument
 from ..model import Content, Item, Task
-from . import text
+from . import sandbox, text
 
 
 @dataclass(frozen=True)
@@ -42,24 +42,17 @@ class ContentsEntry:
     stage: object = None
 
 
-def environment(templates_dir: Path, compiled: Path | None = None) -> jinja2.Environment:
-    """``compiled``: a folder to keep compiled templates in between builds, which halves the
-    time to template every document (Jinja checks each template's source before using it)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir / "print"),
-        autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        bytecode_cache=_bytecode_cache(compiled))
-    env.filters.update(md=text.md, md_inline=text.md_inline, long_date=text.long_date,
-                       days=text.days, activity_name=text.activity_name)
-    return env
+FILTERS = dict(md=text.md, md_inline=text.md_inline, long_date=text.long_date, days=text.days,
+               activity_name=text.activity_name)
 
 
-def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
-    if folder is None:
-        return None
-    folder.mkdir(parents=True, exist_ok=True)
-    return jinja2.FileSystemBytecodeCache(str(folder))
+def environment(templates_dir: Path, compiled: bool = False, *more_folders: Path) -> jinja2.Environment:
+    """``compiled``: keep compiled templates between builds (see :func:`.sandbox.environment`).
+    ``more_folders`` are searched after ``print/``."""
+    return sandbox.environment(templates_dir / "print", *more_folders, filters=FILTERS,
+                               compiled="print" if compiled else None,
+                               autoescape=True, undefined=jinja2.StrictUndefined,
+                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
 def anchor_for(doc: PrintDocument) -> str:

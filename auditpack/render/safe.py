@@ -44,6 +44,8 @@ RISKY = frozenset("<[]{}`\\")
 
 _TEXT_ONLY = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style"}, strip_comments=True)
 _ENTITY_START = re.compile(r"&(?=[#A-Za-z])")
+_OPENING_QUOTE = re.compile(r'(?:(?<=^)|(?<=[\s(\[{]))"')
+_CLOSING_QUOTE = re.compile('"')
 _TAG = re.compile(r"(<[^>]*>)")
 _IN_TEXT = str.maketrans({c: f"&#{ord(c)};" for c in "[]{}`\\|*_!"})
 _IN_TAG = str.maketrans({c: f"&#{ord(c)};" for c in "|`"})
@@ -89,13 +91,17 @@ def safe_inline(text: str | None) -> Markup:
 
 def plain_title(text: str | None) -> str:
     """A title for places that print it without escaping: MkDocs' navigation, and Material's
-    ``<title>``, whose ``striptags`` even turns ``&lt;`` back into ``<``.
+    ``<title>``, whose ``striptags`` even turns ``&lt;`` back into ``<``; and the settings that
+    Material puts into double-quoted attributes unescaped (``aria-label``, ``<meta content>``)
+    as well as escaped (``title``), where only text without markup characters reads the same.
 
     Tags are removed (a script's content with them) and what could start markup again, ``<``,
-    ``>`` and an ``&`` that begins an entity, becomes a look-alike character.
+    ``>`` and an ``&`` that begins an entity, becomes a look-alike character; a straight double
+    quote becomes a curly one, opening or closing as it stands.
     """
     plain = html.unescape(_TEXT_ONLY.clean("" if text is None else str(text)))
     plain = _ENTITY_START.sub("\uff06", plain.replace("<", "\u2039").replace(">", "\u203a"))
+    plain = _CLOSING_QUOTE.sub("\u201d", _OPENING_QUOTE.sub("\u201c", plain))
     return " ".join(plain.split())
 
 
