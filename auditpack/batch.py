@@ -12,6 +12,7 @@ builds the schools whose slug hashes to ``i``, so adding a row never moves other
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -213,9 +214,8 @@ def build_packs(project, schools_file: Path, out_dir: Path | None = None, shard_
         mine, refused = _writable(shard(jobs, index, count), project.own_files)
         problems = [p for p in problems if reported_here(p, schools_file, index, count)] + refused
         summary = BatchSummary(problems=problems, skipped=len(jobs) - len(mine) - len(refused), out_dir=out_dir)
-        if mine:
-            output.claim(out_dir, output.SCHOOLS, project.own_files)
-        build_schools(project, programmes, mine, summary, progress, options)
+        with output.claimed(out_dir, output.SCHOOLS, project.own_files) if mine else contextlib.nullcontext():
+            build_schools(project, programmes, mine, summary, progress, options)
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -209,6 +209,20 @@ def claim(folder: Path, kind: str, project: ProjectFiles) -> Path:
     return real
 
 
+@contextlib.contextmanager
+def claimed(folder: Path, kind: str, project: ProjectFiles):
+    """:func:`claim` ``folder`` for the block that fills it. A folder made here is removed again if
+    the block fails before anything was written into it, so a failed build leaves no empty folder."""
+    made = not os.path.lexists(folder)
+    real = claim(folder, kind, project)
+    try:
+        yield real
+    except BaseException:
+        if made and _files(real) <= {MARKER}:
+            shutil.rmtree(real, ignore_errors=True)
+        raise
+
+
 def child(folder: Path, name: str) -> Path:
     """``folder/name`` for one portable file name: a school's folder or zip can only ever be
     directly inside the folder it was asked for, whatever its name."""

@@ -7,6 +7,7 @@ previous site as it was.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -272,12 +273,11 @@ def _build_school(project: Project, request: SchoolRequest, out_dir, progress, o
     target = output.check_output(out_dir or output.child(schools, request.slug), output.SCHOOL, project.own_files)
     programmes = check(project)
     tailor(programmes, request)  # a wrong id is reported before anything is rendered
-    if schools:
-        output.claim(schools, output.SCHOOLS, project.own_files)
     summary = BatchSummary(out_dir=target)
-    build_schools(project, programmes, [SchoolJob(request, target)], summary, progress, options)
-    if summary.problems:
-        raise ContentErrors(summary.problems)
+    with output.claimed(schools, output.SCHOOLS, project.own_files) if schools else contextlib.nullcontext():
+        build_schools(project, programmes, [SchoolJob(request, target)], summary, progress, options)
+        if summary.problems:
+            raise ContentErrors(summary.problems)
     [school] = summary.built
     return BuildSummary(1, 0, school.pdfs, school.pages, school.size, time.perf_counter() - started, target,
                         summary.stats.rendered, summary.stats.reused)
