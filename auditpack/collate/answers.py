@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..model import Dimension, Questionnaire
+from ..terminal import UNSAFE, escaped
 
 DONT_KNOW = "dk"
 """The answer value of "I don't know" in every format: PDF /Opt values, online exports and tally columns."""
@@ -38,11 +39,13 @@ _UNSHOWABLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 
 def printable(text: str, limit: int | None = SHOWN_LENGTH) -> str:
     """Text from an input file (or its name) as it may be quoted in a reason or a report: at most ``limit``
-    characters, each character that could not be shown, or would act instead of being shown (a terminal
-    escape, a right-to-left override, a NUL, half a UTF-16 pair or a byte of a file name that is not
-    UTF-8, which cannot even be written as UTF-8), replaced by U+FFFD."""
+    characters. A character that would act instead of being shown (a terminal escape, a right-to-left
+    override, a NUL, or a byte of a file name that is not UTF-8, which cannot even be written as UTF-8)
+    is written as its escape, as the terminal shows it (``\\x1b``), so the person can still find the
+    file; other invisible formatting is replaced by U+FFFD."""
     cut = text if limit is None else text[:limit + 1]
-    shown = "".join("\ufffd" if unicodedata.category(c) in _UNSHOWABLE else c for c in cut)
+    shown = "".join(escaped(c) if UNSAFE.match(c) else "\ufffd" if unicodedata.category(c) in _UNSHOWABLE else c
+                    for c in cut)
     return shown if limit is None or len(shown) <= limit else shown[:limit - 1] + "…"
 
 
