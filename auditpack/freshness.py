@@ -17,9 +17,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 from .output import write_file
+from .seal import is_sealed, seal
 from .render import cache, fonts
 
 RECORD = "last-build.json"
@@ -53,7 +55,7 @@ def unchanged(record_dir: Path, output_dir: Path, digest: str) -> dict | None:
         record = json.loads((record_dir / RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(record, dict) or record.get("inputs") != digest:
+    if not isinstance(record, dict) or record.get("inputs") != digest or not is_sealed(record.get("seal"), _body(record)):
         return None
     if record.get("output") != str(output_dir) or record.get("files") != _manifest(output_dir):
         return None
@@ -64,9 +66,16 @@ def remember(record_dir: Path, output_dir: Path, digest: str, summary: dict) -> 
     """Note what this build was made from and what it wrote; written last, and atomically."""
     record_dir.mkdir(parents=True, exist_ok=True)
     record = {"inputs": digest, "output": str(output_dir), "summary": summary, "files": _manifest(output_dir)}
+    record["seal"] = seal(_body(record))
     temporary = record_dir / f".{RECORD}.{os.getpid()}"
     write_file(temporary, json.dumps(record))
     os.replace(temporary, record_dir / RECORD)
+
+
+def _body(record: dict) -> bytes:
+    """What a record's seal covers: all of it but the seal (a site in a project folder from
+    someone else, with a record claiming it is up to date, is built again, never trusted)."""
+    return json.dumps({key: value for key, value in record.items() if key != "seal"}, sort_keys=True).encode()
 
 
 def _manifest(folder: Path) -> dict[str, list[int]]:
@@ -80,16 +89,29 @@ def _manifest(folder: Path) -> dict[str, list[int]]:
 
 
 def _add_tree(digest, folder: Path) -> None:
+    """Every file and link under ``folder``. A link is hashed by where it points, never read: the
+    build refuses links out of the content and templates, and one to a huge file elsewhere would
+    otherwise be read in full before that."""
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
+        if "__pycache__" in path.parts:
+            continue
+        if path.is_symlink():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0link\0")
+            digest.update(os.fsencode(os.readlink(path)) + b"\0")
+        elif path.is_file():
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
             _add_file(digest, path)
 
 
 def _add_file(digest, path: Path) -> None:
+    """The file's bytes, read a block at a time; only regular files are opened (a pipe never is)."""
     try:
-        data = path.read_bytes()
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise OSError("not a regular file")
+            size = os.fstat(file.fileno()).st_size
+            digest.update(size.to_bytes(8, "big"))
+            while block := file.read(1 << 20):
+                digest.update(block)
     except OSError:
-        data = b"\0missing"
-    digest.update(len(data).to_bytes(8, "big"))
-    digest.update(data)
+        digest.update(b"\0missing")

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
 import shutil
+import subprocess
+import sys
+
+import pikepdf
 
 from auditpack import pipeline
 from auditpack.render.cache import PdfCache
 
-from .conftest import FIXTURES, copy_project
+from .conftest import FIXTURES, REPO, copy_project
 
-# Each entry is a PDF named by its key and a small JSON record of its SHA-256 and page count.
+# Each entry is a PDF named by its key and a small JSON record of its page count and seal.
 
 
 def _entries(cache_dir):
@@ -31,7 +37,7 @@ def _damage(pdf, how: str) -> None:
         record.write_text("{not json", encoding="utf-8")
     elif how == "record missing":
         record.unlink()
-    else:  # the record made to match bytes that are not a PDF at all
+    else:  # bytes that are not a PDF at all, with a record of the kind earlier versions trusted
         pdf.write_bytes(b"<html>" + data)
         record.write_text(json.dumps({"pages": 1, "sha256": hashlib.sha256(pdf.read_bytes()).hexdigest()}),
                           encoding="utf-8")
@@ -59,3 +65,50 @@ def test_entries_are_written_whole_and_read_back_with_their_page_count(tmp_path)
     assert cache.get("cd" * 32) is None
     assert not list(tmp_path.rglob(".*"))  # no temporary files left behind
     assert PdfCache(None).get("ab" * 32) is None  # --no-cache: nothing is ever read
+
+
+def _seal_as(key: bytes, *parts: bytes) -> str:
+    """A seal made with someone else's key, exactly as auditpack.seal makes one with ours."""
+    mac = hmac.new(key, digestmod=hashlib.sha256)
+    for part in parts:
+        mac.update(len(part).to_bytes(8, "big") + part)
+    return mac.hexdigest()
+
+
+def test_a_cache_that_came_with_the_project_from_someone_else_is_never_published(tmp_path):
+    """A project folder built by another user, whose cache entries were then swapped for PDFs its
+    content never made, each with a record sealed by that user's own key: every document is
+    rendered again here and none of the swapped PDFs reaches the site."""
+    clean = copy_project(FIXTURES / "mini", tmp_path / "clean")
+    pipeline.build(pipeline.Project.open(clean))
+    good = {p.relative_to(clean / "site"): p.read_bytes() for p in (clean / "site").rglob("*.pdf")}
+
+    root = copy_project(FIXTURES / "mini", tmp_path / "mini")
+    elsewhere = tmp_path / "someone-else"
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | {"XDG_CACHE_HOME": str(elsewhere)}
+    subprocess.run([sys.executable, str(REPO / "build.py"), "-q", "--project", str(root)], check=True, env=env,
+                   capture_output=True)
+    their_key = (elsewhere / "auditpack" / "seal.key").read_bytes()
+    planted = pikepdf.new()
+    planted.add_blank_page()
+    for pdf in _entries(root / "build" / "cache"):
+        buffer = tmp_path / "planted.pdf"
+        planted.save(buffer)
+        data = buffer.read_bytes()
+        pdf.write_bytes(data)
+        pdf.with_suffix(".json").write_text(json.dumps({"pages": 1, "seal": _seal_as(
+            their_key, pdf.stem.encode(), data, b"1")}), encoding="utf-8")
+    shutil.rmtree(root / "site")
+
+    summary = pipeline.build(pipeline.Project.open(root))
+    assert summary.reused == 0 and summary.rendered == len(good)
+    assert {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*.pdf")} == good
+
+
+def test_entries_this_user_made_are_reused(tmp_path):
+    cache = PdfCache(tmp_path)
+    cache.put("ef" * 32, b"%PDF-1.7 whole", 2)
+    record = json.loads((tmp_path / "ef" / f"{'ef' * 32}.json").read_text())
+    assert set(record) == {"pages", "seal"} and PdfCache(tmp_path).get("ef" * 32) == (b"%PDF-1.7 whole", 2)
+    (tmp_path / "ef" / f"{'ef' * 32}.json").write_text(json.dumps({**record, "pages": 3}))
+    assert PdfCache(tmp_path).get("ef" * 32) is None  # the page count is sealed too

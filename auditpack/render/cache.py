@@ -5,8 +5,9 @@ and the output of its template), the stylesheets, the font files, the versions o
 libraries that write PDFs, auditpack's renderer code, and the render options. A pack's key adds its
 members' keys.
 An unchanged document is therefore never rendered twice, and a changed input can never be
-served a stale file: a different input is a different key. Entries are checked against
-their recorded hash when read, so a corrupt entry is re-rendered, never used.
+served a stale file: a different input is a different key. Entries are sealed with this user's
+key (:mod:`auditpack.seal`) and checked when read, so a corrupt entry, or one that came with a
+project folder from someone else, is rendered again, never used.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..output import write_file
+from ..seal import is_sealed, seal
 from . import fonts
 
 NOT_RENDERING = ("stamp.py", "pages.py", "online_form.py")
@@ -75,17 +77,19 @@ class PdfCache:
             data = pdf.read_bytes()
         except (OSError, ValueError):
             return None
-        if hashlib.sha256(data).hexdigest() != record.get("sha256") or not data.startswith(b"%PDF-"):
+        pages = record.get("pages") if isinstance(record, dict) else None
+        if not isinstance(pages, int) or not is_sealed(record.get("seal"), cache_key.encode(), data, b"%d" % pages) \
+                or not data.startswith(b"%PDF-"):
             return None
-        return data, int(record["pages"])
+        return data, pages
 
     def put(self, cache_key: str, data: bytes, pages: int) -> None:
         if self.folder is None:
             return
         pdf, info = self._paths(cache_key)
         pdf.parent.mkdir(parents=True, exist_ok=True)
-        for path, content in ((pdf, data), (info, json.dumps({"pages": pages,
-                                                              "sha256": hashlib.sha256(data).hexdigest()}).encode())):
+        record = {"pages": pages, "seal": seal(cache_key.encode(), data, b"%d" % pages)}
+        for path, content in ((pdf, data), (info, json.dumps(record).encode())):
             temporary = path.with_name(f".{path.name}.{os.getpid()}")
             write_file(temporary, content)
             os.replace(temporary, path)  # readers never see half a file
