@@ -13,6 +13,8 @@ import hashlib
 import io
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import jinja2
@@ -171,3 +173,15 @@ def test_the_payload_would_run_outside_the_sandbox(tmp_path):
     assert shutil.which("touch")
     jinja2.Environment().from_string(payload(sentinel)).render()
     assert sentinel.exists()
+
+
+def test_a_folder_for_compiled_templates_that_cannot_be_used_costs_time_not_the_build(project, tmp_path):
+    """Jinja refuses a per-user folder that is not a private folder of this user's (a traceback
+    before); then templates are compiled each time and the build goes on."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    (temporary / f"_jinja2-cache-{os.getuid()}").write_text("a file where Jinja wants its folder")
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "-q", "--project", str(project)],
+                            env={**os.environ, "TMPDIR": str(temporary)}, capture_output=True, text=True)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert (project / "site" / "index.html").is_file()

@@ -17,6 +17,7 @@ kept in Jinja's per-user folder, never in the project: Jinja loads compiled temp
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from pathlib import Path
@@ -43,11 +44,27 @@ def environment(*folders: Path, filters: dict | None = None, globals: dict | Non
     return env
 
 
-def bytecode_cache(name: str) -> jinja2.FileSystemBytecodeCache:
+def bytecode_cache(name: str) -> jinja2.BytecodeCache | None:
     """Compiled templates in Jinja's folder for this user (created private, and refused if another
     user owns it), named per environment: sandboxed and plain compiled code differ, and must never
-    be mixed up."""
-    return jinja2.FileSystemBytecodeCache(pattern=f"auditpack-{name}-%s.cache")
+    be mixed up. None, and templates compiled each time, where that folder cannot be used."""
+    try:
+        return _CompiledTemplates(pattern=f"auditpack-{name}-%s.cache")
+    except (OSError, RuntimeError):  # Jinja raises RuntimeError for a folder another user owns
+        return None
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """A cache that only ever saves time: one that cannot be read or written (a full temporary
+    folder) is skipped, and the templates are compiled again instead of the build failing."""
+
+    def load_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def template_files(folder: Path) -> list[Path]:
