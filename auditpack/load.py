@@ -36,8 +36,9 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
                ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge", "value")}
-_BAD_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-"""Control characters and lone surrogates: invisible, and they break HTML, PDFs and UTF-8 output."""
+_BAD_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
+"""Control characters (C0, DEL, and C1 but the NEL line break) and lone surrogates: invisible, and they
+break HTML, PDFs and UTF-8 output; C1 controls in text are mostly Windows-1252 punctuation read wrongly."""
 
 
 @dataclass

@@ -132,6 +132,7 @@ def test_null_where_text_is_required_says_so(mini_project):
     (b"roles:\n  - id: a\n    name: x\x00y\n", "YAML syntax error: the file contains a control character (U+0000)", 3,
      12),
     (b'roles:\n  - name: "x\\0y"\n', "the value contains an invisible or invalid character (U+0000)", 2, 11),
+    (b'roles:\n  - name: "csi \\x9b31m"\n', "the value contains an invisible or invalid character (U+009B)", 2, 11),
     (b'roles:\n  - name: "half \\ud800 a pair"\n', "the value contains an invisible or invalid character (U+D800)",
      2, 11),
     (b"roles:\n\t- id: a\n", "YAML syntax error: a tab is used for indentation", 2, 1),
