@@ -249,11 +249,13 @@ def _schema_options(command: argparse.ArgumentParser) -> None:
 def _cmd_schema(args) -> int:
     from .schema import SCHEMA_DIR, schema_files
 
+    from .output import check_place, write_files
+
     project = _project(args)
-    folder = args.out or project.root / SCHEMA_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in schema_files().items():
-        (folder / name).write_text(text, encoding="utf-8")
+    folder = check_place(args.out or project.root / SCHEMA_DIR, project.own_files)
+    files = schema_files()
+    write_files(folder, files)
+    for name in files:
         print(f"wrote {folder / name}")
     print("Content files name their schema on their first line, e.g.\n"
           "  # yaml-language-server: $schema=../../schema/content.schema.json")

@@ -192,12 +192,22 @@ def check_output(folder: Path, kind: str, project: ProjectFiles) -> Path:
     """The real path of ``folder`` if auditpack may write ``kind`` output there; else :class:`OutputRefused`.
 
     Checked before anything is rendered, so a mistake costs nothing, and again where it is written."""
+    real = check_place(folder, project)
+    problem = _owner_problem(real, kind)
+    if problem:
+        raise OutputRefused(Path(os.path.abspath(folder)), *problem)
+    return real
+
+
+def check_place(folder: Path, project: ProjectFiles) -> Path:
+    """The real path of ``folder`` if files may be written into it at all (it is not the project, its
+    content, settings or templates, home, a root or a link); for commands that write a few named
+    files and remove nothing, such as ``auditpack schema``."""
     lexical = Path(os.path.abspath(folder))
-    real = lexical.resolve()
-    problem = _place_problem(lexical, real, project) or _owner_problem(real, kind)
+    problem = _place_problem(lexical, lexical.resolve(), project)
     if problem:
         raise OutputRefused(lexical, *problem)
-    return real
+    return lexical.resolve()
 
 
 def claim(folder: Path, kind: str, project: ProjectFiles) -> Path:

@@ -388,3 +388,15 @@ def test_new_refuses_an_id_that_check_would_reject(tmp_path):
                                     "(expected an id other than con, prn, aux, nul, com0-9 or lpt0-9)\n"
                                     "    hint: ids become file and folder names; add a word, e.g. 'con-audit'")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("out", ["content", ".", "/"])
+def test_schema_never_writes_into_the_content_the_project_or_a_root(mini_project, out):
+    """`schema` writes a few named files and removes nothing, but not among the content, in the
+    project folder itself, or at the root of the disk."""
+    before = sorted(p.relative_to(mini_project) for p in mini_project.rglob("*"))
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "schema", "--project", str(mini_project),
+                             "--out", out], cwd=mini_project, capture_output=True, text=True)
+    assert result.returncode == 2 and "refusing to write" in result.stderr, result.stderr
+    assert sorted(p.relative_to(mini_project) for p in mini_project.rglob("*")) == before
+    assert not Path("/content.schema.json").exists()
