@@ -55,7 +55,9 @@ def unchanged(record_dir: Path, output_dir: Path, digest: str) -> dict | None:
         record = json.loads((record_dir / RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(record, dict) or record.get("inputs") != digest or not is_sealed(record.get("seal"), _body(record)):
+    if not isinstance(record, dict) or record.get("inputs") != digest:
+        return None
+    if not is_sealed(record.get("seal"), _body(record)):
         return None
     if record.get("output") != str(output_dir) or record.get("files") != _manifest(output_dir):
         return None

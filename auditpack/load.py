@@ -11,9 +11,7 @@ a located :class:`ContentError` with a hint, found before any expensive work.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from typing import Any
 import yaml
 
 from .errors import ContentError, Location
+from .files import NotRegularFile, TooLarge, read_regular
 
 Path_ = tuple  # a path into the data: keys and list indexes
 
@@ -212,21 +211,14 @@ def too_large(name: str, size: int | None = None) -> ContentError:
 def _read(path: Path, name: str) -> tuple[bytes, ContentError | None]:
     """The file's bytes, reading no more than the limit: a link to /dev/zero or a pipe cannot hang a build."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                return b"", ContentError(Location(name), "not a regular file", expected="a YAML text file",
-                                         hint="remove it, or rename it so it does not end in .yml")
-            if info.st_size > MAX_FILE_BYTES:
-                return b"", too_large(name, info.st_size)
-            with os.fdopen(fd, "rb", closefd=False) as handle:
-                raw = handle.read(MAX_FILE_BYTES + 1)
-        finally:
-            os.close(fd)
+        return read_regular(path, MAX_FILE_BYTES), None
+    except NotRegularFile:
+        return b"", ContentError(Location(name), "not a regular file", expected="a YAML text file",
+                                 hint="remove it, or rename it so it does not end in .yml")
+    except TooLarge as exc:
+        return b"", too_large(name, exc.size)
     except OSError as exc:
         return b"", ContentError(Location(name), f"cannot read file: {exc.strerror or exc}")
-    return raw, (too_large(name) if len(raw) > MAX_FILE_BYTES else None)
 
 
 def _decode(raw: bytes, name: str) -> tuple[str, ContentError | None]:

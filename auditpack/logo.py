@@ -15,10 +15,11 @@ import errno
 import io
 import os
 import re
-import stat
 import xml.parsers.expat
 from dataclasses import dataclass
 from pathlib import Path
+
+from .files import NotRegularFile, TooLarge, read_regular
 
 MAX_BYTES = 1_000_000
 """1 MB: a logo prints at most 60 mm wide; a photograph-sized file would weigh down every PDF and the site."""
@@ -82,40 +83,34 @@ def read_logo(root: Path, relative: str) -> Logo:
 
 def _read_inside(root: Path, parts: list[str]) -> bytes:
     """Open each folder and then the file without following a link, so no link on the way (even one
-    swapped in while reading) leads out of the project; read at most one byte past the limit."""
+    swapped in while reading) leads out of the project."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
     opened = []
     try:
         opened.append(os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)))
         for part in parts[:-1]:
             opened.append(os.open(part, flags | getattr(os, "O_DIRECTORY", 0), dir_fd=opened[-1]))
-        opened.append(os.open(parts[-1], flags | getattr(os, "O_NONBLOCK", 0), dir_fd=opened[-1]))
-        info = os.fstat(opened[-1])
-        if not stat.S_ISREG(info.st_mode):
-            raise SettingProblem("the logo is not a regular file", expected="an image file",
-                              hint="point 'logo' at a PNG, JPEG or SVG file")
-        if info.st_size > MAX_BYTES:
-            raise _too_large(info.st_size)
-        with os.fdopen(opened[-1], "rb", closefd=False) as handle:
-            data = handle.read(MAX_BYTES + 1)
+        return read_regular(parts[-1], MAX_BYTES, dir_fd=opened[-1], follow_links=False)
+    except NotRegularFile:
+        raise SettingProblem("the logo is not a regular file", expected="an image file",
+                             hint="point 'logo' at a PNG, JPEG or SVG file") from None
+    except TooLarge as exc:
+        raise _too_large(exc.size) from None
     except OSError as exc:
         raise _unreadable(root, parts, exc) from None
     finally:
         for fd in opened:
             os.close(fd)
-    if len(data) > MAX_BYTES:
-        raise _too_large(len(data))
-    return data
 
 
 def _unreadable(root: Path, parts: list[str], exc: OSError) -> SettingProblem:
     if exc.errno == errno.ENOENT:
-        return SettingProblem("the logo file does not exist",
-                           expected="a path relative to the project folder", hint="check the spelling, or remove 'logo'")
+        return SettingProblem("the logo file does not exist", expected="a path relative to the project folder",
+                              hint="check the spelling, or remove 'logo'")
     if exc.errno in (errno.ELOOP, errno.ENOTDIR) and _has_link(root, parts):
         return SettingProblem("the logo, or a folder on its path, is a link",
-                           expected="an image file inside the project folder, not a link",
-                           hint="copy the image into the project folder instead of linking to it")
+                              expected="an image file inside the project folder, not a link",
+                              hint="copy the image into the project folder instead of linking to it")
     return SettingProblem(f"the logo cannot be read: {exc.strerror or exc}")
 
 
@@ -123,9 +118,10 @@ def _has_link(root: Path, parts: list[str]) -> bool:
     return any((root.joinpath(*parts[:i])).is_symlink() for i in range(1, len(parts) + 1))
 
 
-def _too_large(size: int) -> SettingProblem:
-    return SettingProblem(f"the logo file is too large ({size:,} bytes)", expected=f"at most {MAX_BYTES:,} bytes, 1 MB",
-                       hint="save a smaller version: a logo is printed at most 60 mm wide")
+def _too_large(size: int | None) -> SettingProblem:
+    return SettingProblem("the logo file is too large" + (f" ({size:,} bytes)" if size else ""),
+                          expected=f"at most {MAX_BYTES:,} bytes, 1 MB",
+                          hint="save a smaller version: a logo is printed at most 60 mm wide")
 
 
 def _raster(kind: str, data: bytes) -> str:
@@ -186,8 +182,8 @@ def _check_svg(data: bytes) -> None:
     if found:
         unique = list(dict.fromkeys(found))
         raise SettingProblem(f"the SVG logo holds {', '.join(unique[:5])}{' and more' if len(unique) > 5 else ''}",
-                          expected="a plain drawing: no scripts, event handlers, HTML, or links to other files",
-                          hint="export it again as plain SVG, or use a PNG")
+                             expected="a plain drawing: no scripts, event handlers, HTML, or links to other files",
+                             hint="export it again as plain SVG, or use a PNG")
 
 
 def _attribute_problems(local: str, name: str, value: str, element: str) -> list[str]:
@@ -233,4 +229,4 @@ def _quoted(text: str) -> str:
 
 def _not_an_image() -> SettingProblem:
     return SettingProblem("the logo is not a PNG, JPEG or SVG image (judged by its content, not its name)",
-                       expected="a PNG, JPEG or SVG image", hint="export the logo as PNG, JPEG or SVG")
+                          expected="a PNG, JPEG or SVG image", hint="export the logo as PNG, JPEG or SVG")

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..files import NotRegularFile, TooLarge, read_regular
 from ..model import Content, Questionnaire
 from .answers import (DONT_KNOW, Counted, Inputs, Kind, RawResponse, Skipped, Unusable, allowed_values,
                       describe_values, printable)
@@ -266,27 +266,18 @@ def _one_per_online_response(inputs: Inputs) -> Inputs:
 
 
 def _read_bytes(file: Path, max_bytes: int) -> bytes:
-    """The file's bytes, no more than the limit, as :func:`auditpack.load` reads content files: opened
-    without blocking and then checked to be a regular file, so a pipe (which waits forever for a writer)
-    or a device (``/dev/zero`` never ends) is refused, not read."""
+    """The file's bytes, no more than the limit, read as content files are (:mod:`auditpack.files`):
+    a pipe (which waits forever for a writer) or a device (``/dev/zero`` never ends) is refused, not read."""
     try:
-        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                raise Unusable(NOT_REGULAR)
-            if info.st_size > max_bytes:
-                raise Unusable(f"it is too large ({_megabytes(info.st_size)}; the limit is {_megabytes(max_bytes)}, "
-                               "far more than a response form or tally sheet needs)")
-            with os.fdopen(fd, "rb", closefd=False) as handle:
-                data = handle.read(max_bytes + 1)
-        finally:
-            os.close(fd)
+        return read_regular(file, max_bytes)
+    except NotRegularFile:
+        raise Unusable(NOT_REGULAR) from None
+    except TooLarge as exc:
+        size = f"{_megabytes(exc.size)}; the limit is" if exc.size else "more than"
+        raise Unusable(f"it is too large ({size} {_megabytes(max_bytes)}, far more than a response form or "
+                       "tally sheet needs)") from None
     except OSError as exc:
         raise Unusable(f"it could not be read ({exc.strerror or exc})") from None
-    if len(data) > max_bytes:
-        raise Unusable(f"it is too large (more than {_megabytes(max_bytes)})")
-    return data
 
 
 def _kind(file: Path, data: bytes) -> Kind | None:

@@ -20,7 +20,7 @@ import jinja2
 
 from ..config import SiteConfig
 from ..documents import Plan, stage_folder
-from ..model import Content, Item, Role, Stage, Task
+from ..model import Content, Role, Stage, Task
 from . import online_form, safe, sandbox, text
 
 DOWNLOADS = "downloads"
