@@ -109,19 +109,21 @@ class SiteConfig(BaseModel):
     def _own_folder(cls, folder: str, info: ValidationInfo) -> str:
         """Output folders are replaced whole on every build, so each must be a folder of its own
         inside the project: not the project ('.'), not above it ('..'), not the content or the other."""
+        default = cls.model_fields[info.field_name].default
         parts = folder.rstrip("/").split("/")
         if any(part in ("", ".", "..") for part in parts):
-            raise ValueError(f"'{folder}' is not a folder inside the project; give a name such as "
-                             f"'{cls.model_fields[info.field_name].default}', without '.' or '..' parts")
+            raise SettingProblem(f"'{folder}' is not a folder inside the project",
+                                 expected=f"a folder name such as '{default}', without '.' or '..' parts",
+                                 hint="a build replaces this folder whole, so it must be a folder of its own")
         others = {"content_dir": info.data.get("content_dir"), "output_dir": info.data.get("output_dir")}
         for name, other in others.items():
             if name != info.field_name and other and _overlap(folder, other):
                 clash = f"is also the {name}" if _same(folder, other) else \
                     f"and the {name} '{other}' are one inside the other"
-                if folder == cls.model_fields[info.field_name].default:
+                if folder == default:
                     clash = f"(the {info.field_name} when none is set) {clash}"
-                raise ValueError(f"'{folder}' {clash}; each needs a folder of its own, "
-                                 "since a build replaces its output folders whole")
+                raise SettingProblem(f"'{folder}' {clash}", expected=f"a folder of its own for the {info.field_name}",
+                                     hint="a build replaces its output folders whole; give each its own name")
         return folder
 
 
@@ -183,4 +185,5 @@ def _config_error(err: dict, where: Location) -> ContentError:
     problem = err.get("ctx", {}).get("error")
     if isinstance(problem, SettingProblem):
         return ContentError(where, f"setting '{key}': {problem.message}", problem.expected, problem.hint)
-    return ContentError(where, f"setting '{key}': {err['msg'][0].lower()}{err['msg'][1:]}")
+    message = err["msg"].removeprefix("Value error, ")
+    return ContentError(where, f"setting '{key}': {message[0].lower()}{message[1:]}")
