@@ -130,6 +130,8 @@ def build(project: Project, progress=lambda done, total, path, reused=False: Non
         digest = freshness.inputs_digest(project, USER_EPOCH)
         previous = freshness.unchanged(project.cache_dir, project.output_dir, digest) if options.use_cache else None
         if previous:
+            output.clear_leftovers(project.output_dir, output.SITE)  # what a killed build left, as a build would
+            output.clear_leftovers(project.work_dir, output.WORK)
             return BuildSummary(**previous, seconds=time.perf_counter() - started, output_dir=project.output_dir,
                                 reused=previous["pdfs"], unchanged=True)
         summary = _build(project, progress, options)

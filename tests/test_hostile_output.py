@@ -206,6 +206,22 @@ def test_sigkill_to_the_build_alone_ends_its_workers_and_their_server(mini_build
 
 
 @pytestmark_linux
+def test_a_build_with_nothing_to_do_still_clears_what_a_killed_build_left(mini_build, tmp_path):
+    """After a killed build, the next command is often one that finds the site up to date: it
+    removes the killed build's half-made folders too, instead of leaving them in the project."""
+    project = tmp_path / "mini"
+    shutil.copytree(mini_build, project)
+    subprocess.run([sys.executable, str(REPO / "build.py"), "-q", "--project", str(project)], check=True)
+    build = start_build(project, "--no-cache", "-j", "2", quiet=False)
+    wait_for_workers(build)
+    os.kill(build.pid, signal.SIGKILL)
+    assert left_running(build)[0] == [] and leftovers(project) != []
+    again = subprocess.run([sys.executable, str(REPO / "build.py"), "--project", str(project)], capture_output=True,
+                           text=True, check=True)
+    assert again.stdout.startswith("Up to date") and leftovers(project) == []
+
+
+@pytestmark_linux
 def test_a_worker_killed_mid_build_is_reported_and_the_rest_end(mini_build, tmp_path):
     """The system, short of memory, kills the biggest process: often a worker laying out a pack.
     The build used to end with a traceback (BrokenProcessPool)."""
