@@ -71,8 +71,8 @@ def _too_deep(location: Location) -> _TooLarge:
                      hint="check for an alias (*name) used inside its own anchor (&name), or brackets never closed")
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing deep nesting before Python's recursion limit is reached."""
+class _DepthLimit:
+    """Refuses deep nesting before Python's recursion limit is reached."""
 
     depth = 0
 
@@ -85,6 +85,40 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+
+class _Loader(_DepthLimit, yaml.SafeLoader):
+    """PyYAML's safe loader, all in Python: its messages are the ones :func:`_explain` words for authors."""
+
+
+_CParser = getattr(getattr(yaml, "cyaml", None), "CParser", None)
+"""libyaml's scanner and parser, where PyYAML was built with it (its wheels are)."""
+
+
+if _CParser is not None:
+    class _FastLoader(_DepthLimit, yaml.composer.Composer, _CParser, yaml.resolver.Resolver):
+        """libyaml's scanner and parser (in C, a fraction of the time) under the same Python
+        composer: the same nodes and positions. Reading files is most of the time ``check`` takes."""
+
+        def __init__(self, stream):
+            _CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+
+def compose(text: str, fast: bool = True):
+    """The file's node tree. A file libyaml refuses is read again by the Python parser, whose
+    messages :func:`_yaml_syntax_error` explains; content that is wrong costs time, right content not.
+    ``fast=False``: the Python parser only (the tests compare the two)."""
+    if fast and _CParser is not None:
+        loader = _FastLoader(text)
+        try:
+            return loader.get_single_node()
+        except yaml.YAMLError:
+            pass
+        finally:
+            loader.dispose()
+    return yaml.compose(text, Loader=_Loader)
 
 
 class _Builder:
@@ -175,7 +209,7 @@ def load_yaml_file(path: Path) -> tuple[Any, SourceMap, list[ContentError]]:
             Location(name, 1, 1), "file is empty", expected="YAML content",
             hint="delete the file or add content to it")]
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = compose(text)
     except _TooLarge as exc:
         return None, SourceMap(), [_in_file(exc.error, name)]
     except yaml.MarkedYAMLError as exc:
