@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from auditpack.template_folders import PACKAGED
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -68,7 +69,7 @@ def test_failed_build_keeps_previous_site(mini_build, tmp_path):
 def test_template_error_is_reported_not_raised(mini_build, tmp_path):
     project = tmp_path / "p"
     shutil.copytree(mini_build, project)
-    shutil.copytree(REPO / "templates", project / "templates")
+    shutil.copytree(PACKAGED, project / "templates")
     (project / "templates" / "print" / "briefing.html.j2").write_text("{% extends 'base.html.j2' %}{% block body %}{{ oops(")
     result = run("build", "--project", str(project))
     assert result.returncode == 1
