@@ -30,7 +30,8 @@ def serving(project, poll: bool = False):
         holder["server"] = server
         started.set()
 
-    thread = threading.Thread(target=serve, args=(pipeline.Project.open(project), 0, True, ready), kwargs={"poll": poll})
+    thread = threading.Thread(target=serve, args=(pipeline.Project.open(project), 0, True, ready),
+                              kwargs={"poll": poll})
     thread.start()
     try:
         assert started.wait(60), "the preview server did not start"
@@ -109,10 +110,8 @@ def inotify_instances() -> int:
     """How many inotify instances this process holds: the ways Linux reports file changes to it."""
     found = 0
     for fd in os.listdir("/proc/self/fd"):
-        try:
+        with contextlib.suppress(OSError):  # closed since it was listed
             found += os.readlink(f"/proc/self/fd/{fd}") == "anon_inode:inotify"
-        except OSError:
-            pass  # closed since it was listed
     return found
 
 
