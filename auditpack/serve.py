@@ -105,17 +105,20 @@ def serve(project: Project, port: int, quiet: bool = False, ready=None, poll: bo
         server = _Server(("127.0.0.1", port), _handler(preview))
         watching = threading.Thread(target=_watch, args=(preview, watcher), name="auditpack serve: watch")
         watching.start()
+        interrupted = False
         try:  # from the moment the address is printed, Ctrl+C or SIGTERM is a stop, not a failure
             print(f"Previewing at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
             if ready:
                 ready(server)
             server.serve_forever()
         except KeyboardInterrupt:
-            print("Stopped.")
+            interrupted = True
         finally:
             watcher.stop()
             watching.join()  # a rebuild under way ends first, so no thread outlives the command
             server.server_close()
+    if interrupted:
+        print("Stopped.")  # last, after anything that rebuild printed
     return 0
 
 
