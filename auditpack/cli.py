@@ -287,12 +287,16 @@ def _cmd_diff(args) -> int:
 
 def _serve_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    command.add_argument("--poll", action="store_true",
+                         help="look for changed files every half second instead of waiting for the system to report "
+                              "them (for a project on a network share, or in a virtual machine's or container's "
+                              "shared folder, whose changes are not reported)")
 
 
 def _cmd_serve(args) -> int:
     from .serve import serve
 
-    return serve(_project(args), args.port, quiet=args.quiet)
+    return serve(_project(args), args.port, quiet=args.quiet, poll=args.poll)
 
 
 def _usage(command: str, message: str):
