@@ -92,7 +92,7 @@ def chromium():
 
 # The Debian packages the tests use as independent readers, named once for the header below.
 SYSTEM_TOOLS = {"qpdf": "qpdf", "pdftotext": "poppler-utils", "pdftoppm": "poppler-utils",
-                "pdftk": "pdftk-java", "chromium": "chromium"}
+                "pdftk": "pdftk-java", "mutool": "mupdf-tools", "chromium": "chromium"}
 
 
 def missing_system_packages() -> list[str]:
