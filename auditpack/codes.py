@@ -94,7 +94,8 @@ UNUSABLE_LOGO = Code("AP203", "unusable-logo", "the logo cannot be used: missing
 
 # --- AP3xx: schools --------------------------------------------------------------------------
 NO_SCHOOL_LETTERS = Code("AP300", "no-school-letters", "a school name without letters or digits")
-CHOOSE_PROGRAMME = Code("AP301", "choose-programme", "which programme a school's packs are for is unknown")
+CHOOSE_PROGRAMME = Code("AP301", "choose-programme",
+                        "the programme a school's packs are for is not given (with several) or not known")
 NO_HEADER = Code("AP302", "no-header", "the schools file has no header row")
 UNKNOWN_COLUMN = Code("AP303", "unknown-column", "the schools file names a column auditpack does not know")
 REPEATED_COLUMN = Code("AP304", "repeated-column", "the schools file names a column twice")
@@ -115,15 +116,86 @@ CODES: tuple[Code, ...] = tuple(value for value in globals().values() if isinsta
 
 
 def codes_page() -> str:
-    """docs/errors.md: the table of codes, as a test checks it stands in the repository."""
-    lines = ["# Problem codes", "",
-             "Every problem `auditpack check` (and every other command) reports has a stable code and name,",
-             "shown by `auditpack check --format json`. A code keeps its meaning for good: new kinds of problem",
-             "get new numbers, and retired numbers are never reused.", "",
-             "This page is written from `auditpack/codes.py` by `python -m auditpack.codes > docs/errors.md`.", "",
-             "| Code | Name | Problem |", "|---|---|---|"]
-    lines += [f"| {c.number} | `{c.name}` | {c.summary} |" for c in CODES]
-    return "\n".join(lines) + "\n"
+    """docs/errors.md: how problems are reported, and the table of codes (a test checks that the
+    page in the repository is this text)."""
+    rows = [f"| {c.number} | `{c.name}` | {c.severity} | {c.summary} |" for c in CODES]
+    return PAGE.format(rows="\n".join(rows))
+
+
+PAGE = """\
+# Problems and their codes
+
+<!-- Written by `python -m auditpack.codes > docs/errors.md` from auditpack/codes.py; do not edit by hand. -->
+
+Every problem auditpack finds in a project (content, `site_config.yml`, a school file or a
+schools CSV) has a stable **code** and **name**, such as `AP104 unknown-role`. A code keeps its
+meaning for good: a new kind of problem gets a new number, and a number no longer used is retired,
+never reused. Scripts, editors and CI can match on the code; the wording of messages may improve.
+
+## As text (the default)
+
+`auditpack check` prints each problem for people, on stderr:
+
+```text
+content/mini/stages.yml:33:9: 'owners': unknown role 'staf' (expected one of: advisor, lead, staff)
+            owners: [staf]
+            ^
+    hint: did you mean 'staff'?
+1 problem found; nothing was written.
+```
+
+## As JSON, for editors and CI
+
+`auditpack check --format json` (or `python build.py check --format json`) prints one JSON
+document on stdout instead, whether or not there are problems. The exit status is the same as with
+text: 0 no problems, 1 problems, 2 a mistake in the command.
+
+```json
+{{
+  "version": 1,
+  "problems": [
+    {{
+      "code": "AP104",
+      "name": "unknown-role",
+      "severity": "error",
+      "file": "content/mini/stages.yml",
+      "line": 33,
+      "column": 9,
+      "message": "'owners': unknown role 'staf'",
+      "expected": "one of: advisor, lead, staff",
+      "choices": ["advisor", "lead", "staff"],
+      "hint": "did you mean 'staff'?"
+    }}
+  ],
+  "summary": {{"errors": 1, "warnings": 0, "programmes": null}}
+}}
+```
+
+- `version`: the shape of the document; it changes only if a field changes meaning or goes away.
+- `problems`: every problem (text shows the first 200), sorted by file, line and column.
+  - `code`, `name`: from the table below. `severity`: `error` or `warning`.
+  - `file`: relative to the project folder (`/`-separated) when the file is inside it; otherwise
+    as given, which may be an option or variable: `--school`, `SOURCE_DATE_EPOCH`.
+  - `line`, `column`: 1-based, counted in characters; `null` when the problem is with the whole file.
+  - `message`: what is wrong, in words. `expected`: what was expected, in words, or `null`.
+  - `choices`: the valid values when the problem is a value outside a known set (may be empty).
+  - `hint`: what to do about it, or `null`.
+- `summary`: the count of `errors` and `warnings`, and the number of `programmes` checked
+  (`null` when problems stopped the check).
+
+The text is escaped JSON (ASCII only), so any character from the content, however odd, arrives
+as it was written and none can act on a terminal. Problems that are not about the project's files
+(a file that cannot be written, an interruption) are printed as text on stderr as usual.
+
+## Codes
+
+AP0xx: a file that cannot be read as it is. AP1xx: a programme's content. AP2xx: `site_config.yml`.
+AP3xx: schools (`--school`, `--school-file`, `packs --schools`). AP4xx: the command's own inputs.
+
+| Code | Name | Severity | Problem |
+|---|---|---|---|
+{rows}
+"""
 
 
 if __name__ == "__main__":
