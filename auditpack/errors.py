@@ -123,8 +123,6 @@ def suggest(value, choices) -> str:
         value = next((v for v in value if isinstance(v, str)), None)
     if not isinstance(value, str):
         return ""
-    if isinstance(choices, str):
-        choices = [c.strip(" '\"") for c in choices.replace(" or ", ", ").split(",")]
     close = difflib.get_close_matches(value, [c for c in choices if c], n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
 

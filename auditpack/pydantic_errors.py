@@ -120,10 +120,10 @@ def _worded(err: dict, loc: tuple, kind: str, where: Location, field: str, subje
                             expected="lower-case letters, digits and single hyphens, e.g. 'audit-lead'",
                             hint=_id_hint(err["input"], loc))
     if kind == "literal_error":
-        choices = err.get("ctx", {}).get("expected", "")
+        choices = _literal_choices(loc, subject.model)
         return ContentError(code, where, f"{field}: unknown value '{_shown(err['input'])}'",
-                            expected=f"one of {choices}", hint=suggest(err["input"], choices),
-                            choices=_literal_choices(loc, subject.model))
+                            expected=f"one of {err.get('ctx', {}).get('expected', '')}",
+                            hint=suggest(err["input"], choices), choices=choices)
     if kind in _SIZES:
         return _size_error(code, where, loc, kind, err)
     if kind == "string_type" or err.get("input") is None:
