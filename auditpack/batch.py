@@ -163,7 +163,8 @@ def _columns(line: str) -> list[int]:
 def _header_problem(name: str, line: int, header: list[str], columns: list[int]) -> ContentError | None:
     for index, column in enumerate(header):
         if column not in COLUMNS:
-            return ContentError(codes.UNKNOWN_COLUMN, Location(name, line, columns[index] if index < len(columns) else 1),
+            return ContentError(codes.UNKNOWN_COLUMN,
+                                Location(name, line, columns[index] if index < len(columns) else 1),
                                 f"unknown column '{column}'", expected=f"columns from: {', '.join(COLUMNS)}",
                                 choices=COLUMNS,
                                 hint="the file separates cells with ';': save it with commas" if ";" in column
@@ -234,7 +235,8 @@ def _writable(jobs: list[SchoolJob], project_files) -> tuple[list[SchoolJob], li
             output.check_zip_beside(job.zip_file, job.folder)
         except output.OutputRefused as exc:
             refused.append(ContentError(
-                codes.NOT_REPLACED, job.where, f"'{job.request.name}' was not built: refusing to replace {exc.folder}: {exc.problem}",
+                codes.NOT_REPLACED, job.where,
+                f"'{job.request.name}' was not built: refusing to replace {exc.folder}: {exc.problem}",
                 hint=exc.hint))
         else:
             writable.append(job)
@@ -308,7 +310,8 @@ def _write_or_report(job: SchoolJob, generic: dict, prepared: dict, sheet: Stamp
         summary.built.append(_write_school(job, generic, prepared, sheet, project_files))
     except OSError as exc:
         where = f": {exc.filename}" if exc.filename else ""
-        summary.problems.append(ContentError(codes.NOT_WRITTEN, job.where, f"'{job.request.name}' could not be written: "
+        summary.problems.append(ContentError(codes.NOT_WRITTEN, job.where,
+                                             f"'{job.request.name}' could not be written: "
                                              f"{exc.strerror or exc}{where}"))
 
 

@@ -160,5 +160,6 @@ def _git(project_root: Path, revision: str, *arguments: str, stdin: bytes | None
 
 def _not_a_version(spec: str, problem: str, hint: str = "") -> ContentErrors:
     return ContentErrors([ContentError(
-        codes.NOT_A_VERSION, Location(spec), problem, expected="a content folder, a programme folder, or a git revision such as HEAD~1 "
+        codes.NOT_A_VERSION, Location(spec), problem,
+        expected="a content folder, a programme folder, or a git revision such as HEAD~1 "
                                           "or v1.0", hint=hint)])

@@ -147,7 +147,8 @@ class _Builder:
         self.map.positions[path] = self.location(mark or node.start_mark)
         if node.tag not in _PLAIN_TAGS:
             self.errors.append(ContentError(
-                codes.UNSUPPORTED_TAG, self.location(node.start_mark), f"the YAML tag '{_short_tag(node.tag)}' is not supported",
+                codes.UNSUPPORTED_TAG, self.location(node.start_mark),
+                f"the YAML tag '{_short_tag(node.tag)}' is not supported",
                 expected="plain values", hint="remove the tag (the word starting with '!'), or quote the value"))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -163,7 +164,8 @@ class _Builder:
         bad = _BAD_CHARACTERS.search(node.value)
         if bad:
             self.errors.append(ContentError(
-                codes.INVALID_CHARACTER, self.location(node.start_mark), f"the value contains an invisible or invalid character "
+                codes.INVALID_CHARACTER, self.location(node.start_mark),
+                f"the value contains an invisible or invalid character "
                 f"(U+{ord(bad.group()):04X})", expected="printable text",
                 hint="delete and retype the text around it; it often comes from copying out of a PDF"))
         return node.value
@@ -222,7 +224,8 @@ def load_yaml_file(path: Path) -> tuple[Any, SourceMap, list[ContentError]]:
         return None, SourceMap(), [ContentError(codes.YAML_SYNTAX, Location(name), f"YAML error: {exc}")]
     if node is None:
         return None, SourceMap(), [ContentError(
-            codes.ONLY_COMMENTS, Location(name, 1, 1), "file is empty (it holds only comments)", expected="YAML content",
+            codes.ONLY_COMMENTS, Location(name, 1, 1), "file is empty (it holds only comments)",
+            expected="YAML content",
             hint="delete the file or add content to it")]
     builder = _Builder(name)
     builder.map.positions[()] = Location(name, 1, 1)
@@ -240,7 +243,8 @@ def _in_file(error: ContentError, name: str) -> ContentError:
 
 def too_large(name: str, size: int | None = None) -> ContentError:
     """The message for a file over the limit, with its size when it is known."""
-    return ContentError(codes.FILE_TOO_LARGE, Location(name), "file is too large" + (f" ({size:,} bytes)" if size else ""),
+    return ContentError(codes.FILE_TOO_LARGE, Location(name),
+                        "file is too large" + (f" ({size:,} bytes)" if size else ""),
                         expected=f"at most {MAX_FILE_BYTES:,} bytes", hint="split the content into several files")
 
 
@@ -268,7 +272,8 @@ def _decode(raw: bytes, name: str) -> tuple[str, ContentError | None]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return "", ContentError(codes.NOT_UTF8, Location(name, line, column), "the file is not UTF-8 text", expected="UTF-8",
+        return "", ContentError(codes.NOT_UTF8, Location(name, line, column), "the file is not UTF-8 text",
+                                expected="UTF-8",
                                 hint="save the file as UTF-8 in your editor")
     return text, None
 
@@ -324,7 +329,8 @@ def _yaml_syntax_error(name: str, exc: yaml.MarkedYAMLError, text: str) -> Conte
         line, column = last, len(lines[last - 1].rstrip()) + 1  # the end of the file: show its last line
     if moved:  # the mistake is not where the parser noticed it: point at the key, or at the line missing its ':'
         line, column = moved[0]
-    return ContentError(codes.YAML_SYNTAX, Location(name, line, column), f"YAML syntax error: {message}", expected=expected, hint=hint)
+    return ContentError(codes.YAML_SYNTAX, Location(name, line, column), f"YAML syntax error: {message}",
+                        expected=expected, hint=hint)
 
 
 def _explain(problem: str, context: str, lines: list[str], line: int, column: int) -> tuple:

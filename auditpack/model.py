@@ -49,8 +49,10 @@ def _check_refs(values, info: ValidationInfo, kind: str, noun: str):
     return values
 
 
-_UNKNOWN = {"roles": codes.UNKNOWN_ROLE, "pathways": codes.UNKNOWN_PATHWAY, "questionnaires": codes.UNKNOWN_QUESTIONNAIRE,
-            "guidance": codes.UNKNOWN_GUIDANCE, "components": codes.UNKNOWN_COMPONENT}
+_UNKNOWN = {"roles": codes.UNKNOWN_ROLE, "pathways": codes.UNKNOWN_PATHWAY,
+            "questionnaires": codes.UNKNOWN_QUESTIONNAIRE, "guidance": codes.UNKNOWN_GUIDANCE,
+            "components": codes.UNKNOWN_COMPONENT}
+"""The code of a reference to an id of each kind that the programme does not declare."""
 
 
 class Programme(Strict):

@@ -24,7 +24,8 @@ def settings_problems(tmp_path: Path, text: str):
 
 def test_settings_problems_have_codes_and_their_own_wording(tmp_path):
     assert settings_problems(tmp_path, "workers: many\npaper: A5\ngutter_mm: 99\nbrand:\n  primary: '#ffff00'\n") == [
-        (codes.WRONG_TYPE, 1, "setting 'workers': input should be a valid integer, unable to parse string as an integer"),
+        (codes.WRONG_TYPE, 1,
+         "setting 'workers': input should be a valid integer, unable to parse string as an integer"),
         (codes.UNKNOWN_VALUE, 2, "setting 'paper': input should be 'A4' or 'Letter'"),
         (codes.OUT_OF_RANGE, 3, "setting 'gutter_mm': input should be less than or equal to 25"),
         (codes.LOW_CONTRAST, 5, "setting 'brand.primary': #ffff00 on white has a contrast of 1.07:1; text needs at "
@@ -41,8 +42,9 @@ def test_school_request_problems_have_codes(tmp_path):
         request_from_file(school)
     found = [(e.code, e.location.line, e.message, e.expected) for e in caught.value.errors]
     expected = "name, and optionally programme, pathway and components"
-    assert found == [(codes.EMPTY_VALUE, 1, "school request: 'name': string should have at least 1 character", expected),
-                     (codes.UNKNOWN_KEY, 2, "school request: 'foo': extra inputs are not permitted", expected)]
+    assert found == [
+        (codes.EMPTY_VALUE, 1, "school request: 'name': string should have at least 1 character", expected),
+        (codes.UNKNOWN_KEY, 2, "school request: 'foo': extra inputs are not permitted", expected)]
 
 
 def test_content_problems_are_worded_for_authors(mini_project):
