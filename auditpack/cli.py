@@ -354,7 +354,6 @@ def _cmd_collate(args) -> int:
 
 
 ADD_OPTIONS = {"build": _build_options, "check": _check_options, "new": _new_options, "schema": _schema_options,
-               "diff": _diff_options,
-               "serve": _serve_options, "packs": _packs_options}
+               "diff": _diff_options, "serve": _serve_options, "packs": _packs_options}
 RUN = {"build": _cmd_build, "check": _cmd_check, "serve": _cmd_serve, "new": _cmd_new, "schema": _cmd_schema,
        "diff": _cmd_diff, "collate": _cmd_collate, "packs": _cmd_packs}
