@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..answer_formats import write_sheet
 from ..config import SiteConfig
 from ..model import Questionnaire
 from ..render import fonts, print_html
@@ -19,7 +20,6 @@ from ..pipeline import pin_build_date
 from ..render.pdf import PdfRenderer
 from ..safe_csv import Cell, csv_text
 from ..template_folders import TemplateFolders
-from . import tally_csv
 from .tally import Collation
 
 REPORT_HTML = "collation-report.html"
@@ -47,7 +47,7 @@ def render_report(collation: Collation, templates: TemplateFolders, config: Site
     context = _context(collation, options, config)
     files: dict[str, str | bytes] = {
         REPORT_HTML: env.get_template("report/collation-report.html.j2").render(**context, brand=config.brand),
-        TALLIES_CSV: tally_csv.write_sheet(collation.questionnaire, collation.inputs.totals(), collation.hidden),
+        TALLIES_CSV: write_sheet(collation.questionnaire, collation.inputs.totals(), collation.hidden),
         STATISTICS_CSV: statistics_csv(collation),
     }
     chart = env.get_template("chart.svg.j2")
