@@ -88,7 +88,7 @@ def online_site(mini_build, tmp_path_factory) -> Path:
     settings = yaml.safe_load((work / "mkdocs.yml").read_text(encoding="utf-8"))
     programme_nav = next(entry for entry in settings["nav"] if "Mini audit" in entry)
     programme_nav["Mini audit"].append({"Answer online": "mini/answer-wellbeing.md"})
-    site.build_site(site.write_project(work, settings), work / "site")
+    site.build_site(site.write_project(work, settings), work / "site", pipeline.build_date(programmes))
     return work / "site"
 
 
