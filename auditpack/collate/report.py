@@ -1,10 +1,11 @@
 """Collation -> the files a collation writes: a web page, a PDF, charts as SVG, and the tallies as CSV.
 
 Pure apart from WeasyPrint: returns ``{file name: text or bytes}`` and writes nothing. The printed
-report goes through the same templates, print options, stylesheet and fonts as every other PDF (the
-project's :class:`~auditpack.render.renderer.Renderer`), so it looks like the rest of the pack. Charts are SVG written by a Jinja2
-template rather than a plotting library: no new dependency, text stays real text (searchable,
-read aloud, set in the pack's typeface), and identical answers give byte-identical files.
+report goes through the same templates, print options, stylesheet and fonts as every other PDF
+(the project's :class:`~auditpack.render.renderer.Renderer`), so it looks like the rest of the pack.
+Charts are SVG written by a Jinja2 template rather than a plotting library: no new dependency, text
+stays real text (searchable, read aloud, set in the pack's typeface), and identical answers give
+byte-identical files.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection
 from pathlib import Path
+from typing import Self
 
 import jinja2
 
@@ -48,7 +49,7 @@ class Renderer:
         self.cache = PdfCache(cache_dir)
         self.workers = PdfWorkers(workers, templates, self.theme, build_date)
 
-    def __enter__(self) -> Renderer:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:
