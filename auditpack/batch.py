@@ -22,15 +22,16 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import codes, documents, output
+from . import codes, documents, output, pipeline
 from .errors import ContentError, ContentErrors, Location, suggest, with_source_lines
 from .load import wide_unicode
 from .model import Content
 from .output import build_lock, check_paths, replacing, write_files
+from .pipeline import BuildOptions, BuildSummary, Project
 from .render.packs import PdfOutput, RenderStats
+from .render.renderer import Renderer
 from .render.stamp import BODY_SIZE, LARGE_PRINT_SIZE, StampSheet
 from .schools import SchoolRequest, request_from_row, slugify, tailor
-from .template_folders import TemplateFolders
 
 COLUMNS = ("name", "programme", "pathway", "components")
 REQUIRED = ("name",)
@@ -204,12 +205,39 @@ def shard_of(slug: str, count: int) -> int:
 
 # --- building -------------------------------------------------------------------------------
 
-def build_packs(project, schools_file: Path, out_dir: Path | None = None, shard_spec: tuple[int, int] = (1, 1),
-                progress=lambda done, total, path, reused=False: None, options=None) -> BatchSummary:
-    """Every school of the CSV file (or of one shard) into ``out_dir``; one build at a time per project."""
-    from . import pipeline
+def build_school(project: Project, request: SchoolRequest, out_dir: Path | None = None,
+                 progress=lambda done, total, path, reused=False: None,
+                 options: BuildOptions = BuildOptions()) -> BuildSummary:
+    """Packs for one school, in a folder of their own; the site is not touched.
 
-    options = options or pipeline.BuildOptions()
+    A batch of one: documents are rendered without the name and shared through the cache with
+    every other school that runs the programme the same way; the name is stamped onto the
+    finished PDFs.
+    """
+    with build_lock(project.root / project.config.work_dir):  # shares build/cache with site builds
+        return _build_school(project, request, out_dir, progress, options)
+
+
+def _build_school(project: Project, request: SchoolRequest, out_dir, progress, options: BuildOptions) -> BuildSummary:
+    started = time.perf_counter()
+    schools = None if out_dir else output.check_output(project.root / "schools", output.SCHOOLS, project.own_files)
+    target = output.check_output(out_dir or output.child(schools, request.slug), output.SCHOOL, project.own_files)
+    programmes = pipeline.check(project)
+    tailor(programmes, request)  # a wrong id is reported before anything is rendered
+    summary = BatchSummary(out_dir=target)
+    with output.claimed(schools, output.SCHOOLS, project.own_files) if schools else contextlib.nullcontext():
+        build_schools(project, programmes, [SchoolJob(request, target)], summary, progress, options)
+        if summary.problems:
+            raise ContentErrors(summary.problems)
+    [school] = summary.built
+    return BuildSummary(1, 0, school.pdfs, school.pages, school.size, time.perf_counter() - started, target,
+                        summary.stats.rendered, summary.stats.reused)
+
+
+def build_packs(project: Project, schools_file: Path, out_dir: Path | None = None,
+                shard_spec: tuple[int, int] = (1, 1), progress=lambda done, total, path, reused=False: None,
+                options: BuildOptions = BuildOptions()) -> BatchSummary:
+    """Every school of the CSV file (or of one shard) into ``out_dir``; one build at a time per project."""
     started = time.perf_counter()
     out_dir = output.check_output(out_dir or project.root / "schools", output.SCHOOLS, project.own_files)
     with build_lock(project.root / project.config.work_dir):
@@ -259,30 +287,28 @@ def reported_here(problem: ContentError, schools_file: Path, index: int, count: 
     return shard_of(slugify(cells[position] if position < len(cells) else ""), count) == index
 
 
-def build_schools(project, programmes: list[Content], jobs: list[SchoolJob], summary: BatchSummary,
-                  progress, options) -> None:
+def build_schools(project: Project, programmes: list[Content], jobs: list[SchoolJob], summary: BatchSummary,
+                  progress, options: BuildOptions) -> None:
     """Render each distinct tailoring once (without a name), then stamp and write each school in turn.
 
     The caller holds the build lock. A school that fails is recorded in ``summary.problems`` and
     its previous folder is left as it was; the others are still built.
     """
-    from . import pipeline
-
     if not jobs:
         return
-    pipeline.pin_build_date(programmes)
-    with pipeline._started_workers(project, options) as workers:  # one pool for every tailoring
-        sheet = workers.submit(_sheet, project.templates, workers.theme, sorted({j.request.name for j in jobs}))
-        _build_tailorings(project, programmes, jobs, summary, progress, options, workers, sheet)
+    date = pipeline.build_date(programmes, options.fixed_date)
+    with pipeline.renderer(project, date, project.workers(options.workers), options.use_cache) as renderer:
+        sheet = renderer.stamp_sheet(sorted({j.request.name for j in jobs}))  # one worker pool for every tailoring
+        _build_tailorings(project, programmes, jobs, summary, progress, renderer, sheet)
 
 
-def _build_tailorings(project, programmes, jobs, summary, progress, options, workers, sheet_job) -> None:
+def _build_tailorings(project: Project, programmes, jobs, summary, progress, renderer: Renderer, sheet_job) -> None:
     sheet, done, seen = None, 0, {}
     for content, group in _tailorings(programmes, jobs):
         if len(jobs) > 1:  # a long silence otherwise: the first school is written only after this
             progress(done, len(jobs), f"rendering {_label(content, group[0].request)} for {len(group)} school(s)")
         plan, generic = _render(project, content, group[0].request, summary, progress if len(jobs) == 1 else None,
-                                options, workers)
+                                renderer)
         sheet = sheet or sheet_job.result()  # laid out by a worker while the first documents rendered
         prepared = _prepare(sheet, plan, generic, seen)
         for job in group:
@@ -293,15 +319,13 @@ def _build_tailorings(project, programmes, jobs, summary, progress, options, wor
         del generic, prepared
 
 
-def _render(project, content: Content, request: SchoolRequest, summary: BatchSummary, progress, options, workers):
+def _render(project: Project, content: Content, request: SchoolRequest, summary: BatchSummary, progress,
+            renderer: Renderer):
     """The plan of one tailoring and its documents and packs, without a name, through the cache."""
-    from . import pipeline
-
     plan = documents.plan([content], tuple(project.config.variants))
     check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])
-    print_options = pipeline.print_options(project, pathway=request.pathway, for_school=True)
-    return plan, pipeline._render_pdfs(project, plan, print_options, progress or (lambda *a: None), options,
-                                       summary.stats, workers)
+    return plan, renderer.render(plan, pathway=request.pathway, for_school=True,
+                                 progress=progress or (lambda *a: None), stats=summary.stats)
 
 
 def _write_or_report(job: SchoolJob, generic: dict, prepared: dict, sheet: StampSheet, summary: BatchSummary,
@@ -329,13 +353,6 @@ def _tailorings(programmes: list[Content], jobs: list[SchoolJob]):
         key = (content.programme.id, job.request.pathway, tuple(c.id for c in content.components))
         groups.setdefault(key, (content, []))[1].append(job)
     return list(groups.values())
-
-
-def _sheet(templates: TemplateFolders, theme: str, names: list[str]) -> StampSheet:
-    """The batch's names laid out (in a PDF worker, beside the documents)."""
-    from .render.pdf import PdfRenderer
-
-    return StampSheet.render(PdfRenderer(templates, theme), names)
 
 
 def _prepare(sheet: StampSheet, plan: documents.Plan, generic: dict[str, PdfOutput], seen: dict) -> dict:

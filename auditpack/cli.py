@@ -8,6 +8,7 @@ function; ``COMMANDS`` lists them with their help.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -84,13 +85,10 @@ def _project(args):
 
 # --- build and check ---------------------------------------------------------------------
 
-def _start_pdf_workers_early(args) -> None:
-    """Let the server that PDF workers are forked from import WeasyPrint while this process
-    imports auditpack and loads the content. If the build turns out to have nothing to do,
-    it ends with this process, having cost some CPU time and no waiting."""
-    if args.jobs != 1:
-        from .render.workers import start_worker_server
-        start_worker_server()
+def _fixed_date() -> str | None:
+    """SOURCE_DATE_EPOCH as the user set it: the date stamped into the output in place of the newest
+    'published' date. Read here, once, and handed down; nothing below the commands reads it."""
+    return os.environ.get("SOURCE_DATE_EPOCH")
 
 
 def _build_options(command: argparse.ArgumentParser) -> None:
@@ -112,8 +110,7 @@ def _build_options(command: argparse.ArgumentParser) -> None:
 
 
 def _cmd_build(args) -> int:
-    _start_pdf_workers_early(args)
-    from . import pipeline
+    from . import batch, pipeline
     from .site import SiteBuildError
 
     project = _project(args)
@@ -123,10 +120,10 @@ def _cmd_build(args) -> int:
     if args.clear_cache:
         import shutil
         shutil.rmtree(project.cache_dir, ignore_errors=True)
-    options = pipeline.BuildOptions(workers=args.jobs, use_cache=not args.no_cache)
+    options = pipeline.BuildOptions(workers=args.jobs, use_cache=not args.no_cache, fixed_date=_fixed_date())
     progress = _progress_printer(args.quiet)
     try:
-        summary = pipeline.build_school(project, request, args.out, progress, options) if request else \
+        summary = batch.build_school(project, request, args.out, progress, options) if request else \
             pipeline.build(project, progress, options)
     except SiteBuildError as exc:
         print(f"auditpack: the site could not be built; the previous output was kept.\n{exc}", file=sys.stderr)
@@ -212,7 +209,6 @@ def _packs_options(command: argparse.ArgumentParser) -> None:
 
 
 def _cmd_packs(args) -> int:
-    _start_pdf_workers_early(args)
     from . import batch, pipeline
 
     shard = _shard(args.shard)
@@ -221,7 +217,7 @@ def _cmd_packs(args) -> int:
     if not args.schools.is_file():
         _usage("packs", f"--schools: no such file: {args.schools}")
     project = _project(args)
-    options = pipeline.BuildOptions(workers=args.jobs, use_cache=not args.no_cache)
+    options = pipeline.BuildOptions(workers=args.jobs, use_cache=not args.no_cache, fixed_date=_fixed_date())
     summary = batch.build_packs(project, args.schools, args.out, shard, _progress_printer(args.quiet, "schools"),
                                 options)
     for problem in summary.problems:
@@ -319,7 +315,7 @@ def _serve_options(command: argparse.ArgumentParser) -> None:
 def _cmd_serve(args) -> int:
     from .serve import serve
 
-    return serve(_project(args), args.port, quiet=args.quiet, poll=args.poll)
+    return serve(_project(args), args.port, quiet=args.quiet, poll=args.poll, fixed_date=_fixed_date())
 
 
 def _usage(command: str, message: str):
@@ -354,7 +350,7 @@ def _progress_printer(quiet: bool, unit: str = "PDFs"):
 def _cmd_collate(args) -> int:
     from .collate import cli as collate_cli
 
-    return collate_cli.run(args)
+    return collate_cli.run(args, _fixed_date())
 
 
 ADD_OPTIONS = {"build": _build_options, "check": _check_options, "new": _new_options, "schema": _schema_options,

@@ -23,7 +23,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LATEST_STAMP = 2**32 - 1
 """The latest time output can be stamped with, in seconds since 1970: the sitemap's gzip header holds
-it in 32 bits. A build is dated by its newest publication date (see :func:`auditpack.pipeline.pin_build_date`)."""
+it in 32 bits. A build is dated by its newest publication date (see :func:`auditpack.pipeline.build_date`)."""
 EARLIEST_PUBLISHED = dt.date(1970, 1, 1)
 LATEST_PUBLISHED = dt.datetime.fromtimestamp(LATEST_STAMP, dt.timezone.utc).date()
 

@@ -7,9 +7,7 @@ previous site as it was.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 import re
 import time
 import zipfile
@@ -25,17 +23,14 @@ from .logo import Logo
 from .model import LATEST_STAMP, Content
 from .output import build_lock, check_paths, replacing, write_files
 from .render import pages as site_pages
-from .render import print_html, sandbox
+from .render import sandbox
 from .render.online_form import blank_tally_sheets
-from .render.packs import RenderStats, default_workers, render_all, theme_css
-from .render.workers import PdfWorkers
-from .render.print_html import PrintOptions
+from .render.packs import RenderStats
+from .render.renderer import Renderer
+from .render.workers import default_workers
+from .schools import slugify
 from .template_folders import TemplateFolders
-from .schools import SchoolRequest, slugify, tailor
 from .validate import load_programmes
-
-USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
-"""The build date the user fixed, if any, before :func:`pin_build_date` sets one of its own."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +86,9 @@ class BuildOptions:
     workers: int | None = None
     """None: from site_config.yml (0 there means one per core)."""
     use_cache: bool = True
+    fixed_date: str | None = None
+    """SOURCE_DATE_EPOCH as the user set it: the date stamped into the output, in place of the newest
+    'published' date. The command reads it from the environment; nothing below it does."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +124,7 @@ def build(project: Project, progress=lambda done, total, path, reused=False: Non
     output.check_output(project.output_dir, output.SITE, project.own_files)  # refused before any work
     output.check_output(project.work_dir, output.WORK, project.own_files)
     with build_lock(project.root / project.config.work_dir):
-        digest = freshness.inputs_digest(project, USER_EPOCH)
+        digest = freshness.inputs_digest(project, options.fixed_date)
         previous = freshness.unchanged(project.cache_dir, project.output_dir, digest) if options.use_cache else None
         if previous:
             output.clear_leftovers(project.output_dir, output.SITE)  # what a killed build left, as a build would
@@ -140,11 +138,12 @@ def build(project: Project, progress=lambda done, total, path, reused=False: Non
 
 def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
     started = time.perf_counter()
-    with _started_workers(project, options) as workers:  # they set up WeasyPrint while the content loads
-        programmes = check(project)
-        pin_build_date(programmes)
-        plan = documents.plan(programmes, tuple(project.config.variants))
-        check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])  # no output overwrites another
+    programmes = check(project)  # the content is valid before any PDF worker starts
+    date = build_date(programmes, options.fixed_date)
+    plan = documents.plan(programmes, tuple(project.config.variants))
+    check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])  # no output overwrites another
+    with renderer(project, date, project.workers(options.workers), options.use_cache) as pdf_renderer:
+        pdf_renderer.start()  # the workers set up WeasyPrint while the pages are made
         pending = site_pages.pending_pdfs(plan)
         files, settings, pages = site_sources(project, programmes, plan, pending)
         with replacing(project.output_dir, output.SITE, project.own_files) as site_dir, \
@@ -156,13 +155,12 @@ def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
             def build_site_beside_pdfs() -> None:
                 """A worker builds the site once it has started on the PDFs (their page counts and
                 sizes are filled in afterwards)."""
-                site_built.append(workers.submit(site.build_site, mkdocs_yml, site_dir, True))
+                site_built.append(pdf_renderer.submit(site.build_site, mkdocs_yml, site_dir, date, True))
 
             stats = RenderStats()
-            pdfs = _render_pdfs(project, plan, print_options(project), progress, options, stats, workers,
-                                build_site_beside_pdfs)
+            pdfs = pdf_renderer.render(plan, progress=progress, stats=stats, while_rendering=build_site_beside_pdfs)
             site_built[0].result()
-            workers.release()
+            pdf_renderer.release()
             _add_pdfs(work_dir / "docs", site_dir, pdfs, site_pages.facts(project.templates, pending, pdfs))
             write_site_zip(site_dir, site_zip_name(project))
     return BuildSummary(len(programmes), len(pages), len(pdfs), sum(p.pages for p in pdfs.values()),
@@ -177,19 +175,11 @@ def _add_pdfs(docs_dir: Path, site_dir: Path, pdfs: dict, facts: dict[bytes, byt
         write_files(folder / site_pages.DOWNLOADS, {path: pdf.data for path, pdf in pdfs.items()})
 
 
-def _render_pdfs(project: Project, plan, options: PrintOptions, progress, build_options: BuildOptions,
-                 stats: RenderStats, workers: PdfWorkers | None = None, while_rendering=lambda: None) -> dict:
-    cache = project.cache_dir if build_options.use_cache else None
-    return _rendering(lambda: render_all(plan, project.templates, options, project.config.brand, progress,
-                                         workers=project.workers(build_options.workers), cache_dir=cache,
-                                         stats=stats, pool=workers, while_rendering=while_rendering))
-
-
-def _started_workers(project: Project, options: BuildOptions) -> PdfWorkers:
-    """PDF workers for a site build, started at once: they need the stylesheets, not the content."""
-    theme = _rendering(lambda: theme_css(print_html.environment(project.templates), print_options(project),
-                                         project.config.brand))
-    return PdfWorkers(project.workers(options.workers), project.templates, theme, start_now=True)
+def renderer(project: Project, date: int, workers: int = 1, use_cache: bool = False) -> Renderer:
+    """The project's renderer: its templates, settings and logo, the build date ``date``, ``workers``
+    processes and, if ``use_cache``, its cache of PDFs. Every command makes its PDFs through one."""
+    return Renderer(project.templates, project.config, date, project.logo, workers,
+                    project.cache_dir if use_cache else None)
 
 
 def site_sources(project: Project, programmes: list[Content], plan: documents.Plan, pdfs: dict):
@@ -226,24 +216,20 @@ def write_site_zip(site_dir: Path, name: str) -> None:
             archive.writestr(info, path.read_bytes(), compress_type=compress)
 
 
-def pin_build_date(programmes: list[Content]) -> None:
-    """Dates that tools stamp into output (fonts, the sitemap) become the newest publication date,
-    so the same content always gives the same bytes. A SOURCE_DATE_EPOCH set by the user wins."""
+def build_date(programmes: list[Content], fixed: str | None = None) -> int:
+    """The date stamped into output (fonts, the sitemap), in seconds since 1970: the newest publication
+    date, so the same content always gives the same bytes; or ``fixed``, SOURCE_DATE_EPOCH as the user
+    set it, if output can be stamped with it (the tools that read it fail on anything else, deep in the build)."""
     newest = max(c.programme.published for c in programmes)
-    epoch = int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp())
-    os.environ["SOURCE_DATE_EPOCH"] = _user_epoch() or str(epoch)
-
-
-def _user_epoch() -> str | None:
-    """SOURCE_DATE_EPOCH as the user set it, if output can be stamped with it (the tools that read
-    it fail on anything else, deep in the build)."""
-    if USER_EPOCH is not None and not (re.fullmatch("[0-9]+", USER_EPOCH) and int(USER_EPOCH) <= LATEST_STAMP):
+    if fixed is None:
+        return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp())
+    if not (re.fullmatch("[0-9]+", fixed) and int(fixed) <= LATEST_STAMP):
         raise ContentErrors([ContentError(
             codes.INVALID_EPOCH, Location("SOURCE_DATE_EPOCH"),
-            f"{USER_EPOCH!r} is not a time the site and PDFs can be stamped with",
+            f"{fixed!r} is not a time the site and PDFs can be stamped with",
             expected=f"a whole number of seconds since 1970, from 0 to {LATEST_STAMP}",
             hint="unset it to date the build by the newest 'published' date")])
-    return USER_EPOCH
+    return int(fixed)
 
 
 def _rendering(render):
@@ -252,46 +238,6 @@ def _rendering(render):
         return render()
     except jinja2.TemplateError as exc:
         raise TemplateProblem.from_jinja(exc) from None
-
-
-def build_school(project: Project, request: SchoolRequest, out_dir: Path | None = None,
-                 progress=lambda done, total, path, reused=False: None,
-                 options: BuildOptions = BuildOptions()) -> BuildSummary:
-    """Packs for one school, in a folder of their own; the site is not touched.
-
-    A batch of one (see :mod:`auditpack.batch`): documents are rendered without the name and
-    shared through the cache with every other school that runs the programme the same way;
-    the name is stamped onto the finished PDFs.
-    """
-    with build_lock(project.root / project.config.work_dir):  # shares build/cache with site builds
-        return _build_school(project, request, out_dir, progress, options)
-
-
-def _build_school(project: Project, request: SchoolRequest, out_dir, progress, options: BuildOptions) -> BuildSummary:
-    from .batch import BatchSummary, SchoolJob, build_schools
-
-    started = time.perf_counter()
-    schools = None if out_dir else output.check_output(project.root / "schools", output.SCHOOLS, project.own_files)
-    target = output.check_output(out_dir or output.child(schools, request.slug), output.SCHOOL, project.own_files)
-    programmes = check(project)
-    tailor(programmes, request)  # a wrong id is reported before anything is rendered
-    summary = BatchSummary(out_dir=target)
-    with output.claimed(schools, output.SCHOOLS, project.own_files) if schools else contextlib.nullcontext():
-        build_schools(project, programmes, [SchoolJob(request, target)], summary, progress, options)
-        if summary.problems:
-            raise ContentErrors(summary.problems)
-    [school] = summary.built
-    return BuildSummary(1, 0, school.pdfs, school.pages, school.size, time.perf_counter() - started, target,
-                        summary.stats.rendered, summary.stats.reused)
-
-
-def print_options(project: Project, pathway: str | None = None, for_school: bool = False) -> PrintOptions:
-    """How this project's PDFs are printed. ``for_school``: a school's packs, whose name is stamped
-    on afterwards (see render.stamp), so the options never hold a name."""
-    config = project.config
-    return PrintOptions(paper=config.paper, gutter_mm=config.gutter_mm, footer=config.footer,
-                        for_school=for_school, pathway=pathway, publisher=config.publisher,
-                        logo=project.logo.data_uri() if project.logo else None)
 
 
 def _site_assets(templates: TemplateFolders) -> dict[str, bytes]:

@@ -20,9 +20,10 @@ from urllib.parse import unquote, urlsplit
 from . import documents, site
 from .errors import ContentErrors, TemplateProblem
 from .output import PREVIEW, replacing, write_files
-from .pipeline import Project, print_options, check, pin_build_date, site_sources
-from .render.packs import PackRenderer, PdfOutput
+from .pipeline import Project, build_date, check, renderer, site_sources
+from .render.packs import PdfOutput
 from .render.pages import DOWNLOADS
+from .render.renderer import Renderer
 from .watch import POLL_INTERVAL, Watcher
 
 STATUS = "/__auditpack__/status"
@@ -36,14 +37,15 @@ _NOT_IN_NAMES = re.compile(r"[\x00-\x1f\x7f\\]")
 class Preview:
     """The last good preview site, its plan, and PDFs rendered so far."""
 
-    def __init__(self, root: Path, config_file: Path | None, quiet: bool = False):
-        self.root, self.config_file, self.quiet = root, config_file, quiet
+    def __init__(self, root: Path, config_file: Path | None, quiet: bool = False, fixed_date: str | None = None):
+        self.root, self.config_file, self.quiet, self.fixed_date = root, config_file, quiet, fixed_date
         self.project = Project.open(root, config_file)
         self.folder = self.project.root / self.project.config.work_dir / "preview"
         self.version = 0
         self.error = ""
         self.lock = threading.Lock()
-        self._renderer: PackRenderer | None = None
+        self._plan: documents.Plan | None = None
+        self._renderer: Renderer | None = None
         self._pdfs: dict[str, bytes] = {}
 
     @property
@@ -55,14 +57,15 @@ class Preview:
         try:
             project = Project.open(self.root, self.config_file)
             programmes = check(project)
-            pin_build_date(programmes)
+            date = build_date(programmes, self.fixed_date)
             plan = documents.plan(programmes, tuple(project.config.variants))
             placeholders = {d.path: PdfOutput(d.path, d.title, b"", 0) for d in plan.all_documents}
             placeholders |= {p.path: PdfOutput(p.path, p.title, b"", 0) for p in plan.packs}
             files, settings, _ = site_sources(project, programmes, plan, placeholders)
             with replacing(self.folder, PREVIEW, project.own_files) as work:
                 write_files(work, files)
-                site.build_site(site.write_project(work, settings), work / "site")
+                site.build_site(site.write_project(work, settings), work / "site", date)
+            pdf_renderer = renderer(project, date)  # PDFs are rendered here, one when it is opened
         except (ContentErrors, TemplateProblem, site.SiteBuildError, OSError) as exc:
             message = exc.format() if isinstance(exc, ContentErrors) else str(exc)
             with self.lock:
@@ -71,7 +74,7 @@ class Preview:
             return
         with self.lock:
             self.project, self.error, self.version = project, "", self.version + 1
-            self._renderer = PackRenderer(plan, project.templates, print_options(project), project.config.brand)
+            self._plan, self._renderer = plan, pdf_renderer
             self._pdfs.clear()
         if not self.quiet:
             print(f"Rebuilt the preview in {time.perf_counter() - started:.2f} s", flush=True)
@@ -80,7 +83,7 @@ class Preview:
         """A PDF of the current content, rendered the first time it is asked for."""
         with self.lock:
             if path not in self._pdfs and self._renderer is not None:
-                output = self._renderer.by_path(path)
+                output = self._renderer.render(self._plan, {path}).get(path)
                 if output is None:
                     return None
                 self._pdfs[path] = output.data
@@ -94,8 +97,10 @@ class Preview:
                 self.config_file or project.root / "site_config.yml"]
 
 
-def serve(project: Project, port: int, quiet: bool = False, ready=None, poll: bool = False) -> int:
-    preview = Preview(project.root, None, quiet)
+def serve(project: Project, port: int, quiet: bool = False, ready=None, poll: bool = False,
+          fixed_date: str | None = None) -> int:
+    """``fixed_date``: SOURCE_DATE_EPOCH as the user set it (see :class:`auditpack.pipeline.BuildOptions`)."""
+    preview = Preview(project.root, None, quiet, fixed_date)
     # Watch before the first build, not after: a save made while it runs must still count as an edit.
     with Watcher(preview.watched(), poll) as watcher:
         if watcher.fallback:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from .render import safe, text
+from .render.source_date import dated
 
 if TYPE_CHECKING:  # a worker that builds the site should not import the content model for it
     from .config import SiteConfig
@@ -72,11 +73,12 @@ def write_project(folder: Path, settings: dict) -> Path:
     return path
 
 
-def build_site(config_file: Path, site_dir: Path, compiled_templates: bool = False) -> None:
+def build_site(config_file: Path, site_dir: Path, build_date: int, compiled_templates: bool = False) -> None:
     """Run MkDocs on the generated project; warnings fail the build (strict).
 
-    ``compiled_templates``: keep the theme's compiled templates between builds (compiling
-    Material's templates is a quarter of a MkDocs build of this size)."""
+    ``build_date`` (seconds since 1970) dates the sitemap. ``compiled_templates``: keep the theme's
+    compiled templates between builds (compiling Material's templates is a quarter of a MkDocs
+    build of this size)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs import exceptions
     from mkdocs.commands.build import build
@@ -92,7 +94,8 @@ def build_site(config_file: Path, site_dir: Path, compiled_templates: bool = Fal
         if compiled_templates:
             config.plugins["auditpack-compiled-templates"] = _compiled_templates()
         config.plugins["auditpack-no-source-maps"] = _without_source_maps()
-        build(config)
+        with dated(build_date):
+            build(config)
     except (exceptions.MkDocsException, exceptions.Abort) as exc:
         raise SiteBuildError("\n".join(captured.messages) or str(exc)) from None
     finally:

@@ -58,20 +58,18 @@ def distinct_documents(root: Path, schools: Path, jobs: int | None) -> int:
     """Render each distinct tailoring's documents once, uncached, in one pool of workers started
     as the batch starts its own; returns how many were rendered."""
     from auditpack import batch, documents, pipeline
-    from auditpack.render.packs import render_all
 
     project = pipeline.Project.open(root)
     programmes = pipeline.check(project)
-    pipeline.pin_build_date(programmes)
     requests, problems = batch.read_schools(schools, programmes, root / "schools")
     assert not problems, [p.format() for p in problems]
     rendered = 0
-    with pipeline._started_workers(project, pipeline.BuildOptions(workers=jobs)) as pool:  # one pool, as the batch
+    date = pipeline.build_date(programmes)
+    with pipeline.renderer(project, date, project.workers(jobs)) as renderer:  # one pool, as the batch
+        renderer.start()
         for content, group in batch._tailorings(programmes, requests):
             plan = dataclasses.replace(documents.plan([content], tuple(project.config.variants)), packs=())
-            options = pipeline.print_options(project, pathway=group[0].request.pathway, for_school=True)
-            rendered += len(render_all(plan, project.templates, options, project.config.brand,
-                                       workers=project.workers(jobs), cache_dir=None, pool=pool))
+            rendered += len(renderer.render(plan, pathway=group[0].request.pathway, for_school=True))
     return rendered
 
 

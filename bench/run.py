@@ -55,7 +55,7 @@ def floor_seconds() -> tuple[float, int]:
     project = pipeline.Project.open(REPO)
     programmes = pipeline.check(project)
     plan = documents.plan(programmes, tuple(project.config.variants))
-    options = pipeline.print_options(project)
+    options = pipeline.renderer(project, pipeline.build_date(programmes)).options
     env = print_html.environment(project.templates)
     htmls = [print_html.render_document(env, d, options) for d in plan.all_documents]
     theme = print_html.render_theme_css(env, options, project.config.brand, fonts.font_faces())
@@ -86,14 +86,12 @@ def site_only_seconds(root: Path) -> float:
 def pdf_only(root: Path, jobs: int | None) -> None:
     """Every document and pack rendered and bound as a build does, no cache, no site (run as a child)."""
     from auditpack import documents, pipeline
-    from auditpack.render.packs import render_all
 
     project = pipeline.Project.open(root)
     programmes = pipeline.check(project)
-    pipeline.pin_build_date(programmes)
     plan = documents.plan(programmes, tuple(project.config.variants))
-    render_all(plan, project.templates, pipeline.print_options(project), project.config.brand,
-               workers=project.workers(jobs), cache_dir=None)
+    with pipeline.renderer(project, pipeline.build_date(programmes), project.workers(jobs)) as renderer:
+        renderer.render(plan)
 
 
 def one_run(build: list[str], jobs: list[str]) -> dict[str, float]:

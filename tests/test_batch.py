@@ -83,8 +83,8 @@ def test_second_build_is_byte_identical_and_renders_nothing(batch_build):
 
 def test_schools_with_the_same_tailoring_share_documents(mini_project):
     project = pipeline.Project.open(mini_project)
-    first = pipeline.build_school(project, request_from_flags("Bryn School", None, "supported", "ethos"))
-    second = pipeline.build_school(project, request_from_flags("Glan School", None, "supported", "ethos"))
+    first = batch.build_school(project, request_from_flags("Bryn School", None, "supported", "ethos"))
+    second = batch.build_school(project, request_from_flags("Glan School", None, "supported", "ethos"))
     assert first.rendered > 0 and second.rendered == 0 and second.reused == first.rendered + first.reused
     assert "Glan School" in page_texts(second.output_dir / "mini" / "mini-complete-pack.pdf")[0]
 

@@ -16,7 +16,7 @@ import yaml
 
 from auditpack import pipeline, site
 from auditpack.collate.online_export import read_online_export
-from auditpack.collate.tally_csv import blank_sheet
+from auditpack.answer_formats import blank_sheet
 from auditpack.render.online_form import blank_tally_sheets, render_online_forms
 from auditpack.template_folders import TemplateFolders
 
@@ -88,7 +88,7 @@ def online_site(mini_build, tmp_path_factory) -> Path:
     settings = yaml.safe_load((work / "mkdocs.yml").read_text(encoding="utf-8"))
     programme_nav = next(entry for entry in settings["nav"] if "Mini audit" in entry)
     programme_nav["Mini audit"].append({"Answer online": "mini/answer-wellbeing.md"})
-    site.build_site(site.write_project(work, settings), work / "site")
+    site.build_site(site.write_project(work, settings), work / "site", pipeline.build_date(programmes))
     return work / "site"
 
 

@@ -15,13 +15,14 @@ from auditpack.collate.report import number, percent, render_print_html, render_
 from auditpack.collate.tally import Rules, collate
 from auditpack.collate.tally_csv import read_tally
 
-from .pdf_reading import all_text, fonts, open_pdf
+from .pdf_reading import MM, all_text, fonts, open_pdf
 from .test_collate_filling import FIXTURES, RESPONSES, mini_content
 from .test_collate_online_form import axe_violations
 
 CONTENT = mini_content()
 TARGET = Target(CONTENT, CONTENT.questionnaire("wellbeing"))
 PROJECT = pipeline.Project.open(FIXTURES / "mini")
+RENDERER = pipeline.renderer(PROJECT, pipeline.build_date([CONTENT]))
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,7 @@ def collation():
 
 @pytest.fixture(scope="module")
 def files(collation):
-    return render_report(collation, PROJECT.templates, PROJECT.config, school="Hillside Primary")
+    return render_report(collation, RENDERER, school="Hillside Primary")
 
 
 class _Page(HTMLParser):
@@ -110,7 +111,7 @@ def test_summary_of_inputs_lists_every_skipped_file_with_its_reason(files, colla
 def test_suppressed_questions_say_so():
     c = collate(TARGET, read_inputs([RESPONSES], TARGET), Rules(min_answers=9))
     assert c.hidden and c.any_shown
-    html = render_print_html(c, PROJECT.templates, PROJECT.config)
+    html = render_print_html(c, RENDERER)
     assert html.count("Fewer than 9 answers: not shown") == 2 * len(c.hidden), "once in the table, once in the chart"
 
 
@@ -149,13 +150,42 @@ def test_pdf_is_tagged_embeds_its_fonts_and_reads_as_text(files, tmp_path):
         assert phrase in text, phrase
 
 
+def test_printed_report_has_the_gutter_of_every_other_pdf(collation, files, mini_project, tmp_path):
+    """The report is printed with the project's print options, as every document is: a gutter set in
+    site_config.yml moves its text right by as much (it used to be left out of the report)."""
+    with (mini_project / "site_config.yml").open("a", encoding="utf-8") as settings:
+        settings.write("gutter_mm: 10\n")
+    project = pipeline.Project.open(mini_project)
+    assert project.config.gutter_mm == 10
+    guttered = render_report(collation, pipeline.renderer(project, pipeline.build_date([CONTENT])),
+                             school="Hillside Primary")
+    (tmp_path / "plain.pdf").write_bytes(files["collation-report.pdf"])
+    (tmp_path / "guttered.pdf").write_bytes(guttered["collation-report.pdf"])
+    assert _left_of_text(tmp_path / "plain.pdf") == pytest.approx(15, abs=1)  # the margin of print.css
+    moved = _left_of_text(tmp_path / "guttered.pdf") - _left_of_text(tmp_path / "plain.pdf")
+    assert moved == pytest.approx(10, abs=0.1)
+
+
+def _left_of_text(path) -> float:
+    """Millimetres from the left edge of the first page to its leftmost text."""
+    import pypdfium2
+    import pypdfium2.raw as raw
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        return min(obj.get_bounds()[0] for obj in document[0].get_objects()
+                   if obj.type == raw.FPDF_PAGEOBJ_TEXT) / MM
+    finally:
+        document.close()
+
+
 def test_identical_input_gives_identical_files(collation, files):
-    again = render_report(collation, PROJECT.templates, PROJECT.config, school="Hillside Primary")
+    again = render_report(collation, RENDERER, school="Hillside Primary")
     assert again == files
 
 
 def test_print_html_states_the_rules(collation):
-    html = render_print_html(collation, PROJECT.templates, PROJECT.config)
+    html = render_print_html(collation, RENDERER)
     for rule in ("<strong>Gap</strong> = median of", "<strong>Strength</strong>", "<strong>Need</strong>",
                  "<strong>Needs communication</strong>: 25% or more", "fewer than 5 answers"):
         assert rule in html, rule
@@ -164,7 +194,7 @@ def test_print_html_states_the_rules(collation):
 def test_nothing_to_show_when_every_question_is_below_the_threshold(tmp_path):
     inputs = read_inputs([RESPONSES / "online" / "response-a.json"], TARGET)
     c = collate(TARGET, inputs, Rules())
-    html = render_report(c, PROJECT.templates, PROJECT.config)["collation-report.html"]
+    html = render_report(c, RENDERER)["collation-report.html"]
     assert "Not enough answers to show" in html
     assert not re.search(r'<td class="num">\d+</td>', html), "no count may appear"
 
@@ -197,7 +227,7 @@ def test_one_question_without_dont_know_on_a_five_point_scale(mini_project):
     (mini_project / "sheet.csv").write_text(sheet)
     c = collate(target, read_inputs([mini_project / "sheet.csv"], target), Rules())
     assert [r.item.id for r in c.strengths] == ["kind-staff"] and [r.item.id for r in c.needs] == ["calm-rooms"]
-    files = render_report(c, project.templates, project.config)
+    files = render_report(c, pipeline.renderer(project, pipeline.build_date([content])))
     html = files["collation-report.html"]
     assert ">Gap</th>" not in html and "5 Always" in files["charts/people.svg"]
     assert "I don&#39;t know" not in files["charts/people.svg"]

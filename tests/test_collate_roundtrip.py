@@ -17,7 +17,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from auditpack.collate.tally_csv import read_tally, write_sheet
+from auditpack.answer_formats import write_sheet
+from auditpack.collate.tally_csv import read_tally
 
 from .pdf_reading import page_texts
 from .test_collate_cli import parse

@@ -107,10 +107,10 @@ body {{ background: url("{base}/background.png"); font-family: Remote, sans-seri
 def test_pdf_renderer_fetches_nothing_outside_templates_and_fonts(server, templates, tmp_path, caplog):
     base, requests = server
     secret = tmp_path / "secret.txt"
-    renderer = PdfRenderer(TemplateFolders((templates,)), theme_css="")
+    renderer = PdfRenderer(TemplateFolders((templates,)), theme_css="", build_date=0)
     with caplog.at_level(logging.WARNING):
         document = renderer.layout(_hostile_html(base, secret, templates))
-        pdf = PdfRenderer.write(document).data
+        pdf = renderer.write(document).data
     assert requests == [], f"the renderer made network requests: {requests}"
     path = tmp_path / "hostile.pdf"
     path.write_bytes(pdf)
@@ -141,7 +141,8 @@ def test_a_file_url_naming_a_host_is_refused_before_the_host_is_looked_up(templa
     html = (f'<html lang="en"><head><title>t</title><link rel="stylesheet" href="{url}"></head>'
             '<body><p>Words.</p></body></html>')
     with caplog.at_level(logging.WARNING):
-        PdfRenderer.write(PdfRenderer(TemplateFolders((templates,)), theme_css="").layout(html))
+        renderer = PdfRenderer(TemplateFolders((templates,)), theme_css="", build_date=0)
+        renderer.write(renderer.layout(html))
     assert looked_up == []
     assert url in "\n".join(r.getMessage() for r in caplog.records if r.name == "auditpack")
 
@@ -151,11 +152,11 @@ def test_pdf_renderer_still_reads_its_own_templates_and_fonts(templates, tmp_pat
     brand = pipeline.Project.open(FIXTURES / "mini").config.brand
     theme = print_html.render_theme_css(print_html.environment(TemplateFolders((templates,))), print_html.PrintOptions(), brand,
                                         font_files.font_faces())
-    renderer = PdfRenderer(TemplateFolders((templates,)), theme)
+    renderer = PdfRenderer(TemplateFolders((templates,)), theme, build_date=0)
     html = ('<html lang="en"><head><title>t</title></head>'
             '<body><p class="x">Words in the packaged font.</p></body></html>')
     path = tmp_path / "ok.pdf"
-    path.write_bytes(PdfRenderer.write(renderer.layout(html)).data)
+    path.write_bytes(renderer.write(renderer.layout(html)).data)
     assert any("Atkinson" in name or "Noto" in name for name, _ in fonts(pypdf.PdfReader(path)))
 
 

@@ -1,5 +1,9 @@
 """The bundled programmes built end to end, as the README's quick start builds them."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from auditpack import pipeline
@@ -7,6 +11,7 @@ from auditpack.documents import plan
 from auditpack.output import MARKER
 
 from .pdf_reading import open_pdf, page_texts
+from .conftest import REPO
 from .test_cli import run
 
 
@@ -88,3 +93,40 @@ def test_a_source_date_epoch_output_cannot_be_stamped_with_is_reported(mini_proj
                              "    hint: unset it to date the build by the newest 'published' date\n"
                              "1 problem found; nothing was written.\n")
     assert not (mini_project / "site").exists()
+
+
+CHILDREN_AFTER = """
+import os, sys
+from auditpack.cli import main
+
+status = main(sys.argv[1:])
+def parent(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[1])
+children = [pid for pid in os.listdir("/proc") if pid.isdigit() and parent(pid) == os.getpid()]
+print(status, "weasyprint" in sys.modules, len(children))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process table in /proc")
+@pytest.mark.parametrize("command", [["build"], ["build", "--school", "St Anne's"]])
+def test_content_that_fails_validation_starts_no_pdf_worker(mini_project, command):
+    """No worker process, nor the server workers are forked from (which imports WeasyPrint), is
+    started for content that is refused: the content is validated first."""
+    stages = mini_project / "content" / "mini" / "stages.yml"
+    stages.write_text(stages.read_text(encoding="utf-8") + "\n  - id: [not closed\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", CHILDREN_AFTER, *command, "-j", "2", "-q",
+                             "--project", str(mini_project)], cwd=REPO, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    assert "stages.yml:" in result.stderr
+    assert result.stdout == "1 False 0\n"
+
+
+def test_the_build_date_is_handed_down_not_left_in_the_environment(mini_project, monkeypatch):
+    """A date the user fixed reaches what a worker writes (MkDocs stamps it into the sitemap's gzip
+    header), and the build leaves the environment of its process as it found it."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    pipeline.build(pipeline.Project.open(mini_project), options=pipeline.BuildOptions(workers=2, fixed_date="86400"))
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+    header = (mini_project / "site" / "sitemap.xml.gz").read_bytes()[:8]
+    assert int.from_bytes(header[4:8], "little") == 86400

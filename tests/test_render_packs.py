@@ -8,7 +8,8 @@ import pytest
 
 from auditpack import pipeline
 from auditpack.documents import plan
-from auditpack.render.packs import RenderStats, render_all
+from auditpack.render.packs import RenderStats
+from auditpack.render.renderer import Renderer
 from auditpack.template_folders import TemplateFolders
 
 from .conftest import FIXTURES, copy_project
@@ -17,10 +18,10 @@ from .pdf_reading import all_text
 
 def _render(project: pipeline.Project, workers: int, cache: Path | None = None, stats: RenderStats | None = None):
     programmes = pipeline.check(project)
-    pipeline.pin_build_date(programmes)
     the_plan = plan(programmes, tuple(project.config.variants))
-    outputs = render_all(the_plan, project.templates, pipeline.print_options(project), project.config.brand,
-                         workers=workers, cache_dir=cache, stats=stats)
+    with Renderer(project.templates, project.config, pipeline.build_date(programmes), project.logo, workers,
+                  cache) as renderer:
+        outputs = renderer.render(the_plan, stats=stats)
     return {path: output.data for path, output in outputs.items()}
 
 
@@ -130,7 +131,8 @@ def test_workers_are_forked_from_the_worker_server_not_from_a_threaded_caller(tm
     thread = threading.Thread(target=release.wait)
     thread.start()
     try:
-        with PdfWorkers(2, TemplateFolders(), "", start_now=True) as workers:
+        with PdfWorkers(2, TemplateFolders(), "", build_date=0) as workers:
+            workers.start()
             parents = {workers.submit(os.getppid).result() for _ in range(4)}
             preloaded = workers.submit(_weasyprint_was_imported_before_the_worker_started).result()
     finally:

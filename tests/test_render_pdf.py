@@ -6,8 +6,7 @@ import pytest
 
 from auditpack import pipeline
 from auditpack.documents import plan
-from auditpack.render.packs import render_all
-from auditpack.render.print_html import PrintOptions
+from auditpack.render.renderer import Renderer
 
 from .pdf_reading import all_text, fonts, open_pdf, page_texts
 
@@ -137,7 +136,6 @@ def test_pack_has_cover_contents_links_and_bookmarks(downloads):
 def test_same_input_gives_identical_pdfs(mini_build):
     project = pipeline.Project.open(mini_build)
     the_plan = plan(pipeline.check(project))
-    options = PrintOptions(paper="A4", footer=project.config.footer)
-    first = render_all(the_plan, project.templates, options, project.config.brand)
-    second = render_all(the_plan, project.templates, options, project.config.brand)
+    first = Renderer(project.templates, project.config, 0).render(the_plan)
+    second = Renderer(project.templates, project.config, 0).render(the_plan)
     assert {p: o.data for p, o in first.items()} == {p: o.data for p, o in second.items()}

@@ -12,8 +12,7 @@ import pytest
 from PIL import ImageChops
 
 from auditpack import pipeline
-from auditpack.render import fonts, print_html
-from auditpack.render.pdf import PdfRenderer
+from auditpack.render.renderer import Renderer
 from auditpack.render.stamp import LARGE_PRINT_SIZE, StampSheet, room, school_places
 
 from .pdf_reading import MM, all_text, open_pdf, page_texts, render
@@ -25,10 +24,8 @@ NAMES = ["St Anne's Primary", "Ysgol Gynradd Tŷ Gwyn a'r Ŵyl",
 @pytest.fixture(scope="module")
 def sheet(mini_build) -> StampSheet:
     project = pipeline.Project.open(mini_build)
-    env = print_html.environment(project.templates)
-    theme = print_html.render_theme_css(env, pipeline.print_options(project), project.config.brand,
-                                        fonts.font_faces())
-    return StampSheet.render(PdfRenderer(project.templates, theme), NAMES)
+    renderer = Renderer(project.templates, project.config, pipeline.build_date(pipeline.check(project)), project.logo)
+    return renderer.stamp_sheet(NAMES).result()
 
 
 @pytest.fixture(scope="module")

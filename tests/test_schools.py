@@ -2,7 +2,7 @@
 
 import pytest
 
-from auditpack import pipeline
+from auditpack import batch, pipeline
 from auditpack.errors import ContentErrors
 from auditpack.schools import request_from_file, request_from_flags, slugify, tailor
 
@@ -43,7 +43,7 @@ def school_pack(tmp_path_factory):
     root = copy_project(FIXTURES / "mini", tmp_path_factory.mktemp("school") / "mini")
     project = pipeline.Project.open(root)
     request = request_from_flags("St Anne's Primary", None, "self-led", "voice")
-    summary = pipeline.build_school(project, request)
+    summary = batch.build_school(project, request)
     return summary.output_dir / "mini"
 
 

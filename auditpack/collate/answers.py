@@ -13,11 +13,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..answer_formats import DONT_KNOW
 from ..model import Dimension, Questionnaire
 from ..terminal import UNSAFE, escaped
 
-DONT_KNOW = "dk"
-"""The answer value of "I don't know" in every format: PDF /Opt values, online exports and tally columns."""
 
 Key = tuple[str, str]
 """(item id, dimension id): one question about one statement."""
@@ -139,12 +138,6 @@ class Inputs:
             for key, counter in counted.counts.items():
                 totals.setdefault(key, Counter()).update(counter)
         return totals
-
-
-def allowed_values(questionnaire: Questionnaire, dimension: Dimension) -> list[str]:
-    """The answers a question accepts, as text, in the order the form shows them."""
-    values = [str(point.value) for point in questionnaire.scale]
-    return values + [DONT_KNOW] if dimension.dont_know else values
 
 
 def describe_values(questionnaire: Questionnaire, dimension: Dimension) -> str:

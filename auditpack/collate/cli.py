@@ -8,6 +8,7 @@ is a message, never a traceback: a bad input file is listed with its reason and 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -58,7 +59,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return command
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, fixed_date: str | None = None) -> int:
+    """``fixed_date``: SOURCE_DATE_EPOCH as the user set it (see :class:`auditpack.pipeline.BuildOptions`)."""
     from .. import pipeline
     from ..errors import ContentErrors
     from ..output import COLLATION, OutputRefused, check_output
@@ -84,12 +86,13 @@ def run(args: argparse.Namespace) -> int:
     except OutputRefused as exc:
         print(f"auditpack collate: {exc.strerror}", file=sys.stderr)
         return 2
-    return _collate(args, project, target, out)
+    return _collate(args, project, target, out, fixed_date)
 
 
-def _collate(args, project, target: Target, out: Path) -> int:
+def _collate(args, project, target: Target, out: Path, fixed_date: str | None) -> int:
     import jinja2
 
+    from .. import pipeline
     from ..errors import TemplateProblem
     from ..output import COLLATION, claim, write_files
     from .readers import read_inputs
@@ -113,10 +116,14 @@ def _collate(args, project, target: Target, out: Path) -> int:
     rules = Rules(min_answers=args.min_responses, dont_know_share=args.dont_know_threshold / 100,
                   actions=args.actions)
     collation = collate(target, inputs, rules)
+    date = pipeline.build_date([target.content], fixed_date)  # dated like the programme's own PDFs
     try:
-        files = render_report(collation, project.templates, project.config, args.school)
+        files = render_report(collation, pipeline.renderer(project, date), args.school)
     except jinja2.TemplateError as exc:
         print(f"auditpack collate: {TemplateProblem.from_jinja(exc)}", file=sys.stderr)
+        return 1
+    except TemplateProblem as exc:
+        print(f"auditpack collate: {exc}", file=sys.stderr)
         return 1
     try:
         write_files(claim(out, COLLATION, project.own_files), files)
@@ -181,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     top = argparse.ArgumentParser(prog="auditpack")
     add_parser(top.add_subparsers(dest="command", required=True))
     args = top.parse_args(["collate", *(sys.argv[1:] if argv is None else argv)])
-    return run(args)
+    return run(args, os.environ.get("SOURCE_DATE_EPOCH"))
 
 
 if __name__ == "__main__":

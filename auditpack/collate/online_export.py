@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import json
 
+from ..answer_formats import FORMAT, FORMAT_VERSION
 from .answers import FormIdentity, RawResponse, Unusable, printable
 
-FORMAT = "auditpack-response"
-FORMAT_VERSION = 1
 MAX_DIGITS = 20
 """Digits a whole number in an export may have: revisions and scores are far shorter."""
 

@@ -16,10 +16,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..answer_formats import DONT_KNOW, allowed_values
 from ..files import NotRegularFile, TooLarge, read_regular
 from ..model import Content, Questionnaire
-from .answers import (DONT_KNOW, Counted, Inputs, Kind, RawResponse, Skipped, Unusable, allowed_values,
-                      describe_values, printable)
+from .answers import Counted, Inputs, Kind, RawResponse, Skipped, Unusable, describe_values, printable
 from .online_export import read_online_export
 from .pdf_form import read_pdf
 from .tally_csv import read_tally

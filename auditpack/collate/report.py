@@ -1,10 +1,11 @@
 """Collation -> the files a collation writes: a web page, a PDF, charts as SVG, and the tallies as CSV.
 
 Pure apart from WeasyPrint: returns ``{file name: text or bytes}`` and writes nothing. The printed
-report goes through the same templates, stylesheet, fonts and :class:`~auditpack.render.pdf.PdfRenderer`
-as every other PDF, so it looks like the rest of the pack. Charts are SVG written by a Jinja2
-template rather than a plotting library: no new dependency, text stays real text (searchable,
-read aloud, set in the pack's typeface), and identical answers give byte-identical files.
+report goes through the same templates, print options, stylesheet and fonts as every other PDF
+(the project's :class:`~auditpack.render.renderer.Renderer`), so it looks like the rest of the pack.
+Charts are SVG written by a Jinja2 template rather than a plotting library: no new dependency, text
+stays real text (searchable, read aloud, set in the pack's typeface), and identical answers give
+byte-identical files.
 """
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..config import SiteConfig
+from ..answer_formats import write_sheet
 from ..model import Questionnaire
-from ..render import fonts, print_html
-from ..pipeline import pin_build_date
-from ..render.pdf import PdfRenderer
+from ..render import print_html
+from ..render.renderer import Renderer
 from ..safe_csv import Cell, csv_text
 from ..template_folders import TemplateFolders
-from . import tally_csv
 from .tally import Collation
 
 REPORT_HTML = "collation-report.html"
@@ -40,32 +39,28 @@ class ReportDocument:
     variant: str | None = None
 
 
-def render_report(collation: Collation, templates: TemplateFolders, config: SiteConfig,
-                  school: str | None = None) -> dict[str, str | bytes]:
-    env = environment(templates)
-    options = print_html.PrintOptions(paper=config.paper, footer=config.footer, school=school)
-    context = _context(collation, options, config)
+def render_report(collation: Collation, renderer: Renderer, school: str | None = None) -> dict[str, str | bytes]:
+    """The report's files; ``renderer`` is the project's, dated like the programme's own PDFs."""
+    config = renderer.config
+    env = environment(renderer.templates)
+    context = _context(collation, renderer.options_for(school=school))
     files: dict[str, str | bytes] = {
         REPORT_HTML: env.get_template("report/collation-report.html.j2").render(**context, brand=config.brand),
-        TALLIES_CSV: tally_csv.write_sheet(collation.questionnaire, collation.inputs.totals(), collation.hidden),
+        TALLIES_CSV: write_sheet(collation.questionnaire, collation.inputs.totals(), collation.hidden),
         STATISTICS_CSV: statistics_csv(collation),
     }
     chart = env.get_template("chart.svg.j2")
     for section in collation.sections:
         files[f"{CHARTS}/{section.section.id}.svg"] = chart.render(
             **context, section=section, chart_id=f"chart-{section.section.id}", standalone=True)
-    html = env.get_template("collation-report.html.j2").render(**context)
-    pin_build_date([collation.target.content])  # dated like the programme's own PDFs, never "now"
-    renderer = PdfRenderer(templates, print_html.render_theme_css(env, options, config.brand, fonts.font_faces()))
-    files[REPORT_PDF] = renderer.write(renderer.layout(html)).data
+    files[REPORT_PDF] = renderer.page(env.get_template("collation-report.html.j2").render(**context))
     return files
 
 
-def render_print_html(collation: Collation, templates: TemplateFolders, config: SiteConfig, school: str | None = None) -> str:
+def render_print_html(collation: Collation, renderer: Renderer, school: str | None = None) -> str:
     """The printed report's HTML, before WeasyPrint lays it out; for tests and inspection."""
-    options = print_html.PrintOptions(paper=config.paper, footer=config.footer, school=school)
-    return environment(templates).get_template("collation-report.html.j2").render(
-        **_context(collation, options, config))
+    return environment(renderer.templates).get_template("collation-report.html.j2").render(
+        **_context(collation, renderer.options_for(school=school)))
 
 
 def environment(templates: TemplateFolders):
@@ -76,7 +71,7 @@ def environment(templates: TemplateFolders):
     return env
 
 
-def _context(collation: Collation, options: print_html.PrintOptions, config: SiteConfig) -> dict:
+def _context(collation: Collation, options: print_html.PrintOptions) -> dict:
     q = collation.questionnaire
     content = collation.target.content
     doc = ReportDocument(f"Collation report: {q.title}", q)

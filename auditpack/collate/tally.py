@@ -27,8 +27,9 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
+from ..answer_formats import DONT_KNOW
 from ..model import Dimension, Item, Questionnaire, Section
-from .answers import DONT_KNOW, Inputs, Key
+from .answers import Inputs, Key
 from .readers import Target
 
 

@@ -17,7 +17,8 @@ Layout (the blank sheet the site offers for each questionnaire, and the tallies 
   "Unicode text", or with old Mac line ends, are read too.
 
 The reader is strict about columns (a misplaced column would put counts under the wrong score) and
-lenient about how the sheet was saved.
+lenient about how the sheet was saved. The sheet is written by :mod:`auditpack.answer_formats`, which the site
+shares (it offers a blank sheet for every questionnaire).
 """
 
 from __future__ import annotations
@@ -26,47 +27,14 @@ import csv
 import io
 from collections import Counter
 
+from ..answer_formats import INFO_COLUMNS, count_columns, header
 from ..model import Questionnaire
-from ..safe_csv import Cell, csv_text
-from .answers import RawTally, Unusable, allowed_values, printable
+from .answers import RawTally, Unusable, printable
 
-INFO_COLUMNS = ("item_id", "number", "section", "statement")
 MAX_COUNT = 100_000
 """More answers than this to one question is a typing slip, not a school."""
 MAX_PROBLEMS = 5
 """Unexpected columns described one by one; a sheet with thousands is the wrong file, and the first few say so."""
-
-
-def count_columns(questionnaire: Questionnaire) -> list[tuple[str, str, str]]:
-    """(column name, dimension id, answer value) for every count column, in sheet order."""
-    return [(f"{dim.id}_{value}", dim.id, value)
-            for dim in questionnaire.dimensions for value in allowed_values(questionnaire, dim)]
-
-
-def header(questionnaire: Questionnaire) -> list[str]:
-    return [*INFO_COLUMNS, *(name for name, _, _ in count_columns(questionnaire))]
-
-
-def write_sheet(questionnaire: Questionnaire, counts: dict | None = None, hidden: set | None = None) -> str:
-    """The sheet as text: blank when ``counts`` is None, else the counts (cells in ``hidden`` left empty)."""
-    rows: list[list[Cell]] = [header(questionnaire)]
-    number = 0
-    for section in questionnaire.sections:
-        for item in section.items:
-            number += 1
-            row: list[Cell] = [item.id, number, section.title, " ".join(item.text.split())]
-            for _, dim_id, value in count_columns(questionnaire):
-                if counts is None or (item.id, dim_id) in (hidden or set()):
-                    row.append(None)
-                else:
-                    row.append(counts.get((item.id, dim_id), Counter()).get(value, 0))
-            rows.append(row)
-    return csv_text(rows)
-
-
-def blank_sheet(questionnaire: Questionnaire) -> str:
-    """A sheet with every statement and empty count cells, for a recorder to type into."""
-    return write_sheet(questionnaire)
 
 
 def read_tally(data: bytes, questionnaire: Questionnaire) -> RawTally:

@@ -27,7 +27,7 @@ NOT_RENDERING = ("stamp.py", "pages.py", "online_form.py")
 LIBRARIES = ("auditpack", "weasyprint", "pydyf", "fonttools", "pikepdf", "tinycss2", "cssselect2", "jinja2")
 
 
-def environment_fingerprint(stylesheets: list[str], options: object) -> str:
+def environment_fingerprint(stylesheets: list[str], options: object, build_date: int) -> str:
     """What every PDF of a build depends on besides its own HTML."""
     digest = hashlib.sha256()
     for sheet in stylesheets:
@@ -40,7 +40,7 @@ def environment_fingerprint(stylesheets: list[str], options: object) -> str:
             digest.update(_file_hash(code).encode())
     digest.update(library_versions(LIBRARIES).encode())
     digest.update(repr(options).encode())
-    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    digest.update(str(build_date).encode())
     return digest.hexdigest()
 
 

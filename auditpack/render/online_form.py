@@ -11,11 +11,9 @@ Pure: returns text keyed by path; the build decides where it goes.
 
 from __future__ import annotations
 
-
 import jinja2
 
-from ..collate.online_export import FORMAT, FORMAT_VERSION
-from ..collate.tally_csv import blank_sheet
+from ..answer_formats import FORMAT, FORMAT_VERSION, blank_sheet
 from ..model import Content, Questionnaire
 from ..template_folders import TemplateFolders
 from . import safe, sandbox, text

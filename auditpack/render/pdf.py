@@ -7,12 +7,12 @@ a quarter of a second even then, which ``auditpack check`` should not pay.
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..template_folders import TemplateFolders
 from . import fonts
+from .source_date import dated
 from .weasy import import_weasyprint
 
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
@@ -29,10 +29,10 @@ class RenderedPdf:
 class PdfRenderer:
     """Lays out HTML documents and writes them, alone or bound together, as PDF."""
 
-    def __init__(self, templates: TemplateFolders, theme_css: str):
-        # fontTools stamps fonts it instances (Noto Sans is a variable font) with the current
-        # time unless SOURCE_DATE_EPOCH is set; a fixed stamp keeps identical input byte-identical.
-        os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    def __init__(self, templates: TemplateFolders, theme_css: str, build_date: int):
+        """``build_date`` (seconds since 1970) is stamped into the fonts: fontTools stamps those it
+        instances (Noto Sans is a variable font) and subsets, and would use the current time."""
+        self.build_date = build_date
         import_weasyprint()
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
@@ -40,25 +40,38 @@ class PdfRenderer:
         print_css = templates.file("print/print.css")
         self.base_url = print_css.parent.as_uri() + "/"
         self.fetcher = _local_fetcher([*(root.resolve() for root in templates.roots), *fonts.font_folders()])
-        self.font_config = FontConfiguration()
-        # The theme (paper, gutter, fonts, brand) comes last so that it overrides print.css.
-        self.stylesheets = [
-            CSS(filename=str(print_css), url_fetcher=self.fetcher,
-                font_config=self.font_config),
-            CSS(string=theme_css, base_url=self.base_url, url_fetcher=self.fetcher, font_config=self.font_config),
-        ]
+        with dated(build_date):
+            self.font_config = FontConfiguration()
+            # The theme (paper, gutter, fonts, brand) comes last so that it overrides print.css.
+            self.stylesheets = [
+                CSS(filename=str(print_css), url_fetcher=self.fetcher,
+                    font_config=self.font_config),
+                CSS(string=theme_css, base_url=self.base_url, url_fetcher=self.fetcher, font_config=self.font_config),
+            ]
 
     def layout(self, html: str, forms: bool = False):
         """Paginate once; the result can be written alone and bound into packs."""
         from weasyprint import HTML
 
-        return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-            stylesheets=self.stylesheets, font_config=self.font_config, pdf_forms=forms, **PDF_OPTIONS)
+        with dated(self.build_date):
+            return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                stylesheets=self.stylesheets, font_config=self.font_config, pdf_forms=forms, **PDF_OPTIONS)
 
-    @staticmethod
-    def write(document, forms: bool = False) -> RenderedPdf:
+    def write(self, document, forms: bool = False) -> RenderedPdf:
         finisher = _unname_radio_buttons if forms else None
-        return RenderedPdf(document.write_pdf(pdf_forms=forms, finisher=finisher, **PDF_OPTIONS), len(document.pages))
+        with dated(self.build_date):
+            return RenderedPdf(document.write_pdf(pdf_forms=forms, finisher=finisher, **PDF_OPTIONS),
+                               len(document.pages))
+
+    def untagged(self, html: str) -> RenderedPdf:
+        """``html`` laid out and written as a plain PDF, not PDF/UA: marks that mean nothing outside it
+        (the stamp sheet, see :mod:`auditpack.render.stamp`)."""
+        from weasyprint import HTML
+
+        with dated(self.build_date):
+            document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                stylesheets=self.stylesheets, font_config=self.font_config)
+            return RenderedPdf(document.write_pdf(), len(document.pages))
 
 
 def _unname_radio_buttons(document, pdf) -> None:

@@ -101,16 +101,11 @@ class StampSheet:
         Untagged on purpose: a tagged sheet would bring marked-content ids that mean nothing in
         the PDFs the names are drawn on.
         """
-        from weasyprint import HTML
-
         unique = sorted(set(names))
-        html = _sheet_html(unique)
-        document = HTML(string=html, base_url=renderer.base_url, url_fetcher=renderer.fetcher).render(
-            stylesheets=renderer.stylesheets, font_config=renderer.font_config)
-        if len(document.pages) != len(unique):
-            raise RuntimeError(f"the stamp sheet has {len(document.pages)} pages for {len(unique)} names")
-        data = document.write_pdf()
-        return cls(data, _measure(data, unique))
+        sheet = renderer.untagged(_sheet_html(unique))
+        if sheet.pages != len(unique):
+            raise RuntimeError(f"the stamp sheet has {sheet.pages} pages for {len(unique)} names")
+        return cls(sheet.data, _measure(sheet.data, unique))
 
     def prepare(self, pdf: bytes, size: float = BODY_SIZE) -> Prepared | None:
         """``pdf`` made ready for :meth:`stamp`, names ``size`` points high; None if it has no place for a name."""

@@ -43,14 +43,12 @@ class PdfWorkers:
     this process.
     """
 
-    def __init__(self, count: int, templates: TemplateFolders, theme: str, start_now: bool = False):
-        self.count, self.templates, self.theme = count, templates, theme
+    def __init__(self, count: int, templates: TemplateFolders, theme: str, build_date: int):
+        self.count, self.templates, self.theme, self.build_date = count, templates, theme, build_date
         self.pool = None
         self._starting: threading.Thread | None = None
         self._lifeline: Lifeline | None = None
         self._local = None
-        if start_now:
-            self._start()
 
     def __enter__(self):
         return self
@@ -81,9 +79,8 @@ class PdfWorkers:
         iterator returned gives (path, pdf bytes, pages) as they finish."""
         if self.count <= 1 or (len(jobs) <= 1 and self.pool is None):
             return ((path, *JOBS[kind](self.local, *arguments)) for kind, path, *arguments in jobs)
-        self._start()
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        futures = [self._submit(_run_in_worker, epoch, kind, path, *arguments) for kind, path, *arguments in jobs]
+        self.start()
+        futures = [self._submit(_run_in_worker, kind, path, *arguments) for kind, path, *arguments in jobs]
         return (_result(future) for future in concurrent.futures.as_completed(futures))
 
     def submit(self, function, *arguments):
@@ -91,8 +88,8 @@ class PdfWorkers:
         result is asked for). It and its arguments must be picklable."""
         if self.count <= 1:
             return _Deferred(function, arguments)
-        self._start()
-        return _InWorker(self._submit(_call_in_worker, os.environ.get("SOURCE_DATE_EPOCH"), function, *arguments))
+        self.start()
+        return _InWorker(self._submit(_call_in_worker, function, *arguments))
 
     def _submit(self, function, *arguments) -> concurrent.futures.Future:
         """Submitting may start a worker, which the server makes through the temporary folder."""
@@ -104,19 +101,22 @@ class PdfWorkers:
     @property
     def local(self):
         if self._local is None:
-            self._local = _renderer(self.templates, self.theme)
+            self._local = _renderer(self.templates, self.theme, self.build_date)
         return self._local
 
-    def _start(self) -> None:
+    def start(self) -> None:
+        """Start the processes now (each job starts them otherwise): they set up WeasyPrint while
+        this process goes on with other work."""
         if self.pool is None and self.count > 1:
+            start_worker_server()
             context = _worker_context()
             self._lifeline = Lifeline(context)
             # Workers are not recycled: max_tasks_per_child deadlocks ProcessPoolExecutor on Python 3.11.
             self.pool = concurrent.futures.ProcessPoolExecutor(
                 self.count, mp_context=context, initializer=_start_worker,
-                initargs=(self.templates, self.theme, self._lifeline.watched))
+                initargs=(self.templates, self.theme, self.build_date, self._lifeline.watched))
             # Starting a worker waits until the server has imported WeasyPrint: meanwhile this
-            # process goes on loading and templating the content.
+            # process goes on templating the content.
             self._starting = threading.Thread(target=self._start_processes, daemon=True)
             self._starting.start()
 
@@ -151,10 +151,15 @@ def _result(future: concurrent.futures.Future):
         raise WorkerEnded() from None
 
 
+def default_workers() -> int:
+    """One per core this process may run on."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
 def start_worker_server() -> None:
     """Start the process that PDF workers are forked from, if it is not running yet.
 
-    It imports WeasyPrint while the caller loads the content, once for every worker. Workers
+    It imports WeasyPrint once for every worker, while the caller goes on. Workers
     are not forked from the caller itself: forking a process that runs threads (the preview
     server, a test runner) can deadlock, and so can forking one that has set up Pango. The
     server ends when the caller and every worker have ended. Elsewhere than on Linux,
@@ -213,23 +218,23 @@ IMPORTED_BEFORE_START = False
 """Whether this worker came with WeasyPrint loaded by the server (checked by the tests)."""
 
 
-def _start_worker(templates: TemplateFolders, theme: str, lifeline) -> None:
+def _start_worker(templates: TemplateFolders, theme: str, build_date: int, lifeline) -> None:
     """Set up fonts and stylesheets as soon as the process starts."""
     global _worker, _worker_problem, IMPORTED_BEFORE_START
     end_with_the_parent(lifeline)
     IMPORTED_BEFORE_START = "weasyprint" in sys.modules
     try:
-        _worker = _renderer(templates, theme)
+        _worker = _renderer(templates, theme, build_date)
     except Exception as exc:  # raised by each job, as it would be if this process rendered alone
         _worker_problem = exc
 
 
-def _renderer(templates: TemplateFolders, theme: str):
+def _renderer(templates: TemplateFolders, theme: str, build_date: int):
     """Setting up reads the templates and fonts and writes only the fonts WeasyPrint copies to the
     temporary folder: an error there, or in a write (which names no file), is about that folder."""
     from .pdf import PdfRenderer
     try:
-        return PdfRenderer(templates, theme)
+        return PdfRenderer(templates, theme, build_date)
     except OSError as exc:
         if not exc.filename or Path(os.fsdecode(exc.filename)).is_relative_to(tempfile.gettempdir()):
             raise temp_folder_problem(exc) from None
@@ -240,14 +245,11 @@ def _ready() -> None:
     """Nothing: submitted once per worker so that every process starts at once."""
 
 
-def _run_in_worker(epoch: str | None, kind: str, path: str, *arguments) -> tuple[str, bytes, int]:
-    return (path, *_call_in_worker(epoch, JOBS[kind], _worker, *arguments))
+def _run_in_worker(kind: str, path: str, *arguments) -> tuple[str, bytes, int]:
+    return (path, *_call_in_worker(JOBS[kind], _worker, *arguments))
 
 
-def _call_in_worker(epoch: str | None, function, *arguments):
-    """Run under the build date the parent fixed (it may have fixed it after this worker started):
-    fonts and the sitemap are stamped with it, so output does not depend on which process made it."""
+def _call_in_worker(function, *arguments):
     if _worker_problem is not None:
         raise _worker_problem
-    os.environ["SOURCE_DATE_EPOCH"] = epoch or "0"  # never the current time (see PdfRenderer)
     return function(*arguments)

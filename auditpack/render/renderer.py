@@ -1,0 +1,160 @@
+"""The one way auditpack makes PDFs.
+
+A :class:`Renderer` holds what every PDF of a run shares: the print options made from the
+project's settings (paper, gutter, footer, publisher, logo), the stylesheet made from them, the
+build date, the worker processes and the cache. Every command renders through one: the site's
+PDFs, a school's packs and a batch of schools (:meth:`Renderer.render`: any documents and packs
+of a plan, in parallel and only what changed), the preview (one document when it is opened),
+the collation report (:meth:`Renderer.page`) and the names stamped onto schools' packs
+(:meth:`Renderer.stamp_sheet`). So every PDF is printed the same way, and nothing makes its own
+print options. Worker processes start when :meth:`Renderer.start` is called or the first job
+needs them, so a caller that validates its input first starts none for input that is refused.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection
+from pathlib import Path
+from typing import Self
+
+import jinja2
+
+from ..config import SiteConfig
+from ..documents import Plan
+from ..errors import TemplateProblem
+from ..logo import Logo
+from ..template_folders import TemplateFolders
+from . import print_html
+from .cache import PdfCache, environment_fingerprint, key
+from .packs import PdfOutput, PlanHtml, RenderStats, theme_css
+from .pdf import PdfRenderer
+from .print_html import PrintOptions
+from .stamp import StampSheet
+from .workers import PdfWorkers
+
+
+class Renderer:
+    """Renders documents with a project's settings, in ``workers`` processes (one: in this one), reusing
+    PDFs from ``cache_dir`` if given. A template mistake is raised as a located
+    :class:`~auditpack.errors.TemplateProblem`. Use it in a ``with`` block when it has more than one worker."""
+
+    def __init__(self, templates: TemplateFolders, config: SiteConfig, build_date: int, logo: Logo | None = None,
+                 workers: int = 1, cache_dir: Path | None = None):
+        self.templates, self.config, self.build_date = templates, config, build_date
+        self.options = PrintOptions(paper=config.paper, gutter_mm=config.gutter_mm, footer=config.footer,
+                                    publisher=config.publisher, logo=logo.data_uri() if logo else None)
+        self.env = print_html.environment(templates, cache_dir is not None)
+        self.theme = _located(lambda: theme_css(self.env, self.options, config.brand))
+        self.cache = PdfCache(cache_dir)
+        self.workers = PdfWorkers(workers, templates, self.theme, build_date)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.workers.__exit__(*exc)
+
+    def start(self) -> None:
+        """Start the worker processes now: they set up WeasyPrint while the caller goes on."""
+        self.workers.start()
+
+    def release(self) -> None:
+        """Let the workers end while the caller finishes (it renders nothing more)."""
+        self.workers.release()
+
+    def submit(self, function, *arguments):
+        """Other work for a worker (building the site), queued behind the documents handed over so far;
+        ``.result()`` waits for it. It and its arguments must be picklable."""
+        return self.workers.submit(function, *arguments)
+
+    def options_for(self, pathway: str | None = None, for_school: bool = False,
+                    school: str | None = None) -> PrintOptions:
+        """The project's print options for one kind of output: a school's packs (``for_school``, along
+        ``pathway``) or a page naming a school (``school``, the collation report)."""
+        return dataclasses.replace(self.options, pathway=pathway, for_school=for_school, school=school)
+
+    def render(self, plan: Plan, paths: Collection[str] | None = None, pathway: str | None = None,
+               for_school: bool = False, progress=lambda done, total, path, reused=False: None,
+               stats: RenderStats | None = None, while_rendering=lambda: None) -> dict[str, PdfOutput]:
+        """The documents and packs of ``plan`` (those at ``paths``, or every one), in plan order, reusing
+        cached PDFs and rendering the rest in the workers. ``while_rendering`` is called once the documents
+        are handed to the workers: other work for them (the site) queues behind the documents."""
+        return _located(lambda: self._render(plan, paths, self.options_for(pathway, for_school), progress,
+                                             stats if stats is not None else RenderStats(), while_rendering))
+
+    def page(self, html: str) -> bytes:
+        """A page of HTML that is no planned document (the collation report), printed like every other."""
+        [(_, data, _)] = self.workers.run([("document", "", html, False)])
+        return data
+
+    def stamp_sheet(self, names: list[str]):
+        """``names`` laid out for stamping onto packs (see :mod:`.stamp`), by a worker beside the
+        documents; ``.result()`` gives the :class:`~.stamp.StampSheet`."""
+        return self.workers.submit(_stamp_sheet, self.templates, self.theme, self.build_date, names)
+
+    def _render(self, plan: Plan, paths, options: PrintOptions, progress, stats: RenderStats,
+                while_rendering) -> dict[str, PdfOutput]:
+        html = PlanHtml(plan, self.env, options)
+        packs = [p for p in plan.packs if paths is None or p.path in paths]
+        members = {d.path for p in packs for d in p.documents}
+        docs = [d for d in plan.all_documents if paths is None or d.path in paths or d.path in members]
+        print_css = self.templates.file("print/print.css").read_text(encoding="utf-8")
+        fingerprint = environment_fingerprint([print_css, self.theme], options, self.build_date)
+        total = len(docs) + len(packs)
+        outputs: dict[str, PdfOutput] = {}
+        htmls = {d.path: html.document(d) for d in docs}
+        doc_keys = {d.path: key(fingerprint, d.variant or "", htmls[d.path]) for d in docs}
+        titles = {item.path: item.title for item in [*docs, *packs]}
+
+        def done(path: str, data: bytes, pages: int, cache_key: str, rendered: bool) -> None:
+            outputs[path] = PdfOutput(path, titles[path], data, pages)
+            if rendered:
+                self.cache.put(cache_key, data, pages)
+                stats.rendered += 1
+                stats.paths.append(path)
+            else:
+                stats.reused += 1
+            progress(len(outputs), total, path, not rendered)
+
+        def reuse(items, keys: dict) -> list:
+            """Take what the cache has; return the rest, to be rendered."""
+            missing = []
+            for item in items:
+                hit = self.cache.get(keys[item.path])
+                if hit:
+                    done(item.path, *hit, keys[item.path], rendered=False)
+                else:
+                    missing.append(item)
+            return missing
+
+        missing = reuse(docs, doc_keys)
+        # Longest first, so that no worker is left rendering a long form alone at the end.
+        missing.sort(key=lambda d: len(htmls[d.path]), reverse=True)
+        finished = self.workers.run([("document", d.path, htmls[d.path], d.variant == "fillable") for d in missing])
+        while_rendering()
+        for path, data, pages in finished:
+            done(path, data, pages, doc_keys[path], rendered=True)
+
+        pack_keys = {p.path: key(fingerprint, "pack", html.cover(p, [outputs[d.path] for d in p.documents]),
+                                 *[doc_keys[d.path] for d in p.documents]) for p in packs}
+        jobs = []
+        for p in reuse(packs, pack_keys):
+            parts = [outputs[d.path] for d in p.documents]
+            jobs.append(("pack", p.path, html.covers(p, parts), [m.data for m in parts], [m.pages for m in parts]))
+        for path, data, pages in self.workers.run(jobs):
+            done(path, data, pages, pack_keys[path], rendered=True)
+        return {path: outputs[path] for path in [d.path for d in docs] + [p.path for p in packs]}
+
+
+def _stamp_sheet(templates: TemplateFolders, theme: str, build_date: int, names: list[str]) -> StampSheet:
+    """In a worker: the sheet is laid out by a PDF renderer of its own, as it always has been."""
+    return StampSheet.render(PdfRenderer(templates, theme, build_date), names)
+
+
+def _located(render):
+    """Run a renderer, turning a template mistake into a located message."""
+    try:
+        return render()
+    except jinja2.TemplateError as exc:
+        raise TemplateProblem.from_jinja(exc) from None
