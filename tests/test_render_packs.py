@@ -2,26 +2,60 @@
 
 from __future__ import annotations
 
+import os
+import random
 from pathlib import Path
 
 import pytest
 
 from auditpack import pipeline
 from auditpack.documents import plan
-from auditpack.render.packs import RenderStats, render_all
+from auditpack.render import print_html
+from auditpack.render.packs import RenderStats, render_all, theme_css
+from auditpack.render.workers import PdfWorkers
 from auditpack.template_folders import TemplateFolders
 
 from .conftest import FIXTURES, copy_project
 from .pdf_reading import all_text
 
 
-def _render(project: pipeline.Project, workers: int, cache: Path | None = None, stats: RenderStats | None = None):
+def _render(project: pipeline.Project, workers: int, cache: Path | None = None, stats: RenderStats | None = None,
+            pool: PdfWorkers | None = None):
     programmes = pipeline.check(project)
     pipeline.pin_build_date(programmes)
     the_plan = plan(programmes, tuple(project.config.variants))
     outputs = render_all(the_plan, project.templates, pipeline.print_options(project), project.config.brand,
-                         workers=workers, cache_dir=cache, stats=stats)
+                         workers=workers, cache_dir=cache, stats=stats, pool=pool)
     return {path: output.data for path, output in outputs.items()}
+
+
+class _ReorderedWorkers(PdfWorkers):
+    """Real worker processes and a real job queue, handed each batch of jobs in another order (a
+    fixed shuffle). With ``hold``, one worker is kept busy until the packs are handed out, so a
+    single process makes every document, in that order, and the others join only for the packs:
+    the schedules a loaded machine may or may not happen to give, made on purpose."""
+
+    def __init__(self, count: int, templates: TemplateFolders, theme: str, seed: int, hold: Path | None = None):
+        super().__init__(count, templates, theme)
+        self.order, self.hold, self.held = random.Random(seed), hold, None
+
+    def run(self, jobs: list[tuple]):
+        jobs = list(jobs)
+        self.order.shuffle(jobs)
+        if self.hold is not None and self.held is None:  # the documents: hold one worker first
+            os.mkfifo(self.hold)
+            self.held = self.submit(_wait_for_release, str(self.hold))
+        elif self.held is not None:  # the packs: let it go
+            with open(self.hold, "wb"):
+                pass
+            self.held.result()
+        return super().run(jobs)
+
+
+def _wait_for_release(fifo: str) -> None:
+    """Runs in a worker: returns once the test has opened and closed the other end of ``fifo``."""
+    with open(fifo, "rb") as released:
+        released.read()
 
 
 def _site_files(root: Path) -> dict[str, bytes]:
@@ -50,6 +84,20 @@ def test_parallel_build_equals_a_one_process_build_byte_for_byte(tmp_path, monke
     assert list(ours) == list(theirs)
     assert [path for path in ours if ours[path] != theirs[path]] == []
     assert not [path for path, data in ours.items() if b"AUDITPACK" in data]  # every placeholder filled in
+
+
+def test_a_pdf_does_not_depend_on_which_worker_made_it_or_in_what_order(mini_project, tmp_path):
+    """Each document's bytes depend on the document alone, never on what its worker rendered before.
+    Schedules the timing of one machine may never give: two workers where one makes every document,
+    in a shuffled order, and three workers taking the jobs in another shuffled order."""
+    project = pipeline.Project.open(mini_project)
+    serial = _render(project, workers=1)
+    theme = theme_css(print_html.environment(project.templates), pipeline.print_options(project), project.config.brand)
+    for count, seed, hold in [(2, 1, tmp_path / "hold"), (3, 2, None)]:
+        with _ReorderedWorkers(count, project.templates, theme, seed, hold) as pool:
+            reordered = _render(project, workers=count, pool=pool)
+        assert list(reordered) == list(serial)
+        assert [path for path in serial if reordered[path] != serial[path]] == [], f"{count} workers, shuffle {seed}"
 
 
 def test_incremental_build_equals_a_clean_build_of_the_same_content(tmp_path):
