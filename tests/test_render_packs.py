@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import random
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from auditpack import pipeline
@@ -58,6 +60,26 @@ def _wait_for_release(fifo: str) -> None:
         released.read()
 
 
+def _differences(ours: dict[str, bytes], theirs: dict[str, bytes]) -> list[str]:
+    return [path for path in ours if ours[path] != theirs[path]]
+
+
+def _how_they_differ(ours: dict[str, bytes], theirs: dict[str, bytes]) -> str:
+    """The message of a failure: the files that differ and, for the first PDF among them, its size,
+    pages and fonts both ways, so that a failure seen once on a loaded machine says what changed."""
+    different = _differences(ours, theirs)
+    pdfs = [path for path in different if path.endswith(".pdf")]
+    detail = f"; {pdfs[0]}: {_summary(ours[pdfs[0]])}, against {_summary(theirs[pdfs[0]])}" if pdfs else ""
+    return f"{len(different)} files differ: {different}{detail}"
+
+
+def _summary(pdf: bytes) -> str:
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        fonts = {str(page.Resources.Font[name].get("/BaseFont")) for page in document.pages
+                 if "/Font" in page.Resources for name in page.Resources.Font.keys()}
+        return f"{len(pdf)} bytes, {len(document.pages)} pages, fonts {sorted(fonts)}"
+
+
 def _site_files(root: Path) -> dict[str, bytes]:
     site = root / "site"
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
@@ -82,7 +104,7 @@ def test_parallel_build_equals_a_one_process_build_byte_for_byte(tmp_path, monke
     ours, theirs = _site_files(parallel), _site_files(serial)
     assert len(ours) > 40 and any(path.endswith("-pack.pdf") for path in ours)
     assert list(ours) == list(theirs)
-    assert [path for path in ours if ours[path] != theirs[path]] == []
+    assert _differences(ours, theirs) == [], _how_they_differ(ours, theirs)
     assert not [path for path, data in ours.items() if b"AUDITPACK" in data]  # every placeholder filled in
 
 
@@ -97,7 +119,8 @@ def test_a_pdf_does_not_depend_on_which_worker_made_it_or_in_what_order(mini_pro
         with _ReorderedWorkers(count, project.templates, theme, seed, hold) as pool:
             reordered = _render(project, workers=count, pool=pool)
         assert list(reordered) == list(serial)
-        assert [path for path in serial if reordered[path] != serial[path]] == [], f"{count} workers, shuffle {seed}"
+        assert _differences(reordered, serial) == [], f"{count} workers, shuffle {seed}: " + \
+            _how_they_differ(reordered, serial)
 
 
 def test_incremental_build_equals_a_clean_build_of_the_same_content(tmp_path):
