@@ -2,27 +2,86 @@
 
 from __future__ import annotations
 
+import io
+import os
+import random
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from auditpack import pipeline
 from auditpack.documents import plan
 from auditpack.render.packs import RenderStats
 from auditpack.render.renderer import Renderer
+from auditpack.render.workers import PdfWorkers
 from auditpack.template_folders import TemplateFolders
 
 from .conftest import FIXTURES, copy_project
 from .pdf_reading import all_text
 
 
-def _render(project: pipeline.Project, workers: int, cache: Path | None = None, stats: RenderStats | None = None):
+def _render(project: pipeline.Project, workers: int, cache: Path | None = None, stats: RenderStats | None = None,
+            reorder: tuple[int, Path | None] | None = None):
     programmes = pipeline.check(project)
     the_plan = plan(programmes, tuple(project.config.variants))
     with Renderer(project.templates, project.config, pipeline.build_date(programmes), project.logo, workers,
                   cache) as renderer:
+        if reorder is not None:  # real workers of the same set-up, taking their jobs in another order
+            renderer.workers = _ReorderedWorkers(workers, project.templates, renderer.theme, renderer.build_date,
+                                                 *reorder)
         outputs = renderer.render(the_plan, stats=stats)
     return {path: output.data for path, output in outputs.items()}
+
+
+class _ReorderedWorkers(PdfWorkers):
+    """Real worker processes and a real job queue, handed each batch of jobs in another order (a
+    fixed shuffle). With ``hold``, one worker is kept busy until the packs are handed out, so a
+    single process makes every document, in that order, and the others join only for the packs:
+    the schedules a loaded machine may or may not happen to give, made on purpose."""
+
+    def __init__(self, count: int, templates: TemplateFolders, theme: str, build_date: int, seed: int,
+                 hold: Path | None = None):
+        super().__init__(count, templates, theme, build_date)
+        self.order, self.hold, self.held = random.Random(seed), hold, None
+
+    def run(self, jobs: list[tuple]):
+        jobs = list(jobs)
+        self.order.shuffle(jobs)
+        if self.hold is not None and self.held is None:  # the documents: hold one worker first
+            os.mkfifo(self.hold)
+            self.held = self.submit(_wait_for_release, str(self.hold))
+        elif self.held is not None:  # the packs: let it go
+            with open(self.hold, "wb"):
+                pass
+            self.held.result()
+        return super().run(jobs)
+
+
+def _wait_for_release(fifo: str) -> None:
+    """Runs in a worker: returns once the test has opened and closed the other end of ``fifo``."""
+    with open(fifo, "rb") as released:
+        released.read()
+
+
+def _differences(ours: dict[str, bytes], theirs: dict[str, bytes]) -> list[str]:
+    return [path for path in ours if ours[path] != theirs[path]]
+
+
+def _how_they_differ(ours: dict[str, bytes], theirs: dict[str, bytes]) -> str:
+    """The message of a failure: the files that differ and, for the first PDF among them, its size,
+    pages and fonts both ways, so that a failure seen once on a loaded machine says what changed."""
+    different = _differences(ours, theirs)
+    pdfs = [path for path in different if path.endswith(".pdf")]
+    detail = f"; {pdfs[0]}: {_summary(ours[pdfs[0]])}, against {_summary(theirs[pdfs[0]])}" if pdfs else ""
+    return f"{len(different)} files differ: {different}{detail}"
+
+
+def _summary(pdf: bytes) -> str:
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        fonts = {str(page.Resources.Font[name].get("/BaseFont")) for page in document.pages
+                 if "/Font" in page.Resources for name in page.Resources.Font.keys()}
+        return f"{len(pdf)} bytes, {len(document.pages)} pages, fonts {sorted(fonts)}"
 
 
 def _site_files(root: Path) -> dict[str, bytes]:
@@ -49,8 +108,21 @@ def test_parallel_build_equals_a_one_process_build_byte_for_byte(tmp_path, monke
     ours, theirs = _site_files(parallel), _site_files(serial)
     assert len(ours) > 40 and any(path.endswith("-pack.pdf") for path in ours)
     assert list(ours) == list(theirs)
-    assert [path for path in ours if ours[path] != theirs[path]] == []
+    assert _differences(ours, theirs) == [], _how_they_differ(ours, theirs)
     assert not [path for path, data in ours.items() if b"AUDITPACK" in data]  # every placeholder filled in
+
+
+def test_a_pdf_does_not_depend_on_which_worker_made_it_or_in_what_order(mini_project, tmp_path):
+    """Each document's bytes depend on the document alone, never on what its worker rendered before.
+    Schedules the timing of one machine may never give: two workers where one makes every document,
+    in a shuffled order, and three workers taking the jobs in another shuffled order."""
+    project = pipeline.Project.open(mini_project)
+    serial = _render(project, workers=1)
+    for count, seed, hold in [(2, 1, tmp_path / "hold"), (3, 2, None)]:
+        reordered = _render(project, workers=count, reorder=(seed, hold))
+        assert list(reordered) == list(serial)
+        assert _differences(reordered, serial) == [], f"{count} workers, shuffle {seed}: " + \
+            _how_they_differ(reordered, serial)
 
 
 def test_incremental_build_equals_a_clean_build_of_the_same_content(tmp_path):
