@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
+from .kinds import COMPONENTS, GUIDANCE, KINDS, QUESTIONNAIRE
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 """Prose written by advisors; Markdown is allowed."""
@@ -97,14 +99,8 @@ class Task(Strict):
         return _check_refs(value, info, "pathways", "pathway")
 
 
-DocumentKind = Literal[
-    "briefing", "group-recording", "collation", "response-form", "facilitator-guide",
-    "audit-timetable", "checkin-log", "research-notes", "short-report", "action-plan",
-]
-"""Each kind has one print template: ``templates/print/<kind>.html.j2``."""
-
-STAGE_STANDARD_KINDS: tuple[DocumentKind, ...] = ("briefing", "group-recording", "collation")
-"""Every stage provides these; a stage lists them only to say what they draw on."""
+DocumentKind = Literal[tuple(KINDS)]  # type: ignore[valid-type]
+"""The kinds declared in :data:`auditpack.kinds.KINDS`, in their order there."""
 
 
 class DocumentSpec(Strict):
@@ -139,11 +135,12 @@ class DocumentSpec(Strict):
                 if section not in known:
                     raise ValueError(f"unknown section '{section}' of questionnaire '{self.questionnaire}' "
                                      f"(expected one of: {', '.join(sorted(known))})")
-        if self.kind in ("response-form",) and not self.questionnaire:
+        needs = KINDS[self.kind].needs
+        if needs == QUESTIONNAIRE and not self.questionnaire:
             raise ValueError(f"a '{self.kind}' document needs a 'questionnaire'")
-        if self.kind == "facilitator-guide" and not self.guidance:
-            raise ValueError("a 'facilitator-guide' document needs a 'guidance' note id")
-        if self.kind in ("research-notes", "short-report") and not self.components:
+        if needs == GUIDANCE and not self.guidance:
+            raise ValueError(f"a '{self.kind}' document needs a 'guidance' note id")
+        if needs == COMPONENTS and not self.components:
             raise ValueError(f"a '{self.kind}' document is made per component: set 'components: true'")
         return self
 
