@@ -24,6 +24,7 @@ from pathlib import Path
 
 from . import documents, output
 from .errors import ContentError, ContentErrors, Location, suggest, with_source_lines
+from .kinds import PDF
 from .load import wide_unicode
 from .model import Content
 from .output import build_lock, check_paths, replacing, write_files
@@ -292,7 +293,7 @@ def _render(project, content: Content, request: SchoolRequest, summary: BatchSum
     """The plan of one tailoring and its documents and packs, without a name, through the cache."""
     from . import pipeline
 
-    plan = documents.plan([content], tuple(project.config.variants))
+    plan = documents.plan([content], tuple(project.config.variants), formats=(PDF.name,))  # names are stamped on PDFs
     check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])
     print_options = pipeline.print_options(project, pathway=request.pathway, for_school=True)
     return plan, pipeline._render_pdfs(project, plan, print_options, progress or (lambda *a: None), options,

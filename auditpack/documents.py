@@ -110,7 +110,9 @@ class Plan:
         return [p for p in self.packs if p.content is content]
 
 
-def plan(programmes: list[Content], variants: tuple[str, ...] = ()) -> Plan:
+def plan(programmes: list[Content], variants: tuple[str, ...] = (), formats: tuple[str, ...] | None = None) -> Plan:
+    """The documents and packs of ``programmes``, with the ``variants`` chosen in the settings, and each
+    document in its kind's ``formats`` besides PDF (None: all of them)."""
     documents, packs = [], []
     for content in programmes:
         programme_docs = []
@@ -124,7 +126,8 @@ def plan(programmes: list[Content], variants: tuple[str, ...] = ()) -> Plan:
         packs.append(Pack(PDF.path(f"{content.programme.id}/{content.programme.id}-complete-pack"),
                           f"Complete pack: {content.programme.title}", content, tuple(programme_docs)))
     extra = [_variant(doc, name) for doc in documents for name in variants if _has_variant(doc, name)]
-    editions = [Edition(doc, FORMATS[name]) for doc in documents for name in doc.declared.formats if name != PDF.name]
+    editions = [Edition(doc, FORMATS[name]) for doc in documents for name in doc.declared.formats
+                if name != PDF.name and (formats is None or name in formats)]
     return Plan(tuple(documents), tuple(packs), tuple(extra), tuple(editions))
 
 

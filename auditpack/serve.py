@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import documents, site
 from .errors import ContentErrors, TemplateProblem
+from .kinds import PDF
 from .output import PREVIEW, replacing, write_files
 from .pipeline import Project, print_options, check, pin_build_date, site_sources
 from .render.packs import PackRenderer, PdfOutput
@@ -56,7 +57,7 @@ class Preview:
             project = Project.open(self.root, self.config_file)
             programmes = check(project)
             pin_build_date(programmes)
-            plan = documents.plan(programmes, tuple(project.config.variants))
+            plan = documents.plan(programmes, tuple(project.config.variants), formats=(PDF.name,))  # serves PDFs only
             placeholders = {d.path: PdfOutput(d.path, d.title, b"", 0) for d in plan.all_documents}
             placeholders |= {p.path: PdfOutput(p.path, p.title, b"", 0) for p in plan.packs}
             files, settings, _ = site_sources(project, programmes, plan, placeholders)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..documents import Pack, Plan, PrintDocument
 from ..template_folders import TemplateFolders
-from . import fonts, print_html
+from . import editions, fonts, print_html
 from .bind import LINK_SCHEME
 from .cache import PdfCache, environment_fingerprint, key
 from .workers import PdfWorkers, bind_pack, render_html
@@ -145,6 +145,8 @@ def render_all(plan: Plan, templates: TemplateFolders, options: print_html.Print
         jobs = [("document", d.path, htmls[d.path], d.variant == "fillable") for d in missing]
         finished = workers_.run(jobs)
         while_rendering()
+        other_formats = {e.path: PdfOutput(e.path, e.title, editions.make(e, options, cache, doc_keys[e.document.path]),
+                                           0) for e in plan.editions}  # made here while the workers render the PDFs
         for path, data, pages in finished:
             done(path, data, pages, doc_keys[path], rendered=True)
 
@@ -158,7 +160,8 @@ def render_all(plan: Plan, templates: TemplateFolders, options: print_html.Print
                          [m.pages for m in members]))
         for path, data, pages in workers_.run(jobs):
             done(path, data, pages, pack_keys[path], rendered=True)
-    return {path: outputs[path] for path in [d.path for d in plan.all_documents] + [p.path for p in plan.packs]}
+    return {path: outputs[path] for path in [d.path for d in plan.all_documents] + [p.path for p in plan.packs]} \
+        | other_formats
 
 
 def default_workers() -> int:

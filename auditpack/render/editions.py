@@ -1,0 +1,36 @@
+"""Planned documents in their kinds' other formats than PDF (see :class:`auditpack.documents.Edition`).
+
+They are made in this process, beside the PDF workers: a Word file takes milliseconds. Each goes
+through the same cache as the PDFs, keyed by its PDF's key (which holds the document's content,
+the stylesheets, the renderer code and library versions and the build date) and its format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from ..documents import Edition
+from ..kinds import DOCX
+from .cache import PdfCache, key
+from .print_html import PrintOptions
+from .word import render_docx
+
+RENDERERS = {DOCX.name: lambda doc, options, built: render_docx(doc, options.paper, options.footer, built)}
+"""How each format besides PDF is made, from a planned document, the print options and the build date."""
+
+
+def make(edition: Edition, options: PrintOptions, cache: PdfCache, pdf_key: str) -> bytes:
+    """The edition's file, from the cache when it holds one for the same inputs."""
+    edition_key = key(pdf_key, edition.format.name)
+    hit = cache.get(edition_key, edition.format)
+    if hit:
+        return hit[0]
+    data = RENDERERS[edition.format.name](edition.document, options, build_date())
+    cache.put(edition_key, data, 0, edition.format)
+    return data
+
+
+def build_date() -> dt.datetime:
+    """The date the build stamps into its output; the pipeline pins it (see pipeline.pin_build_date)."""
+    return dt.datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "0")), dt.timezone.utc)
