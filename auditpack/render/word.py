@@ -23,6 +23,7 @@ from html.parser import HTMLParser
 
 import docx
 from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -38,7 +39,9 @@ BOX = "\u2610"
 BODY_SIZE = Pt(11)
 PAPER = {"A4": (Mm(210), Mm(297)), "Letter": (Mm(215.9), Mm(279.4))}
 MARGIN = Mm(18)
-FINDINGS = ("Already working, good practice", "Ideas for improvement", "Priority (tick one)")
+WRITING_ROOM = Mm(28)
+"""The height of a box to write a group's points in: the PDF's three lines."""
+FINDINGS = ("Already working, good practice", "Ideas for improvement")
 PRIORITY = f"{BOX} High  {BOX} Medium  {BOX} Low"
 ACTION_PLAN = ("Action", "Lead", "By when", "Resources", "How we'll know", "Review date")
 
@@ -71,17 +74,25 @@ def group_recording(word, doc: PrintDocument) -> None:
         number = item_numbers(doc)
         for section in doc.sections:
             word.add_heading(section.title, 2)
-            _table(word, [["Statement", *FINDINGS]],
-                   [[_numbered(number[item.id], item.text), "", "", PRIORITY] for item in section.items])
+            for item in section.items:
+                _findings(word, _numbered(number[item.id], item.text, bold_number=False))
     elif doc.components:
-        word.add_heading("Components", 2)
-        _table(word, [["Component", *FINDINGS]],
-               [[[(c.title, True)] + [("\n", False)] + _runs(c.description), "", "", PRIORITY]
-                for c in doc.components])
+        for component in doc.components:
+            word.add_heading(component.title, 2)
+            _findings(word, _runs(component.description))
     else:
-        _table(word, [["Topic", *FINDINGS]], [[f"Topic {n}:", "", "", PRIORITY] for n in range(1, doc.rows + 1)])
+        for n in range(1, doc.rows + 1):
+            _findings(word, [(f"Topic {n}:", True)])
     word.add_heading("Anything else the group wants to say", 2)
     _blank_lines(word, 4)
+
+
+def _findings(word, about: list) -> None:
+    """What a group said about one statement, component or topic: two columns to write in, then its priority."""
+    _paragraph(word, about).paragraph_format.keep_with_next = True
+    table = _table(word, [list(FINDINGS)], [["", ""]])
+    table.rows[1].height, table.rows[1].height_rule = WRITING_ROOM, WD_ROW_HEIGHT_RULE.AT_LEAST
+    _paragraph(word, [("Priority (tick one):", True), (f" {PRIORITY}", False)])
 
 
 def response_form(word, doc: PrintDocument) -> None:
