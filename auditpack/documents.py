@@ -185,7 +185,8 @@ def _unstaged_documents(content: Content, staged: list[PrintDocument]) -> list[P
     for kind in KINDS.values():
         if kind.every == QUESTIONNAIRE:
             have = {d.questionnaire.id for d in staged if d.kind == kind.name}
-            specs += [DocumentSpec(kind=kind.name, questionnaire=q.id) for q in content.questionnaires if q.id not in have]
+            specs += [DocumentSpec(kind=kind.name, questionnaire=q.id)
+                      for q in content.questionnaires if q.id not in have]
         elif kind.every == GUIDANCE:
             have = {d.guidance.id for d in staged if d.kind == kind.name}
             specs += [DocumentSpec(kind=kind.name, guidance=g.id) for g in content.guidance if g.id not in have]

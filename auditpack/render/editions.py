@@ -1,8 +1,9 @@
 """Planned documents in their kinds' other formats than PDF (see :class:`auditpack.documents.Edition`).
 
 They are made in this process, beside the PDF workers: a Word file takes milliseconds. Each goes
-through the same cache as the PDFs, keyed by its PDF's key (which holds the document's content,
-the stylesheets, the renderer code and library versions and the build date) and its format.
+through the same cache as the PDFs, keyed by its document's print HTML (which holds its slice of
+the content), the renderer code, library versions, options and build date, and its format; not by
+the print stylesheets, which do not shape it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 
 from ..documents import Edition
 from ..kinds import DOCX
-from .cache import PdfCache, key
+from .cache import PdfCache, environment_fingerprint, key
 from .print_html import PrintOptions
 from .word import render_docx
 
@@ -20,9 +21,10 @@ RENDERERS = {DOCX.name: lambda doc, options, built: render_docx(doc, options.pap
 """How each format besides PDF is made, from a planned document, the print options and the build date."""
 
 
-def make(edition: Edition, options: PrintOptions, cache: PdfCache, pdf_key: str) -> bytes:
-    """The edition's file, from the cache when it holds one for the same inputs."""
-    edition_key = key(pdf_key, edition.format.name)
+def make(edition: Edition, options: PrintOptions, cache: PdfCache, html: str) -> bytes:
+    """The edition's file, from the cache when it holds one for the same inputs (``html``: its
+    document's print HTML)."""
+    edition_key = key(environment_fingerprint([], options), edition.format.name, html)
     hit = cache.get(edition_key, edition.format)
     if hit:
         return hit[0]

@@ -88,13 +88,17 @@ class PackRenderer:
                                                            [m.data for m in members], [m.pages for m in members]))
 
     def by_path(self, path: str) -> PdfOutput | None:
-        """The document or pack written at ``path``, or None if the plan has none there."""
+        """The document, pack or other format's file written at ``path``, or None if the plan has none there."""
         for doc in self.plan.all_documents:
             if doc.path == path:
                 return self.document(doc)
         for pack in self.plan.packs:
             if pack.path == path:
                 return self.pack(pack, {d.path: self.document(d) for d in pack.documents})
+        for e in self.plan.editions:
+            if e.path == path:
+                data = editions.make(e, self.options, PdfCache(None), self.html(e.document))
+                return PdfOutput(e.path, e.title, data, 0)
         return None
 
 
@@ -145,7 +149,7 @@ def render_all(plan: Plan, templates: TemplateFolders, options: print_html.Print
         jobs = [("document", d.path, htmls[d.path], d.variant == "fillable") for d in missing]
         finished = workers_.run(jobs)
         while_rendering()
-        other_formats = {e.path: PdfOutput(e.path, e.title, editions.make(e, options, cache, doc_keys[e.document.path]),
+        other_formats = {e.path: PdfOutput(e.path, e.title, editions.make(e, options, cache, htmls[e.document.path]),
                                            0) for e in plan.editions}  # made here while the workers render the PDFs
         for path, data, pages in finished:
             done(path, data, pages, doc_keys[path], rendered=True)

@@ -2,7 +2,8 @@
 
 Pure: returns ``{path: markdown}``; the site engine (see :mod:`auditpack.site`)
 turns the pages into HTML. Download links carry the format, page count and size
-of each file (a PDF, and beside it the document in its kind's other formats). A build does not wait for its PDFs to lay out the site: it passes
+of each file (a PDF, and beside it the document in its kind's other formats). A
+build does not wait for its PDFs to lay out the site: it passes
 :class:`PendingPdf` placeholders, builds the site while the PDFs render, then
 :func:`fill_in` writes the real figures where the placeholders are, in the
 words the same template macros give (so the result is the same bytes).
