@@ -22,7 +22,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import documents, output
+from . import codes, documents, output
 from .errors import ContentError, ContentErrors, Location, suggest, with_source_lines
 from .kinds import PDF
 from .load import wide_unicode
@@ -83,8 +83,8 @@ def read_schools(path: Path, programmes: list[Content], out_dir: Path) -> tuple[
         return [], with_source_lines([problem])
     rows = _rows(text)
     if not rows:
-        return [], [ContentError(Location(name, 1, 1), "the file has no header row",
-                                 expected=f"a first line naming the columns: {', '.join(COLUMNS)}")]
+        return [], [ContentError(codes.NO_HEADER, Location(name, 1, 1), "the file has no header row",
+                                 expected=f"a first line naming the columns: {', '.join(COLUMNS)}", choices=COLUMNS)]
     header_line, header, header_columns = rows[0]
     header = [cell.strip().lower() for cell in header]  # "Name" and " pathway" are meant as columns too
     problem = _header_problem(name, header_line, header, header_columns)
@@ -100,7 +100,7 @@ def read_schools(path: Path, programmes: list[Content], out_dir: Path) -> tuple[
             continue
         if request.slug in seen:
             problems.append(ContentError(
-                Location(name, line, columns[header.index("name")]),
+                codes.SAME_FOLDER, Location(name, line, columns[header.index("name")]),
                 f"'{request.name}' would be written to the same folder, '{request.slug}', as line {seen[request.slug]}",
                 expected="a different name for every school", hint="add the town or another word to one of the names"))
             continue
@@ -110,7 +110,8 @@ def read_schools(path: Path, programmes: list[Content], out_dir: Path) -> tuple[
             jobs.append(SchoolJob(request, output.child(out_dir, request.slug),
                                   output.child(out_dir, f"{request.slug}.zip"), where))
         except output.UnsafeOutputPath as exc:
-            problems.append(ContentError(where, f"'{request.name}' cannot be a folder name: {exc.problem}",
+            problems.append(ContentError(codes.UNUSABLE_FOLDER_NAME, where,
+                                         f"'{request.name}' cannot be a folder name: {exc.problem}",
                                          expected="a name schools can unzip on any computer",
                                          hint="add a word to the name"))
     return jobs, with_source_lines(problems)
@@ -125,7 +126,7 @@ def _text(path: Path) -> tuple[str, ContentError | None]:
     data = path.read_bytes()
     wide = wide_unicode(data)
     if wide:  # Excel's "Unicode text" is UTF-16; its cells would be read as names with a NUL between letters
-        return "", ContentError(Location(str(path)), f"this is {wide} text, not UTF-8",
+        return "", ContentError(codes.NOT_UTF8, Location(str(path)), f"this is {wide} text, not UTF-8",
                                 expected="a CSV file saved as UTF-8", hint=_SAVE_AS_UTF8)
     try:
         return data.decode("utf-8-sig"), None
@@ -133,7 +134,7 @@ def _text(path: Path) -> tuple[str, ContentError | None]:
         before = data[:exc.start].decode("utf-8-sig", errors="replace")
         line = before.count("\n") + 1
         column = len(before) - (before.rfind("\n") + 1) + 1
-        return "", ContentError(Location(str(path), line, column), "this is not UTF-8 text",
+        return "", ContentError(codes.NOT_UTF8, Location(str(path), line, column), "this is not UTF-8 text",
                                 expected="a CSV file saved as UTF-8", hint=_SAVE_AS_UTF8)
 
 
@@ -163,16 +164,19 @@ def _columns(line: str) -> list[int]:
 def _header_problem(name: str, line: int, header: list[str], columns: list[int]) -> ContentError | None:
     for index, column in enumerate(header):
         if column not in COLUMNS:
-            return ContentError(Location(name, line, columns[index] if index < len(columns) else 1),
+            return ContentError(codes.UNKNOWN_COLUMN,
+                                Location(name, line, columns[index] if index < len(columns) else 1),
                                 f"unknown column '{column}'", expected=f"columns from: {', '.join(COLUMNS)}",
+                                choices=COLUMNS,
                                 hint="the file separates cells with ';': save it with commas" if ";" in column
                                 else suggest(column, list(COLUMNS)) or "the first line names the columns")
         if header.count(column) > 1:
-            return ContentError(Location(name, line, columns[index]), f"the column '{column}' is named twice",
+            return ContentError(codes.REPEATED_COLUMN, Location(name, line, columns[index]),
+                                f"the column '{column}' is named twice",
                                 expected="each column once")
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        return ContentError(Location(name, line, 1), f"no '{missing[0]}' column",
+        return ContentError(codes.MISSING_COLUMN, Location(name, line, 1), f"no '{missing[0]}' column",
                             expected=f"a first line naming the columns, e.g. {','.join(c for c in COLUMNS)}",
                             hint="the first line of the file must be the header")
     return None
@@ -181,7 +185,7 @@ def _header_problem(name: str, line: int, header: list[str], columns: list[int])
 def _request(name: str, line: int, header: list[str], cells: list[str], columns: list[int]) -> SchoolRequest:
     if len(cells) > len(header):
         raise ContentErrors([ContentError(
-            Location(name, line, columns[min(len(header), len(columns) - 1)]),
+            codes.EXTRA_CELLS, Location(name, line, columns[min(len(header), len(columns) - 1)]),
             f"{len(cells)} cells, but the header names {len(header)} columns",
             expected=", ".join(header), hint="put a cell holding commas in double quotes")])
     values = dict(zip(header, [c.strip() for c in cells]))
@@ -232,7 +236,8 @@ def _writable(jobs: list[SchoolJob], project_files) -> tuple[list[SchoolJob], li
             output.check_zip_beside(job.zip_file, job.folder)
         except output.OutputRefused as exc:
             refused.append(ContentError(
-                job.where, f"'{job.request.name}' was not built: refusing to replace {exc.folder}: {exc.problem}",
+                codes.NOT_REPLACED, job.where,
+                f"'{job.request.name}' was not built: refusing to replace {exc.folder}: {exc.problem}",
                 hint=exc.hint))
         else:
             writable.append(job)
@@ -306,7 +311,8 @@ def _write_or_report(job: SchoolJob, generic: dict, prepared: dict, sheet: Stamp
         summary.built.append(_write_school(job, generic, prepared, sheet, project_files))
     except OSError as exc:
         where = f": {exc.filename}" if exc.filename else ""
-        summary.problems.append(ContentError(job.where, f"'{job.request.name}' could not be written: "
+        summary.problems.append(ContentError(codes.NOT_WRITTEN, job.where,
+                                             f"'{job.request.name}' could not be written: "
                                              f"{exc.strerror or exc}{where}"))
 
 

@@ -142,9 +142,17 @@ def _cmd_build(args) -> int:
     return 0
 
 
+def _check_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--format", choices=("text", "json"), default="text",
+                         help="text for people (default), or json for editors and CI: every problem with its code, "
+                              "file, line and column on stdout (see docs/errors.md)")
+
+
 def _cmd_check(args) -> int:
     from . import pipeline
 
+    if args.format == "json":
+        return _check_json(args)
     programmes = pipeline.check(_project(args))
     for content in programmes:
         stages = len(content.stages)
@@ -153,6 +161,21 @@ def _cmd_check(args) -> int:
         print(f"{content.programme.id}: {stages} stages, {tasks} tasks, {len(content.components)} components, "
               f"{items} questionnaire items")
     print(f"OK: {len(programmes)} programme(s), no problems found.")
+    return 0
+
+
+def _check_json(args) -> int:
+    """check's findings as JSON on stdout, problems or none, with the exit status text would have."""
+    from . import pipeline
+    from .errors import problems_json
+
+    root = args.project.resolve()
+    try:
+        programmes = pipeline.check(_project(args))
+    except ContentErrors as exc:
+        print(problems_json(exc.errors, root))
+        return 1
+    print(problems_json([], root, programmes=len(programmes)))
     return 0
 
 
@@ -287,12 +310,16 @@ def _cmd_diff(args) -> int:
 
 def _serve_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    command.add_argument("--poll", action="store_true",
+                         help="look for changed files every half second instead of waiting for the system to report "
+                              "them (for a project on a network share, or in a virtual machine's or container's "
+                              "shared folder, whose changes are not reported)")
 
 
 def _cmd_serve(args) -> int:
     from .serve import serve
 
-    return serve(_project(args), args.port, quiet=args.quiet)
+    return serve(_project(args), args.port, quiet=args.quiet, poll=args.poll)
 
 
 def _usage(command: str, message: str):
@@ -330,7 +357,7 @@ def _cmd_collate(args) -> int:
     return collate_cli.run(args)
 
 
-ADD_OPTIONS = {"build": _build_options, "new": _new_options, "schema": _schema_options, "diff": _diff_options,
-               "serve": _serve_options, "packs": _packs_options}
+ADD_OPTIONS = {"build": _build_options, "check": _check_options, "new": _new_options, "schema": _schema_options,
+               "diff": _diff_options, "serve": _serve_options, "packs": _packs_options}
 RUN = {"build": _cmd_build, "check": _cmd_check, "serve": _cmd_serve, "new": _cmd_new, "schema": _cmd_schema,
        "diff": _cmd_diff, "collate": _cmd_collate, "packs": _cmd_packs}

@@ -15,10 +15,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, ValidationInfo, field_validator
 
-from .errors import ContentError, ContentErrors, Location, suggest
+from . import codes
+from .errors import ContentError, ContentErrors, Invalid, suggest
 from .kinds import VARIANTS
 from .load import load_yaml_file
 from .logo import Logo, SettingProblem, read_logo
+from .pydantic_errors import Subject, translate
 
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 RelPath = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.][A-Za-z0-9_./-]*$", max_length=200)]
@@ -38,8 +40,8 @@ class Brand(BaseModel):
         """Brand colours are used for text on white paper and pages (WCAG 2.2 AA: 4.5:1)."""
         ratio = contrast_ratio(colour, "#ffffff")
         if ratio < 4.5:
-            raise ValueError(f"{colour} on white has a contrast of {ratio:.2f}:1; text needs at least 4.5:1 "
-                             "(choose a darker shade)")
+            raise Invalid(codes.LOW_CONTRAST, f"{colour} on white has a contrast of {ratio:.2f}:1; text needs at "
+                          "least 4.5:1 (choose a darker shade)")
         return colour
 
     @field_validator("logo")
@@ -100,9 +102,9 @@ class SiteConfig(BaseModel):
     def _theme_has_language(cls, language: str) -> str:
         """An unknown language would stop the site build half-way, with no line to fix."""
         if language not in site_languages():
-            raise SettingProblem("the site cannot be built in this language",
-                                 expected="a language code the site's theme knows: " + ", ".join(site_languages()),
-                                 hint=suggest(language, site_languages()) or "'en' is English")
+            raise Invalid(codes.UNKNOWN_LANGUAGE, "the site cannot be built in this language",
+                          expected="a language code the site's theme knows: " + ", ".join(site_languages()),
+                          hint=suggest(language, site_languages()) or "'en' is English", choices=site_languages())
         return language
 
     @field_validator("output_dir", "work_dir")
@@ -113,9 +115,9 @@ class SiteConfig(BaseModel):
         default = cls.model_fields[info.field_name].default
         parts = folder.rstrip("/").split("/")
         if any(part in ("", ".", "..") for part in parts):
-            raise SettingProblem(f"'{folder}' is not a folder inside the project",
-                                 expected=f"a folder name such as '{default}', without '.' or '..' parts",
-                                 hint="a build replaces this folder whole, so it must be a folder of its own")
+            raise Invalid(codes.OUTPUT_FOLDER, f"'{folder}' is not a folder inside the project",
+                          expected=f"a folder name such as '{default}', without '.' or '..' parts",
+                          hint="a build replaces this folder whole, so it must be a folder of its own")
         others = {"content_dir": info.data.get("content_dir"), "output_dir": info.data.get("output_dir")}
         for name, other in others.items():
             if name != info.field_name and other and _overlap(folder, other):
@@ -123,8 +125,9 @@ class SiteConfig(BaseModel):
                     f"and the {name} '{other}' are one inside the other"
                 if folder == default:
                     clash = f"(the {info.field_name} when none is set) {clash}"
-                raise SettingProblem(f"'{folder}' {clash}", expected=f"a folder of its own for the {info.field_name}",
-                                     hint="a build replaces its output folders whole; give each its own name")
+                raise Invalid(codes.OUTPUT_FOLDER, f"'{folder}' {clash}",
+                              expected=f"a folder of its own for the {info.field_name}",
+                              hint="a build replaces its output folders whole; give each its own name")
         return folder
 
 
@@ -153,19 +156,19 @@ def load_settings(path: Path, root: Path) -> Settings:
     if not path.exists():
         return Settings(SiteConfig())
     data, source, errors = load_yaml_file(path)
-    if [e.message for e in errors] == ["file is empty"]:
+    if [e.code for e in errors] == [codes.EMPTY_FILE]:
         return Settings(SiteConfig())
     if not errors:
         try:
             config = SiteConfig.model_validate(data or {})
         except ValidationError as exc:
-            errors = [_config_error(err, source.locate(_written(err["loc"], data))) for err in exc.errors()]
+            errors = translate(exc.errors(), lambda loc: source.locate(_written(loc, data)), SETTINGS)
         else:
             try:
                 return Settings(config, read_logo(root, config.brand.logo) if config.brand.logo else None)
             except SettingProblem as problem:
-                errors = [ContentError(source.locate(("brand", "logo")), f"setting 'brand.logo': {problem.message}",
-                                       problem.expected, problem.hint)]
+                errors = [ContentError(problem.code, source.locate(("brand", "logo")),
+                                       f"setting 'brand.logo': {problem.message}", problem.expected, problem.hint)]
     raise ContentErrors(errors)
 
 
@@ -177,14 +180,11 @@ def _written(loc: tuple, data) -> tuple:
     return loc
 
 
-def _config_error(err: dict, where: Location) -> ContentError:
-    key = " ".join(".".join(str(p) for p in err["loc"]).split())[:80]  # as typed, but on one line
-    if err["type"] == "extra_forbidden":
-        allowed = ", ".join(SiteConfig.model_fields if len(err["loc"]) == 1 else Brand.model_fields)
-        return ContentError(where, f"unknown setting '{key}'", expected=f"one of: {allowed}",
-                            hint=suggest(str(err["loc"][-1]), allowed))
-    problem = err.get("ctx", {}).get("error")
-    if isinstance(problem, SettingProblem):
-        return ContentError(where, f"setting '{key}': {problem.message}", problem.expected, problem.hint)
-    message = err["msg"].removeprefix("Value error, ")
-    return ContentError(where, f"setting '{key}': {message[0].lower()}{message[1:]}")
+def _key(loc: tuple) -> str:
+    """A setting as typed, dotted and on one line: 'brand.logo'."""
+    return " ".join(".".join(str(p) for p in loc).split())[:80]
+
+
+SETTINGS = Subject(SiteConfig, lambda loc: f"setting '{_key(loc)}'", key=_key, unknown="setting", worded=False,
+                   pattern=codes.INVALID_VALUE)
+"""How settings problems name their values: "setting 'brand.logo': ...", in pydantic's words otherwise."""

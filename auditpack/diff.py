@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import codes
 from .errors import ContentError, ContentErrors, Location
 from .model import Content
 from .output import write_files
@@ -159,5 +160,6 @@ def _git(project_root: Path, revision: str, *arguments: str, stdin: bytes | None
 
 def _not_a_version(spec: str, problem: str, hint: str = "") -> ContentErrors:
     return ContentErrors([ContentError(
-        Location(spec), problem, expected="a content folder, a programme folder, or a git revision such as HEAD~1 "
+        codes.NOT_A_VERSION, Location(spec), problem,
+        expected="a content folder, a programme folder, or a git revision such as HEAD~1 "
                                           "or v1.0", hint=hint)])

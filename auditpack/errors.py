@@ -1,17 +1,22 @@
-"""Content problems as located, human-readable messages.
+"""Content problems as data, and the one place they become text.
 
-Every check in auditpack reports through :class:`ContentError` so that a user
-always sees ``file:line:column: what is wrong (what was expected)`` and a hint,
-never a Python traceback.
+Every check in auditpack reports through :class:`ContentError`: a code from :mod:`.codes`, a
+location, what is wrong, what was expected (in words, and the valid ``choices`` when there is a set
+of them) and a hint. A user sees ``file:line:column: what is wrong (expected ...)`` and the hint,
+never a Python traceback; an editor or CI reads the same fields as JSON (:func:`problems_json`).
+Nothing reads a message back: whatever code needs to know is a field.
 """
 
 from __future__ import annotations
 
 import difflib
+import json
+import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .codes import Code
 from .terminal import UNSAFE
 
 SHOWN_WIDTH = 100
@@ -36,11 +41,20 @@ class Location:
 
 @dataclass(frozen=True)
 class ContentError:
+    code: Code
     location: Location
     message: str
     expected: str = ""
+    """What was expected, in words; made from ``choices`` when only they are given."""
     hint: str = ""
-    source_line: str = ""
+    choices: tuple[str, ...] = ()
+    """The valid values, when the problem is a value outside a known set."""
+    source_line: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "choices", tuple(self.choices))
+        if self.choices and not self.expected:
+            object.__setattr__(self, "expected", one_of(self.choices))
 
     def format(self) -> str:
         text = f"{self.location}: {self.message}"
@@ -55,6 +69,37 @@ class ContentError:
 
     def sort_key(self) -> tuple:
         return (self.location.file, self.location.line, self.location.column, self.message)
+
+    def as_json(self, root: Path | None = None) -> dict:
+        """The problem for editors and CI; ``file`` relative to ``root`` when it is inside it."""
+        return {"code": self.code.number, "name": self.code.name, "severity": self.code.severity,
+                "file": _relative(self.location.file, root), "line": self.location.line or None,
+                "column": self.location.column or None, "message": self.message, "expected": self.expected or None,
+                "choices": list(self.choices), "hint": self.hint or None}
+
+
+def one_of(choices) -> str:
+    """The expected values in words: 'one of: a, b, c'."""
+    return f"one of: {', '.join(choices)}"
+
+
+class Invalid(ValueError):
+    """A problem found inside a pydantic validator, as data: pydantic keeps the exception, and
+    :mod:`.pydantic_errors` makes a :class:`ContentError` of it at the value's location."""
+
+    def __init__(self, code: Code, message: str, expected: str = "", hint: str = "", choices=()):
+        super().__init__(message)
+        self.code, self.message, self.expected, self.hint, self.choices = code, message, expected, hint, tuple(choices)
+
+
+def _relative(file: str, root: Path | None) -> str:
+    """A problem's file as the project sees it (content/x/stages.yml), wherever the command ran;
+    a name that is no file (--school, SOURCE_DATE_EPOCH) as it is."""
+    a_name = not os.path.isabs(file) and "/" not in file and os.sep not in file and not os.path.exists(file)
+    if root is None or file.startswith("-") or a_name:
+        return file
+    relative = os.path.relpath(os.path.abspath(file), os.path.abspath(root))
+    return file if relative.startswith("..") else Path(relative).as_posix()
 
 
 def _shown_line(line: str, column: int) -> tuple[str, str]:
@@ -78,8 +123,6 @@ def suggest(value, choices) -> str:
         value = next((v for v in value if isinstance(v, str)), None)
     if not isinstance(value, str):
         return ""
-    if isinstance(choices, str):
-        choices = [c.strip(" '\"") for c in choices.replace(" or ", ", ").split(",")]
     close = difflib.get_close_matches(value, [c for c in choices if c], n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
 
@@ -95,13 +138,28 @@ class ContentErrors(Exception):
         self.errors = sorted(set(errors), key=ContentError.sort_key)
         super().__init__(f"{len(self.errors)} content problem(s)")
 
-    def format(self) -> str:
+    def format(self, outcome: str = "nothing was written") -> str:
+        """Every problem (the first :data:`MAX_SHOWN`) and a count; ``outcome`` says what the
+        command did not do because of them."""
         lines = [e.format() for e in with_source_lines(self.errors[:MAX_SHOWN])]
         count = len(self.errors)
         if count > MAX_SHOWN:
             lines.append(f"... and {count - MAX_SHOWN} more; fix these first, then run 'auditpack check' again.")
-        lines.append(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.")
+        lines.append(f"{count} problem{'s' if count != 1 else ''} found; {outcome}.")
         return "\n".join(lines)
+
+
+JSON_VERSION = 1
+"""The shape of ``check --format json``; raised only when a field changes meaning or goes away."""
+
+
+def problems_json(errors: list[ContentError], root: Path | None = None, programmes: int | None = None) -> str:
+    """Every problem as one JSON document (the shape docs/errors.md describes). ASCII only, so
+    nothing in it can act on a terminal and any reader can take it."""
+    problems = [e.as_json(root) for e in sorted(set(errors), key=ContentError.sort_key)]
+    summary = {"errors": sum(p["severity"] == "error" for p in problems),
+               "warnings": sum(p["severity"] == "warning" for p in problems), "programmes": programmes}
+    return json.dumps({"version": JSON_VERSION, "problems": problems, "summary": summary}, indent=2)
 
 
 def with_source_lines(errors: list[ContentError]) -> list[ContentError]:

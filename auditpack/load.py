@@ -12,12 +12,14 @@ a located :class:`ContentError` with a hint, found before any expensive work.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from . import codes
+from .codes import Code
 from .errors import ContentError, Location
 from .files import NotRegularFile, TooLarge, read_regular
 
@@ -61,12 +63,12 @@ class SourceMap:
 
 
 class _TooLarge(Exception):
-    def __init__(self, location: Location, message: str, expected: str, hint: str):
-        self.error = ContentError(location, message, expected=expected, hint=hint)
+    def __init__(self, code: Code, location: Location, message: str, expected: str, hint: str):
+        self.error = ContentError(code, location, message, expected=expected, hint=hint)
 
 
 def _too_deep(location: Location) -> _TooLarge:
-    return _TooLarge(location, f"the values are nested more than {MAX_DEPTH} levels deep",
+    return _TooLarge(codes.TOO_DEEP, location, f"the values are nested more than {MAX_DEPTH} levels deep",
                      expected=f"at most {MAX_DEPTH} levels",
                      hint="check for an alias (*name) used inside its own anchor (&name), or brackets never closed")
 
@@ -137,7 +139,7 @@ class _Builder:
     def build(self, node, path: Path_, mark=None) -> Any:
         self.nodes_seen += 1
         if self.nodes_seen > MAX_NODES:
-            raise _TooLarge(self.location(node.start_mark),
+            raise _TooLarge(codes.TOO_MANY_VALUES, self.location(node.start_mark),
                             "the file expands to too many values (aliases repeated too often?)",
                             expected=f"at most {MAX_NODES:,} values", hint="avoid anchors (&) and aliases (*)")
         if len(path) > MAX_DEPTH:  # only an alias inside its own anchor gets here: the composer limits the rest
@@ -145,7 +147,8 @@ class _Builder:
         self.map.positions[path] = self.location(mark or node.start_mark)
         if node.tag not in _PLAIN_TAGS:
             self.errors.append(ContentError(
-                self.location(node.start_mark), f"the YAML tag '{_short_tag(node.tag)}' is not supported",
+                codes.UNSUPPORTED_TAG, self.location(node.start_mark),
+                f"the YAML tag '{_short_tag(node.tag)}' is not supported",
                 expected="plain values", hint="remove the tag (the word starting with '!'), or quote the value"))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -155,13 +158,14 @@ class _Builder:
             return None
         self.text_seen += len(node.value)
         if self.text_seen > MAX_TEXT:
-            raise _TooLarge(self.location(node.start_mark),
+            raise _TooLarge(codes.TOO_MANY_VALUES, self.location(node.start_mark),
                             "the file expands to too much text (a long value repeated through aliases?)",
                             expected=f"at most {MAX_TEXT:,} characters", hint="avoid anchors (&) and aliases (*)")
         bad = _BAD_CHARACTERS.search(node.value)
         if bad:
             self.errors.append(ContentError(
-                self.location(node.start_mark), f"the value contains an invisible or invalid character "
+                codes.INVALID_CHARACTER, self.location(node.start_mark),
+                f"the value contains an invisible or invalid character "
                 f"(U+{ord(bad.group()):04X})", expected="printable text",
                 hint="delete and retype the text around it; it often comes from copying out of a PDF"))
         return node.value
@@ -171,19 +175,19 @@ class _Builder:
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
                 self.errors.append(ContentError(
-                    self.location(key_node.start_mark), "merge keys ('<<') are not supported",
+                    codes.MERGE_KEY, self.location(key_node.start_mark), "merge keys ('<<') are not supported",
                     hint="write the keys out in full; merges hide what a block really contains"))
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.errors.append(ContentError(
-                    self.location(key_node.start_mark), "a key must be plain text",
+                    codes.KEY_NOT_TEXT, self.location(key_node.start_mark), "a key must be plain text",
                     expected="a name such as 'title:'"))
                 continue
             key = key_node.value
             if key in result:
                 first = self.map.positions[path + (key,)]
                 self.errors.append(ContentError(
-                    self.location(key_node.start_mark), f"duplicate key '{key}'",
+                    codes.DUPLICATE_KEY, self.location(key_node.start_mark), f"duplicate key '{key}'",
                     expected="each key once per block",
                     hint=f"'{key}' is already set at line {first.line}; keep one of them"))
                 continue
@@ -206,7 +210,7 @@ def load_yaml_file(path: Path) -> tuple[Any, SourceMap, list[ContentError]]:
         return None, SourceMap(), [error]
     if not text.strip():
         return None, SourceMap(), [ContentError(
-            Location(name, 1, 1), "file is empty", expected="YAML content",
+            codes.EMPTY_FILE, Location(name, 1, 1), "file is empty", expected="YAML content",
             hint="delete the file or add content to it")]
     try:
         node = compose(text)
@@ -217,10 +221,11 @@ def load_yaml_file(path: Path) -> tuple[Any, SourceMap, list[ContentError]]:
     except yaml.reader.ReaderError as exc:
         return None, SourceMap(), [_reader_error(name, exc, text)]
     except yaml.YAMLError as exc:
-        return None, SourceMap(), [ContentError(Location(name), f"YAML error: {exc}")]
+        return None, SourceMap(), [ContentError(codes.YAML_SYNTAX, Location(name), f"YAML error: {exc}")]
     if node is None:
         return None, SourceMap(), [ContentError(
-            Location(name, 1, 1), "file is empty (it holds only comments)", expected="YAML content",
+            codes.ONLY_COMMENTS, Location(name, 1, 1), "file is empty (it holds only comments)",
+            expected="YAML content",
             hint="delete the file or add content to it")]
     builder = _Builder(name)
     builder.map.positions[()] = Location(name, 1, 1)
@@ -233,12 +238,13 @@ def load_yaml_file(path: Path) -> tuple[Any, SourceMap, list[ContentError]]:
 
 def _in_file(error: ContentError, name: str) -> ContentError:
     where = error.location
-    return ContentError(Location(name, where.line, where.column), error.message, error.expected, error.hint)
+    return replace(error, location=Location(name, where.line, where.column))
 
 
 def too_large(name: str, size: int | None = None) -> ContentError:
     """The message for a file over the limit, with its size when it is known."""
-    return ContentError(Location(name), "file is too large" + (f" ({size:,} bytes)" if size else ""),
+    return ContentError(codes.FILE_TOO_LARGE, Location(name),
+                        "file is too large" + (f" ({size:,} bytes)" if size else ""),
                         expected=f"at most {MAX_FILE_BYTES:,} bytes", hint="split the content into several files")
 
 
@@ -247,18 +253,18 @@ def _read(path: Path, name: str) -> tuple[bytes, ContentError | None]:
     try:
         return read_regular(path, MAX_FILE_BYTES), None
     except NotRegularFile:
-        return b"", ContentError(Location(name), "not a regular file", expected="a YAML text file",
+        return b"", ContentError(codes.NOT_A_FILE, Location(name), "not a regular file", expected="a YAML text file",
                                  hint="remove it, or rename it so it does not end in .yml")
     except TooLarge as exc:
         return b"", too_large(name, exc.size)
     except OSError as exc:
-        return b"", ContentError(Location(name), f"cannot read file: {exc.strerror or exc}")
+        return b"", ContentError(codes.CANNOT_READ, Location(name), f"cannot read file: {exc.strerror or exc}")
 
 
 def _decode(raw: bytes, name: str) -> tuple[str, ContentError | None]:
     wide = wide_unicode(raw)
     if wide:  # not located: its lines would be shown with a mark between every two letters
-        return "", ContentError(Location(name), f"the file is {wide} text, not UTF-8", expected="UTF-8",
+        return "", ContentError(codes.NOT_UTF8, Location(name), f"the file is {wide} text, not UTF-8", expected="UTF-8",
                                 hint="save it as UTF-8 in your editor (choose 'UTF-8', not 'Unicode', which some "
                                      "programs use for UTF-16)")
     try:
@@ -266,7 +272,8 @@ def _decode(raw: bytes, name: str) -> tuple[str, ContentError | None]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return "", ContentError(Location(name, line, column), "the file is not UTF-8 text", expected="UTF-8",
+        return "", ContentError(codes.NOT_UTF8, Location(name, line, column), "the file is not UTF-8 text",
+                                expected="UTF-8",
                                 hint="save the file as UTF-8 in your editor")
     return text, None
 
@@ -300,7 +307,7 @@ def _reader_error(name: str, exc, text: str) -> ContentError:
     line = text.count("\n", 0, position) + 1
     column = position - (text.rfind("\n", 0, position) + 1) + 1
     code = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
-    return ContentError(Location(name, line, column),
+    return ContentError(codes.CONTROL_CHARACTER, Location(name, line, column),
                         f"YAML syntax error: the file contains a control character (U+{code:04X})",
                         expected="printable text",
                         hint="delete and retype the text around it; it often comes from copying out of a PDF")
@@ -322,7 +329,8 @@ def _yaml_syntax_error(name: str, exc: yaml.MarkedYAMLError, text: str) -> Conte
         line, column = last, len(lines[last - 1].rstrip()) + 1  # the end of the file: show its last line
     if moved:  # the mistake is not where the parser noticed it: point at the key, or at the line missing its ':'
         line, column = moved[0]
-    return ContentError(Location(name, line, column), f"YAML syntax error: {message}", expected=expected, hint=hint)
+    return ContentError(codes.YAML_SYNTAX, Location(name, line, column), f"YAML syntax error: {message}",
+                        expected=expected, hint=hint)
 
 
 def _explain(problem: str, context: str, lines: list[str], line: int, column: int) -> tuple:

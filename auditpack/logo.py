@@ -19,6 +19,8 @@ import xml.parsers.expat
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import codes
+from .errors import Invalid
 from .files import NotRegularFile, TooLarge, read_regular
 
 MAX_BYTES = 1_000_000
@@ -45,13 +47,12 @@ EMBEDDED_IMAGES = ("data:image/png;", "data:image/jpeg;", "data:image/gif;", "da
 FETCHING_FUNCTIONS = {"image", "image-set", "-webkit-image-set", "cross-fade", "element", "src"}
 
 
-class SettingProblem(ValueError):
-    """Why a setting (here, the logo) cannot be used: ``message``, what was ``expected``, and a
-    ``hint``, as a :class:`~.errors.ContentError` has. A ValueError, so pydantic validators can raise it."""
+class SettingProblem(Invalid):
+    """Why the logo cannot be used: ``message``, what was ``expected``, and a ``hint``, as a
+    :class:`~.errors.ContentError` has. An :class:`~.errors.Invalid`, so pydantic validators can raise it."""
 
     def __init__(self, message: str, expected: str = "", hint: str = ""):
-        super().__init__(message)
-        self.message, self.expected, self.hint = message, expected, hint
+        super().__init__(codes.UNUSABLE_LOGO, message, expected, hint)
 
 
 @dataclass(frozen=True)

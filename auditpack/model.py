@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
+from . import codes
+from .errors import Invalid, one_of, suggest
 from .kinds import COMPONENTS, GUIDANCE, KINDS, QUESTIONNAIRE
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
@@ -42,8 +44,16 @@ def _check_refs(values, info: ValidationInfo, kind: str, noun: str):
         return values
     for value in [values] if isinstance(values, str) else values:
         if value not in known:
-            raise ValueError(f"unknown {noun} '{value}' (expected one of: {', '.join(sorted(known)) or 'none declared'})")
+            choices = sorted(known)
+            raise Invalid(_UNKNOWN[kind], f"unknown {noun} '{value}'", one_of(choices or ["none declared"]),
+                          suggest(value, choices), choices)
     return values
+
+
+_UNKNOWN = {"roles": codes.UNKNOWN_ROLE, "pathways": codes.UNKNOWN_PATHWAY,
+            "questionnaires": codes.UNKNOWN_QUESTIONNAIRE, "guidance": codes.UNKNOWN_GUIDANCE,
+            "components": codes.UNKNOWN_COMPONENT}
+"""The code of a reference to an id of each kind that the programme does not declare."""
 
 
 class Programme(Strict):
@@ -63,8 +73,8 @@ class Programme(Strict):
     @classmethod
     def _published_can_be_stamped(cls, value: dt.date):
         if not EARLIEST_PUBLISHED <= value <= LATEST_PUBLISHED:
-            raise ValueError(f"{value} is a date the site and PDFs cannot be stamped with "
-                             f"(expected a date from {EARLIEST_PUBLISHED} to {LATEST_PUBLISHED})")
+            raise Invalid(codes.DATE_OUT_OF_RANGE, f"{value} is a date the site and PDFs cannot be stamped with",
+                          f"a date from {EARLIEST_PUBLISHED} to {LATEST_PUBLISHED}")
         return value
 
 
@@ -129,19 +139,21 @@ class DocumentSpec(Strict):
     def _sections_belong(self, info: ValidationInfo):
         known = (info.context or {}).get("sections", {}).get(self.questionnaire)
         if self.sections and not self.questionnaire:
-            raise ValueError("'sections' needs a 'questionnaire' to choose them from")
+            raise Invalid(codes.INCOMPLETE_DOCUMENT, "'sections' needs a 'questionnaire' to choose them from")
         if known is not None:
             for section in self.sections:
                 if section not in known:
-                    raise ValueError(f"unknown section '{section}' of questionnaire '{self.questionnaire}' "
-                                     f"(expected one of: {', '.join(sorted(known))})")
+                    raise Invalid(codes.UNKNOWN_SECTION,
+                                  f"unknown section '{section}' of questionnaire '{self.questionnaire}'",
+                                  hint=suggest(section, sorted(known)), choices=sorted(known))
         needs = KINDS[self.kind].needs
         if needs == QUESTIONNAIRE and not self.questionnaire:
-            raise ValueError(f"a '{self.kind}' document needs a 'questionnaire'")
+            raise Invalid(codes.INCOMPLETE_DOCUMENT, f"a '{self.kind}' document needs a 'questionnaire'")
         if needs == GUIDANCE and not self.guidance:
-            raise ValueError(f"a '{self.kind}' document needs a 'guidance' note id")
+            raise Invalid(codes.INCOMPLETE_DOCUMENT, f"a '{self.kind}' document needs a 'guidance' note id")
         if needs == COMPONENTS and not self.components:
-            raise ValueError(f"a '{self.kind}' document is made per component: set 'components: true'")
+            raise Invalid(codes.INCOMPLETE_DOCUMENT,
+                          f"a '{self.kind}' document is made per component: set 'components: true'")
         return self
 
 
@@ -163,8 +175,8 @@ class Stage(Strict):
         kinds = [d.kind for d in documents]
         repeated = sorted({k for k in kinds if kinds.count(k) > 1})
         if repeated:
-            raise ValueError(f"document kind '{repeated[0]}' is listed twice in one stage "
-                             "(expected each kind at most once per stage)")
+            raise Invalid(codes.DUPLICATE_DOCUMENT, f"document kind '{repeated[0]}' is listed twice in one stage",
+                          "each kind at most once per stage")
         return documents
 
     def tasks_for(self, pathway: str | None) -> list[Task]:
@@ -249,7 +261,7 @@ class Questionnaire(Strict):
     def _scale_ascends(cls, scale: list[ScalePoint]) -> list[ScalePoint]:
         values = [p.value for p in scale]
         if values != sorted(set(values)):
-            raise ValueError(f"scale values must be distinct and in ascending order (got {values})")
+            raise Invalid(codes.SCALE_ORDER, f"scale values must be distinct and in ascending order (got {values})")
         return scale
 
     @property
@@ -283,9 +295,9 @@ class Content(Strict):
     @model_validator(mode="after")
     def _changelog_matches_version(self):
         if self.changelog and self.changelog[0].version != self.programme.version:
-            raise ValueError(f"the newest changelog entry is version {self.changelog[0].version} but the programme "
-                             f"is version {self.programme.version} (expected the first entry to describe "
-                             f"version {self.programme.version})")
+            raise Invalid(codes.CHANGELOG_VERSION, f"the newest changelog entry is version "
+                          f"{self.changelog[0].version} but the programme is version {self.programme.version}",
+                          f"the first entry to describe version {self.programme.version}")
         return self
 
     def role(self, role_id: str) -> Role:

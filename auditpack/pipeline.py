@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import documents, freshness, output, site
+from . import codes, documents, freshness, output, site
 from .config import SiteConfig, load_settings
 from .errors import ContentError, ContentErrors, Location, TemplateProblem
 from .kinds import PDF, format_of
@@ -241,7 +241,8 @@ def _user_epoch() -> str | None:
     it fail on anything else, deep in the build)."""
     if USER_EPOCH is not None and not (re.fullmatch("[0-9]+", USER_EPOCH) and int(USER_EPOCH) <= LATEST_STAMP):
         raise ContentErrors([ContentError(
-            Location("SOURCE_DATE_EPOCH"), f"{USER_EPOCH!r} is not a time the site and PDFs can be stamped with",
+            codes.INVALID_EPOCH, Location("SOURCE_DATE_EPOCH"),
+            f"{USER_EPOCH!r} is not a time the site and PDFs can be stamped with",
             expected=f"a whole number of seconds since 1970, from 0 to {LATEST_STAMP}",
             hint="unset it to date the build by the newest 'published' date")])
     return USER_EPOCH

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import codes
 from .errors import ContentError, ContentErrors, Location
 from .render import sandbox
 from .schema import SCHEMA_DIR, schema_comment, schema_files
@@ -22,15 +23,17 @@ def new_programme(content_dir: Path, project_root: Path, templates: TemplateFold
                   title: str | None = None, today: dt.date | None = None) -> list[Path]:
     """Write a new programme folder; refuses a bad id or a folder that already exists."""
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", programme_id) or len(programme_id) > 60:
-        raise ContentErrors([ContentError(Location("PROGRAMME_ID"), f"'{programme_id}' is not a valid id",
-                                          expected="lower-case letters, digits and single hyphens, e.g. 'staff-wellbeing'")])
+        raise ContentErrors([ContentError(
+            codes.INVALID_ID, Location("PROGRAMME_ID"), f"'{programme_id}' is not a valid id",
+            expected="lower-case letters, digits and single hyphens, e.g. 'staff-wellbeing'")])
     reserved = reserved_id(programme_id, Location("PROGRAMME_ID"))
     if reserved:
         raise ContentErrors([reserved])
     folder = content_dir / programme_id
     if folder.exists():
-        raise ContentErrors([ContentError(Location(str(folder)), "this programme folder already exists",
-                                          expected="a new id", hint="choose another id, or edit the existing files")])
+        raise ContentErrors([ContentError(
+            codes.FOLDER_EXISTS, Location(str(folder)), "this programme folder already exists",
+            expected="a new id", hint="choose another id, or edit the existing files")])
     env = sandbox.environment(*templates.folders("new"), keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     title = title or programme_id.replace("-", " ").capitalize()
     texts = {folder / name: env.get_template(template).render(  # all made before any is written

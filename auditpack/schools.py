@@ -14,10 +14,12 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, PrivateAttr, StringConstraints, ValidationError
 from slugify import slugify as _slugify
 
+from . import codes
 from .errors import ContentError, ContentErrors, Location, suggest
 from .load import SourceMap, load_yaml_file
 from .model import Content
 from .output import windows_reserved
+from .pydantic_errors import Subject, translate
 
 SchoolName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
@@ -74,15 +76,20 @@ def request_from_file(path: Path) -> SchoolRequest:
     return _validated(data, source)
 
 
+REQUEST = Subject(SchoolRequest, lambda loc: f"school request: '{'.'.join(map(str, loc))}'", unknown=None,
+                  worded=False, pattern=codes.INVALID_VALUE, plain=str.lower,
+                  expected="name, and optionally programme, pathway and components")
+"""How a school request's problems are named: in pydantic's words, with what a request holds."""
+
+
 def _validated(data, source: SourceMap) -> SchoolRequest:
     try:
         request = SchoolRequest.model_validate(data)
     except ValidationError as exc:
-        raise ContentErrors([ContentError(
-            source.locate(tuple(e["loc"])), f"school request: '{'.'.join(map(str, e['loc']))}': {e['msg'].lower()}",
-            expected="name, and optionally programme, pathway and components") for e in exc.errors()]) from None
+        raise ContentErrors(translate(exc.errors(), source.locate, REQUEST)) from None
     if not any(character.isalnum() for character in request.name):
-        raise ContentErrors([ContentError(source.locate(("name",)), "the school name has no letters or digits",
+        raise ContentErrors([ContentError(codes.NO_SCHOOL_LETTERS, source.locate(("name",)),
+                                          "the school name has no letters or digits",
                                           expected="a name such as \"St Anne's Primary\"")])
     request._source = source
     return request
@@ -114,13 +121,16 @@ def _programme(programmes: list[Content], request: SchoolRequest, source: Source
     if request.programme in ids:
         return programmes[ids.index(request.programme)]
     what = f"unknown programme '{request.programme}'" if request.programme else "which programme is this pack for?"
-    raise ContentErrors([ContentError(source.locate(("programme",)), what, expected=f"one of: {', '.join(ids)}",
+    raise ContentErrors([ContentError(codes.CHOOSE_PROGRAMME, source.locate(("programme",)), what, choices=ids,
                                       hint=suggest(request.programme, ids) or "add --programme ID ('programme:' in "
                                       "a school file, a 'programme' column in a CSV file)")])
 
 
 def _unknown(source: SourceMap, key: str, value: str, valid: list[str], noun: str | None = None) -> ContentError:
     noun = noun or key
-    return ContentError(source.locate((key,)), f"unknown {noun} '{value}'",
-                        expected=f"one of: {', '.join(valid)}" if valid else f"no {noun}s: this programme has none",
+    return ContentError(_UNKNOWN[noun], source.locate((key,)), f"unknown {noun} '{value}'",
+                        expected="" if valid else f"no {noun}s: this programme has none", choices=valid,
                         hint=suggest(value, valid))
+
+
+_UNKNOWN = {"pathway": codes.UNKNOWN_PATHWAY, "component": codes.UNKNOWN_COMPONENT}

@@ -14,7 +14,6 @@ import re
 import sys
 import threading
 import time
-import zlib
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -25,6 +24,7 @@ from .output import PREVIEW, replacing, write_files
 from .pipeline import Project, print_options, check, pin_build_date, site_sources
 from .render.packs import PackRenderer, PdfOutput
 from .render.pages import DOWNLOADS
+from .watch import POLL_INTERVAL, Watcher
 
 STATUS = "/__auditpack__/status"
 ASSETS = "/__auditpack__/"
@@ -87,57 +87,47 @@ class Preview:
                 self._pdfs[path] = output.data
             return self._pdfs.get(path)
 
-    def watched(self) -> tuple:
-        """A fingerprint of every file the preview depends on."""
+    def watched(self) -> list[Path]:
+        """The folders and files the preview depends on, existing or not: a project's templates/
+        or content/ made after the preview started counts as an edit."""
         project = self.project
-        roots = [project.content_dir, *project.templates.roots]
-        files = [p for root in roots if root.exists() for p in sorted(root.rglob("*")) if p.is_file()]
-        files.append(self.config_file or project.root / "site_config.yml")
-        # Contents, not only times: an edit of the same length within one timestamp tick
-        # (staff -> stuff) would otherwise go unseen.
-        return tuple((str(p), p.stat().st_mtime_ns, zlib.crc32(p.read_bytes())) for p in files if p.exists())
+        return [project.content_dir, project.root / "templates", *project.templates.roots,
+                self.config_file or project.root / "site_config.yml"]
 
 
-def serve(project: Project, port: int, quiet: bool = False, ready=None) -> int:
+def serve(project: Project, port: int, quiet: bool = False, ready=None, poll: bool = False) -> int:
     preview = Preview(project.root, None, quiet)
-    # Fingerprint before the first build, not in the watcher thread: a save made while the
-    # first build runs, or before the thread is scheduled, must still count as an edit.
-    seen = preview.watched()
-    preview.rebuild()
-    server = _Server(("127.0.0.1", port), _handler(preview))
-    stop = threading.Event()
-    threading.Thread(target=_watch, args=(preview, seen, stop), daemon=True).start()
-    try:  # from the moment the address is printed, Ctrl+C or SIGTERM is a stop, not a failure
-        print(f"Previewing at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
-        if ready:
-            ready(server)
-        server.serve_forever()
-    except KeyboardInterrupt:
-        print("Stopped.")
-    finally:
-        stop.set()
-        server.server_close()
+    # Watch before the first build, not after: a save made while it runs must still count as an edit.
+    with Watcher(preview.watched(), poll) as watcher:
+        if watcher.fallback:
+            print(f"auditpack serve: the system does not report changes to files ({watcher.fallback}); "
+                  f"looking for them every {POLL_INTERVAL} s instead", file=sys.stderr, flush=True)
+        preview.rebuild()
+        server = _Server(("127.0.0.1", port), _handler(preview))
+        watching = threading.Thread(target=_watch, args=(preview, watcher), name="auditpack serve: watch")
+        watching.start()
+        interrupted = False
+        try:  # from the moment the address is printed, Ctrl+C or SIGTERM is a stop, not a failure
+            print(f"Previewing at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
+            if ready:
+                ready(server)
+            server.serve_forever()
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            watcher.stop()
+            watching.join()  # a rebuild under way ends first, so no thread outlives the command
+            server.server_close()
+    if interrupted:
+        print("Stopped.")  # last, after anything that rebuild printed
     return 0
 
 
-def _watch(preview: Preview, seen: tuple, stop: threading.Event, interval: float = 0.3) -> None:
-    while not stop.wait(interval):
-        current = _fingerprint(preview)
-        if current is None or current == seen:
-            continue
-        # An editor may be half way through saving (many truncate the file, then write it):
-        # rebuild once two looks a moment apart agree, or a half-written file shows as an error.
-        if stop.wait(interval / 3) or _fingerprint(preview) != current:
-            continue
-        seen = current
+def _watch(preview: Preview, watcher: Watcher) -> None:
+    """Rebuild after each burst of changes, and watch the folders the settings now name."""
+    while watcher.changed():
         preview.rebuild()
-
-
-def _fingerprint(preview: Preview) -> tuple | None:
-    try:
-        return preview.watched()
-    except OSError:
-        return None  # a file vanished mid-scan while an editor saved it; look again
+        watcher.follow(preview.watched())
 
 
 class _Server(http.server.ThreadingHTTPServer):

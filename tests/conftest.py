@@ -88,3 +88,28 @@ def chromium():
     thread = BrowserThread()
     yield thread
     thread.close()
+
+
+# The Debian packages the tests use as independent readers, named once for the header below.
+SYSTEM_TOOLS = {"qpdf": "qpdf", "pdftotext": "poppler-utils", "pdftoppm": "poppler-utils",
+                "pdftk": "pdftk-java", "mutool": "mupdf-tools", "chromium": "chromium"}
+
+
+def missing_system_packages() -> list[str]:
+    return sorted({package for tool, package in SYSTEM_TOOLS.items() if shutil.which(tool) is None})
+
+
+def pytest_report_header(config):
+    """Say at the top of a run which system tools the tests will use or skip."""
+    missing = missing_system_packages()
+    if not missing:
+        return "system tools: all present (" + ", ".join(sorted(set(SYSTEM_TOOLS.values()))) + ")"
+    return f"system tools missing: {', '.join(missing)}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Name the missing packages again at the end, where `-q` still shows it, so skips are no surprise."""
+    missing = missing_system_packages()
+    if missing:
+        terminalreporter.write_line(f"system tools missing: {', '.join(missing)}; the tests that use them "
+                                    f"skip (install: apt-get install -y {' '.join(missing)})")

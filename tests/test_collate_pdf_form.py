@@ -82,7 +82,7 @@ AES = {"AES-256": ["256"], "AES-128": ["128", "--use-aes=y"]}
 
 @pytest.mark.parametrize("key", AES.values(), ids=AES.keys())
 def test_aes_encrypted_form_with_only_an_owner_password_is_read(filled, tmp_path, key):
-    """Opens in any viewer without a password, so it is counted (pypdf decrypts AES with 'cryptography')."""
+    """Opens in any viewer without a password, so it is counted (qpdf, under pikepdf, decrypts AES itself)."""
     data = _qpdf_encrypted(filled, tmp_path, "", key)
     assert read_pdf(data).answers == {("kind-staff", "doing"): "3", ("calm-rooms", "support"): "dk"}
 

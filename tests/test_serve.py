@@ -1,5 +1,6 @@
 """The live preview: edits show without a restart, mistakes show as a banner, PDFs on request."""
 
+import contextlib
 import json
 import os
 import signal
@@ -13,12 +14,15 @@ import pytest
 
 from auditpack import pipeline
 from auditpack.serve import Preview, _watch, serve
+from auditpack.template_folders import PACKAGED
+from auditpack.watch import Watcher
 
 from .conftest import REPO
 
 
-@pytest.fixture
-def preview(mini_project):
+@contextlib.contextmanager
+def serving(project, poll: bool = False):
+    """The preview of ``project`` running as ``auditpack serve`` runs it, stopped (and waited for) after."""
     started = threading.Event()
     holder = {}
 
@@ -26,12 +30,23 @@ def preview(mini_project):
         holder["server"] = server
         started.set()
 
-    thread = threading.Thread(target=serve, args=(pipeline.Project.open(mini_project), 0, True, ready), daemon=True)
+    thread = threading.Thread(target=serve, args=(pipeline.Project.open(project), 0, True, ready),
+                              kwargs={"poll": poll})
     thread.start()
-    assert started.wait(60), "the preview server did not start"
-    server = holder["server"]
-    yield f"http://127.0.0.1:{server.server_address[1]}", mini_project
-    server.shutdown()
+    try:
+        assert started.wait(60), "the preview server did not start"
+        yield f"http://127.0.0.1:{holder['server'].server_address[1]}"
+    finally:
+        if "server" in holder:
+            holder["server"].shutdown()
+        thread.join(60)
+        assert not thread.is_alive(), "the preview did not stop"
+
+
+@pytest.fixture
+def preview(mini_project):
+    with serving(mini_project) as base:
+        yield base, mini_project
 
 
 def get(url: str) -> bytes:
@@ -77,18 +92,76 @@ def test_edit_shows_without_restart_and_errors_do_not_stop_it(preview):
 def test_an_edit_saved_before_the_watcher_starts_is_still_seen(mini_project):
     # CI once lost an edit this way: the watcher took its first fingerprint after the save.
     preview = Preview(mini_project, None, quiet=True)
-    seen = preview.watched()
-    preview.rebuild()
-    stages = mini_project / "content" / "mini" / "stages.yml"
-    stages.write_text(stages.read_text().replace("Get everyone ready.", "Get everyone ready soon."))
-    stop = threading.Event()
-    threading.Thread(target=_watch, args=(preview, seen, stop, 0.05), daemon=True).start()
-    deadline = time.monotonic() + 60
-    while preview.version < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    stop.set()
+    with Watcher(preview.watched()) as watcher:
+        preview.rebuild()
+        stages = mini_project / "content" / "mini" / "stages.yml"
+        stages.write_text(stages.read_text().replace("Get everyone ready.", "Get everyone ready soon."))
+        watching = threading.Thread(target=_watch, args=(preview, watcher))
+        watching.start()
+        deadline = time.monotonic() + 60
+        while preview.version < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    watching.join(60)
     assert preview.version == 2 and not preview.error
     assert "Get everyone ready soon." in (preview.site_dir / "mini" / "stage-1-prepare.html").read_text()
+
+
+def inotify_instances() -> int:
+    """How many inotify instances this process holds: the ways Linux reports file changes to it."""
+    found = 0
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):  # closed since it was listed
+            found += os.readlink(f"/proc/self/fd/{fd}") == "anon_inode:inotify"
+    return found
+
+
+def threads_settle(before: set) -> set:
+    """The threads left running that were not before, once the server's last answers have ended."""
+    deadline = time.monotonic() + 30
+    while (left := set(threading.enumerate()) - before) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
+def wait_for_page(url: str, text: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while text not in get(url).decode():
+        assert time.monotonic() < deadline, f"{text!r} never appeared in {url}"
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("poll", [False, True], ids=["system-events", "polling"])
+def test_a_saved_content_file_shows_on_the_served_page_and_nothing_outlives_the_preview(mini_project, poll):
+    """Without --poll the system reports the save (inotify, on Linux); with it, or where the system
+    cannot (no inotify left, a network share), the folders are looked at instead. Either way the
+    save shows, and stopping the preview ends every thread and watch it started."""
+    linux = sys.platform == "linux"
+    threads, watches = set(threading.enumerate()), inotify_instances() if linux else 0
+    stages = mini_project / "content" / "mini" / "stages.yml"
+    with serving(mini_project, poll=poll) as base:
+        if linux:
+            assert inotify_instances() == watches + (0 if poll else 1)  # polling opens none
+        page = f"{base}/mini/stage-1-prepare.html"
+        assert "Get everyone ready." in get(page).decode()
+        stages.write_text(stages.read_text().replace("Get everyone ready.", "Get everyone ready, all of you."))
+        wait_for_page(page, "Get everyone ready, all of you.")
+    assert not threads_settle(threads)
+    if linux:
+        assert inotify_instances() == watches
+
+
+def test_a_templates_folder_made_while_previewing_is_watched(mini_project):
+    """A project's own templates/ made after the preview started is used at once, and an edit of a
+    template in it shows too (it is watched from then on)."""
+    stage = (PACKAGED / "site" / "stage.md.j2").read_text()
+    with serving(mini_project) as base:
+        page = f"{base}/mini/stage-1-prepare.html"
+        own = mini_project / "templates" / "site" / "stage.md.j2"
+        own.parent.mkdir(parents=True)
+        own.write_text(stage + "\n\nOur own stage page, first.\n")
+        wait_for_page(page, "Our own stage page, first.")
+        own.write_text(stage + "\n\nOur own stage page, second.\n")
+        wait_for_page(page, "Our own stage page, second.")
 
 
 def test_pdfs_are_rendered_when_opened(preview):

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         project = pipeline.Project.open(args.project, args.config)
         programmes = pipeline.check(project)
     except ContentErrors as exc:
-        print(exc.format().replace("nothing was written", "nothing was collated"), file=sys.stderr)
+        print(exc.format(outcome="nothing was collated"), file=sys.stderr)
         return 1
     target = _target(programmes, args.questionnaire, args.programme)
     if isinstance(target, str):

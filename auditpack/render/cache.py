@@ -26,7 +26,7 @@ from . import fonts
 
 NOT_RENDERING = ("stamp.py", "pages.py", "online_form.py")
 """Modules beside the renderers that never shape a cached PDF (stamping works on copies)."""
-LIBRARIES = ("auditpack", "weasyprint", "pydyf", "fonttools", "pikepdf", "pypdf", "tinycss2", "cssselect2", "jinja2",
+LIBRARIES = ("auditpack", "weasyprint", "pydyf", "fonttools", "pikepdf", "tinycss2", "cssselect2", "jinja2",
              "python-docx")
 
 
