@@ -24,6 +24,7 @@ from pathlib import Path
 
 from . import codes, documents, output, pipeline
 from .errors import ContentError, ContentErrors, Location, suggest, with_source_lines
+from .kinds import PDF
 from .load import wide_unicode
 from .model import Content
 from .output import build_lock, check_paths, replacing, write_files
@@ -322,7 +323,7 @@ def _build_tailorings(project: Project, programmes, jobs, summary, progress, ren
 def _render(project: Project, content: Content, request: SchoolRequest, summary: BatchSummary, progress,
             renderer: Renderer):
     """The plan of one tailoring and its documents and packs, without a name, through the cache."""
-    plan = documents.plan([content], tuple(project.config.variants))
+    plan = documents.plan([content], tuple(project.config.variants), formats=(PDF.name,))  # names are stamped on PDFs
     check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])
     return plan, renderer.render(plan, pathway=request.pathway, for_school=True,
                                  progress=progress or (lambda *a: None), stats=summary.stats)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from . import codes
 from .errors import ContentError, ContentErrors, Invalid, suggest
+from .kinds import VARIANTS
 from .load import load_yaml_file
 from .logo import Logo, SettingProblem, read_logo
 from .pydantic_errors import Subject, translate
@@ -92,7 +93,7 @@ class SiteConfig(BaseModel):
     """Extra left margin for hole-punching or binding, added to the 15 mm page margin."""
     workers: int = Field(default=0, ge=0, le=64)
     """Processes rendering PDFs at once; 0 means one per CPU core."""
-    variants: list[Literal["large-print", "blank", "fillable"]] = ["large-print", "blank", "fillable"]
+    variants: list[Literal[tuple(VARIANTS)]] = list(VARIANTS)  # type: ignore[valid-type]
     """Extra versions of the forms to build and link from the site."""
     brand: Brand = Field(default_factory=Brand)
 

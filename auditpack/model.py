@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from . import codes
 from .errors import Invalid, one_of, suggest
+from .kinds import COMPONENTS, GUIDANCE, KINDS, QUESTIONNAIRE
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
@@ -108,14 +109,8 @@ class Task(Strict):
         return _check_refs(value, info, "pathways", "pathway")
 
 
-DocumentKind = Literal[
-    "briefing", "group-recording", "collation", "response-form", "facilitator-guide",
-    "audit-timetable", "checkin-log", "research-notes", "short-report", "action-plan",
-]
-"""Each kind has one print template: ``templates/print/<kind>.html.j2``."""
-
-STAGE_STANDARD_KINDS: tuple[DocumentKind, ...] = ("briefing", "group-recording", "collation")
-"""Every stage provides these; a stage lists them only to say what they draw on."""
+DocumentKind = Literal[tuple(KINDS)]  # type: ignore[valid-type]
+"""The kinds declared in :data:`auditpack.kinds.KINDS`, in their order there."""
 
 
 class DocumentSpec(Strict):
@@ -151,11 +146,12 @@ class DocumentSpec(Strict):
                     raise Invalid(codes.UNKNOWN_SECTION,
                                   f"unknown section '{section}' of questionnaire '{self.questionnaire}'",
                                   hint=suggest(section, sorted(known)), choices=sorted(known))
-        if self.kind in ("response-form",) and not self.questionnaire:
+        needs = KINDS[self.kind].needs
+        if needs == QUESTIONNAIRE and not self.questionnaire:
             raise Invalid(codes.INCOMPLETE_DOCUMENT, f"a '{self.kind}' document needs a 'questionnaire'")
-        if self.kind == "facilitator-guide" and not self.guidance:
-            raise Invalid(codes.INCOMPLETE_DOCUMENT, "a 'facilitator-guide' document needs a 'guidance' note id")
-        if self.kind in ("research-notes", "short-report") and not self.components:
+        if needs == GUIDANCE and not self.guidance:
+            raise Invalid(codes.INCOMPLETE_DOCUMENT, f"a '{self.kind}' document needs a 'guidance' note id")
+        if needs == COMPONENTS and not self.components:
             raise Invalid(codes.INCOMPLETE_DOCUMENT,
                           f"a '{self.kind}' document is made per component: set 'components: true'")
         return self

@@ -19,6 +19,7 @@ import jinja2
 from . import codes, documents, freshness, output, site
 from .config import SiteConfig, load_settings
 from .errors import ContentError, ContentErrors, Location, TemplateProblem
+from .kinds import PDF, format_of
 from .logo import Logo
 from .model import LATEST_STAMP, Content
 from .output import build_lock, check_paths, replacing, write_files
@@ -163,8 +164,9 @@ def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
             pdf_renderer.release()
             _add_pdfs(work_dir / "docs", site_dir, pdfs, site_pages.facts(project.templates, pending, pdfs))
             write_site_zip(site_dir, site_zip_name(project))
-    return BuildSummary(len(programmes), len(pages), len(pdfs), sum(p.pages for p in pdfs.values()),
-                        sum(len(p.data) for p in pdfs.values()), time.perf_counter() - started,
+    printed = [pdf for path, pdf in pdfs.items() if format_of(path) is PDF]  # not the Word files beside them
+    return BuildSummary(len(programmes), len(pages), len(printed), sum(p.pages for p in printed),
+                        sum(len(p.data) for p in printed), time.perf_counter() - started,
                         project.output_dir, stats.rendered, stats.reused)
 
 

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import documents, site
 from .errors import ContentErrors, TemplateProblem
+from .kinds import FORMATS, format_of
 from .output import PREVIEW, replacing, write_files
 from .pipeline import Project, build_date, check, renderer, site_sources
 from .render.packs import PdfOutput
@@ -60,7 +61,7 @@ class Preview:
             date = build_date(programmes, self.fixed_date)
             plan = documents.plan(programmes, tuple(project.config.variants))
             placeholders = {d.path: PdfOutput(d.path, d.title, b"", 0) for d in plan.all_documents}
-            placeholders |= {p.path: PdfOutput(p.path, p.title, b"", 0) for p in plan.packs}
+            placeholders |= {p.path: PdfOutput(p.path, p.title, b"", 0) for p in [*plan.packs, *plan.editions]}
             files, settings, _ = site_sources(project, programmes, plan, placeholders)
             with replacing(self.folder, PREVIEW, project.own_files) as work:
                 write_files(work, files)
@@ -179,7 +180,7 @@ def _handler(preview: Preview):
                 return self._send(body.encode(), "application/json")
             if path.startswith(ASSETS):
                 return self._asset(path.removeprefix(ASSETS))
-            if path.startswith(f"/{DOWNLOADS}/") and path.endswith(".pdf"):
+            if path.startswith(f"/{DOWNLOADS}/") and path.endswith(tuple(f.extension for f in FORMATS.values())):
                 return self._pdf(path.removeprefix(f"/{DOWNLOADS}/"))
             if path.endswith("/"):
                 path += "index.html"
@@ -209,7 +210,7 @@ def _handler(preview: Preview):
                 return self.send_error(500, explain=str(exc))
             if data is None:
                 return self.send_error(404)
-            self._send(data, "application/pdf")
+            self._send(data, format_of(relative).media_type)
 
         def _send(self, body: bytes, kind: str):
             self.send_response(200)

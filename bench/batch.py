@@ -4,7 +4,7 @@
 
 Each run copies the project to a temporary folder and builds, cold (no cache), as a separate
 process: ``build.py packs --schools schools.csv``. It is compared with rendering only the distinct
-documents once: every distinct tailoring's plan through ``render_all``, uncached, with the same
+documents once: every distinct tailoring's plan through the Renderer, uncached, with the same
 number of workers, without packs, stamping or zips, also in a process of its own. Targets: the
 batch takes at most 1.5 times as long, and its peak resident memory stays under 1 GiB.
 """

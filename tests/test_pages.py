@@ -24,7 +24,7 @@ def pages():
     the_plan = plan(programmes, tuple(project.config.variants))
     # Pages only need each PDF's page count and size; fixed figures keep the golden files stable.
     pdfs = {path: PdfOutput(path, title, b"%" * 2048, 2) for path, title in
-            [(d.path, d.title) for d in the_plan.all_documents] + [(p.path, p.title) for p in the_plan.packs]}
+            [(d.path, d.title) for d in [*the_plan.all_documents, *the_plan.packs, *the_plan.editions]]}
     return render_pages(programmes, the_plan, pdfs, project.config, project.templates), programmes
 
 

@@ -172,6 +172,9 @@ def test_pdfs_are_rendered_when_opened(preview):
     assert pdf.startswith(b"%PDF-") and len(pdf) > 5000
     pack = get(f"{base}/downloads/mini/stage-1-prepare-pack.pdf")
     assert pack.startswith(b"%PDF-")
+    assert "Word (editable)" in page and "(DOCX, made when you open it)" in page
+    editable = get(f"{base}/downloads/mini/stage-2-gather/response-form.docx")
+    assert editable.startswith(b"PK\x03\x04") and b"word/document.xml" in editable
     with pytest.raises(urllib.error.HTTPError) as missing:
         get(f"{base}/downloads/mini/nothing.pdf")
     assert missing.value.code == 404

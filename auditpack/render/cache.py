@@ -1,4 +1,5 @@
-"""A disk cache of rendered PDFs, keyed by everything that determines their bytes.
+"""A disk cache of rendered PDFs (and files of the other formats in :data:`auditpack.kinds.FORMATS`),
+keyed by everything that determines their bytes.
 
 The key of a document is a hash of its HTML (which already holds its slice of the content
 and the output of its template), the stylesheets, the font files, the versions of the
@@ -18,13 +19,15 @@ import os
 from importlib import metadata
 from pathlib import Path
 
+from ..kinds import PDF, Format
 from ..output import write_file
 from ..seal import is_sealed, seal
 from . import fonts
 
 NOT_RENDERING = ("stamp.py", "pages.py", "online_form.py")
 """Modules beside the renderers that never shape a cached PDF (stamping works on copies)."""
-LIBRARIES = ("auditpack", "weasyprint", "pydyf", "fonttools", "pikepdf", "tinycss2", "cssselect2", "jinja2")
+LIBRARIES = ("auditpack", "weasyprint", "pydyf", "fonttools", "pikepdf", "tinycss2", "cssselect2", "jinja2",
+             "python-docx")
 
 
 def environment_fingerprint(stylesheets: list[str], options: object, build_date: int) -> str:
@@ -67,11 +70,11 @@ class PdfCache:
     def __init__(self, folder: Path | None):
         self.folder = folder
 
-    def get(self, cache_key: str) -> tuple[bytes, int] | None:
-        """The cached PDF and its page count, or None if absent or damaged."""
+    def get(self, cache_key: str, file_format: Format = PDF) -> tuple[bytes, int] | None:
+        """The cached file and its page count, or None if absent, damaged or not of ``file_format``."""
         if self.folder is None:
             return None
-        pdf, info = self._paths(cache_key)
+        pdf, info = self._paths(cache_key, file_format)
         try:
             record = json.loads(info.read_text())
             data = pdf.read_bytes()
@@ -79,14 +82,14 @@ class PdfCache:
             return None
         pages = record.get("pages") if isinstance(record, dict) else None
         if not isinstance(pages, int) or not is_sealed(record.get("seal"), cache_key.encode(), data, b"%d" % pages) \
-                or not data.startswith(b"%PDF-"):
+                or not data.startswith(file_format.magic):
             return None
         return data, pages
 
-    def put(self, cache_key: str, data: bytes, pages: int) -> None:
+    def put(self, cache_key: str, data: bytes, pages: int, file_format: Format = PDF) -> None:
         if self.folder is None:
             return
-        pdf, info = self._paths(cache_key)
+        pdf, info = self._paths(cache_key, file_format)
         pdf.parent.mkdir(parents=True, exist_ok=True)
         record = {"pages": pages, "seal": seal(cache_key.encode(), data, b"%d" % pages)}
         for path, content in ((pdf, data), (info, json.dumps(record).encode())):
@@ -94,9 +97,9 @@ class PdfCache:
             write_file(temporary, content)
             os.replace(temporary, path)  # readers never see half a file
 
-    def _paths(self, cache_key: str) -> tuple[Path, Path]:
+    def _paths(self, cache_key: str, file_format: Format) -> tuple[Path, Path]:
         folder = self.folder / cache_key[:2]
-        return folder / f"{cache_key}.pdf", folder / f"{cache_key}.json"
+        return folder / file_format.path(cache_key), folder / f"{cache_key}.json"
 
 
 _hashes: dict[Path, str] = {}

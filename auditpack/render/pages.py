@@ -1,8 +1,9 @@
 """Model -> Markdown pages of the resource site, one Jinja2 template per page kind.
 
 Pure: returns ``{path: markdown}``; the site engine (see :mod:`auditpack.site`)
-turns the pages into HTML. Download links carry the page count and size of
-each PDF. A build does not wait for its PDFs to lay out the site: it passes
+turns the pages into HTML. Download links carry the format, page count and size
+of each file (a PDF, and beside it the document in its kind's other formats). A
+build does not wait for its PDFs to lay out the site: it passes
 :class:`PendingPdf` placeholders, builds the site while the PDFs render, then
 :func:`fill_in` writes the real figures where the placeholders are, in the
 words the same template macros give (so the result is the same bytes).
@@ -20,6 +21,7 @@ import jinja2
 
 from ..config import SiteConfig
 from ..documents import Plan, stage_folder
+from ..kinds import FORMATS, format_of
 from ..model import Content, Role, Stage, Task
 from ..template_folders import TemplateFolders
 from . import online_form, safe, sandbox, text
@@ -46,7 +48,7 @@ class PendingPdf:
 
 
 def pending_pdfs(plan: Plan) -> dict[str, PendingPdf]:
-    items = [*plan.all_documents, *plan.packs]
+    items = [*plan.all_documents, *plan.packs, *plan.editions]
     return {item.path: PendingPdf(item.path, item.title, number) for number, item in enumerate(items)}
 
 
@@ -148,14 +150,15 @@ def _environment(templates: TemplateFolders) -> jinja2.Environment:
                    safe_markdown=safe.safe_markdown, safe_inline=safe.safe_inline,
                    role_name=lambda role_id, content: content.role(role_id).name)
     return sandbox.environment(*templates.folders("site"), filters=filters,
-                               globals=dict(link=_link, tasks_by_role=_tasks_by_role, task_count=_task_count),
+                               globals=dict(link=_link, tasks_by_role=_tasks_by_role, task_count=_task_count,
+                                            file_format=format_of),
                                undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                                trim_blocks=True, lstrip_blocks=True)
 
 
 def _link(page_path: str, target: str) -> str:
     """A relative link from one page to a page or download, as MkDocs resolves it."""
-    if target.endswith(".pdf"):
+    if any(target.endswith(f.extension) for f in FORMATS.values()):
         target = f"{DOWNLOADS}/{target}"
     return posixpath.relpath(target, posixpath.dirname(page_path) or ".")
 

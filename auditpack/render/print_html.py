@@ -1,4 +1,4 @@
-"""Model -> HTML for print, one Jinja2 template per document kind.
+"""Model -> HTML for print, one Jinja2 template per document kind (see :data:`auditpack.kinds.KINDS`).
 
 Pure: takes planned documents and returns HTML strings; WeasyPrint is not
 imported here, so the HTML can be tested and inspected on its own.
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import jinja2
 
 from ..documents import Pack, PrintDocument
+from ..kinds import PDF, WEEKLY_TASK
 from ..model import Content, Item, Task
 from ..template_folders import TemplateFolders
 from . import sandbox, text
@@ -58,12 +59,12 @@ def environment(templates: TemplateFolders, compiled: bool = False, *more_kinds:
 
 def anchor_for(doc: PrintDocument) -> str:
     """A unique anchor per document, so a bound pack's contents can link to each one."""
-    return "doc-" + doc.path.removesuffix(".pdf").replace("/", "-")
+    return "doc-" + doc.path.removesuffix(PDF.extension).replace("/", "-")
 
 
 def render_document(env: jinja2.Environment, doc: PrintDocument, options: PrintOptions,
                     stage_documents: list[PrintDocument] = ()) -> str:
-    template = env.get_template(f"{doc.kind}.html.j2")
+    template = env.get_template(doc.declared.template)
     return template.render(
         doc=doc, content=doc.content, programme=doc.programme, stage=doc.stage,
         school=options.school, pathway=options.pathway, footer=options.footer, doc_anchor=anchor_for(doc),
@@ -119,7 +120,7 @@ def _item_numbering(content: Content):
 
 
 def _checkin_task(doc: PrintDocument) -> Task | None:
-    """The stage task with a weekly time, which the check-in log records."""
-    if doc.kind != "checkin-log" or doc.stage is None:
+    """The stage task with a weekly time, which a kind drawing on it (the check-in log) records."""
+    if WEEKLY_TASK not in doc.declared.draws_on or doc.stage is None:
         return None
     return next((t for t in doc.stage.tasks if t.time and "week" in t.time), None)

@@ -25,7 +25,7 @@ from ..documents import Plan
 from ..errors import TemplateProblem
 from ..logo import Logo
 from ..template_folders import TemplateFolders
-from . import print_html
+from . import editions, print_html
 from .cache import PdfCache, environment_fingerprint, key
 from .packs import PdfOutput, PlanHtml, RenderStats, theme_css
 from .pdf import PdfRenderer
@@ -99,6 +99,7 @@ class Renderer:
         packs = [p for p in plan.packs if paths is None or p.path in paths]
         members = {d.path for p in packs for d in p.documents}
         docs = [d for d in plan.all_documents if paths is None or d.path in paths or d.path in members]
+        other_formats = [e for e in plan.editions if paths is None or e.path in paths]
         print_css = self.templates.file("print/print.css").read_text(encoding="utf-8")
         fingerprint = environment_fingerprint([print_css, self.theme], options, self.build_date)
         total = len(docs) + len(packs)
@@ -133,6 +134,9 @@ class Renderer:
         missing.sort(key=lambda d: len(htmls[d.path]), reverse=True)
         finished = self.workers.run([("document", d.path, htmls[d.path], d.variant == "fillable") for d in missing])
         while_rendering()
+        made_here = {e.path: PdfOutput(e.path, e.title, editions.make(
+            e, options, self.cache, htmls.get(e.document.path) or html.document(e.document), self.build_date), 0)
+            for e in other_formats}  # while the workers render the PDFs
         for path, data, pages in finished:
             done(path, data, pages, doc_keys[path], rendered=True)
 
@@ -144,7 +148,7 @@ class Renderer:
             jobs.append(("pack", p.path, html.covers(p, parts), [m.data for m in parts], [m.pages for m in parts]))
         for path, data, pages in self.workers.run(jobs):
             done(path, data, pages, pack_keys[path], rendered=True)
-        return {path: outputs[path] for path in [d.path for d in docs] + [p.path for p in packs]}
+        return {path: outputs[path] for path in [d.path for d in docs] + [p.path for p in packs]} | made_here
 
 
 def _stamp_sheet(templates: TemplateFolders, theme: str, build_date: int, names: list[str]) -> StampSheet:

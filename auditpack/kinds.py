@@ -1,0 +1,135 @@
+"""Every kind of printable document, its variants and its output formats, each declared once.
+
+The content model (which kinds a stage may list, what each needs), the plan (titles, file names,
+variants, extra formats), the print and Word renderers, the site's download links and the JSON
+Schema all read this table; so adding a kind is a line here and a template (and a Word layout,
+if it offers DOCX), and a kind that is missing anywhere fails in a test, not at run time.
+This module imports nothing of auditpack's: it is the bottom layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Format:
+    """A file format a document can be written in."""
+
+    name: str
+    extension: str
+    label: str
+    """How the site names a file of this format beside its size, e.g. 'PDF, 3 pages, 40 KB'."""
+    link: str
+    """The words of a link to a file of this format, e.g. 'Word (editable)'."""
+    media_type: str
+    magic: bytes
+    """How every file of this format starts; the cache refuses an entry that does not."""
+    paged: bool
+    """Whether a file's page count is known once it is made (and so shown on the site)."""
+
+    def path(self, stem: str) -> str:
+        return stem + self.extension
+
+
+PDF = Format("pdf", ".pdf", "PDF", "PDF", "application/pdf", b"%PDF-", paged=True)
+DOCX = Format("docx", ".docx", "DOCX", "Word (editable)",
+              "application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04", paged=False)
+FORMATS = {f.name: f for f in (PDF, DOCX)}
+
+
+def format_of(path: str) -> Format:
+    """The format of a file, by its extension (PDF when none matches)."""
+    return next((f for f in FORMATS.values() if path.endswith(f.extension)), PDF)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Another version of a document, printed beside the standard one; site_config.yml chooses which."""
+
+    name: str
+    label: str
+    needs_statements: bool = False
+    """Made only of documents that print statements (or components), since it differs only there."""
+
+
+VARIANTS = {v.name: v for v in (
+    Variant("large-print", "large print"),
+    Variant("blank", "blank, for your own statements", needs_statements=True),
+    Variant("fillable", "fillable on screen"),
+)}
+
+QUESTIONNAIRE, GUIDANCE, COMPONENTS, WEEKLY_TASK = "questionnaire", "guidance", "components", "weekly-task"
+"""What a kind can draw on besides its stage: a questionnaire, a guidance note, the programme's
+components (one block each, or with ``per_component`` one document each), the stage's weekly task."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    title: str
+    summary: str
+    """One line on the site: what the document is for."""
+    needs: str | None = None
+    """What a stage must name for it (QUESTIONNAIRE, GUIDANCE or COMPONENTS), else None."""
+    draws_on: tuple[str, ...] = ()
+    """What it may draw on (see QUESTIONNAIRE...), ``needs`` included."""
+    per_component: bool = False
+    """One document per component, named ``<kind>-<component>``; else one, named ``<kind>``."""
+    every: str | None = None
+    """QUESTIONNAIRE or GUIDANCE: the programme gets one for each that no stage provides it for."""
+    standard: bool = False
+    """Every stage provides it; a stage lists it only to say what it draws on."""
+    rows: int = 6
+    """Blank rows where the form records topics, people or sessions, unless the stage says."""
+    variants: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ("pdf",)
+    """The standard document's formats; variants are PDF only."""
+    scannable: bool = False
+    """Its answers can be read back from a filled-in copy (see auditpack.collate)."""
+
+    @property
+    def template(self) -> str:
+        """Its print template, in ``templates/print/``."""
+        return f"{self.name}.html.j2"
+
+    def file_stem(self, suffix: str | None = None) -> str:
+        """Its file name without extension; ``suffix`` is a component's, questionnaire's or note's id."""
+        return f"{self.name}-{suffix}" if suffix else self.name
+
+
+KINDS = {k.name: k for k in (
+    Kind("briefing", "Briefing sheet",
+         "Purpose, who is involved, a task checklist with owners, and space for notes.",
+         standard=True, variants=("large-print",)),
+    Kind("group-recording", "Group recording form",
+         "For one recorder per group of 5 to 10: what works, ideas to improve, priorities.",
+         draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, variants=("large-print", "blank"),
+         formats=("pdf", "docx")),
+    Kind("collation", "Collation template",
+         "Gathers every response or group's findings in one place, then an action-planning table.",
+         draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, formats=("pdf", "docx")),
+    Kind("response-form", "Individual response form",
+         "One per person: every statement, each question, a box per score and \"I don't know\".",
+         needs=QUESTIONNAIRE, draws_on=(QUESTIONNAIRE,), every=QUESTIONNAIRE,
+         variants=("large-print", "blank", "fillable"), formats=("pdf", "docx"), scannable=True),
+    Kind("facilitator-guide", "Facilitator's guidance sheet",
+         "How to run the exercise, step by step, with a checklist.",
+         needs=GUIDANCE, draws_on=(GUIDANCE,), every=GUIDANCE, variants=("large-print",)),
+    Kind("audit-timetable", "Audit timetable",
+         "When each focus group, interview and observation takes place, per component.",
+         draws_on=(COMPONENTS,)),
+    Kind("checkin-log", "Weekly check-in log",
+         "A page to record the weekly senior-leader check-in.", draws_on=(WEEKLY_TASK,), rows=12),
+    Kind("research-notes", "Research notes",
+         "Notes from each audit activity for one component.",
+         needs=COMPONENTS, draws_on=(COMPONENTS,), per_component=True),
+    Kind("short-report", "Short report",
+         "Strengths, challenges and next steps for one component, agreed and signed.",
+         needs=COMPONENTS, draws_on=(COMPONENTS,), per_component=True),
+    Kind("action-plan", "Action plan",
+         "Actions, leads, dates, resources and how you will know it worked.", rows=8, variants=("large-print",)),
+)}
+"""In the order documents are listed on a stage's page and bound into its pack."""
+
+STANDARD_KINDS = tuple(k.name for k in KINDS.values() if k.standard)
