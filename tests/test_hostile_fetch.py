@@ -34,7 +34,7 @@ SECRET = "auditpack-secret-7c1f"
 class _Recorder(http.server.BaseHTTPRequestHandler):
     requests: list[str] = []
 
-    def do_GET(self):  # noqa: N802 (the name http.server calls)
+    def do_GET(self):  # the name http.server calls
         type(self).requests.append(self.path)
         body = b"body { color: red }"
         self.send_response(200)
