@@ -247,9 +247,8 @@ def _schema_options(command: argparse.ArgumentParser) -> None:
 
 
 def _cmd_schema(args) -> int:
-    from .schema import SCHEMA_DIR, schema_files
-
     from .output import check_place, write_files
+    from .schema import SCHEMA_DIR, schema_files
 
     project = _project(args)
     folder = check_place(args.out or project.root / SCHEMA_DIR, project.own_files)

@@ -28,10 +28,10 @@ from .render import pages as site_pages
 from .render import print_html, sandbox
 from .render.online_form import blank_tally_sheets
 from .render.packs import RenderStats, default_workers, render_all, theme_css
-from .render.workers import PdfWorkers
 from .render.print_html import PrintOptions
-from .template_folders import TemplateFolders
+from .render.workers import PdfWorkers
 from .schools import SchoolRequest, slugify, tailor
+from .template_folders import TemplateFolders
 from .validate import load_programmes
 
 USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 from . import documents, site
 from .errors import ContentErrors, TemplateProblem
 from .output import PREVIEW, replacing, write_files
-from .pipeline import Project, print_options, check, pin_build_date, site_sources
+from .pipeline import Project, check, pin_build_date, print_options, site_sources
 from .render.packs import PackRenderer, PdfOutput
 from .render.pages import DOWNLOADS
 

@@ -25,7 +25,6 @@ sys.path.insert(0, str(REPO))
 
 from bench import measure  # noqa: E402
 
-
 PEAK_MIB = [0.0]
 """The most memory any one process of any build held (see bench/measure.py)."""
 

@@ -18,8 +18,18 @@ from pathlib import Path
 
 from ..files import NotRegularFile, TooLarge, read_regular
 from ..model import Content, Questionnaire
-from .answers import (DONT_KNOW, Counted, Inputs, Kind, RawResponse, Skipped, Unusable, allowed_values,
-                      describe_values, printable)
+from .answers import (
+    DONT_KNOW,
+    Counted,
+    Inputs,
+    Kind,
+    RawResponse,
+    Skipped,
+    Unusable,
+    allowed_values,
+    describe_values,
+    printable,
+)
 from .online_export import read_online_export
 from .pdf_form import read_pdf
 from .tally_csv import read_tally

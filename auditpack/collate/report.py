@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from ..config import SiteConfig
 from ..model import Questionnaire
-from ..render import fonts, print_html
 from ..pipeline import pin_build_date
+from ..render import fonts, print_html
 from ..render.pdf import PdfRenderer
 from ..safe_csv import Cell, csv_text
 from ..template_folders import TemplateFolders

@@ -11,7 +11,6 @@ Pure: returns text keyed by path; the build decides where it goes.
 
 from __future__ import annotations
 
-
 import jinja2
 
 from ..collate.online_export import FORMAT, FORMAT_VERSION
