@@ -55,7 +55,7 @@ class SourceMap:
             path = path[:-1]
         return self.positions.get((), Location("?"))
 
-    def merge(self, other: "SourceMap", prefix: Path_ = ()) -> None:
+    def merge(self, other: SourceMap, prefix: Path_ = ()) -> None:
         for key, loc in other.positions.items():
             self.positions[prefix + key] = loc
 

@@ -95,7 +95,7 @@ class StampSheet:
         return self._sheet
 
     @classmethod
-    def render(cls, renderer, names: list[str]) -> "StampSheet":
+    def render(cls, renderer, names: list[str]) -> StampSheet:
         """Lay out ``names`` with a :class:`~auditpack.render.pdf.PdfRenderer`'s fonts and stylesheets.
 
         Untagged on purpose: a tagged sheet would bring marked-content ids that mean nothing in
