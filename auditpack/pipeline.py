@@ -230,7 +230,7 @@ def pin_build_date(programmes: list[Content]) -> None:
     """Dates that tools stamp into output (fonts, the sitemap) become the newest publication date,
     so the same content always gives the same bytes. A SOURCE_DATE_EPOCH set by the user wins."""
     newest = max(c.programme.published for c in programmes)
-    epoch = int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp())
+    epoch = int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())
     os.environ["SOURCE_DATE_EPOCH"] = _user_epoch() or str(epoch)
 
 
