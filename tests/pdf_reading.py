@@ -55,7 +55,7 @@ def text_runs(path: Path, page_index: int) -> list[tuple[str, float]]:
     """(text, size in points) of every text object on a page, as printed."""
     import ctypes
 
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     document = pypdfium2.PdfDocument(str(path))
     try:
@@ -84,7 +84,7 @@ MM = 72 / 25.4
 
 def drawn_shapes(path: Path, page_index: int) -> list[tuple[float, float, float, float]]:
     """Bounds (left, bottom, width, height) in millimetres of every drawn path on a page."""
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     document = pypdfium2.PdfDocument(str(path))
     try:
