@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from auditpack import pipeline
-from auditpack.documents import plan
 
 from .pdf_reading import drawn_shapes, open_pdf, page_texts, render, text_runs
 
