@@ -467,7 +467,7 @@ def _name_problem(path: str) -> str:
 
 def windows_reserved(name: str) -> bool:
     """Whether Windows takes ``name`` for a device (``con``, ``con.txt``, ``CON .pdf``), not a file."""
-    return name.split(".")[0].rstrip(" ").upper() in WINDOWS_RESERVED
+    return name.split(".", maxsplit=1)[0].rstrip(" ").upper() in WINDOWS_RESERVED
 
 
 def write_files(folder: Path, files: dict[str, bytes | str]) -> None:
