@@ -339,7 +339,7 @@ def _explain(problem: str, context: str, lines: list[str], line: int, column: in
                     "indent the list under the key it belongs to, or remove the '- '")
         return ("this line does not line up with the block it belongs to", "keys of one block in one column",
                 _line_up_hint(lines, line))
-    if "<stream end>" in problem or "end of stream" in problem and "quoted" not in context:
+    if "<stream end>" in problem or ("end of stream" in problem and "quoted" not in context):
         return ("the file ends in the middle of a value", "the rest of the value",
                 "the file looks cut short or a bracket is never closed; check the end of the file")
     if "quoted scalar" in context:
