@@ -78,7 +78,7 @@ def test_unsafe_output_paths_are_refused_before_anything_is_written(tmp_path, pa
 ])
 def test_outputs_that_windows_or_macos_would_store_as_one_file_are_refused(tmp_path, paths, clash):
     with pytest.raises(UnsafeOutputPath) as refused:
-        write_files(tmp_path, {p: "x" for p in paths})
+        write_files(tmp_path, dict.fromkeys(paths, "x"))
     assert clash in str(refused.value)
     assert list(tmp_path.iterdir()) == []
 
