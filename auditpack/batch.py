@@ -183,7 +183,7 @@ def _request(name: str, line: int, header: list[str], cells: list[str], columns:
             Location(name, line, columns[min(len(header), len(columns) - 1)]),
             f"{len(cells)} cells, but the header names {len(header)} columns",
             expected=", ".join(header), hint="put a cell holding commas in double quotes")])
-    values = dict(zip(header, [c.strip() for c in cells]))
+    values = dict(zip(header, [c.strip() for c in cells], strict=False))  # missing cells at the end are blank
     where = {key: Location(name, line, columns[i] if i < len(columns) else 1) for i, key in enumerate(header)}
     return request_from_row(values, where, Location(name, line, 1))
 

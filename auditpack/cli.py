@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .errors import ContentErrors, TemplateProblem
@@ -294,7 +295,7 @@ def _cmd_serve(args) -> int:
     return serve(_project(args), args.port, quiet=args.quiet)
 
 
-def _usage(command: str, message: str):
+def _usage(command: str, message: str) -> NoReturn:
     print(f"auditpack {command}: error: {message}", file=sys.stderr)
     raise SystemExit(2)
 

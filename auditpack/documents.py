@@ -196,5 +196,6 @@ def _unstaged_documents(content: Content, staged: list[PrintDocument]) -> list[P
     for spec in specs:
         for doc in _documents_for(content, None, spec):
             name = spec.questionnaire or spec.guidance
-            docs.append(PrintDocument(**{**doc.__dict__, "path": doc.path.replace(f"{spec.kind}.pdf", f"{spec.kind}-{name}.pdf")}))
+            path = doc.path.replace(f"{spec.kind}.pdf", f"{spec.kind}-{name}.pdf")
+            docs.append(PrintDocument(**{**doc.__dict__, "path": path}))
     return docs

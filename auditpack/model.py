@@ -40,7 +40,8 @@ def _check_refs(values, info: ValidationInfo, kind: str, noun: str):
         return values
     for value in [values] if isinstance(values, str) else values:
         if value not in known:
-            raise ValueError(f"unknown {noun} '{value}' (expected one of: {', '.join(sorted(known)) or 'none declared'})")
+            raise ValueError(f"unknown {noun} '{value}' "
+                             f"(expected one of: {', '.join(sorted(known)) or 'none declared'})")
     return values
 
 
@@ -139,7 +140,7 @@ class DocumentSpec(Strict):
                 if section not in known:
                     raise ValueError(f"unknown section '{section}' of questionnaire '{self.questionnaire}' "
                                      f"(expected one of: {', '.join(sorted(known))})")
-        if self.kind in ("response-form",) and not self.questionnaire:
+        if self.kind == "response-form" and not self.questionnaire:
             raise ValueError(f"a '{self.kind}' document needs a 'questionnaire'")
         if self.kind == "facilitator-guide" and not self.guidance:
             raise ValueError("a 'facilitator-guide' document needs a 'guidance' note id")

@@ -22,8 +22,9 @@ def new_programme(content_dir: Path, project_root: Path, templates: TemplateFold
                   title: str | None = None, today: dt.date | None = None) -> list[Path]:
     """Write a new programme folder; refuses a bad id or a folder that already exists."""
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", programme_id) or len(programme_id) > 60:
-        raise ContentErrors([ContentError(Location("PROGRAMME_ID"), f"'{programme_id}' is not a valid id",
-                                          expected="lower-case letters, digits and single hyphens, e.g. 'staff-wellbeing'")])
+        raise ContentErrors([ContentError(
+            Location("PROGRAMME_ID"), f"'{programme_id}' is not a valid id",
+            expected="lower-case letters, digits and single hyphens, e.g. 'staff-wellbeing'")])
     reserved = reserved_id(programme_id, Location("PROGRAMME_ID"))
     if reserved:
         raise ContentErrors([reserved])

@@ -406,7 +406,7 @@ def _shown(value) -> str:
 
 
 def _expected_for(kind: str, err: dict) -> str:
-    if kind.endswith("_type") or kind.endswith("_parsing"):
+    if kind.endswith(("_type", "_parsing")):
         return {"list_type": "a list of entries starting with '- '", "model_type": "a block of 'key: value' lines",
                 "dict_type": "a block of 'key: value' lines", "date_from_datetime_parsing": "a date like 2024-09-01",
                 "date_parsing": "a date like 2024-09-01", "int_parsing": "a whole number",

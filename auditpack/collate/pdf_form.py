@@ -255,7 +255,7 @@ def _on_states(widget) -> set[str]:
         return set()
     if not isinstance(normal, DictionaryObject) or isinstance(normal, StreamObject):
         return set()
-    return {str(k)[1:] for k in normal.keys() if str(k) != "/Off"}
+    return {str(k)[1:] for k in normal if str(k) != "/Off"}
 
 
 def _text(node) -> str | None:

@@ -102,8 +102,8 @@ def _folder_files(folder: Path, excluded: Path | None) -> tuple[list[Path], list
     root = _real(folder) or folder
     files: list[Path] = []
     refused: list[Skipped] = []
-    for here, subfolders, names in os.walk(folder):
-        here = Path(here)
+    for top, subfolders, names in os.walk(folder):
+        here = Path(top)
         kept = []
         for name in sorted(subfolders):
             sub = here / name

@@ -61,7 +61,8 @@ def render_report(collation: Collation, templates: TemplateFolders, config: Site
     return files
 
 
-def render_print_html(collation: Collation, templates: TemplateFolders, config: SiteConfig, school: str | None = None) -> str:
+def render_print_html(collation: Collation, templates: TemplateFolders, config: SiteConfig,
+                      school: str | None = None) -> str:
     """The printed report's HTML, before WeasyPrint lays it out; for tests and inspection."""
     options = print_html.PrintOptions(paper=config.paper, footer=config.footer, school=school)
     return environment(templates).get_template("collation-report.html.j2").render(

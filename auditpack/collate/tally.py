@@ -71,7 +71,7 @@ class QuestionResult:
             return None
         middle = [(self.scored - 1) // 2, self.scored // 2]
         found, running = [], 0
-        for value, count in zip(self.values, self.counts):
+        for value, count in zip(self.values, self.counts, strict=True):
             found += [value for index in middle if running <= index < running + count]
             running += count
         return sum(found) / 2
@@ -80,7 +80,7 @@ class QuestionResult:
     def mean(self) -> float | None:
         if not self.scored:
             return None
-        return sum(v * c for v, c in zip(self.values, self.counts)) / self.scored
+        return sum(v * c for v, c in zip(self.values, self.counts, strict=True)) / self.scored
 
     @property
     def shares(self) -> tuple[float, ...]:
@@ -254,7 +254,7 @@ def _section(q: Questionnaire, section: Section, items: tuple[ItemResult, ...], 
     pooled = []
     for index, dim in enumerate(q.dimensions):
         shown = [i.questions[index] for i in items if not i.questions[index].suppressed]
-        counts = tuple(sum(column) for column in zip(*(x.counts for x in shown))) if shown else \
+        counts = tuple(sum(column) for column in zip(*(x.counts for x in shown), strict=True)) if shown else \
             tuple(0 for _ in q.scale)
         pooled.append(QuestionResult(dim, tuple(p.value for p in q.scale), counts,
                                      sum(x.dont_know for x in shown), not shown))

@@ -166,7 +166,7 @@ def _sheet_resources(sheet: pikepdf.Pdf) -> Dictionary:
     for page in sheet.pages:
         for kind, entries in page.resources.items():
             if isinstance(entries, Dictionary):
-                merged.setdefault(kind, {}).update({key: entries[key] for key in entries.keys()})
+                merged.setdefault(kind, {}).update({key: entries[key] for key in entries})
     return Dictionary({kind: Dictionary(entries) for kind, entries in sorted(merged.items())})
 
 
@@ -237,9 +237,8 @@ def _destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, float, float]]:
         return {}
     pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
     found = {}
-    for key, destination in pikepdf.NameTree(names.Dests).items():
-        if isinstance(destination, Dictionary):
-            destination = destination.D
+    for key, named in pikepdf.NameTree(names.Dests).items():
+        destination = named.D if isinstance(named, Dictionary) else named
         page, kind = destination[0], destination[1]
         if kind == Name.XYZ and page.objgen in pages:
             found[key] = (pages[page.objgen], float(destination[2]), float(destination[3]))

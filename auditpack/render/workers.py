@@ -220,7 +220,7 @@ def _start_worker(templates: TemplateFolders, theme: str, lifeline) -> None:
     IMPORTED_BEFORE_START = "weasyprint" in sys.modules
     try:
         _worker = _renderer(templates, theme)
-    except Exception as exc:  # raised by each job, as it would be if this process rendered alone
+    except Exception as exc:  # noqa: BLE001 - raised by each job, as it would be if this process rendered alone
         _worker_problem = exc
 
 
