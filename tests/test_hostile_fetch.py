@@ -13,6 +13,7 @@ import logging
 import shutil
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 import pypdf
 import pytest
@@ -32,7 +33,7 @@ SECRET = "auditpack-secret-7c1f"
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []  # shared by every handler the server makes
 
     def do_GET(self):  # the name http.server calls
         type(self).requests.append(self.path)
@@ -149,8 +150,8 @@ def test_a_file_url_naming_a_host_is_refused_before_the_host_is_looked_up(templa
 def test_pdf_renderer_still_reads_its_own_templates_and_fonts(templates, tmp_path):
     """The fetcher is a fence, not a wall: print.css and the packaged fonts load."""
     brand = pipeline.Project.open(FIXTURES / "mini").config.brand
-    theme = print_html.render_theme_css(print_html.environment(TemplateFolders((templates,))), print_html.PrintOptions(), brand,
-                                        font_files.font_faces())
+    theme = print_html.render_theme_css(print_html.environment(TemplateFolders((templates,))),
+                                        print_html.PrintOptions(), brand, font_files.font_faces())
     renderer = PdfRenderer(TemplateFolders((templates,)), theme)
     html = ('<html lang="en"><head><title>t</title></head>'
             '<body><p class="x">Words in the packaged font.</p></body></html>')

@@ -104,5 +104,5 @@ def test_two_documents_planned_on_one_path_are_refused(mini_project):
     project = pipeline.Project.open(mini_project)
     plan = documents.plan(pipeline.check(project), tuple(project.config.variants))
     paths = [d.path for d in plan.all_documents] + [p.path for p in plan.packs]
-    with pytest.raises(UnsafeOutputPath, match="response-form-other-blank.pdf"):
+    with pytest.raises(UnsafeOutputPath, match=r"response-form-other-blank\.pdf"):
         check_paths(paths)
