@@ -89,7 +89,8 @@ def read_schools(path: Path, programmes: list[Content], out_dir: Path) -> tuple[
     problem = _header_problem(name, header_line, header, header_columns)
     if problem:
         return [], with_source_lines([problem])
-    jobs, problems, seen = [], [], {}
+    jobs, problems = [], []
+    seen: dict[str, int] = {}  # the line that first named each folder
     for line, cells, columns in rows[1:]:
         try:
             request = _request(name, line, header, cells, columns)
@@ -228,7 +229,8 @@ def _writable(jobs: list[SchoolJob], project_files) -> tuple[list[SchoolJob], li
     for job in jobs:
         try:
             output.check_output(job.folder, output.SCHOOL, project_files)
-            output.check_zip_beside(job.zip_file, job.folder)
+            if job.zip_file:  # always, for a school of a schools file
+                output.check_zip_beside(job.zip_file, job.folder)
         except output.OutputRefused as exc:
             refused.append(ContentError(
                 job.where, f"'{job.request.name}' was not built: refusing to replace {exc.folder}: {exc.problem}",
@@ -272,7 +274,8 @@ def build_schools(project, programmes: list[Content], jobs: list[SchoolJob], sum
 
 
 def _build_tailorings(project, programmes, jobs, summary, progress, options, workers, sheet_job) -> None:
-    sheet, done, seen = None, 0, {}
+    sheet, done = None, 0
+    seen: dict = {}  # what _prepare made ready, by content
     for content, group in _tailorings(programmes, jobs):
         if len(jobs) > 1:  # a long silence otherwise: the first school is written only after this
             progress(done, len(jobs), f"rendering {_label(content, group[0].request)} for {len(group)} school(s)")
@@ -364,7 +367,7 @@ def _write_school(job: SchoolJob, generic: dict[str, PdfOutput], prepared: dict,
             write_files(folder, files)
             if staged is not None:
                 output.write_file(staged, zip_bytes(job.folder.name, files))
-        if staged is not None:
+        if staged is not None and job.zip_file:
             os.replace(staged, job.zip_file)
     finally:
         if staged is not None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, ValidationInfo, field_validator
+from pydantic_core import ErrorDetails
 
 from .errors import ContentError, ContentErrors, Location, suggest
 from .load import load_yaml_file
@@ -109,6 +110,7 @@ class SiteConfig(BaseModel):
     def _own_folder(cls, folder: str, info: ValidationInfo) -> str:
         """Output folders are replaced whole on every build, so each must be a folder of its own
         inside the project: not the project ('.'), not above it ('..'), not the content or the other."""
+        assert info.field_name is not None  # always set for a field validator
         default = cls.model_fields[info.field_name].default
         parts = folder.rstrip("/").split("/")
         if any(part in ("", ".", "..") for part in parts):
@@ -176,7 +178,7 @@ def _written(loc: tuple, data) -> tuple:
     return loc
 
 
-def _config_error(err: dict, where: Location) -> ContentError:
+def _config_error(err: ErrorDetails, where: Location) -> ContentError:
     key = " ".join(".".join(str(p) for p in err["loc"]).split())[:80]  # as typed, but on one line
     if err["type"] == "extra_forbidden":
         allowed = ", ".join(SiteConfig.model_fields if len(err["loc"]) == 1 else Brand.model_fields)

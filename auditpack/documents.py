@@ -9,6 +9,7 @@ renderer can make them without either knowing the other.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .model import STAGE_STANDARD_KINDS, Component, Content, DocumentSpec, GuidanceNote, Questionnaire, Section, Stage
 
@@ -117,7 +118,7 @@ class Plan:
         return [d for d in self.documents if d.content is content]
 
     def variants_of(self, doc: PrintDocument) -> list[PrintDocument]:
-        return [v for v in self.variants if v.path == variant_path(doc.path, v.variant)]
+        return [v for v in self.variants if v.variant and v.path == variant_path(doc.path, v.variant)]
 
     def packs_for(self, content: Content) -> list[Pack]:
         return [p for p in self.packs if p.content is content]
@@ -171,8 +172,10 @@ def stage_specs(stage: Stage) -> list[DocumentSpec]:
 def _documents_for(content: Content, stage: Stage | None, spec: DocumentSpec) -> list[PrintDocument]:
     folder = f"{content.programme.id}/{stage_folder(stage) if stage else 'general'}"
     questionnaire = content.questionnaire(spec.questionnaire) if spec.questionnaire else None
-    sections = tuple(questionnaire.section(s) for s in spec.sections) if spec.sections else \
+    # The model refuses 'sections' without a 'questionnaire'.
+    sections = tuple(questionnaire.section(s) for s in spec.sections) if questionnaire and spec.sections else \
         tuple(questionnaire.sections) if questionnaire else ()
+    common: dict[str, Any]  # the fields every document of the spec shares
     common = dict(content=content, stage=stage, description=spec.description, questionnaire=questionnaire,
                   sections=sections, rows=spec.rows or DEFAULT_ROWS.get(spec.kind, 6),
                   guidance=content.guidance_note(spec.guidance) if spec.guidance else None)
@@ -186,8 +189,8 @@ def _documents_for(content: Content, stage: Stage | None, spec: DocumentSpec) ->
 
 def _unstaged_documents(content: Content, staged: list[PrintDocument]) -> list[PrintDocument]:
     """A response form for each questionnaire and a sheet for each guidance note no stage provides."""
-    have_forms = {d.questionnaire.id for d in staged if d.kind == "response-form"}
-    have_guides = {d.guidance.id for d in staged if d.kind == "facilitator-guide"}
+    have_forms = {d.questionnaire.id for d in staged if d.kind == "response-form" and d.questionnaire}
+    have_guides = {d.guidance.id for d in staged if d.kind == "facilitator-guide" and d.guidance}
     specs = [DocumentSpec(kind="response-form", questionnaire=q.id)
              for q in content.questionnaires if q.id not in have_forms]
     specs += [DocumentSpec(kind="facilitator-guide", guidance=g.id)

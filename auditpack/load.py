@@ -12,6 +12,7 @@ a located :class:`ContentError` with a hint, found before any expensive work.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,10 +72,11 @@ def _too_deep(location: Location) -> _TooLarge:
                      hint="check for an alias (*name) used inside its own anchor (&name), or brackets never closed")
 
 
-class _DepthLimit:
+class _DepthLimit(yaml.composer.Composer):
     """Refuses deep nesting before Python's recursion limit is reached."""
 
     depth = 0
+    peek_event: Callable[[], Any]  # from the parser each loader below mixes in
 
     def compose_node(self, parent, index):
         self.depth += 1
@@ -91,11 +93,9 @@ class _Loader(_DepthLimit, yaml.SafeLoader):
     """PyYAML's safe loader, all in Python: its messages are the ones :func:`_explain` words for authors."""
 
 
-_CParser = getattr(getattr(yaml, "cyaml", None), "CParser", None)
-"""libyaml's scanner and parser, where PyYAML was built with it (its wheels are)."""
+if yaml.__with_libyaml__:  # libyaml's scanner and parser, where PyYAML was built with it (its wheels are)
+    from yaml._yaml import CParser as _CParser
 
-
-if _CParser is not None:
     class _FastLoader(_DepthLimit, yaml.composer.Composer, _CParser, yaml.resolver.Resolver):
         """libyaml's scanner and parser (in C, a fraction of the time) under the same Python
         composer: the same nodes and positions. Reading files is most of the time ``check`` takes."""
@@ -110,7 +110,7 @@ def compose(text: str, fast: bool = True):
     """The file's node tree. A file libyaml refuses is read again by the Python parser, whose
     messages :func:`_yaml_syntax_error` explains; content that is wrong costs time, right content not.
     ``fast=False``: the Python parser only (the tests compare the two)."""
-    if fast and _CParser is not None:
+    if fast and yaml.__with_libyaml__:
         loader = _FastLoader(text)
         try:
             return loader.get_single_node()

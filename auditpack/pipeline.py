@@ -271,7 +271,8 @@ def _build_school(project: Project, request: SchoolRequest, out_dir, progress, o
 
     started = time.perf_counter()
     schools = None if out_dir else output.check_output(project.root / "schools", output.SCHOOLS, project.own_files)
-    target = output.check_output(out_dir or output.child(schools, request.slug), output.SCHOOL, project.own_files)
+    target = output.check_output(output.child(schools, request.slug) if schools else out_dir, output.SCHOOL,
+                                 project.own_files)
     programmes = check(project)
     tailor(programmes, request)  # a wrong id is reported before anything is rendered
     summary = BatchSummary(out_dir=target)

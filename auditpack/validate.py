@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .errors import ContentError, ContentErrors, Location, suggest
 from .load import MAX_FILE_BYTES, SourceMap, load_yaml_file, too_large
@@ -214,8 +215,8 @@ def _unique_ids(raw: dict, source: SourceMap) -> list[ContentError]:
 
 def _stage_numbers(raw: dict, source: SourceMap) -> list[ContentError]:
     """Stages are numbered 1, 2, 3... in the order written; report the first that is not."""
-    stages = raw.get("stages") if isinstance(raw.get("stages"), list) else []
-    for i, stage in enumerate(stages):
+    stages = raw.get("stages")
+    for i, stage in enumerate(stages if isinstance(stages, list) else []):
         number = stage.get("number") if isinstance(stage, dict) else None
         if isinstance(number, str) and number.isascii() and number.isdigit() and int(number) != i + 1:
             return [ContentError(source.locate(("stages", i, "number")), f"stage number {number} is out of order",
@@ -252,20 +253,20 @@ def _programme_ids_unique(programmes: list[Content], folders: list[Path]) -> lis
 
 # --- pydantic errors in the user's terms ------------------------------------------------
 
-def _from_pydantic_errors(errors: list[dict], source: SourceMap) -> list[ContentError]:
+def _from_pydantic_errors(errors: list[ErrorDetails], source: SourceMap) -> list[ContentError]:
     """One message per mistake: a misspelt key is reported as unknown, not also as missing."""
     misspelt: dict[tuple, list[str]] = {}  # by block, so a thousand typos are not each compared with all the others
     for e in errors:
         if e["type"] == "extra_forbidden":
             misspelt.setdefault(tuple(e["loc"][:-1]), []).append(str(e["loc"][-1]))
 
-    def explained(err: dict) -> bool:
+    def explained(err: ErrorDetails) -> bool:
         return any(suggest(typo, [str(err["loc"][-1])]) for typo in misspelt.get(tuple(err["loc"][:-1]), []))
 
     return [_from_pydantic(e, source) for e in errors if not (e["type"] == "missing" and explained(e))]
 
 
-def _from_pydantic(err: dict, source: SourceMap) -> ContentError:
+def _from_pydantic(err: ErrorDetails, source: SourceMap) -> ContentError:
     loc = tuple(err["loc"])
     kind = err["type"]
     where = source.locate(loc)
@@ -328,7 +329,7 @@ _SIZES = {"string_too_long", "string_too_short", "too_long", "too_short", "great
           "less_than", "less_than_equal"}
 
 
-def _size_error(where: Location, loc: tuple, kind: str, err: dict) -> ContentError:
+def _size_error(where: Location, loc: tuple, kind: str, err: ErrorDetails) -> ContentError:
     """Lengths and bounds, always saying the limit: 'too long (6,120 characters) (expected at most 5,000)'."""
     ctx, value = err.get("ctx") or {}, err.get("input")
     field = _field(loc)
@@ -347,10 +348,10 @@ def _size_error(where: Location, loc: tuple, kind: str, err: dict) -> ContentErr
         bound = "at most" if kind == "too_long" else "at least"
         return ContentError(where, f"{field} has {count} entr{'y' if count == 1 else 'ies'}",
                             expected=f"{bound} {limit}", hint=_list_size_hint(loc, kind))
-    bound = {"greater_than": ("more than", "gt"), "greater_than_equal": ("at least", "ge"),
-             "less_than": ("less than", "lt"), "less_than_equal": ("at most", "le")}[kind]
+    words, key = {"greater_than": ("more than", "gt"), "greater_than_equal": ("at least", "ge"),
+                  "less_than": ("less than", "lt"), "less_than_equal": ("at most", "le")}[kind]
     return ContentError(where, f"{field}: {_shown(value)} is too {'small' if kind.startswith('greater') else 'large'}",
-                        expected=f"{bound[0]} {ctx.get(bound[1])}")
+                        expected=f"{words} {ctx.get(key)}")
 
 
 def _list_size_hint(loc: tuple, kind: str) -> str:
@@ -361,7 +362,7 @@ def _list_size_hint(loc: tuple, kind: str) -> str:
             }.get(name, "remove some entries")
 
 
-def _not_text(where: Location, loc: tuple, kind: str, err: dict) -> ContentError:
+def _not_text(where: Location, loc: tuple, kind: str, err: ErrorDetails) -> ContentError:
     """Text was expected; say what YAML read instead, since the cause is usually the punctuation."""
     value, field = err.get("input"), _field(loc)
     if value is None:
@@ -405,7 +406,7 @@ def _shown(value) -> str:
     return text if len(text) <= MAX_SHOWN_VALUE else text[:MAX_SHOWN_VALUE - 1] + "\u2026"
 
 
-def _expected_for(kind: str, err: dict) -> str:
+def _expected_for(kind: str, err: ErrorDetails) -> str:
     if kind.endswith(("_type", "_parsing")):
         return {"list_type": "a list of entries starting with '- '", "model_type": "a block of 'key: value' lines",
                 "dict_type": "a block of 'key: value' lines", "date_from_datetime_parsing": "a date like 2024-09-01",

@@ -98,7 +98,7 @@ def _fast_reader():
         return _FAST_READER
     import pypdf
     from pypdf.errors import PdfReadError
-    from pypdf.generic import IndirectObject, read_object
+    from pypdf.generic import IndirectObject, StreamObject, read_object
 
     class FastReader(pypdf.PdfReader):
         def _get_object_from_stream(self, indirect_reference):
@@ -108,9 +108,10 @@ def _fast_reader():
                 if stream_number in self.xref_objStm:
                     raise PdfReadError(f"object stream {stream_number} is itself inside an object stream")
                 stream = IndirectObject(stream_number, 0, self).get_object()
-                if stream.get("/Type") != "/ObjStm":
+                if not isinstance(stream, StreamObject) or stream.get("/Type") != "/ObjStm":
                     raise PdfReadError(f"object {stream_number} is not an object stream")
-                content, first, count = stream.get_data(), int(stream["/First"]), int(stream["/N"])
+                # pypdf types a dictionary's values as PdfObject; /First and /N are NumberObjects (ints).
+                content, first, count = stream.get_data(), int(stream["/First"]), int(stream["/N"])  # type: ignore[call-overload]
                 header = content[:first].split()
                 if count < 0 or len(header) < 2 * count:
                     raise PdfReadError(f"object stream {stream_number} has a damaged index")

@@ -71,7 +71,7 @@ class PdfCache:
         """The cached PDF and its page count, or None if absent or damaged."""
         if self.folder is None:
             return None
-        pdf, info = self._paths(cache_key)
+        pdf, info = _paths(self.folder, cache_key)
         try:
             record = json.loads(info.read_text())
             data = pdf.read_bytes()
@@ -86,7 +86,7 @@ class PdfCache:
     def put(self, cache_key: str, data: bytes, pages: int) -> None:
         if self.folder is None:
             return
-        pdf, info = self._paths(cache_key)
+        pdf, info = _paths(self.folder, cache_key)
         pdf.parent.mkdir(parents=True, exist_ok=True)
         record = {"pages": pages, "seal": seal(cache_key.encode(), data, b"%d" % pages)}
         for path, content in ((pdf, data), (info, json.dumps(record).encode())):
@@ -94,9 +94,10 @@ class PdfCache:
             write_file(temporary, content)
             os.replace(temporary, path)  # readers never see half a file
 
-    def _paths(self, cache_key: str) -> tuple[Path, Path]:
-        folder = self.folder / cache_key[:2]
-        return folder / f"{cache_key}.pdf", folder / f"{cache_key}.json"
+
+def _paths(cache: Path, cache_key: str) -> tuple[Path, Path]:
+    folder = cache / cache_key[:2]
+    return folder / f"{cache_key}.pdf", folder / f"{cache_key}.json"
 
 
 _hashes: dict[Path, str] = {}

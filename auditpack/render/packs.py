@@ -115,7 +115,7 @@ def render_all(plan: Plan, templates: TemplateFolders, options: print_html.Print
     outputs: dict[str, PdfOutput] = {}
     htmls = {d.path: local.html(d) for d in plan.all_documents}
     doc_keys = {d.path: key(fingerprint, d.variant or "", htmls[d.path]) for d in plan.all_documents}
-    titles = {item.path: item.title for item in [*plan.all_documents, *plan.packs]}
+    titles = {d.path: d.title for d in plan.all_documents} | {p.path: p.title for p in plan.packs}
 
     def done(path: str, data: bytes, pages: int, cache_key: str, rendered: bool) -> None:
         outputs[path] = PdfOutput(path, titles[path], data, pages)
@@ -142,7 +142,7 @@ def render_all(plan: Plan, templates: TemplateFolders, options: print_html.Print
         missing = reuse(plan.all_documents, doc_keys)
         # Longest first, so that no worker is left rendering a long form alone at the end.
         missing.sort(key=lambda d: len(htmls[d.path]), reverse=True)
-        jobs = [("document", d.path, htmls[d.path], d.variant == "fillable") for d in missing]
+        jobs: list[tuple] = [("document", d.path, htmls[d.path], d.variant == "fillable") for d in missing]
         finished = workers_.run(jobs)
         while_rendering()
         for path, data, pages in finished:

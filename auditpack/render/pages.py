@@ -14,12 +14,12 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import jinja2
 
 from ..config import SiteConfig
-from ..documents import Plan, stage_folder
+from ..documents import Pack, Plan, PrintDocument, stage_folder
 from ..model import Content, Role, Stage, Task
 from ..template_folders import TemplateFolders
 from . import online_form, safe, sandbox, text
@@ -46,13 +46,13 @@ class PendingPdf:
 
 
 def pending_pdfs(plan: Plan) -> dict[str, PendingPdf]:
-    items = [*plan.all_documents, *plan.packs]
+    items: list[PrintDocument | Pack] = [*plan.all_documents, *plan.packs]
     return {item.path: PendingPdf(item.path, item.title, number) for number, item in enumerate(items)}
 
 
 def facts(templates: TemplateFolders, pending: dict[str, PendingPdf], pdfs: dict) -> dict[bytes, bytes]:
     """Each placeholder and what it stands for, now that the PDFs are made."""
-    macros = _environment(templates).get_template("macros.md.j2").module
+    macros: Any = _environment(templates).get_template("macros.md.j2").module  # attributes: the template's macros
     replacements = {}
     for path, placeholder in pending.items():
         replacements[placeholder.token("long").encode()] = str(macros.facts(pdfs[path])).encode()

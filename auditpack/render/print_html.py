@@ -6,6 +6,7 @@ imported here, so the HTML can be tested and inspected on its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import jinja2
@@ -62,7 +63,7 @@ def anchor_for(doc: PrintDocument) -> str:
 
 
 def render_document(env: jinja2.Environment, doc: PrintDocument, options: PrintOptions,
-                    stage_documents: list[PrintDocument] = ()) -> str:
+                    stage_documents: Sequence[PrintDocument] = ()) -> str:
     template = env.get_template(f"{doc.kind}.html.j2")
     return template.render(
         doc=doc, content=doc.content, programme=doc.programme, stage=doc.stage,
