@@ -91,7 +91,8 @@ def read_schools(path: Path, programmes: list[Content], out_dir: Path) -> tuple[
     problem = _header_problem(name, header_line, header, header_columns)
     if problem:
         return [], with_source_lines([problem])
-    jobs, problems, seen = [], [], {}
+    jobs, problems = [], []
+    seen: dict[str, int] = {}  # the line that first named each folder
     for line, cells, columns in rows[1:]:
         try:
             request = _request(name, line, header, cells, columns)
@@ -189,7 +190,7 @@ def _request(name: str, line: int, header: list[str], cells: list[str], columns:
             codes.EXTRA_CELLS, Location(name, line, columns[min(len(header), len(columns) - 1)]),
             f"{len(cells)} cells, but the header names {len(header)} columns",
             expected=", ".join(header), hint="put a cell holding commas in double quotes")])
-    values = dict(zip(header, [c.strip() for c in cells]))
+    values = dict(zip(header, [c.strip() for c in cells], strict=False))  # missing cells at the end are blank
     where = {key: Location(name, line, columns[i] if i < len(columns) else 1) for i, key in enumerate(header)}
     return request_from_row(values, where, Location(name, line, 1))
 
@@ -261,7 +262,8 @@ def _writable(jobs: list[SchoolJob], project_files) -> tuple[list[SchoolJob], li
     for job in jobs:
         try:
             output.check_output(job.folder, output.SCHOOL, project_files)
-            output.check_zip_beside(job.zip_file, job.folder)
+            if job.zip_file:  # always, for a school of a schools file
+                output.check_zip_beside(job.zip_file, job.folder)
         except output.OutputRefused as exc:
             refused.append(ContentError(
                 codes.NOT_REPLACED, job.where,
@@ -388,7 +390,7 @@ def _write_school(job: SchoolJob, generic: dict[str, PdfOutput], prepared: dict,
             write_files(folder, files)
             if staged is not None:
                 output.write_file(staged, zip_bytes(job.folder.name, files))
-        if staged is not None:
+        if staged is not None and job.zip_file:
             os.replace(staged, job.zip_file)
     finally:
         if staged is not None:

@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .errors import ContentErrors, TemplateProblem
@@ -266,9 +267,8 @@ def _schema_options(command: argparse.ArgumentParser) -> None:
 
 
 def _cmd_schema(args) -> int:
-    from .schema import SCHEMA_DIR, schema_files
-
     from .output import check_place, write_files
+    from .schema import SCHEMA_DIR, schema_files
 
     project = _project(args)
     folder = check_place(args.out or project.root / SCHEMA_DIR, project.own_files)
@@ -318,7 +318,7 @@ def _cmd_serve(args) -> int:
     return serve(_project(args), args.port, quiet=args.quiet, poll=args.poll, fixed_date=_fixed_date())
 
 
-def _usage(command: str, message: str):
+def _usage(command: str, message: str) -> NoReturn:
     print(f"auditpack {command}: error: {message}", file=sys.stderr)
     raise SystemExit(2)
 

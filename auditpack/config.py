@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, ValidationInfo, field_validator
+from pydantic_core import ErrorDetails
 
 from . import codes
 from .errors import ContentError, ContentErrors, Invalid, suggest
@@ -112,6 +113,7 @@ class SiteConfig(BaseModel):
     def _own_folder(cls, folder: str, info: ValidationInfo) -> str:
         """Output folders are replaced whole on every build, so each must be a folder of its own
         inside the project: not the project ('.'), not above it ('..'), not the content or the other."""
+        assert info.field_name is not None  # always set for a field validator
         default = cls.model_fields[info.field_name].default
         parts = folder.rstrip("/").split("/")
         if any(part in ("", ".", "..") for part in parts):

@@ -150,7 +150,7 @@ def _read_blobs(project_root: Path, revision: str, blobs: dict[str, bytes]) -> d
 
 
 def _git(project_root: Path, revision: str, *arguments: str, stdin: bytes | None = None) -> bytes:
-    result = subprocess.run(["git", "-C", str(project_root), *arguments], input=stdin, capture_output=True)
+    result = subprocess.run(["git", "-C", str(project_root), *arguments], input=stdin, capture_output=True, check=False)
     if result.returncode != 0:
         lines = result.stderr.decode(errors="replace").strip().splitlines()
         raise _not_a_version(revision, "neither a folder nor a git revision with a content folder",

@@ -10,6 +10,7 @@ renderers can make them without either knowing the other. What each kind is come
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .kinds import FORMATS, GUIDANCE, KINDS, PDF, QUESTIONNAIRE, STANDARD_KINDS, VARIANTS, Format, Kind
 from .model import Component, Content, DocumentSpec, GuidanceNote, Questionnaire, Section, Stage
@@ -101,7 +102,7 @@ class Plan:
         return [d for d in self.documents if d.content is content]
 
     def variants_of(self, doc: PrintDocument) -> list[PrintDocument]:
-        return [v for v in self.variants if v.path == variant_path(doc.path, v.variant)]
+        return [v for v in self.variants if v.variant and v.path == variant_path(doc.path, v.variant)]
 
     def editions_of(self, doc: PrintDocument) -> list[Edition]:
         return [e for e in self.editions if e.document is doc]
@@ -164,8 +165,10 @@ def _documents_for(content: Content, stage: Stage | None, spec: DocumentSpec,
     kind = KINDS[spec.kind]
     folder = f"{content.programme.id}/{stage_folder(stage) if stage else 'general'}"
     questionnaire = content.questionnaire(spec.questionnaire) if spec.questionnaire else None
-    sections = tuple(questionnaire.section(s) for s in spec.sections) if spec.sections else \
+    # The model refuses 'sections' without a 'questionnaire'.
+    sections = tuple(questionnaire.section(s) for s in spec.sections) if questionnaire and spec.sections else \
         tuple(questionnaire.sections) if questionnaire else ()
+    common: dict[str, Any]  # the fields every document of the spec shares
     common = dict(content=content, stage=stage, description=spec.description, questionnaire=questionnaire,
                   sections=sections, rows=spec.rows or kind.rows,
                   guidance=content.guidance_note(spec.guidance) if spec.guidance else None)

@@ -190,7 +190,7 @@ class TemplateProblem(Exception):
     """A template (ours or a project's own copy) could not be used; says which file and line."""
 
     @classmethod
-    def from_jinja(cls, exc) -> "TemplateProblem":
+    def from_jinja(cls, exc) -> TemplateProblem:
         file, line = (exc.filename, exc.lineno) if getattr(exc, "filename", None) else _template_frame(exc)
         where = f"{file}:{line}: " if file else ""
         text = f"{where}template error: {exc.message or exc}"

@@ -21,8 +21,8 @@ import stat
 from pathlib import Path
 
 from .output import write_file
-from .seal import is_sealed, seal
 from .render import cache, fonts
+from .seal import is_sealed, seal
 
 RECORD = "last-build.json"
 LIBRARIES = cache.LIBRARIES + ("markdown", "nh3", "pydantic", "pyyaml", "mkdocs", "mkdocs-material",

@@ -11,6 +11,7 @@ they are started (forked from a server, or spawned), so this works wherever Pyth
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -36,8 +37,6 @@ def end_with_the_parent(watched) -> None:
 
 
 def _exit_at_end_of_file(watched) -> None:
-    try:
+    with contextlib.suppress(EOFError, OSError):
         watched.recv_bytes()
-    except (EOFError, OSError):
-        pass
     os._exit(1)

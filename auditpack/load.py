@@ -57,7 +57,7 @@ class SourceMap:
             path = path[:-1]
         return self.positions.get((), Location("?"))
 
-    def merge(self, other: "SourceMap", prefix: Path_ = ()) -> None:
+    def merge(self, other: SourceMap, prefix: Path_ = ()) -> None:
         for key, loc in other.positions.items():
             self.positions[prefix + key] = loc
 
@@ -73,10 +73,11 @@ def _too_deep(location: Location) -> _TooLarge:
                      hint="check for an alias (*name) used inside its own anchor (&name), or brackets never closed")
 
 
-class _DepthLimit:
+class _DepthLimit(yaml.composer.Composer):
     """Refuses deep nesting before Python's recursion limit is reached."""
 
     depth = 0
+    peek_event: Callable[[], Any]  # from the parser each loader below mixes in
 
     def compose_node(self, parent, index):
         self.depth += 1
@@ -93,11 +94,9 @@ class _Loader(_DepthLimit, yaml.SafeLoader):
     """PyYAML's safe loader, all in Python: its messages are the ones :func:`_explain` words for authors."""
 
 
-_CParser = getattr(getattr(yaml, "cyaml", None), "CParser", None)
-"""libyaml's scanner and parser, where PyYAML was built with it (its wheels are)."""
+if yaml.__with_libyaml__:  # libyaml's scanner and parser, where PyYAML was built with it (its wheels are)
+    from yaml._yaml import CParser as _CParser
 
-
-if _CParser is not None:
     class _FastLoader(_DepthLimit, yaml.composer.Composer, _CParser, yaml.resolver.Resolver):
         """libyaml's scanner and parser (in C, a fraction of the time) under the same Python
         composer: the same nodes and positions. Reading files is most of the time ``check`` takes."""
@@ -112,7 +111,7 @@ def compose(text: str, fast: bool = True):
     """The file's node tree. A file libyaml refuses is read again by the Python parser, whose
     messages :func:`_yaml_syntax_error` explains; content that is wrong costs time, right content not.
     ``fast=False``: the Python parser only (the tests compare the two)."""
-    if fast and _CParser is not None:
+    if fast and yaml.__with_libyaml__:
         loader = _FastLoader(text)
         try:
             return loader.get_single_node()
@@ -347,7 +346,7 @@ def _explain(problem: str, context: str, lines: list[str], line: int, column: in
                     "indent the list under the key it belongs to, or remove the '- '")
         return ("this line does not line up with the block it belongs to", "keys of one block in one column",
                 _line_up_hint(lines, line))
-    if "<stream end>" in problem or "end of stream" in problem and "quoted" not in context:
+    if "<stream end>" in problem or ("end of stream" in problem and "quoted" not in context):
         return ("the file ends in the middle of a value", "the rest of the value",
                 "the file looks cut short or a bracket is never closed; check the end of the file")
     if "quoted scalar" in context:

@@ -136,7 +136,8 @@ def _raster(kind: str, data: bytes) -> str:
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise SettingProblem(f"the logo starts like a {kind} image but cannot be read as one ({exc})",
-                             expected="a PNG, JPEG or SVG image", hint="open it in an image editor and save it again")
+                             expected="a PNG, JPEG or SVG image",
+                             hint="open it in an image editor and save it again") from exc
     if max(width, height) > MAX_PIXELS:
         raise SettingProblem(f"the logo is {width:,} \u00d7 {height:,} pixels",
                              expected=f"at most {MAX_PIXELS:,} pixels on each side",

@@ -26,7 +26,7 @@ LATEST_STAMP = 2**32 - 1
 """The latest time output can be stamped with, in seconds since 1970: the sitemap's gzip header holds
 it in 32 bits. A build is dated by its newest publication date (see :func:`auditpack.pipeline.build_date`)."""
 EARLIEST_PUBLISHED = dt.date(1970, 1, 1)
-LATEST_PUBLISHED = dt.datetime.fromtimestamp(LATEST_STAMP, dt.timezone.utc).date()
+LATEST_PUBLISHED = dt.datetime.fromtimestamp(LATEST_STAMP, dt.UTC).date()
 
 
 class Strict(BaseModel):

@@ -27,9 +27,10 @@ import errno
 import os
 import re
 import shutil
+import sys
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,12 +116,11 @@ def build_lock(work_folder: Path):
 
 
 def _lock(fd: int) -> None:
-    try:
-        import fcntl
-    except ImportError:  # Windows
+    if sys.platform == "win32":
         import msvcrt
         msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
     else:
+        import fcntl
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
@@ -467,10 +467,10 @@ def _name_problem(path: str) -> str:
 
 def windows_reserved(name: str) -> bool:
     """Whether Windows takes ``name`` for a device (``con``, ``con.txt``, ``CON .pdf``), not a file."""
-    return name.split(".")[0].rstrip(" ").upper() in WINDOWS_RESERVED
+    return name.split(".", maxsplit=1)[0].rstrip(" ").upper() in WINDOWS_RESERVED
 
 
-def write_files(folder: Path, files: dict[str, bytes | str]) -> None:
+def write_files(folder: Path, files: Mapping[str, bytes | str]) -> None:
     """Write ``{relative path: content}``; every path is checked before anything is written."""
     check_paths(files)
     root = folder.resolve()

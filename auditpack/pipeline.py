@@ -43,7 +43,7 @@ class Project:
     """The logo the settings name, read and checked once; the site and every PDF use these bytes."""
 
     @classmethod
-    def open(cls, root: Path, config_file: Path | None = None) -> "Project":
+    def open(cls, root: Path, config_file: Path | None = None) -> Project:
         root = root.resolve()
         config_file = (config_file or root / "site_config.yml").resolve()
         settings = load_settings(config_file, root)

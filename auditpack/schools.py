@@ -59,9 +59,9 @@ def request_from_flags(name: str, programme: str | None, pathway: str | None, co
 def request_from_row(values: dict[str, str], where: dict[str, Location], row: Location) -> SchoolRequest:
     """A request from one row of a schools CSV file (see auditpack.batch): blank cells mean the
     default, and components are separated by ';' or ','. Problems are reported at their cell."""
-    data = {key: value for key, value in values.items() if value or key == "name"}
+    data: dict[str, object] = {key: value for key, value in values.items() if value or key == "name"}
     if "components" in data:
-        data["components"] = [c.strip() for c in re.split(r"[;,]", data["components"]) if c.strip()] or None
+        data["components"] = [c.strip() for c in re.split(r"[;,]", values["components"]) if c.strip()] or None
     source = SourceMap({(key,): location for key, location in where.items()})
     source.positions[()] = row
     return _validated(data, source)

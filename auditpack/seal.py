@@ -15,6 +15,7 @@ costs time, never correctness.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import hmac
@@ -77,9 +78,7 @@ def _make_key(path: Path) -> None:
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(secrets.token_bytes(KEY_BYTES))
-        try:
+        with contextlib.suppress(FileExistsError):
             os.link(temporary, path)
-        except FileExistsError:
-            pass
     finally:
         temporary.unlink(missing_ok=True)

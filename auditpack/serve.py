@@ -194,7 +194,8 @@ def _handler(preview: Preview):
                 return self.send_error(404)
             inject = (f'<link rel="stylesheet" href="{ASSETS}preview.css">'
                       f'<script src="{ASSETS}preview.js" defer></script></head>')
-            self._send(file.read_text(encoding="utf-8").replace("</head>", inject, 1).encode(), "text/html; charset=utf-8")
+            page = file.read_text(encoding="utf-8").replace("</head>", inject, 1)
+            self._send(page.encode(), "text/html; charset=utf-8")
 
         def _asset(self, name: str):
             file = preview.project.templates.file(f"site/preview/{name}")

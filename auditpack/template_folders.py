@@ -23,7 +23,7 @@ class TemplateFolders:
     roots: tuple[Path, ...] = (PACKAGED,)
 
     @classmethod
-    def for_project(cls, project_root: Path) -> "TemplateFolders":
+    def for_project(cls, project_root: Path) -> TemplateFolders:
         own = project_root / "templates"
         return cls((own, PACKAGED)) if own.is_dir() else cls()
 

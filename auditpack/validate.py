@@ -218,8 +218,8 @@ def _unique_ids(raw: dict, source: SourceMap) -> list[ContentError]:
 
 def _stage_numbers(raw: dict, source: SourceMap) -> list[ContentError]:
     """Stages are numbered 1, 2, 3... in the order written; report the first that is not."""
-    stages = raw.get("stages") if isinstance(raw.get("stages"), list) else []
-    for i, stage in enumerate(stages):
+    stages = raw.get("stages")
+    for i, stage in enumerate(stages if isinstance(stages, list) else []):
         number = stage.get("number") if isinstance(stage, dict) else None
         if isinstance(number, str) and number.isascii() and number.isdigit() and int(number) != i + 1:
             return [ContentError(codes.STAGE_ORDER, source.locate(("stages", i, "number")),

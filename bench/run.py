@@ -25,7 +25,6 @@ sys.path.insert(0, str(REPO))
 
 from bench import measure  # noqa: E402
 
-
 PEAK_MIB = [0.0]
 """The most memory any one process of any build held (see bench/measure.py)."""
 
@@ -64,7 +63,7 @@ def floor_seconds() -> tuple[float, int]:
     sheets = [CSS(filename=str(project.templates.file("print/print.css")), font_config=font_config),
               CSS(string=theme, font_config=font_config)]
     pages = 0
-    for doc, html in zip(plan.all_documents, htmls):
+    for doc, html in zip(plan.all_documents, htmls, strict=True):
         forms = doc.variant == "fillable"  # the same WeasyPrint work as a build: tagged PDF/UA, forms
         document = HTML(string=html, base_url=str(project.templates.file("print/print.css").parent)).render(
             stylesheets=sheets, font_config=font_config, pdf_forms=forms, **PDF_OPTIONS)

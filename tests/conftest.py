@@ -12,10 +12,10 @@ import pytest
 # chose (auditpack reads it once, on import), and the builds would no longer match each other.
 os.environ.pop("SOURCE_DATE_EPOCH", None)
 
-from auditpack import pipeline  # noqa: E402
-from auditpack.template_folders import PACKAGED  # noqa: E402
+from auditpack import pipeline
+from auditpack.template_folders import PACKAGED
 
-from .browser import CHROMIUM, BrowserThread  # noqa: E402
+from .browser import CHROMIUM, BrowserThread
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -41,8 +41,8 @@ def fonts(reader: pypdf.PdfReader) -> set[tuple[str, bool]]:
     """(base font name, embedded?) for every font used on any page."""
     found = set()
     for page in reader.pages:
-        for font in (page.get("/Resources", {}).get("/Font") or {}).values():
-            font = font.get_object()
+        for reference in (page.get("/Resources", {}).get("/Font") or {}).values():
+            font = reference.get_object()
             descendants = font.get("/DescendantFonts")
             descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
             descriptor = descriptor.get_object() if descriptor else {}
@@ -55,7 +55,7 @@ def text_runs(path: Path, page_index: int) -> list[tuple[str, float]]:
     """(text, size in points) of every text object on a page, as printed."""
     import ctypes
 
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     document = pypdfium2.PdfDocument(str(path))
     try:
@@ -84,7 +84,7 @@ MM = 72 / 25.4
 
 def drawn_shapes(path: Path, page_index: int) -> list[tuple[float, float, float, float]]:
     """Bounds (left, bottom, width, height) in millimetres of every drawn path on a page."""
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     document = pypdfium2.PdfDocument(str(path))
     try:
@@ -102,6 +102,7 @@ def render(path: Path, page_index: int, scale: float = 0.5, grayscale: bool = Fa
     """A page as a PIL image, as a printer or a screen would show it."""
     document = pypdfium2.PdfDocument(str(path))
     try:
-        return document[page_index].render(scale=scale, grayscale=grayscale).to_pil().convert("L" if grayscale else "RGB")
+        image = document[page_index].render(scale=scale, grayscale=grayscale).to_pil()
+        return image.convert("L" if grayscale else "RGB")
     finally:
         document.close()

@@ -130,7 +130,8 @@ def test_bad_header_and_bad_shard(tmp_path, mini_project):
 
 def test_build_py_packs_is_auditpack_packs(tmp_path, mini_project):
     (tmp_path / "s.csv").write_text("name\nX\n")
-    for args in (["packs", "--help"], ["packs", "--schools", str(tmp_path / "nope.csv"), "--project", str(mini_project)]):
+    for args in (["packs", "--help"],
+                 ["packs", "--schools", str(tmp_path / "nope.csv"), "--project", str(mini_project)]):
         ours, theirs = run(*args), run(*args, entry="auditpack")
         assert (ours.returncode, ours.stdout, ours.stderr) == (theirs.returncode, theirs.stdout, theirs.stderr)
     assert run("packs", "--project", str(mini_project)).returncode == 2  # --schools is required

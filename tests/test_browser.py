@@ -22,9 +22,23 @@ from dataclasses import dataclass
 
 import pytest
 
-from .browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, WCAG_TAGS, Fetcher,
-                      Recorder, Site, Visit, open_site, require_chromium, require_module, screenshot_path,
-                      survey)
+from .browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PHONE,
+    WCAG_TAGS,
+    Fetcher,
+    Recorder,
+    Site,
+    Visit,
+    open_site,
+    require_chromium,
+    require_module,
+    screenshot_path,
+    survey,
+)
 
 VARIANTS = ["http", "file"]
 # A questionnaire item of each site, and a word of it to type into the search box.

@@ -71,7 +71,8 @@ def test_template_error_is_reported_not_raised(mini_build, tmp_path):
     project = tmp_path / "p"
     shutil.copytree(mini_build, project)
     shutil.copytree(PACKAGED, project / "templates")
-    (project / "templates" / "print" / "briefing.html.j2").write_text("{% extends 'base.html.j2' %}{% block body %}{{ oops(")
+    (project / "templates" / "print" / "briefing.html.j2").write_text(
+        "{% extends 'base.html.j2' %}{% block body %}{{ oops(")
     result = run("build", "--project", str(project))
     assert result.returncode == 1
     assert "briefing.html.j2:1" in result.stderr and "Traceback" not in result.stderr

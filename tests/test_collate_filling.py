@@ -82,7 +82,7 @@ def fill_pdftk(form: Path, answers: Answers, out: Path) -> Path:
 def fill_pdfium(form: Path, answers: Answers, out: Path) -> Path:
     """PDFium: click the centre of each chosen box through the form-fill layer, then save."""
     import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     def text(function, *args) -> str:
         size = function(*args, None, 0)

@@ -48,8 +48,8 @@ def test_unusable_files(name, reason):
      "is not a list of statements"),
     (b'{"format": "auditpack-response", "format_version": 1, "questionnaire": "w", "answers": {"a": 3}}',
      "are not given per question"),
-    (b'{"format": "auditpack-response", "format_version": 1, "questionnaire": "w", '
-     b'"answers": {"a": {"doing": [3]}}}', "is [3], not a score"),
+    ((b'{"format": "auditpack-response", "format_version": 1, "questionnaire": "w", '
+      b'"answers": {"a": {"doing": [3]}}}'), "is [3], not a score"),
 ])
 def test_malformed_documents(data, reason):
     with pytest.raises(Unusable) as caught:

@@ -104,7 +104,8 @@ def test_pdf_recognised_by_content_whatever_its_name(mini_form, tmp_path):
 def test_a_file_named_pdf_that_is_not_one(tmp_path):
     (tmp_path / "form.pdf").write_text("hello")
     [skipped] = read_inputs([tmp_path], TARGET).skipped
-    assert skipped.reason == "it is named .pdf but is not a PDF (a PDF begins with %PDF-): another kind of file renamed?"
+    assert skipped.reason == ("it is named .pdf but is not a PDF (a PDF begins with %PDF-): "
+                              "another kind of file renamed?")
 
 
 def test_a_file_answering_many_statements_the_questionnaire_lacks_is_not_counted(tmp_path):
@@ -118,8 +119,8 @@ def test_a_file_answering_many_statements_the_questionnaire_lacks_is_not_counted
     inputs = read_inputs([tmp_path], TARGET)
     assert [(_name(c.path), len(c.unknown)) for c in inputs.counted] == [("few.json", 100)]
     assert [(_name(s.path), s.reason) for s in inputs.skipped] == [
-        ("many.json", "it answers 101 statements or questions this questionnaire does not have "
-                      "(is it for another questionnaire?)")]
+        ("many.json", ("it answers 101 statements or questions this questionnaire does not have "
+                       "(is it for another questionnaire?)"))]
 
 
 def test_reading_in_worker_processes_gives_the_same_result(mini_form, tmp_path, monkeypatch):

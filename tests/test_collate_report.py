@@ -211,7 +211,8 @@ def test_one_question_without_dont_know_on_a_five_point_scale(mini_project):
     """Other questionnaire shapes render too: no gap column, no "I don't know" in the legend."""
     questionnaire = mini_project / "content" / "mini" / "guidance.yml"
     text = questionnaire.read_text()
-    text = text.replace("      - {value: 4, label: Fully}\n", "      - {value: 4, label: Fully}\n      - {value: 5, label: Always}\n")
+    text = text.replace("      - {value: 4, label: Fully}\n",
+                        "      - {value: 4, label: Fully}\n      - {value: 5, label: Always}\n")
     text = text.replace("""        short: Doing
       - id: support
         question: How well does the school support it?

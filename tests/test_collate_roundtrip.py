@@ -145,7 +145,7 @@ def test_report_tables_show_the_known_totals(answered, report):
 
 
 def test_report_counts_every_response_and_lists_every_skipped_file(answered, report):
-    folder, totals = answered
+    folder, _totals = answered
     html = (report / "collation-report.html").read_text(encoding="utf-8")
     tally_responses = max(sum(c.values()) for c in read_tally(
         (folder / "group-tallies.csv").read_bytes(), mini_content().questionnaire("wellbeing")).counts.values())

@@ -17,7 +17,8 @@ def edited_copy(tmp_path):
     new = tmp_path / "new"
     shutil.copytree(FIXTURES / "mini" / "content", new)
     guidance = new / "mini" / "guidance.yml"
-    guidance.write_text(guidance.read_text().replace("Staff are kind to one another.", "Staff look out for one another.")
+    guidance.write_text(guidance.read_text()
+                        .replace("Staff are kind to one another.", "Staff look out for one another.")
                         .replace("          - id: no-item\n            text: No\n", ""))
     stages = new / "mini" / "stages.yml"
     stages.write_text(stages.read_text().replace("      - id: weekly-meeting", "      - id: thank-staff\n"
@@ -29,7 +30,8 @@ def test_changes_by_stable_id(tmp_path):
     old = load_programmes(FIXTURES / "mini" / "content")
     new = load_programmes(edited_copy(tmp_path))
     found = {(c.kind, c.id, c.what) for c in diff(old, new)}
-    assert found == {("item", "kind-staff", "reworded"), ("item", "no-item", "removed"), ("task", "thank-staff", "added")}
+    assert found == {("item", "kind-staff", "reworded"), ("item", "no-item", "removed"),
+                     ("task", "thank-staff", "added")}
     text = format_changes(diff(old, new))
     assert "- Staff are kind to one another.\n    + Staff look out for one another." in text
     assert text.endswith("1 added, 1 removed, 1 reworded, 0 moved")

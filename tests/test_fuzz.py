@@ -45,7 +45,7 @@ VALUES = st.one_of(
 )
 """Values of the wrong type, size or content put in place of whatever was there."""
 
-CHECK_SETTINGS = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 300)), deadline=None,
+CHECK_SETTINGS = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
                           derandomize=not os.environ.get("FUZZ_RANDOM"), print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                                  HealthCheck.data_too_large])

@@ -91,7 +91,7 @@ def project(tmp_path_factory) -> Path:
     return root
 
 
-@settings(max_examples=int(os.environ.get("SETTINGS_FUZZ_EXAMPLES", 12)), deadline=None,
+@settings(max_examples=int(os.environ.get("SETTINGS_FUZZ_EXAMPLES", "12")), deadline=None,
           derandomize=not os.environ.get("FUZZ_RANDOM"), print_blob=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                  HealthCheck.data_too_large])

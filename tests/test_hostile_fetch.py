@@ -13,6 +13,7 @@ import logging
 import shutil
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 import pypdf
 import pytest
@@ -32,9 +33,9 @@ SECRET = "auditpack-secret-7c1f"
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []  # shared by every handler the server makes
 
-    def do_GET(self):  # noqa: N802 (the name http.server calls)
+    def do_GET(self):  # the name http.server calls
         type(self).requests.append(self.path)
         body = b"body { color: red }"
         self.send_response(200)

@@ -173,7 +173,7 @@ def test_no_markup_from_content_survives_into_the_site(hostile_build):
         html = page.read_text(encoding="utf-8")
         # The theme's own <script>, <form>, <input>, <meta>, <link> and <svg> icons are allowed
         # where the theme puts them; content may add none, and nothing may carry a handler.
-        problems = [d for d in dangers(html, allowed_tags={"script", "form", "input", "meta", "link", "svg"})]
+        problems = list(dangers(html, allowed_tags={"script", "form", "input", "meta", "link", "svg"}))
         theme_scripts = [attrs.get("src", "") for tag, attrs in parse(html).tags if tag == "script"]
         problems += [f"script {src}" for src in theme_scripts
                      if src and not re.fullmatch(r"(\.\./)*/?assets/[\w./-]+", src)]
@@ -208,8 +208,8 @@ def _pdf_problems(path: Path) -> list[str]:
     if names is not None and "/JavaScript" in names.get_object():
         problems.append("document JavaScript")
     for number, page in enumerate(reader.pages, start=1):
-        for annot in page.get("/Annots") or []:
-            annot = annot.get_object()
+        for reference in page.get("/Annots") or []:
+            annot = reference.get_object()
             if annot.get("/Subtype") == "/FileAttachment":
                 problems.append(f"page {number}: file attachment")
             action = annot.get("/A")

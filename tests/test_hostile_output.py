@@ -132,7 +132,7 @@ def test_build_killed_while_writing_leaves_the_previous_site_and_the_next_build_
     try:
         (project / f".site.new-{alive.pid}").mkdir()
         rebuild = start_build(project)
-        out, err = rebuild.communicate(timeout=300)
+        _out, err = rebuild.communicate(timeout=300)
         assert rebuild.returncode == 0, err
         assert leftovers(project) == [f".site.new-{alive.pid}"]
         assert (project / "site" / "index.html").is_file()
@@ -161,7 +161,7 @@ def test_output_moved_aside_by_a_build_killed_between_its_renames_is_put_back(tm
 def test_a_failed_build_removes_its_own_staging_folder(tmp_path):
     target = tmp_path / "site"
     project = tmp_path / "project"
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError):  # noqa: PT012, SIM117 - raised inside replacing(), to see it clean up
         with replacing(target, SITE, ProjectFiles(project, project / "content", project / "site_config.yml",
                                                   project / "templates")) as staging:
             (staging / "half.html").write_text("x")
@@ -300,9 +300,8 @@ def test_build_lock_refuses_a_second_build_and_dies_with_its_holder(tmp_path):
                               cwd=REPO)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(BuildLocked) as refused:
-            with build_lock(work):
-                pass
+        with pytest.raises(BuildLocked) as refused, build_lock(work):
+            pass
         assert str(refused.value).endswith(f"another build is running in this project (pid {holder.pid}); "
                                            f"wait for it or remove {work / '.lock'} if it was killed")
         assert isinstance(refused.value, OSError)  # so every command reports it as a message

@@ -78,7 +78,7 @@ def test_unsafe_output_paths_are_refused_before_anything_is_written(tmp_path, pa
 ])
 def test_outputs_that_windows_or_macos_would_store_as_one_file_are_refused(tmp_path, paths, clash):
     with pytest.raises(UnsafeOutputPath) as refused:
-        write_files(tmp_path, {p: "x" for p in paths})
+        write_files(tmp_path, dict.fromkeys(paths, "x"))
     assert clash in str(refused.value)
     assert list(tmp_path.iterdir()) == []
 
@@ -104,5 +104,5 @@ def test_two_documents_planned_on_one_path_are_refused(mini_project):
     project = pipeline.Project.open(mini_project)
     plan = documents.plan(pipeline.check(project), tuple(project.config.variants))
     paths = [d.path for d in plan.all_documents] + [p.path for p in plan.packs]
-    with pytest.raises(UnsafeOutputPath, match="response-form-other-blank.pdf"):
+    with pytest.raises(UnsafeOutputPath, match=r"response-form-other-blank\.pdf"):
         check_paths(paths)

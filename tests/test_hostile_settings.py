@@ -67,7 +67,7 @@ def assert_refused_at_logo(project: Path, config: Path, message: str, command: t
     """The command stops at the logo setting, with its file, line and column, and writes nothing."""
     code, _, stderr = run_cli(*command, "--project", str(project))
     line = config.read_text(encoding="utf-8").split("\n").index(next(
-        l for l in config.read_text(encoding="utf-8").split("\n") if l.strip().startswith("logo:"))) + 1
+        row for row in config.read_text(encoding="utf-8").split("\n") if row.strip().startswith("logo:"))) + 1
     assert code == 1, stderr
     assert f"{config}:{line}:3: setting 'brand.logo': {message}" in stderr, stderr
     assert "Traceback" not in stderr
@@ -97,7 +97,8 @@ def test_logo_in_a_linked_folder_is_refused(project, tmp_path):
     outside.mkdir()
     (outside / "logo.png").write_bytes(png())
     (project / "images").symlink_to(outside)
-    assert_refused_at_logo(project, with_logo(project, "images/logo.png"), "the logo, or a folder on its path, is a link")
+    assert_refused_at_logo(project, with_logo(project, "images/logo.png"),
+                           "the logo, or a folder on its path, is a link")
 
 
 @pytest.mark.parametrize("command", [("check",), ("build", "-q", "--school", "Hillside Primary")])
@@ -355,7 +356,8 @@ def test_collation_report_shows_the_footer_as_text(tmp_path, decoy):
     files = render_report(collation, Renderer(TemplateFolders(), config, pipeline.build_date([content])))
     html = files["collation-report.html"]
     assert "alert" not in html and decoy.url not in html
-    assert re.search(r"Tom &amp; Jerry &lt;3 \u00a9 2025 <a href=\"https://example.org/trust\"[^>]*>Our trust</a>", html)
+    assert re.search(r"Tom &amp; Jerry &lt;3 \u00a9 2025 "
+                     r"<a href=\"https://example.org/trust\"[^>]*>Our trust</a>", html)
     (tmp_path / "report.pdf").write_bytes(files["collation-report.pdf"])
     text = all_text(tmp_path / "report.pdf")
     assert "Tom & Jerry <3 \u00a9 2025 Our trust" in text and "alert" not in text

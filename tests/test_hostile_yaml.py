@@ -119,7 +119,7 @@ def test_yaml_11_values_stay_what_was_typed(mini_project):
 
 def test_null_where_text_is_required_says_so(mini_project):
     file = edit(mini_project, "programme.yml", "title: Mini wellbeing audit", "title: null")
-    code, stderr = check(mini_project)
+    _code, stderr = check(mini_project)
     assert f"{file}:4:3: 'title' is empty (expected text)" in stderr
     assert "quote it if it is a word like null" in stderr
 
@@ -160,7 +160,7 @@ def test_file_over_the_size_limit_is_refused_without_parsing(mini_project):
     big = mini_project / "content" / "mini" / "big.yml"
     big.write_bytes(b"# " + b"x" * MAX_FILE_BYTES + b"\n")
     started = time.thread_time()  # CPU time of this thread: other work on the machine does not count
-    code, stderr = check(mini_project)
+    _code, stderr = check(mini_project)
     assert time.thread_time() - started < 5
     assert f"{big}: file is too large ({MAX_FILE_BYTES + 3:,} bytes) (expected at most {MAX_FILE_BYTES:,} bytes)" \
         in stderr
@@ -202,7 +202,7 @@ def test_special_files_named_yml_do_not_hang_the_check(mini_project):
     (folder / "zero.yml").symlink_to("/dev/zero")
     os.mkfifo(folder / "pipe.yml")
     started = time.perf_counter()
-    code, stderr = check(mini_project)
+    _code, stderr = check(mini_project)
     assert time.perf_counter() - started < 30  # a wait, not work: reading the fifo would never end
     assert f"{folder / 'pipe.yml'}: not a regular file" in stderr
     assert f"{folder / 'zero.yml'}: links to a file outside the programme folder (/dev/zero)" in stderr
@@ -224,7 +224,7 @@ def test_thousands_of_problems_are_summarised(mini_project):
     roles = "".join(f"  - id: Bad_{i}\n    name: x\n    description: y\n" for i in range(1500))
     (mini_project / "content" / "mini" / "many.yml").write_text("roles:\n" + roles)
     started = time.thread_time()  # CPU time of this thread: other work on the machine does not count
-    code, stderr = check(mini_project)
+    _code, stderr = check(mini_project)
     assert time.thread_time() - started < 10
     assert "... and 1300 more; fix these first" in stderr and stderr.rstrip().endswith("1500 problems found; "
                                                                                         "nothing was written.")

@@ -33,7 +33,7 @@ def test_staff_audit_shape(programmes):
     [q] = ara.questionnaires
     assert len(q.items) == 21
     assert len({i.id for i in q.items}) == 21
-    assert [d.question for d in q.dimensions][0] == "How well are you doing?"
+    assert q.dimensions[0].question == "How well are you doing?"
     assert all(d.dont_know for d in q.dimensions) and len(q.dimensions) == 2
     assert [p.value for p in q.scale] == [1, 2, 3, 4]
     assert q.dont_know_label == "I don't know"

@@ -3,6 +3,7 @@
 After an intended change, refresh them with: UPDATE_GOLDEN=1 pytest tests/test_pages.py
 """
 
+import itertools
 import os
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def test_headings_and_tables_start_new_blocks(pages):
     rendered, _ = pages
     for path, text in rendered.items():
         lines = text.splitlines()
-        for before, line in zip(lines, lines[1:]):
+        for before, line in itertools.pairwise(lines):
             if line.startswith("#") or (line.startswith("|") and not before.startswith("|")):
                 assert not before.strip(), f"{path}: '{line}' follows '{before}'"
 
@@ -71,6 +72,6 @@ def test_navigation_follows_the_stages(pages):
     nav = navigation(programmes, rendered)
     assert nav[0] == {"Home": "index.md"} and nav[-1] == {"Downloads": "downloads.md"}
     mini = nav[1]["Mini audit"]
-    assert [list(e)[0] for e in mini] == ["Overview", "1. Prepare the audit", "2. Gather views", "Components",
+    assert [next(iter(e)) for e in mini] == ["Overview", "1. Prepare the audit", "2. Gather views", "Components",
                                           "Guidance", "Staff wellbeing survey",
                                           "Answer online: Staff wellbeing survey"]

@@ -4,6 +4,7 @@ Sizes are measured from what is drawn: text objects' printed size, tick boxes' a
 writing lines' geometry, page sizes; text is read per page to prove nothing splits.
 """
 
+import itertools
 import os
 import shutil
 import subprocess
@@ -13,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from auditpack import pipeline
-from auditpack.documents import plan
 
 from .pdf_reading import drawn_shapes, open_pdf, page_texts, render, text_runs
 
@@ -70,7 +70,7 @@ def test_writing_lines_are_at_least_8mm_apart(downloads):
     for left, bottom, width, height in drawn_shapes(path, 0):
         if width > 40 and height < 15:
             columns.setdefault((round(left, 1), round(width, 1)), []).append(bottom)
-    gaps = [b - a for ys in columns.values() for a, b in zip(sorted(ys), sorted(ys)[1:]) if b - a < 20]
+    gaps = [b - a for ys in columns.values() for a, b in itertools.pairwise(sorted(ys)) if b - a < 20]
     assert len(gaps) >= 4 and min(gaps) >= 8.0, gaps
 
 
@@ -85,7 +85,7 @@ def test_margins_survive_office_printers(downloads):
         reader = open_pdf(path)
         for index, page in enumerate(reader.pages):
             width = float(page.mediabox.width) / (72 / 25.4)
-            for left, bottom, w, h in drawn_shapes(path, index):
+            for left, _bottom, w, _h in drawn_shapes(path, index):
                 assert left >= 11.9 and left + w <= width - 11.9, (path.name, index)
 
 

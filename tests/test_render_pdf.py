@@ -127,7 +127,7 @@ def test_pack_has_cover_contents_links_and_bookmarks(downloads):
     assert "Stage 1 pack: Prepare the audit" in titles and "Briefing sheet" in " ".join(titles)
     # The contents page numbers are where each document really starts.
     start = 2
-    for name, length in zip(stage_docs, lengths):
+    for name, length in zip(stage_docs, lengths, strict=True):
         first = pages[start - 1]
         assert "Page 1 of" in first, (name, start)
         start += length

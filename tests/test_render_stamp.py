@@ -70,7 +70,8 @@ def test_name_is_drawn_as_an_artifact(tmp_path, sheet, downloads):
     path = stamped(tmp_path, sheet, downloads / "stage-2-gather" / "collation.pdf", NAMES[0])
     with pikepdf.open(path) as pdf:
         ops = [(str(op.operator), list(op.operands)) for op in pikepdf.parse_content_stream(pdf.pages[0])]
-    draws = [i for i, (name, operands) in enumerate(ops) if name == "Do" and operands == [pikepdf.Name("/AuditpackSchoolName")]]
+    draws = [i for i, (name, operands) in enumerate(ops)
+             if name == "Do" and operands == [pikepdf.Name("/AuditpackSchoolName")]]
     assert draws
     for index in draws:
         opened = max(i for i in range(index) if ops[i][0] in ("BMC", "BDC"))
@@ -115,7 +116,7 @@ def test_long_names_are_narrowed_to_fit_and_large_print_is_larger(tmp_path, shee
         [(x, _)] = school_places(pdf)[0]
         width = room(pdf)
     assert 50 * MM < width < 90 * MM  # the marked end of the School line, not a guess
-    (left, _, right, _), _ = _ink(tmp_path, sheet, source, NAMES[2])
+    (_left, _, right, _), _ = _ink(tmp_path, sheet, source, NAMES[2])
     assert right <= (x + width) / MM + 1.5  # ends before the line does, clear of the next field
     (_, top, _, bottom), _ = _ink(tmp_path, sheet, source, NAMES[0])
     (_, big_top, _, big_bottom), _ = _ink(tmp_path, sheet, source, NAMES[0], LARGE_PRINT_SIZE)

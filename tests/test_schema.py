@@ -44,9 +44,8 @@ def _typed(value, node, root):
     if "$ref" in node:
         node = root["$defs"][node["$ref"].split("/")[-1]]
     options = node.get("anyOf") or [node]
-    for option in options:
-        if "$ref" in option:
-            option = root["$defs"][option["$ref"].split("/")[-1]]
+    for choice in options:
+        option = root["$defs"][choice["$ref"].split("/")[-1]] if "$ref" in choice else choice
         kind = option.get("type")
         if isinstance(value, dict) and kind == "object":
             props = option.get("properties", {})

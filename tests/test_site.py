@@ -40,7 +40,7 @@ def site(mini_build) -> Path:
 def test_every_local_link_and_download_resolves(site):
     checked = 0
     for page in site_pages(site):
-        for tag, _, value in links_in(page):
+        for _tag, _, value in links_in(page):
             parts = urlsplit(value)
             if parts.scheme or value.startswith(("#", "mailto:")) or not parts.path:
                 continue

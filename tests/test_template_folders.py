@@ -32,7 +32,8 @@ def test_a_build_uses_the_one_template_a_project_overrides(tmp_path):
     """The project copies one print template and one site template and changes a word in each; the
     briefing sheets and home page show it, and every other document is auditpack's as before."""
     root = copy_project(FIXTURES / "mini", tmp_path / "mini")
-    for relative, old, new in (("print/briefing.html.j2", "{% block body %}", "{% block body %}<p>Our own briefing words.</p>"),
+    for relative, old, new in (("print/briefing.html.j2", "{% block body %}",
+                                "{% block body %}<p>Our own briefing words.</p>"),
                                ("site/home.md.j2", "", "Our own home page words.\n\n")):
         target = root / "templates" / relative
         target.parent.mkdir(parents=True, exist_ok=True)

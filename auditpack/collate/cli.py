@@ -107,8 +107,8 @@ def _collate(args, project, target: Target, out: Path, fixed_date: str | None) -
     if not args.quiet:
         for counted in inputs.counted:
             print(f"counted  {counted.path} ({counted.responses} response{'s' if counted.responses != 1 else ''})")
-    for skipped in inputs.skipped:
-        print(f"skipped  {skipped.path}: {skipped.reason}", file=sys.stderr)
+    for skip in inputs.skipped:
+        print(f"skipped  {skip.path}: {skip.reason}", file=sys.stderr)
     if not inputs.counted:
         print(f"auditpack collate: no answers to '{target.questionnaire.id}' could be counted from "
               f"{inputs.files_read} file(s); no report was written.", file=sys.stderr)

@@ -178,7 +178,7 @@ def _on_states(widget) -> set[str]:
         return set()
     if not isinstance(normal, Dictionary):  # one appearance stream: no states to choose between
         return set()
-    return {str(k)[1:] for k in normal.keys() if str(k) != "/Off"}
+    return {str(k)[1:] for k in normal if str(k) != "/Off"}
 
 
 def _text(node) -> str | None:

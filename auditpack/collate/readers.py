@@ -15,6 +15,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..answer_formats import DONT_KNOW, allowed_values
 from ..files import NotRegularFile, TooLarge, read_regular
@@ -24,9 +25,14 @@ from .online_export import read_online_export
 from .pdf_form import read_pdf
 from .tally_csv import read_tally
 
+if TYPE_CHECKING:  # imported where the pool starts: most collations read too few files for one
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ..lifeline import Lifeline
+
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """A filled response form is well under 1 MB; anything near this is not one."""
-SUFFIXES = {".pdf": "pdf", ".json": "online", ".csv": "tally"}
+SUFFIXES: dict[str, Kind] = {".pdf": "pdf", ".json": "online", ".csv": "tally"}
 NOT_REGULAR = "it is not a regular file (a pipe, device or socket), so it is not read"
 MAX_UNKNOWN = 100
 """Statements and questions a counted file may answer that the questionnaire lacks (see :func:`_few`)."""
@@ -92,8 +98,8 @@ def _folder_files(folder: Path, excluded: Path | None) -> tuple[list[Path], list
     root = _real(folder) or folder
     files: list[Path] = []
     refused: list[Skipped] = []
-    for here, subfolders, names in os.walk(folder):
-        here = Path(here)
+    for top, subfolders, names in os.walk(folder):
+        here = Path(top)
         kept = []
         for name in sorted(subfolders):
             sub = here / name
@@ -315,8 +321,8 @@ class _PdfParser:
 
     def __init__(self, expected: int):
         self.workers = min(os.cpu_count() or 1, 8) if expected >= PARALLEL_FROM else 1
-        self.pool = None
-        self.lifeline = None
+        self.pool: ProcessPoolExecutor | None = None
+        self.lifeline: Lifeline | None = None
 
     def __enter__(self):
         if self.workers > 1:

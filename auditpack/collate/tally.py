@@ -72,7 +72,7 @@ class QuestionResult:
             return None
         middle = [(self.scored - 1) // 2, self.scored // 2]
         found, running = [], 0
-        for value, count in zip(self.values, self.counts):
+        for value, count in zip(self.values, self.counts, strict=True):
             found += [value for index in middle if running <= index < running + count]
             running += count
         return sum(found) / 2
@@ -81,7 +81,7 @@ class QuestionResult:
     def mean(self) -> float | None:
         if not self.scored:
             return None
-        return sum(v * c for v, c in zip(self.values, self.counts)) / self.scored
+        return sum(v * c for v, c in zip(self.values, self.counts, strict=True)) / self.scored
 
     @property
     def shares(self) -> tuple[float, ...]:
@@ -114,7 +114,9 @@ class ItemResult:
     def weakest(self) -> tuple[float, float]:
         """(median, mean) of the question scored lowest: what rankings compare."""
         low = self.lowest
-        return (low.median, low.mean) if low else (0.0, 0.0)
+        if low is None or low.median is None or low.mean is None:  # a question with a mean has a median
+            return 0.0, 0.0
+        return low.median, low.mean
 
     @property
     def lowest(self) -> QuestionResult | None:
@@ -125,7 +127,13 @@ class ItemResult:
     @property
     def highest_dont_know(self) -> QuestionResult | None:
         rated = [q for q in self.questions if q.dont_know_rate is not None and not q.suppressed]
-        return max(rated, key=lambda q: q.dont_know_rate) if rated else None
+        return max(rated, key=lambda q: q.dont_know_rate or 0.0) if rated else None
+
+    @property
+    def dont_know_rate(self) -> float:
+        """The highest share of "I don't know" among its shown questions (0 where none has answers)."""
+        highest = self.highest_dont_know
+        return (highest.dont_know_rate or 0.0) if highest else 0.0
 
 
 @dataclass(frozen=True)
@@ -173,7 +181,7 @@ class Collation:
     @property
     def communicate(self) -> list[ItemResult]:
         return sorted((i for i in self.items if i.communicate),
-                      key=lambda i: (-i.highest_dont_know.dont_know_rate, i.number))
+                      key=lambda i: (-i.dont_know_rate, i.number))
 
     @property
     def actions(self) -> list[ItemResult]:
@@ -239,15 +247,15 @@ def _question(q: Questionnaire, dim: Dimension, counter: Counter, rules: Rules) 
 def _item(number: int, item: Item, section: Section, questions: tuple[QuestionResult, ...],
           midpoint: float, rules: Rules) -> ItemResult:
     rated = all(not x.suppressed and x.scored >= rules.min_answers for x in questions)
-    first, second = (questions + (None, None))[:2]
-    gap = first.median - second.median if rated and second is not None else None
+    medians = [x.median for x in questions if x.median is not None]  # all of them when rated (min_answers >= 1)
+    gap = medians[0] - medians[1] if rated and len(medians) > 1 else None
     communicate = any(not x.suppressed and x.dont_know_rate is not None
                       and x.dont_know_rate >= rules.dont_know_share for x in questions)
     if not rated:
         return ItemResult(number, item, section, questions, gap, False, False, False, communicate)
-    need_low = any(x.median < midpoint for x in questions)
+    need_low = any(m < midpoint for m in medians)
     need_gap = gap is not None and gap >= 1
-    strength = all(x.median > midpoint for x in questions) and not need_gap
+    strength = all(m > midpoint for m in medians) and not need_gap
     return ItemResult(number, item, section, questions, gap, strength, need_low, need_gap, communicate)
 
 
@@ -255,7 +263,7 @@ def _section(q: Questionnaire, section: Section, items: tuple[ItemResult, ...], 
     pooled = []
     for index, dim in enumerate(q.dimensions):
         shown = [i.questions[index] for i in items if not i.questions[index].suppressed]
-        counts = tuple(sum(column) for column in zip(*(x.counts for x in shown))) if shown else \
+        counts = tuple(sum(column) for column in zip(*(x.counts for x in shown), strict=True)) if shown else \
             tuple(0 for _ in q.scale)
         pooled.append(QuestionResult(dim, tuple(p.value for p in q.scale), counts,
                                      sum(x.dont_know for x in shown), not shown))

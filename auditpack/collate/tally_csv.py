@@ -131,7 +131,7 @@ def _why_unexpected(name: str, questionnaire: Questionnaire) -> str:
 def _count(cell: str, line: int, column: str) -> int:
     if cell == "":
         return 0
-    text = cell[:-2] if cell.endswith(".0") else cell  # spreadsheets sometimes save 3 as 3.0
+    text = cell.removesuffix(".0")  # spreadsheets sometimes save 3 as 3.0
     if not text.isdigit() or not text.isascii():
         raise Unusable(f"row {line}, column {column}: '{printable(cell, 20)}' is not a count "
                        "(expected a whole number of answers, 0 or more)")

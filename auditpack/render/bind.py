@@ -42,7 +42,7 @@ def bind(cover: bytes, parts: list[bytes]) -> bytes:
     return output.getvalue()
 
 
-def _structure_root(pack: pikepdf.Pdf) -> Dictionary:
+def _structure_root(pack: pikepdf.Pdf) -> pikepdf.Object:
     """The cover's structure tree with a flat parent tree, ready to take the parts' trees."""
     tree = pack.Root.StructTreeRoot
     flat = _number_tree(tree.ParentTree)
@@ -51,7 +51,7 @@ def _structure_root(pack: pikepdf.Pdf) -> Dictionary:
     return tree
 
 
-def _append(pack: pikepdf.Pdf, part: pikepdf.Pdf, tree: Dictionary, next_key: int) -> int:
+def _append(pack: pikepdf.Pdf, part: pikepdf.Pdf, tree: pikepdf.Object, next_key: int) -> int:
     """Copy one part's pages and structure; its parent-tree keys move up by ``next_key``."""
     first = len(pack.pages)
     pack.pages.extend(part.pages)  # copies are remembered, so /Pg references below follow the pages
@@ -101,7 +101,7 @@ def _as_list(value) -> list:
 
 def _outline(pdf: pikepdf.Pdf) -> list[tuple[str, int, list]]:
     """Bookmarks as (title, page index, children), independent of the file they came from."""
-    pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
+    pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
 
     def walk(items) -> list:
         entries = []

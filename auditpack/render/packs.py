@@ -63,7 +63,7 @@ class PlanHtml:
 
 def _contents(documents: tuple[PrintDocument, ...], members: list[PdfOutput], first_page: int):
     entries, page = [], first_page
-    for number, (doc, member) in enumerate(zip(documents, members), start=1):
+    for number, (doc, member) in enumerate(zip(documents, members, strict=True), start=1):
         entries.append(print_html.ContentsEntry(doc.title, f"{LINK_SCHEME}{number}", page, doc.stage))
         page += member.pages
     return entries

@@ -15,7 +15,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import jinja2
 
@@ -54,7 +54,7 @@ def pending_pdfs(plan: Plan) -> dict[str, PendingPdf]:
 
 def facts(templates: TemplateFolders, pending: dict[str, PendingPdf], pdfs: dict) -> dict[bytes, bytes]:
     """Each placeholder and what it stands for, now that the PDFs are made."""
-    macros = _environment(templates).get_template("macros.md.j2").module
+    macros: Any = _environment(templates).get_template("macros.md.j2").module  # attributes: the template's macros
     replacements = {}
     for path, placeholder in pending.items():
         replacements[placeholder.token("long").encode()] = str(macros.facts(pdfs[path])).encode()

@@ -6,6 +6,7 @@ imported here, so the HTML can be tested and inspected on its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import jinja2

@@ -99,7 +99,7 @@ class _FolderLoader(jinja2.FileSystemLoader):
         self.roots = [Path(f).resolve() for f in folders]
 
     def get_source(self, environment, template):
-        for folder, root in zip(self.searchpath, self.roots):
+        for folder, root in zip(self.searchpath, self.roots, strict=True):
             path = Path(folder, *jinja2.loaders.split_template_path(template))
             if os.path.lexists(path):
                 _check_template_file(path, root)

@@ -95,7 +95,7 @@ class StampSheet:
         return self._sheet
 
     @classmethod
-    def render(cls, renderer, names: list[str]) -> "StampSheet":
+    def render(cls, renderer, names: list[str]) -> StampSheet:
         """Lay out ``names`` with a :class:`~auditpack.render.pdf.PdfRenderer`'s fonts and stylesheets.
 
         Untagged on purpose: a tagged sheet would bring marked-content ids that mean nothing in
@@ -161,7 +161,7 @@ def _sheet_resources(sheet: pikepdf.Pdf) -> Dictionary:
     for page in sheet.pages:
         for kind, entries in page.resources.items():
             if isinstance(entries, Dictionary):
-                merged.setdefault(kind, {}).update({key: entries[key] for key in entries.keys()})
+                merged.setdefault(kind, {}).update(entries.items())
     return Dictionary({kind: Dictionary(entries) for kind, entries in sorted(merged.items())})
 
 
@@ -171,7 +171,7 @@ def _prepared(data: bytes, size: float, width: float) -> Prepared:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         form = resources = None
         for page in pdf.pages:
-            xobjects = page.resources.get(Name.XObject, {})
+            xobjects = page.resources.get(Name.XObject, Dictionary())
             if XOBJECT in xobjects:
                 form = xobjects[XOBJECT]
                 resources = form.Resources
@@ -183,6 +183,7 @@ def _prepared(data: bytes, size: float, width: float) -> Prepared:
             entries.append(f"/Info {trailer.Info.objgen[0]} 0 R")
         ids = [bytes(v).hex() for v in trailer.ID]
         entries.append(f"/ID [<{ids[0]}> <{ids[1]}>]")
+        assert form is not None and resources is not None, "the stamp sheet draws the name as a form XObject"
         form_number, resources_number = form.objgen[0], resources.objgen[0]
     xref = int(data[data.rindex(b"startxref") + 9:].split()[0])
     return Prepared(data, form_number, resources_number, size, width, " ".join(entries).encode(), xref,
@@ -230,11 +231,10 @@ def _destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, float, float]]:
     names = pdf.Root.get("/Names")
     if names is None or "/Dests" not in names:
         return {}
-    pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
+    pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
     found = {}
-    for key, destination in pikepdf.NameTree(names.Dests).items():
-        if isinstance(destination, Dictionary):
-            destination = destination.D
+    for key, named in pikepdf.NameTree(names.Dests).items():
+        destination = named.D if isinstance(named, Dictionary) else named
         page, kind = destination[0], destination[1]
         if kind == Name.XYZ and page.objgen in pages:
             found[key] = (pages[page.objgen], float(destination[2]), float(destination[3]))
@@ -293,7 +293,8 @@ def _text_positions(ops):
     """Where each text object starts (x, y in page space) and the index after it and its marked
     content closes, plus the transformation in force at each such index."""
     stack, ctm, depth = [], IDENTITY, 0
-    texts, states, pending = [], {}, None
+    texts: list[tuple[tuple[float, float], int | None]] = []
+    states, pending = {}, None
     for index, op in enumerate(ops):
         name = str(op.operator)
         if name == "q":
@@ -310,10 +311,10 @@ def _text_positions(ops):
             m = _multiply(tuple(float(v) for v in op.operands), ctm)
             pending = (m[4], m[5])
         elif name == "ET" and pending is not None:
-            texts.append([pending, None])
+            texts.append((pending, None))
             pending = None
         if texts and texts[-1][1] is None and depth == 0 and name in ("ET", "EMC"):
-            texts[-1][1] = index + 1
+            texts[-1] = (texts[-1][0], index + 1)
             states[index + 1] = ctm
     return [(x, y, after) for (x, y), after in texts if after is not None], states
 

@@ -35,7 +35,7 @@ def _import_without_library_search() -> None:
         # WeasyPrint prints installation advice when a library is missing; that advice is
         # for the usual import below, if it fails too.
         with contextlib.redirect_stdout(io.StringIO()):
-            import weasyprint  # noqa: F401
+            import weasyprint
             import weasyprint.text.fonts  # noqa: F401
     except OSError:
         for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:

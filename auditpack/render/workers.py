@@ -19,6 +19,7 @@ import shutil
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from ..lifeline import Lifeline, end_with_the_parent
@@ -99,6 +100,7 @@ class PdfWorkers:
 
     def _submit(self, function, *arguments) -> concurrent.futures.Future:
         """Submitting may start a worker, which the server makes through the temporary folder."""
+        assert self.pool is not None, "started by _start"
         try:
             return self.pool.submit(function, *arguments)
         except OSError as exc:
@@ -134,6 +136,7 @@ class PdfWorkers:
             self._starting.start()
 
     def _start_processes(self) -> None:
+        assert self.pool is not None, "started by _start"
         try:
             for _ in range(self.count):  # each submission starts a process while none is idle
                 self.pool.submit(_ready)
@@ -220,7 +223,7 @@ def bind_pack(renderer, cover_htmls: list[str], parts: list[bytes], part_pages: 
     raise ValueError(f"a pack's contents list runs to more than {len(cover_htmls)} pages")
 
 
-JOBS = {"document": render_html, "pack": bind_pack}
+JOBS: dict[str, Callable[..., tuple[bytes, int]]] = {"document": render_html, "pack": bind_pack}
 _worker = None
 _worker_problem: Exception | None = None
 """Why this worker could not set up, raised by each of its jobs: an initializer that raises
