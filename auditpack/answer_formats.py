@@ -39,7 +39,7 @@ def header(questionnaire: Questionnaire) -> list[str]:
 
 def write_sheet(questionnaire: Questionnaire, counts: dict | None = None, hidden: set | None = None) -> str:
     """The tally sheet as text: blank when ``counts`` is None, else the counts (cells in ``hidden`` left empty)."""
-    rows: list[list[Cell]] = [header(questionnaire)]
+    rows: list[list[Cell]] = [[*header(questionnaire)]]
     number = 0
     for section in questionnaire.sections:
         for item in section.items:

@@ -223,7 +223,8 @@ def build_school(project: Project, request: SchoolRequest, out_dir: Path | None 
 def _build_school(project: Project, request: SchoolRequest, out_dir, progress, options: BuildOptions) -> BuildSummary:
     started = time.perf_counter()
     schools = None if out_dir else output.check_output(project.root / "schools", output.SCHOOLS, project.own_files)
-    target = output.check_output(out_dir or output.child(schools, request.slug), output.SCHOOL, project.own_files)
+    place = out_dir if schools is None else output.child(schools, request.slug)
+    target = output.check_output(place, output.SCHOOL, project.own_files)
     programmes = pipeline.check(project)
     tailor(programmes, request)  # a wrong id is reported before anything is rendered
     summary = BatchSummary(out_dir=target)
@@ -306,7 +307,8 @@ def build_schools(project: Project, programmes: list[Content], jobs: list[School
 
 
 def _build_tailorings(project: Project, programmes, jobs, summary, progress, renderer: Renderer, sheet_job) -> None:
-    sheet, done, seen = None, 0, {}
+    sheet, done = None, 0
+    seen: dict = {}  # what _prepare made, by content, across tailorings
     for content, group in _tailorings(programmes, jobs):
         if len(jobs) > 1:  # a long silence otherwise: the first school is written only after this
             progress(done, len(jobs), f"rendering {_label(content, group[0].request)} for {len(group)} school(s)")

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, ValidationInfo, field_validator
-from pydantic_core import ErrorDetails
 
 from . import codes
 from .errors import ContentError, ContentErrors, Invalid, suggest

@@ -187,10 +187,10 @@ def _unstaged_documents(content: Content, staged: list[PrintDocument]) -> list[P
     specs = []
     for kind in KINDS.values():
         if kind.every == QUESTIONNAIRE:
-            have = {d.questionnaire.id for d in staged if d.kind == kind.name}
+            have = {d.questionnaire.id for d in staged if d.kind == kind.name and d.questionnaire}
             specs += [DocumentSpec(kind=kind.name, questionnaire=q.id)
                       for q in content.questionnaires if q.id not in have]
         elif kind.every == GUIDANCE:
-            have = {d.guidance.id for d in staged if d.kind == kind.name}
+            have = {d.guidance.id for d in staged if d.kind == kind.name and d.guidance}
             specs += [DocumentSpec(kind=kind.name, guidance=g.id) for g in content.guidance if g.id not in have]
     return [doc for spec in specs for doc in _documents_for(content, None, spec, spec.questionnaire or spec.guidance)]

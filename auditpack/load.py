@@ -12,6 +12,7 @@ a located :class:`ContentError` with a hint, found before any expensive work.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any

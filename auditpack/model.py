@@ -10,7 +10,7 @@ passes in as context; see :mod:`auditpack.validate`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
@@ -109,7 +109,10 @@ class Task(Strict):
         return _check_refs(value, info, "pathways", "pathway")
 
 
-DocumentKind = Literal[tuple(KINDS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    DocumentKind = str
+else:
+    DocumentKind = Literal[tuple(KINDS)]
 """The kinds declared in :data:`auditpack.kinds.KINDS`, in their order there."""
 
 

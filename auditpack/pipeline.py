@@ -224,7 +224,7 @@ def build_date(programmes: list[Content], fixed: str | None = None) -> int:
     set it, if output can be stamped with it (the tools that read it fail on anything else, deep in the build)."""
     newest = max(c.programme.published for c in programmes)
     if fixed is None:
-        return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp())
+        return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())
     if not (re.fullmatch("[0-9]+", fixed) and int(fixed) <= LATEST_STAMP):
         raise ContentErrors([ContentError(
             codes.INVALID_EPOCH, Location("SOURCE_DATE_EPOCH"),

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 import typing
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -51,7 +52,7 @@ def content_field(loc: tuple) -> str:
     return f"'{names[-1]}'" if names else "content"
 
 
-def translate(errors: list[dict], locate: Callable[[tuple], Location], subject: Subject) -> list[ContentError]:
+def translate(errors: Sequence[Any], locate: Callable[[tuple], Location], subject: Subject) -> list[ContentError]:
     """One problem per mistake: a misspelt key is reported as unknown, not also as missing."""
     misspelt: dict[tuple, list[str]] = {}  # by block, so a thousand typos are not each compared with all the others
     for e in errors:
@@ -164,7 +165,7 @@ def _size_error(code: Code, where: Location, loc: tuple, kind: str, err: dict) -
     field = content_field(loc)
     if kind == "string_too_long":
         limit = ctx.get("max_length", 0)
-        return ContentError(code, where, f"{field}: the text is too long ({len(value):,} characters)",
+        return ContentError(code, where, f"{field}: the text is too long ({len(value or ''):,} characters)",
                             expected=f"at most {limit:,} characters",
                             hint="titles, names and labels are short: put longer text in a description"
                             if limit <= 200 else "shorten it, or split it into several entries")
@@ -174,9 +175,9 @@ def _size_error(code: Code, where: Location, loc: tuple, kind: str, err: dict) -
     if kind in ("too_long", "too_short"):
         count = ctx.get("actual_length", len(value) if isinstance(value, list) else 0)
         limit = ctx.get("max_length") if kind == "too_long" else ctx.get("min_length")
-        bound = "at most" if kind == "too_long" else "at least"
+        words = "at most" if kind == "too_long" else "at least"
         return ContentError(code, where, f"{field} has {count} entr{'y' if count == 1 else 'ies'}",
-                            expected=f"{bound} {limit}", hint=_list_size_hint(loc, kind))
+                            expected=f"{words} {limit}", hint=_list_size_hint(loc, kind))
     bound = {"greater_than": ("more than", "gt"), "greater_than_equal": ("at least", "ge"),
              "less_than": ("less than", "lt"), "less_than_equal": ("at most", "le")}[kind]
     return ContentError(code, where,
@@ -238,7 +239,7 @@ def _shown(value) -> str:
 
 
 def _expected_for(kind: str) -> str:
-    if kind.endswith("_type") or kind.endswith("_parsing"):
+    if kind.endswith(("_type", "_parsing")):
         return {"list_type": "a list of entries starting with '- '", "model_type": "a block of 'key: value' lines",
                 "dict_type": "a block of 'key: value' lines", "date_from_datetime_parsing": "a date like 2024-09-01",
                 "date_parsing": "a date like 2024-09-01", "int_parsing": "a whole number",
@@ -266,7 +267,7 @@ def _literal_choices(loc: tuple, model: type[BaseModel]) -> tuple[str, ...]:
 
 def _annotation_at(model: type[BaseModel], loc: tuple):
     """The type of the value at ``loc`` (list positions skipped), or None when no field is there."""
-    annotation = model
+    annotation: Any = model
     for part in loc:
         if isinstance(part, int):
             continue

@@ -121,7 +121,7 @@ def _programme(programmes: list[Content], request: SchoolRequest, source: Source
     if request.programme in ids:
         return programmes[ids.index(request.programme)]
     what = f"unknown programme '{request.programme}'" if request.programme else "which programme is this pack for?"
-    raise ContentErrors([ContentError(codes.CHOOSE_PROGRAMME, source.locate(("programme",)), what, choices=ids,
+    raise ContentErrors([ContentError(codes.CHOOSE_PROGRAMME, source.locate(("programme",)), what, choices=tuple(ids),
                                       hint=suggest(request.programme, ids) or "add --programme ID ('programme:' in "
                                       "a school file, a 'programme' column in a CSV file)")])
 
@@ -129,7 +129,7 @@ def _programme(programmes: list[Content], request: SchoolRequest, source: Source
 def _unknown(source: SourceMap, key: str, value: str, valid: list[str], noun: str | None = None) -> ContentError:
     noun = noun or key
     return ContentError(_UNKNOWN[noun], source.locate((key,)), f"unknown {noun} '{value}'",
-                        expected="" if valid else f"no {noun}s: this programme has none", choices=valid,
+                        expected="" if valid else f"no {noun}s: this programme has none", choices=tuple(valid),
                         hint=suggest(value, valid))
 
 

@@ -61,7 +61,8 @@ class Preview:
             date = build_date(programmes, self.fixed_date)
             plan = documents.plan(programmes, tuple(project.config.variants))
             placeholders = {d.path: PdfOutput(d.path, d.title, b"", 0) for d in plan.all_documents}
-            placeholders |= {p.path: PdfOutput(p.path, p.title, b"", 0) for p in [*plan.packs, *plan.editions]}
+            placeholders |= {p.path: PdfOutput(p.path, p.title, b"", 0) for p in plan.packs}
+            placeholders |= {e.path: PdfOutput(e.path, e.title, b"", 0) for e in plan.editions}
             files, settings, _ = site_sources(project, programmes, plan, placeholders)
             with replacing(self.folder, PREVIEW, project.own_files) as work:
                 write_files(work, files)
@@ -83,7 +84,7 @@ class Preview:
     def pdf(self, path: str) -> bytes | None:
         """A PDF of the current content, rendered the first time it is asked for."""
         with self.lock:
-            if path not in self._pdfs and self._renderer is not None:
+            if path not in self._pdfs and self._renderer is not None and self._plan is not None:
                 output = self._renderer.render(self._plan, {path}).get(path)
                 if output is None:
                     return None

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Time reading one filled response form: the pikepdf reader against the pypdf one it replaced.
 
     python bench/pdf_form.py [--copies 20] [--rounds 5] [--before REV]

@@ -56,7 +56,7 @@ def test_codes_are_unique_well_formed_and_in_order():
 def test_the_docs_page_lists_every_code_and_no_other():
     page = (REPO / "docs" / "errors.md").read_text(encoding="utf-8")
     assert page == codes.codes_page(), "docs/errors.md is stale: run python -m auditpack.codes > docs/errors.md"
-    listed = re.findall(r"^\| (AP\d{3}) \| `([a-z0-9-]+)` \|", page, flags=re.M)
+    listed = re.findall(r"^\| (AP\d{3}) \| `([a-z0-9-]+)` \|", page, flags=re.MULTILINE)
     assert listed == [(c.number, c.name) for c in codes.CODES]
 
 

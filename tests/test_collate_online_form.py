@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from auditpack import pipeline, site
-from auditpack.collate.online_export import read_online_export
 from auditpack.answer_formats import blank_sheet
+from auditpack.collate.online_export import read_online_export
 from auditpack.render.online_form import blank_tally_sheets, render_online_forms
 from auditpack.template_folders import TemplateFolders
 

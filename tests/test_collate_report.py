@@ -169,7 +169,7 @@ def test_printed_report_has_the_gutter_of_every_other_pdf(collation, files, mini
 def _left_of_text(path) -> float:
     """Millimetres from the left edge of the first page to its leftmost text."""
     import pypdfium2
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     document = pypdfium2.PdfDocument(str(path))
     try:

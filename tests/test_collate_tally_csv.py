@@ -8,8 +8,8 @@ from collections import Counter
 
 import pytest
 
-from auditpack.collate.answers import Unusable
 from auditpack.answer_formats import blank_sheet, header, write_sheet
+from auditpack.collate.answers import Unusable
 from auditpack.collate.tally_csv import read_tally
 
 from .test_collate_filling import RESPONSES, mini_content

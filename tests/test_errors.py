@@ -69,7 +69,7 @@ def test_check_json_lists_each_problem_with_its_code_and_place(broken):
 
 def test_json_carries_any_character_as_written_and_none_raw(broken):
     result = run("check", "--format", "json", "--project", str(broken))
-    assert result.stdout.isascii() and not any(c < " " and c not in "\n" for c in result.stdout)
+    assert result.stdout.isascii() and not any(c < " " and c != "\n" for c in result.stdout)
     first = json.loads(result.stdout)["problems"][0]
     assert first["message"] == "'id': 'tab\x1bout' is not a valid id"  # the id itself, not an escaped copy
 

@@ -151,8 +151,8 @@ def test_a_file_url_naming_a_host_is_refused_before_the_host_is_looked_up(templa
 def test_pdf_renderer_still_reads_its_own_templates_and_fonts(templates, tmp_path):
     """The fetcher is a fence, not a wall: print.css and the packaged fonts load."""
     brand = pipeline.Project.open(FIXTURES / "mini").config.brand
-    theme = print_html.render_theme_css(print_html.environment(TemplateFolders((templates,))), print_html.PrintOptions(), brand,
-                                        font_files.font_faces())
+    env = print_html.environment(TemplateFolders((templates,)))
+    theme = print_html.render_theme_css(env, print_html.PrintOptions(), brand, font_files.font_faces())
     renderer = PdfRenderer(TemplateFolders((templates,)), theme, build_date=0)
     html = ('<html lang="en"><head><title>t</title></head>'
             '<body><p class="x">Words in the packaged font.</p></body></html>')

@@ -5,7 +5,6 @@ import datetime as dt
 from pathlib import Path
 
 import markupsafe
-
 import pytest
 
 from auditpack import documents, kinds
@@ -56,7 +55,7 @@ def test_every_kind_renders_in_every_format_it_declares(bundled_plan):
             if format_name != PDF.name:
                 assert word.layout(name), f"{name} offers {format_name} but has no layout in render/word.py"
                 data = editions.RENDERERS[format_name](doc, print_html.PrintOptions(),
-                                                       dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+                                                       dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
                 assert data.startswith(FORMATS[format_name].magic)
         assert set(kind.variants) <= set(VARIANTS)
 

@@ -10,8 +10,8 @@ from auditpack import pipeline
 from auditpack.documents import plan
 from auditpack.output import MARKER
 
-from .pdf_reading import open_pdf, page_texts
 from .conftest import REPO
+from .pdf_reading import open_pdf, page_texts
 from .test_cli import run
 
 

@@ -28,8 +28,8 @@ def test_settings_problems_have_codes_and_their_own_wording(tmp_path):
          "setting 'workers': input should be a valid integer, unable to parse string as an integer"),
         (codes.UNKNOWN_VALUE, 2, "setting 'paper': input should be 'A4' or 'Letter'"),
         (codes.OUT_OF_RANGE, 3, "setting 'gutter_mm': input should be less than or equal to 25"),
-        (codes.LOW_CONTRAST, 5, "setting 'brand.primary': #ffff00 on white has a contrast of 1.07:1; text needs at "
-                                "least 4.5:1 (choose a darker shade)"),
+        (codes.LOW_CONTRAST, 5, ("setting 'brand.primary': #ffff00 on white has a contrast of 1.07:1; text needs at "
+                                 "least 4.5:1 (choose a darker shade)")),
     ]
     assert settings_problems(tmp_path, "output_dir: content\n") == [
         (codes.OUTPUT_FOLDER, 1, "setting 'output_dir': 'content' is also the content_dir")]

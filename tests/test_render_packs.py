@@ -80,7 +80,7 @@ def _how_they_differ(ours: dict[str, bytes], theirs: dict[str, bytes]) -> str:
 def _summary(pdf: bytes) -> str:
     with pikepdf.open(io.BytesIO(pdf)) as document:
         fonts = {str(page.Resources.Font[name].get("/BaseFont")) for page in document.pages
-                 if "/Font" in page.Resources for name in page.Resources.Font.keys()}
+                 if "/Font" in page.Resources for name in page.Resources.Font}
         return f"{len(pdf)} bytes, {len(document.pages)} pages, fonts {sorted(fonts)}"
 
 

@@ -17,7 +17,6 @@ from ..answer_formats import DONT_KNOW
 from ..model import Dimension, Questionnaire
 from ..terminal import UNSAFE, escaped
 
-
 Key = tuple[str, str]
 """(item id, dimension id): one question about one statement."""
 

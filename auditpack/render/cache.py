@@ -98,6 +98,7 @@ class PdfCache:
             os.replace(temporary, path)  # readers never see half a file
 
     def _paths(self, cache_key: str, file_format: Format) -> tuple[Path, Path]:
+        assert self.folder is not None, "a cache with no folder stores nothing"
         folder = self.folder / cache_key[:2]
         return folder / file_format.path(cache_key), folder / f"{cache_key}.json"
 

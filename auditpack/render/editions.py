@@ -27,7 +27,7 @@ def make(edition: Edition, options: PrintOptions, cache: PdfCache, html: str, bu
     hit = cache.get(edition_key, edition.format)
     if hit:
         return hit[0]
-    built = dt.datetime.fromtimestamp(build_date, dt.timezone.utc)
+    built = dt.datetime.fromtimestamp(build_date, dt.UTC)
     data = RENDERERS[edition.format.name](edition.document, options, built)
     cache.put(edition_key, data, 0, edition.format)
     return data

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import jinja2
 
 from ..config import SiteConfig
-from ..documents import Plan, stage_folder
+from ..documents import Edition, Pack, Plan, PrintDocument, stage_folder
 from ..kinds import FORMATS, format_of
 from ..model import Content, Role, Stage, Task
 from ..template_folders import TemplateFolders
@@ -48,7 +48,7 @@ class PendingPdf:
 
 
 def pending_pdfs(plan: Plan) -> dict[str, PendingPdf]:
-    items = [*plan.all_documents, *plan.packs, *plan.editions]
+    items: list[PrintDocument | Pack | Edition] = [*plan.all_documents, *plan.packs, *plan.editions]
     return {item.path: PendingPdf(item.path, item.title, number) for number, item in enumerate(items)}
 
 

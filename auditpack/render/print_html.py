@@ -64,7 +64,7 @@ def anchor_for(doc: PrintDocument) -> str:
 
 
 def render_document(env: jinja2.Environment, doc: PrintDocument, options: PrintOptions,
-                    stage_documents: list[PrintDocument] = ()) -> str:
+                    stage_documents: Sequence[PrintDocument] = ()) -> str:
     template = env.get_template(doc.declared.template)
     return template.render(
         doc=doc, content=doc.content, programme=doc.programme, stage=doc.stage,

@@ -106,7 +106,7 @@ class Renderer:
         outputs: dict[str, PdfOutput] = {}
         htmls = {d.path: html.document(d) for d in docs}
         doc_keys = {d.path: key(fingerprint, d.variant or "", htmls[d.path]) for d in docs}
-        titles = {item.path: item.title for item in [*docs, *packs]}
+        titles = {d.path: d.title for d in docs} | {p.path: p.title for p in packs}
 
         def done(path: str, data: bytes, pages: int, cache_key: str, rendered: bool) -> None:
             outputs[path] = PdfOutput(path, titles[path], data, pages)

@@ -20,6 +20,7 @@ import io
 import re
 import zipfile
 from html.parser import HTMLParser
+from typing import ClassVar
 
 import docx
 from docx.enum.section import WD_ORIENT
@@ -97,12 +98,13 @@ def _findings(word, about: list) -> None:
 
 def response_form(word, doc: PrintDocument) -> None:
     q = doc.questionnaire
+    assert q is not None, "the kind table plans a response form only for a questionnaire"
     _markdown(word, q.introduction)
     count = len(q.dimensions)
     _paragraph(word, [("Do not write your name.", True),
-                      (f" Answers are collated anonymously. For each statement, answer {count} "
-                       f"question{'s' if count > 1 else ''} by ticking one box for each: a score from "
-                       f"{q.scale[0].value} to {q.scale[-1].value}, or \"{q.dont_know_label}\".", False)])
+                      ((f" Answers are collated anonymously. For each statement, answer {count} "
+                        f"question{'s' if count > 1 else ''} by ticking one box for each: a score from "
+                        f"{q.scale[0].value} to {q.scale[-1].value}, or \"{q.dont_know_label}\"."), False)])
     word.add_heading("How to score", 2)
     _scale_key(word, q)
     if q.scale_note:
@@ -167,6 +169,7 @@ def collation(word, doc: PrintDocument) -> None:
 
 def item_numbers(doc: PrintDocument) -> dict[str, int]:
     """Statements are numbered through the whole questionnaire, as on the PDF."""
+    assert doc.questionnaire is not None, "only documents of a questionnaire number statements"
     return {item.id: n for n, item in enumerate(doc.questionnaire.items, start=1)}
 
 
@@ -247,7 +250,7 @@ def _fields(word, labels: list[str]) -> None:
     """Labels with room to write beside them, as a two-column table without a header."""
     table = word.add_table(rows=len(labels), cols=2)
     table.style = "Table Grid"
-    for row, label in zip(table.rows, labels):
+    for row, label in zip(table.rows, labels, strict=True):
         _fill(row.cells[0].paragraphs[0], [(f"{label}:", True)])
 
 
@@ -255,12 +258,12 @@ def _table(word, headers: list[list[str]], rows: list[list]):
     """A table whose first ``len(headers)`` rows are its header, repeated on each page it runs onto."""
     table = word.add_table(rows=len(headers) + len(rows), cols=len(headers[0]))
     table.style = "Table Grid"
-    for row, cells in zip(table.rows, headers):
+    for row, cells in zip(table.rows, headers, strict=False):
         _repeat_as_header(row)
-        for cell, text in zip(row.cells, cells):
+        for cell, text in zip(row.cells, cells, strict=False):
             _fill(cell.paragraphs[0], [(text, True)])
-    for row, cells in zip(table.rows[len(headers):], rows):
-        for cell, content in zip(row.cells, cells):
+    for row, cells in zip(table.rows[len(headers):], rows, strict=True):
+        for cell, content in zip(row.cells, cells, strict=False):
             _fill(cell.paragraphs[0], content)
     return table
 
@@ -334,7 +337,8 @@ def _runs(text: str) -> list:
 class _MarkdownRuns(HTMLParser):
     """The cleaned HTML of :func:`.safe.markdown_html` as blocks of runs: it holds only a small set of tags."""
 
-    BLOCKS = {"p": None, "li": "List Bullet", "h1": None, "h2": None, "h3": None, "h4": None, "blockquote": None}
+    BLOCKS: ClassVar[dict[str, str | None]] = {"p": None, "li": "List Bullet", "h1": None, "h2": None, "h3": None,
+                                               "h4": None, "blockquote": None}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)

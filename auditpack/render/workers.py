@@ -47,7 +47,7 @@ class PdfWorkers:
 
     def __init__(self, count: int, templates: TemplateFolders, theme: str, build_date: int):
         self.count, self.templates, self.theme, self.build_date = count, templates, theme, build_date
-        self.pool = None
+        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._starting: threading.Thread | None = None
         self._lifeline: Lifeline | None = None
         self._local = None
@@ -247,7 +247,7 @@ def _start_worker(templates: TemplateFolders, theme: str, build_date: int, lifel
     IMPORTED_BEFORE_START = "weasyprint" in sys.modules
     try:
         _worker = _renderer(templates, theme, build_date)
-    except Exception as exc:  # raised by each job, as it would be if this process rendered alone
+    except Exception as exc:  # noqa: BLE001 - raised by each job, as it would be if this process rendered alone
         _worker_problem = exc
 
 
