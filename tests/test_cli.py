@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from auditpack import cli
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -35,6 +39,52 @@ def test_build_py_behaves_like_auditpack(mini_project):
 def test_help_names_the_commands():
     out = run("--help").stdout
     assert "build" in out and "check" in out and "With no command, 'build' runs." in out
+
+
+def test_an_unknown_command_is_a_usage_error_not_an_argument_of_build():
+    for entry in ("build.py", "auditpack"):
+        result = run("scan", "--help", entry=entry)
+        assert result.returncode == 2 and result.stdout == ""  # not build's help, and not a success
+        assert "auditpack: error: unknown command 'scan' (expected one of build, check, serve, new, schema, diff, " \
+               "packs, collate, or none for 'build')" in result.stderr
+        assert "usage: auditpack build" not in result.stderr
+        result = run("chek", entry=entry)
+        assert result.returncode == 2 and "hint: did you mean 'check'?" in result.stderr
+    result = run("audit-the-school")
+    assert result.returncode == 2 and "hint: 'auditpack --help' says what each command does" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unknown_command_is_shown_escaped():
+    result = run("\x1b]0;owned\x07scan")
+    assert result.returncode == 2 and "unknown command '\\x1b]0;owned\\x07scan'" in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+
+
+def test_an_unknown_command_in_process(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["bild", "-q"])
+    assert stopped.value.code == 2
+    printed = capsys.readouterr()
+    assert printed.out == "" and "unknown command 'bild'" in printed.err and "did you mean 'build'?" in printed.err
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["--help"])
+    assert stopped.value.code == 0 and "collate" in capsys.readouterr().out
+
+
+def test_no_command_means_build(mini_build, tmp_path):
+    """``auditpack``, ``auditpack -q``, ``auditpack --project DIR`` and ``auditpack --no-cache`` each build."""
+    project = tmp_path / "p"
+    shutil.copytree(mini_build, project)
+    first = run(cwd=project)
+    assert first.returncode == 0 and "28 reused" in first.stdout, first.stderr
+    assert first.stdout.endswith(f"-> {project / 'site'}\n")
+    for args, cwd in ((["-q"], project), (["--project", str(project)], tmp_path)):
+        result = run(*args, cwd=cwd)
+        assert result.returncode == 0 and result.stdout.startswith("Up to date: "), result.stderr
+    assert cli.main(["-q", "--project", str(project)]) == 0
+    result = run("--no-cache", "-q", cwd=project)
+    assert result.returncode == 0 and "28 rendered, 0 reused" in result.stdout, result.stderr
 
 
 def test_content_errors_exit_1_with_locations_and_no_traceback(mini_project):
