@@ -26,6 +26,8 @@ from .browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, WCAG_T
                       Recorder, Site, Visit, open_site, require_chromium, require_module, screenshot_path,
                       survey)
 
+pytestmark = pytest.mark.slow  # every test drives Chromium over a built site
+
 VARIANTS = ["http", "file"]
 # A questionnaire item of each site, and a word of it to type into the search box.
 MINI_ITEM = ("Staff are kind to one another.", "kind")

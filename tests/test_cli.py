@@ -73,7 +73,7 @@ def test_an_unknown_command_in_process(capsys):
 
 
 def test_no_command_means_build(mini_build, tmp_path):
-    """``auditpack``, ``auditpack -q``, ``auditpack --project DIR`` and ``auditpack --no-cache`` each build."""
+    """``auditpack``, ``auditpack -q`` and ``auditpack --project DIR`` each build."""
     project = tmp_path / "p"
     shutil.copytree(mini_build, project)
     first = run(cwd=project)
@@ -83,6 +83,12 @@ def test_no_command_means_build(mini_build, tmp_path):
         result = run(*args, cwd=cwd)
         assert result.returncode == 0 and result.stdout.startswith("Up to date: "), result.stderr
     assert cli.main(["-q", "--project", str(project)]) == 0
+
+
+@pytest.mark.slow
+def test_no_command_with_no_cache_renders_everything_again(mini_build, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(mini_build, project)
     result = run("--no-cache", "-q", cwd=project)
     assert result.returncode == 0 and "28 rendered, 0 reused" in result.stdout, result.stderr
 
@@ -126,6 +132,7 @@ def test_template_error_is_reported_not_raised(mini_build, tmp_path):
     assert (project / "site" / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(mini_build, tmp_path):
     project = tmp_path / "p"
     shutil.copytree(mini_build, project)
@@ -138,6 +145,7 @@ def test_two_builds_are_byte_identical(mini_build, tmp_path):
     assert differing == []
 
 
+@pytest.mark.slow
 def test_progress_lines_mark_what_was_reused_and_the_summary_counts_it(mini_build, tmp_path):
     project = tmp_path / "p"
     shutil.copytree(mini_build, project)

@@ -16,6 +16,8 @@ from auditpack.errors import ContentErrors
 
 from .conftest import FIXTURES, REPO, copy_project
 
+pytestmark = pytest.mark.slow  # each test builds the tiny programme afresh, some several times
+
 
 @pytest.fixture
 def built(tmp_path):

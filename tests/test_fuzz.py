@@ -28,6 +28,8 @@ from auditpack.load import load_yaml_file
 
 from .conftest import FIXTURES, REPO, copy_project
 
+pytestmark = pytest.mark.slow  # mutated content checked, and built, case after case
+
 ODD = ["\t", "  ", "\n", "\r", "\r\n", "\x85", "\u2028", "\u202e", "\u200b", "\ufeff", "\x00", "\x07", "\x1b[31m",
        "é", "e\u0301", "\U0001f600", "𝕏", "\ufffd", "ŵ", "\u0663", "²", ":", ": ", " #", "- ", "? ", "&a ", "*a",
        "<<: *a", "!!python/object/apply:os.system ['id']", "!x ", "{", "}", "[", "]", "'", '"', "|", ">", "%", "@",

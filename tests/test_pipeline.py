@@ -9,6 +9,8 @@ from auditpack.output import MARKER
 from .pdf_reading import open_pdf, page_texts
 from .test_cli import run
 
+pytestmark = pytest.mark.slow  # the bundled programmes built whole; the tiny one once per date
+
 
 def test_every_document_of_both_programmes_is_built_and_readable(bundled_build):
     project = pipeline.Project.open(bundled_build)

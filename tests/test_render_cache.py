@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pikepdf
+import pytest
 
 from auditpack import pipeline
 from auditpack.render.cache import PdfCache
@@ -43,6 +44,7 @@ def _damage(pdf, how: str) -> None:
                           encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_damaged_entry_is_rendered_again_and_the_output_is_right(tmp_path):
     root = copy_project(FIXTURES / "mini", tmp_path / "mini")
     project = pipeline.Project.open(root)
@@ -75,6 +77,7 @@ def _seal_as(key: bytes, *parts: bytes) -> str:
     return mac.hexdigest()
 
 
+@pytest.mark.slow
 def test_a_cache_that_came_with_the_project_from_someone_else_is_never_published(tmp_path):
     """A project folder built by another user, whose cache entries were then swapped for PDFs its
     content never made, each with a record sealed by that user's own key: every document is

@@ -13,6 +13,8 @@ from auditpack.render.packs import RenderStats, render_all
 from .conftest import FIXTURES, copy_project
 from .pdf_reading import all_text
 
+pytestmark = pytest.mark.slow  # builds repeated to compare them byte for byte
+
 
 def _render(project: pipeline.Project, workers: int, cache: Path | None = None, stats: RenderStats | None = None):
     programmes = pipeline.check(project)

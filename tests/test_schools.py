@@ -26,6 +26,7 @@ def school_pack(tmp_path_factory):
     return summary.output_dir / "mini"
 
 
+@pytest.mark.slow
 def test_school_name_is_in_the_header_fields(school_pack):
     first = page_texts(school_pack / "stage-2-gather" / "group-recording.pdf")[0]
     assert "School: St Anne's Primary" in first
@@ -33,6 +34,7 @@ def test_school_name_is_in_the_header_fields(school_pack):
     assert "Prepared for St Anne's Primary" in page_texts(school_pack / "mini-complete-pack.pdf")[0]
 
 
+@pytest.mark.slow
 def test_only_the_pathways_tasks(school_pack):
     text = all_text(school_pack / "stage-1-prepare" / "briefing.pdf")
     assert "Sign the partnership agreement" not in text  # supported pathway only
@@ -40,12 +42,14 @@ def test_only_the_pathways_tasks(school_pack):
     assert "Run the audit activities." in all_text(school_pack / "stage-2-gather" / "briefing.pdf")
 
 
+@pytest.mark.slow
 def test_only_the_chosen_components(school_pack):
     names = {p.name for p in (school_pack / "stage-2-gather").glob("*.pdf")}
     assert "research-notes-voice.pdf" in names and "research-notes-ethos.pdf" not in names
     assert "Ethos and environment" not in all_text(school_pack / "stage-2-gather" / "audit-timetable.pdf")
 
 
+@pytest.mark.slow
 def test_the_site_is_not_touched(school_pack):
     assert not (school_pack.parent.parent.parent / "site").exists()
     assert open_pdf(school_pack / "mini-complete-pack.pdf")
@@ -71,6 +75,7 @@ def test_school_file_errors_point_at_lines(mini_project):
     assert (error.location.file, error.location.line, error.message) == (str(school), 3, "unknown component 'nope'")
 
 
+@pytest.mark.slow
 def test_cli_school_build_and_errors(mini_project):
     result = run("--school", "Ysgol Ŵyl", "--pathway", "supported", "-q", "--project", str(mini_project))
     assert result.returncode == 0, result.stderr
