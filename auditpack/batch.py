@@ -30,6 +30,7 @@ from .output import build_lock, check_paths, replacing, write_files
 from .render.packs import PdfOutput, RenderStats
 from .render.stamp import BODY_SIZE, LARGE_PRINT_SIZE, StampSheet
 from .schools import SchoolRequest, request_from_row, slugify, tailor
+from .template_folders import TemplateFolders
 
 COLUMNS = ("name", "programme", "pathway", "components")
 REQUIRED = ("name",)
@@ -266,7 +267,7 @@ def build_schools(project, programmes: list[Content], jobs: list[SchoolJob], sum
         return
     pipeline.pin_build_date(programmes)
     with pipeline._started_workers(project, options) as workers:  # one pool for every tailoring
-        sheet = workers.submit(_sheet, project.templates_dir, workers.theme, sorted({j.request.name for j in jobs}))
+        sheet = workers.submit(_sheet, project.templates, workers.theme, sorted({j.request.name for j in jobs}))
         _build_tailorings(project, programmes, jobs, summary, progress, options, workers, sheet)
 
 
@@ -324,11 +325,11 @@ def _tailorings(programmes: list[Content], jobs: list[SchoolJob]):
     return list(groups.values())
 
 
-def _sheet(templates_dir: Path, theme: str, names: list[str]) -> StampSheet:
+def _sheet(templates: TemplateFolders, theme: str, names: list[str]) -> StampSheet:
     """The batch's names laid out (in a PDF worker, beside the documents)."""
     from .render.pdf import PdfRenderer
 
-    return StampSheet.render(PdfRenderer(templates_dir, theme), names)
+    return StampSheet.render(PdfRenderer(templates, theme), names)
 
 
 def _prepare(sheet: StampSheet, plan: documents.Plan, generic: dict[str, PdfOutput], seen: dict) -> dict:

@@ -247,7 +247,7 @@ def _cmd_new(args) -> int:
     from .scaffold import new_programme
 
     project = _project(args)
-    written = new_programme(project.content_dir, project.root, project.templates_dir, args.programme_id, args.title)
+    written = new_programme(project.content_dir, project.root, project.templates, args.programme_id, args.title)
     for path in written:
         print(f"wrote {path}")
     print("Next: edit these files, then run 'auditpack check' and 'auditpack serve'.")

@@ -39,7 +39,7 @@ def inputs_digest(project, user_epoch: str | None) -> str:
     digest = hashlib.sha256()
     digest.update(project.config.model_dump_json().encode())
     digest.update(f"epoch={user_epoch}\0".encode())
-    for folder in (project.content_dir, project.templates_dir, CODE):
+    for folder in (project.content_dir, *project.templates.roots, CODE):
         _add_tree(digest, folder)
     if project.logo:
         digest.update(project.logo.data)

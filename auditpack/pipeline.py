@@ -30,10 +30,10 @@ from .render.online_form import blank_tally_sheets
 from .render.packs import RenderStats, default_workers, render_all, theme_css
 from .render.workers import PdfWorkers
 from .render.print_html import PrintOptions
+from .template_folders import TemplateFolders
 from .schools import SchoolRequest, slugify, tailor
 from .validate import load_programmes
 
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 """The build date the user fixed, if any, before :func:`pin_build_date` sets one of its own."""
 
@@ -81,10 +81,9 @@ class Project:
         return chosen or default_workers()
 
     @property
-    def templates_dir(self) -> Path:
-        """The project's own templates, or the ones auditpack ships with."""
-        own = self.root / "templates"
-        return own if (own / "print").is_dir() else PACKAGE_TEMPLATES
+    def templates(self) -> TemplateFolders:
+        """The project's own templates, each in place of auditpack's of the same name."""
+        return TemplateFolders.for_project(self.root)
 
 
 @dataclass(frozen=True)
@@ -164,7 +163,7 @@ def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
                                 build_site_beside_pdfs)
             site_built[0].result()
             workers.release()
-            _add_pdfs(work_dir / "docs", site_dir, pdfs, site_pages.facts(project.templates_dir, pending, pdfs))
+            _add_pdfs(work_dir / "docs", site_dir, pdfs, site_pages.facts(project.templates, pending, pdfs))
             write_site_zip(site_dir, site_zip_name(project))
     return BuildSummary(len(programmes), len(pages), len(pdfs), sum(p.pages for p in pdfs.values()),
                         sum(len(p.data) for p in pdfs.values()), time.perf_counter() - started,
@@ -181,27 +180,27 @@ def _add_pdfs(docs_dir: Path, site_dir: Path, pdfs: dict, facts: dict[bytes, byt
 def _render_pdfs(project: Project, plan, options: PrintOptions, progress, build_options: BuildOptions,
                  stats: RenderStats, workers: PdfWorkers | None = None, while_rendering=lambda: None) -> dict:
     cache = project.cache_dir if build_options.use_cache else None
-    return _rendering(lambda: render_all(plan, project.templates_dir, options, project.config.brand, progress,
+    return _rendering(lambda: render_all(plan, project.templates, options, project.config.brand, progress,
                                          workers=project.workers(build_options.workers), cache_dir=cache,
                                          stats=stats, pool=workers, while_rendering=while_rendering))
 
 
 def _started_workers(project: Project, options: BuildOptions) -> PdfWorkers:
     """PDF workers for a site build, started at once: they need the stylesheets, not the content."""
-    theme = _rendering(lambda: theme_css(print_html.environment(project.templates_dir), print_options(project),
+    theme = _rendering(lambda: theme_css(print_html.environment(project.templates), print_options(project),
                                          project.config.brand))
-    return PdfWorkers(project.workers(options.workers), project.templates_dir, theme, start_now=True)
+    return PdfWorkers(project.workers(options.workers), project.templates, theme, start_now=True)
 
 
 def site_sources(project: Project, programmes: list[Content], plan: documents.Plan, pdfs: dict):
     """Everything MkDocs needs, as ``{path: content}`` under a work folder, plus its settings."""
     zip_name = site_zip_name(project)
     pages = _rendering(lambda: site_pages.render_pages(programmes, plan, pdfs, project.config,
-                                                        project.templates_dir, site_zip=zip_name))
+                                                        project.templates, site_zip=zip_name))
     files: dict[str, bytes | str] = {f"docs/{path}": text for path, text in pages.items()}
     files |= {f"docs/{site_pages.DOWNLOADS}/{path}": pdf.data for path, pdf in pdfs.items()}
     files |= {f"docs/{site_pages.DOWNLOADS}/{path}": text for path, text in blank_tally_sheets(programmes).items()}
-    files |= _site_assets(project.templates_dir)
+    files |= _site_assets(project.templates)
     files["docs/assets/brand.css"] = _rendering(lambda: _brand_css(project))
     files[f"docs/{zip_name}"] = b""  # replaced by the real archive once the site is built
     if project.logo:
@@ -294,14 +293,13 @@ def print_options(project: Project, pathway: str | None = None, for_school: bool
                         logo=project.logo.data_uri() if project.logo else None)
 
 
-def _site_assets(templates_dir: Path) -> dict[str, bytes]:
+def _site_assets(templates: TemplateFolders) -> dict[str, bytes]:
     """Static files the site needs, shipped with the templates so nothing is fetched online
     (and, from a project's own templates, nothing from outside its templates folder)."""
-    assets = templates_dir / "site" / "assets"
-    return {f"docs/assets/{f.relative_to(assets).as_posix()}": f.read_bytes()
-            for f in sandbox.template_files(assets)}
+    return {f"docs/assets/{name}": path.read_bytes()
+            for name, path in templates.files("site/assets", sandbox.template_files).items()}
 
 
 def _brand_css(project: Project) -> str:
-    env = sandbox.environment(project.templates_dir / "site")
+    env = sandbox.environment(*project.templates.folders("site"))
     return env.get_template("brand.css.j2").render(brand=project.config.brand)

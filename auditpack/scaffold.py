@@ -11,13 +11,14 @@ import jinja2
 from .errors import ContentError, ContentErrors, Location
 from .render import sandbox
 from .schema import SCHEMA_DIR, schema_comment, schema_files
+from .template_folders import TemplateFolders
 from .validate import reserved_id
 
 FILES = {"programme.yml": "programme.yml.j2", "stages.yml": "stages.yml.j2",
          "questionnaires/staff.yml": "questionnaire.yml.j2"}
 
 
-def new_programme(content_dir: Path, project_root: Path, templates_dir: Path, programme_id: str,
+def new_programme(content_dir: Path, project_root: Path, templates: TemplateFolders, programme_id: str,
                   title: str | None = None, today: dt.date | None = None) -> list[Path]:
     """Write a new programme folder; refuses a bad id or a folder that already exists."""
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", programme_id) or len(programme_id) > 60:
@@ -30,7 +31,7 @@ def new_programme(content_dir: Path, project_root: Path, templates_dir: Path, pr
     if folder.exists():
         raise ContentErrors([ContentError(Location(str(folder)), "this programme folder already exists",
                                           expected="a new id", hint="choose another id, or edit the existing files")])
-    env = sandbox.environment(templates_dir / "new", keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    env = sandbox.environment(*templates.folders("new"), keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     title = title or programme_id.replace("-", " ").capitalize()
     texts = {folder / name: env.get_template(template).render(  # all made before any is written
         id=programme_id, title=_yaml_text(title), short_title=_yaml_text(title[:40]),

@@ -8,15 +8,16 @@ choices, before anything is rendered.
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, StringConstraints, ValidationError
+from slugify import slugify as _slugify
 
 from .errors import ContentError, ContentErrors, Location, suggest
 from .load import SourceMap, load_yaml_file
 from .model import Content
+from .output import windows_reserved
 
 SchoolName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
@@ -37,10 +38,13 @@ class SchoolRequest(BaseModel):
 
 
 def slugify(name: str) -> str:
-    """A folder name from a school's name: 'St Anne's Primary' -> 'st-annes-primary'."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_name.lower().replace("'", "").replace("\u2019", ""))
-    return "-".join(words)[:60] or "school"
+    """A folder name from a school's name, in any script: 'St Anne's Primary' -> 'st-annes-primary',
+    'Szkoła nr 5' -> 'szkola-nr-5', 'Школа № 57' -> 'shkola-no-57'. python-slugify transliterates,
+    where dropping every letter outside ASCII turned 'Szkoła' into 'szkoa' and names in Greek or
+    Arabic into nothing. Apostrophes join (St Anne's, not St Anne s); a name Windows keeps for a
+    device (Con) gets a word more, so the folder can be unzipped anywhere."""
+    slug = _slugify(re.sub("['\u2019]", "", name), max_length=60) or "school"
+    return f"{slug}-school" if windows_reserved(slug) else slug
 
 
 def request_from_flags(name: str, programme: str | None, pathway: str | None, components: str | None) -> SchoolRequest:
@@ -77,7 +81,7 @@ def _validated(data, source: SourceMap) -> SchoolRequest:
         raise ContentErrors([ContentError(
             source.locate(tuple(e["loc"])), f"school request: '{'.'.join(map(str, e['loc']))}': {e['msg'].lower()}",
             expected="name, and optionally programme, pathway and components") for e in exc.errors()]) from None
-    if request.slug == "school" and not re.search(r"[A-Za-z0-9]", request.name):
+    if not any(character.isalnum() for character in request.name):
         raise ContentErrors([ContentError(source.locate(("name",)), "the school name has no letters or digits",
                                           expected="a name such as \"St Anne's Primary\"")])
     request._source = source

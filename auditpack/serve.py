@@ -71,7 +71,7 @@ class Preview:
             return
         with self.lock:
             self.project, self.error, self.version = project, "", self.version + 1
-            self._renderer = PackRenderer(plan, project.templates_dir, print_options(project), project.config.brand)
+            self._renderer = PackRenderer(plan, project.templates, print_options(project), project.config.brand)
             self._pdfs.clear()
         if not self.quiet:
             print(f"Rebuilt the preview in {time.perf_counter() - started:.2f} s", flush=True)
@@ -89,7 +89,7 @@ class Preview:
     def watched(self) -> tuple:
         """A fingerprint of every file the preview depends on."""
         project = self.project
-        roots = [project.content_dir, project.templates_dir]
+        roots = [project.content_dir, *project.templates.roots]
         files = [p for root in roots if root.exists() for p in sorted(root.rglob("*")) if p.is_file()]
         files.append(self.config_file or project.root / "site_config.yml")
         # Contents, not only times: an edit of the same length within one timestamp tick
@@ -201,7 +201,7 @@ def _handler(preview: Preview):
             self._send(file.read_text(encoding="utf-8").replace("</head>", inject, 1).encode(), "text/html; charset=utf-8")
 
         def _asset(self, name: str):
-            file = preview.project.templates_dir / "site" / "preview" / name
+            file = preview.project.templates.file(f"site/preview/{name}")
             if name not in ("preview.js", "preview.css") or not file.is_file():
                 return self.send_error(404)
             kind = "text/javascript" if name.endswith(".js") else "text/css"

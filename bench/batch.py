@@ -70,7 +70,7 @@ def distinct_documents(root: Path, schools: Path, jobs: int | None) -> int:
         for content, group in batch._tailorings(programmes, requests):
             plan = dataclasses.replace(documents.plan([content], tuple(project.config.variants)), packs=())
             options = pipeline.print_options(project, pathway=group[0].request.pathway, for_school=True)
-            rendered += len(render_all(plan, project.templates_dir, options, project.config.brand,
+            rendered += len(render_all(plan, project.templates, options, project.config.brand,
                                        workers=project.workers(jobs), cache_dir=None, pool=pool))
     return rendered
 

@@ -44,8 +44,8 @@ def fillable_form(project: pipeline.Project) -> tuple[Target, bytes]:
     doc = next(d for d in plan.variants if d.kind == "response-form" and d.variant == "fillable"
                and d.questionnaire.id == QUESTIONNAIRE)
     options = print_html.PrintOptions(paper=project.config.paper, footer=project.config.footer)
-    env = print_html.environment(project.templates_dir)
-    renderer = PdfRenderer(project.templates_dir,
+    env = print_html.environment(project.templates)
+    renderer = PdfRenderer(project.templates,
                            print_html.render_theme_css(env, options, project.config.brand, fonts.font_faces()))
     siblings = [d for d in plan.documents if d.content is content and d.stage is doc.stage]
     layout = renderer.layout(print_html.render_document(env, doc, options, siblings), forms=True)
@@ -84,7 +84,7 @@ def time_collation(project, target, paths: list[Path]) -> dict[str, float]:
     t1 = time.perf_counter()
     collation = collate(target, inputs, Rules())
     t2 = time.perf_counter()
-    render_report(collation, project.templates_dir, project.config)
+    render_report(collation, project.templates, project.config)
     t3 = time.perf_counter()
     assert inputs.responses == len(paths) and not inputs.skipped, inputs.skipped[:3]
     return {"read": t1 - t0, "statistics": t2 - t1, "report": t3 - t2, "total": t3 - t0}

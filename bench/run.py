@@ -37,7 +37,7 @@ def timed(command: list[str]) -> float:
 
 
 def copy_project(target: Path) -> Path:
-    for name in ("content", "templates", "site_config.yml"):
+    for name in ("content", "site_config.yml"):
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, target / name)
     return target
@@ -56,17 +56,17 @@ def floor_seconds() -> tuple[float, int]:
     programmes = pipeline.check(project)
     plan = documents.plan(programmes, tuple(project.config.variants))
     options = pipeline.print_options(project)
-    env = print_html.environment(project.templates_dir)
+    env = print_html.environment(project.templates)
     htmls = [print_html.render_document(env, d, options) for d in plan.all_documents]
     theme = print_html.render_theme_css(env, options, project.config.brand, fonts.font_faces())
     started = time.perf_counter()
     font_config = FontConfiguration()
-    sheets = [CSS(filename=str(project.templates_dir / "print" / "print.css"), font_config=font_config),
+    sheets = [CSS(filename=str(project.templates.file("print/print.css")), font_config=font_config),
               CSS(string=theme, font_config=font_config)]
     pages = 0
     for doc, html in zip(plan.all_documents, htmls):
         forms = doc.variant == "fillable"  # the same WeasyPrint work as a build: tagged PDF/UA, forms
-        document = HTML(string=html, base_url=str(project.templates_dir / "print")).render(
+        document = HTML(string=html, base_url=str(project.templates.file("print/print.css").parent)).render(
             stylesheets=sheets, font_config=font_config, pdf_forms=forms, **PDF_OPTIONS)
         document.write_pdf(pdf_forms=forms, **PDF_OPTIONS)
         pages += len(document.pages)
@@ -92,7 +92,7 @@ def pdf_only(root: Path, jobs: int | None) -> None:
     programmes = pipeline.check(project)
     pipeline.pin_build_date(programmes)
     plan = documents.plan(programmes, tuple(project.config.variants))
-    render_all(plan, project.templates_dir, pipeline.print_options(project), project.config.brand,
+    render_all(plan, project.templates, pipeline.print_options(project), project.config.brand,
                workers=project.workers(jobs), cache_dir=None)
 
 

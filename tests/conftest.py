@@ -13,6 +13,7 @@ import pytest
 os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 from auditpack import pipeline  # noqa: E402
+from auditpack.template_folders import PACKAGED  # noqa: E402
 
 from .browser import CHROMIUM, BrowserThread  # noqa: E402
 
@@ -23,7 +24,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 def copy_project(source: Path, target: Path, with_templates: bool = False) -> Path:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("site", "build", ".*"))
     if with_templates:
-        shutil.copytree(REPO / "templates", target / "templates")
+        shutil.copytree(PACKAGED, target / "templates")
     return target
 
 
@@ -55,7 +56,7 @@ def bundled_build(tmp_path_factory) -> Path:
     """The two bundled programmes built once, exactly as the README's quick start builds them."""
     root = tmp_path_factory.mktemp("bundled") / "project"
     root.mkdir()
-    for name in ("content", "templates", "site_config.yml"):
+    for name in ("content", "site_config.yml"):
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
     pipeline.build(pipeline.Project.open(root))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from auditpack import cli
+from auditpack.template_folders import PACKAGED
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -124,7 +125,7 @@ def test_failed_build_keeps_previous_site(mini_build, tmp_path):
 def test_template_error_is_reported_not_raised(mini_build, tmp_path):
     project = tmp_path / "p"
     shutil.copytree(mini_build, project)
-    shutil.copytree(REPO / "templates", project / "templates")
+    shutil.copytree(PACKAGED, project / "templates")
     (project / "templates" / "print" / "briefing.html.j2").write_text("{% extends 'base.html.j2' %}{% block body %}{{ oops(")
     result = run("build", "--project", str(project))
     assert result.returncode == 1
@@ -159,3 +160,16 @@ def test_progress_lines_mark_what_was_reused_and_the_summary_counts_it(mini_buil
     rendered = [line for line in lines if not line.endswith(" (reused)")]
     assert reused and rendered and all("stage-2-gather" in line or "complete-pack" in line for line in rendered)
     assert f"{len(rendered)} rendered, {len(reused)} reused" in result.stdout
+
+
+def test_the_version_is_written_once_and_the_installed_package_reports_it():
+    """pyproject reads the version from auditpack.__version__; the installed metadata and
+    `auditpack --version` say the same."""
+    from importlib.metadata import version
+
+    import auditpack
+
+    assert 'dynamic = ["version"]' in (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    assert version("auditpack") == auditpack.__version__
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--version"], capture_output=True, text=True)
+    assert result.stdout == f"auditpack {auditpack.__version__}\n"

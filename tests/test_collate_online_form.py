@@ -18,6 +18,7 @@ from auditpack import pipeline, site
 from auditpack.collate.online_export import read_online_export
 from auditpack.collate.tally_csv import blank_sheet
 from auditpack.render.online_form import blank_tally_sheets, render_online_forms
+from auditpack.template_folders import TemplateFolders
 
 from .conftest import require
 from .test_collate_filling import mini_content, random_answers
@@ -44,7 +45,7 @@ def axe_violations(page) -> list[str]:
 
 def test_one_page_per_questionnaire_with_real_form_controls():
     content = mini_content()
-    pages = render_online_forms([content], pipeline.PACKAGE_TEMPLATES)
+    pages = render_online_forms([content], TemplateFolders())
     assert list(pages) == ["mini/answer-wellbeing.md"]
     page = pages["mini/answer-wellbeing.md"]
     q = content.questionnaire("wellbeing")
@@ -63,7 +64,7 @@ def test_statement_text_is_escaped_in_the_form(mini_project):
     hostile = 'text: "Use <script>alert(1)</script> & **bold**"'
     questionnaire.write_text(questionnaire.read_text().replace("text: No", hostile))
     content = pipeline.check(pipeline.Project.open(mini_project))
-    page = render_online_forms(content, pipeline.PACKAGE_TEMPLATES)["mini/answer-wellbeing.md"]
+    page = render_online_forms(content, TemplateFolders())["mini/answer-wellbeing.md"]
     assert page.count("<script") == 1, "only the form's own script"
     assert "&amp; <strong>bold</strong>" in page
 
@@ -82,7 +83,7 @@ def online_site(mini_build, tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("online") / "mkdocs"
     shutil.copytree(mini_build / "build" / "mkdocs", work)
     programmes = pipeline.check(pipeline.Project.open(mini_build))
-    for path, text in render_online_forms(programmes, pipeline.PACKAGE_TEMPLATES).items():
+    for path, text in render_online_forms(programmes, TemplateFolders()).items():
         (work / "docs" / path).write_text(text, encoding="utf-8")
     settings = yaml.safe_load((work / "mkdocs.yml").read_text(encoding="utf-8"))
     programme_nav = next(entry for entry in settings["nav"] if "Mini audit" in entry)

@@ -31,7 +31,7 @@ def collation():
 
 @pytest.fixture(scope="module")
 def files(collation):
-    return render_report(collation, PROJECT.templates_dir, PROJECT.config, school="Hillside Primary")
+    return render_report(collation, PROJECT.templates, PROJECT.config, school="Hillside Primary")
 
 
 class _Page(HTMLParser):
@@ -111,7 +111,7 @@ def test_summary_of_inputs_lists_every_skipped_file_with_its_reason(files, colla
 def test_suppressed_questions_say_so():
     c = collate(TARGET, read_inputs([RESPONSES], TARGET), Rules(min_answers=9))
     assert c.hidden and c.any_shown
-    html = render_print_html(c, PROJECT.templates_dir, PROJECT.config)
+    html = render_print_html(c, PROJECT.templates, PROJECT.config)
     assert html.count("Fewer than 9 answers: not shown") == 2 * len(c.hidden), "once in the table, once in the chart"
 
 
@@ -151,12 +151,12 @@ def test_pdf_is_tagged_embeds_its_fonts_and_reads_as_text(files, tmp_path):
 
 
 def test_identical_input_gives_identical_files(collation, files):
-    again = render_report(collation, PROJECT.templates_dir, PROJECT.config, school="Hillside Primary")
+    again = render_report(collation, PROJECT.templates, PROJECT.config, school="Hillside Primary")
     assert again == files
 
 
 def test_print_html_states_the_rules(collation):
-    html = render_print_html(collation, PROJECT.templates_dir, PROJECT.config)
+    html = render_print_html(collation, PROJECT.templates, PROJECT.config)
     for rule in ("<strong>Gap</strong> = median of", "<strong>Strength</strong>", "<strong>Need</strong>",
                  "<strong>Needs communication</strong>: 25% or more", "fewer than 5 answers"):
         assert rule in html, rule
@@ -165,7 +165,7 @@ def test_print_html_states_the_rules(collation):
 def test_nothing_to_show_when_every_question_is_below_the_threshold(tmp_path):
     inputs = read_inputs([RESPONSES / "online" / "response-a.json"], TARGET)
     c = collate(TARGET, inputs, Rules())
-    html = render_report(c, PROJECT.templates_dir, PROJECT.config)["collation-report.html"]
+    html = render_report(c, PROJECT.templates, PROJECT.config)["collation-report.html"]
     assert "Not enough answers to show" in html
     assert not re.search(r'<td class="num">\d+</td>', html), "no count may appear"
 
@@ -198,7 +198,7 @@ def test_one_question_without_dont_know_on_a_five_point_scale(mini_project):
     (mini_project / "sheet.csv").write_text(sheet)
     c = collate(target, read_inputs([mini_project / "sheet.csv"], target), Rules())
     assert [r.item.id for r in c.strengths] == ["kind-staff"] and [r.item.id for r in c.needs] == ["calm-rooms"]
-    files = render_report(c, project.templates_dir, project.config)
+    files = render_report(c, project.templates, project.config)
     html = files["collation-report.html"]
     assert ">Gap</th>" not in html and "5 Always" in files["charts/people.svg"]
     assert "I don&#39;t know" not in files["charts/people.svg"]

@@ -1,14 +1,14 @@
 """site_config.yml: defaults, located errors, and colours that stay readable."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from auditpack.config import SiteConfig, contrast_ratio, load_settings
 from auditpack.errors import ContentErrors
+from auditpack.template_folders import PACKAGED
 
-PRINT_CSS = Path(__file__).resolve().parent.parent / "templates" / "print" / "print.css"
+PRINT_CSS = PACKAGED / "print" / "print.css"
 
 
 def test_missing_or_empty_file_means_defaults(tmp_path):

@@ -23,8 +23,9 @@ from auditpack.load import load_yaml_file
 from auditpack.render import fonts as font_files
 from auditpack.render import print_html
 from auditpack.render.pdf import PdfRenderer
+from auditpack.template_folders import PACKAGED, TemplateFolders
 
-from .conftest import FIXTURES, REPO, copy_project
+from .conftest import FIXTURES, copy_project
 from .pdf_reading import all_text, fonts
 
 SECRET = "auditpack-secret-7c1f"
@@ -64,7 +65,7 @@ def server():
 def templates(tmp_path) -> Path:
     """A project's own copy of the print templates, with a symlink inside it that points outside."""
     folder = tmp_path / "project" / "templates"
-    shutil.copytree(REPO / "templates" / "print", folder / "print")
+    shutil.copytree(PACKAGED / "print", folder / "print")
     (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
     (folder / "print" / "innocent.css").symlink_to(tmp_path / "secret.txt")
     return folder
@@ -106,7 +107,7 @@ body {{ background: url("{base}/background.png"); font-family: Remote, sans-seri
 def test_pdf_renderer_fetches_nothing_outside_templates_and_fonts(server, templates, tmp_path, caplog):
     base, requests = server
     secret = tmp_path / "secret.txt"
-    renderer = PdfRenderer(templates, theme_css="")
+    renderer = PdfRenderer(TemplateFolders((templates,)), theme_css="")
     with caplog.at_level(logging.WARNING):
         document = renderer.layout(_hostile_html(base, secret, templates))
         pdf = PdfRenderer.write(document).data
@@ -140,7 +141,7 @@ def test_a_file_url_naming_a_host_is_refused_before_the_host_is_looked_up(templa
     html = (f'<html lang="en"><head><title>t</title><link rel="stylesheet" href="{url}"></head>'
             '<body><p>Words.</p></body></html>')
     with caplog.at_level(logging.WARNING):
-        PdfRenderer.write(PdfRenderer(templates, theme_css="").layout(html))
+        PdfRenderer.write(PdfRenderer(TemplateFolders((templates,)), theme_css="").layout(html))
     assert looked_up == []
     assert url in "\n".join(r.getMessage() for r in caplog.records if r.name == "auditpack")
 
@@ -148,9 +149,9 @@ def test_a_file_url_naming_a_host_is_refused_before_the_host_is_looked_up(templa
 def test_pdf_renderer_still_reads_its_own_templates_and_fonts(templates, tmp_path):
     """The fetcher is a fence, not a wall: print.css and the packaged fonts load."""
     brand = pipeline.Project.open(FIXTURES / "mini").config.brand
-    theme = print_html.render_theme_css(print_html.environment(templates), print_html.PrintOptions(), brand,
+    theme = print_html.render_theme_css(print_html.environment(TemplateFolders((templates,))), print_html.PrintOptions(), brand,
                                         font_files.font_faces())
-    renderer = PdfRenderer(templates, theme)
+    renderer = PdfRenderer(TemplateFolders((templates,)), theme)
     html = ('<html lang="en"><head><title>t</title></head>'
             '<body><p class="x">Words in the packaged font.</p></body></html>')
     path = tmp_path / "ok.pdf"

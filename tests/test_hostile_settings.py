@@ -29,6 +29,7 @@ from auditpack.collate.readers import Target, read_inputs
 from auditpack.collate.report import render_report
 from auditpack.collate.tally import Rules, collate
 from auditpack.config import SiteConfig
+from auditpack.template_folders import TemplateFolders
 
 from .conftest import FIXTURES, copy_project
 from .pdf_reading import all_text
@@ -356,7 +357,7 @@ def test_collation_report_shows_the_footer_as_text(tmp_path, decoy):
     target = Target(content, content.questionnaire("wellbeing"))
     collation = collate(target, read_inputs([RESPONSES], target), Rules())
     config = SiteConfig(**hostile_strings(decoy.url))
-    files = render_report(collation, pipeline.PACKAGE_TEMPLATES, config)
+    files = render_report(collation, TemplateFolders(), config)
     html = files["collation-report.html"]
     assert "alert" not in html and decoy.url not in html
     assert re.search(r"Tom &amp; Jerry &lt;3 \u00a9 2025 <a href=\"https://example.org/trust\"[^>]*>Our trust</a>", html)

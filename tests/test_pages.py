@@ -25,7 +25,7 @@ def pages():
     # Pages only need each PDF's page count and size; fixed figures keep the golden files stable.
     pdfs = {path: PdfOutput(path, title, b"%" * 2048, 2) for path, title in
             [(d.path, d.title) for d in the_plan.all_documents] + [(p.path, p.title) for p in the_plan.packs]}
-    return render_pages(programmes, the_plan, pdfs, project.config, project.templates_dir), programmes
+    return render_pages(programmes, the_plan, pdfs, project.config, project.templates), programmes
 
 
 def test_pages_match_golden(pages):

@@ -9,6 +9,7 @@ import pytest
 from auditpack import pipeline
 from auditpack.documents import plan
 from auditpack.render.packs import RenderStats, render_all
+from auditpack.template_folders import TemplateFolders
 
 from .conftest import FIXTURES, copy_project
 from .pdf_reading import all_text
@@ -20,7 +21,7 @@ def _render(project: pipeline.Project, workers: int, cache: Path | None = None, 
     programmes = pipeline.check(project)
     pipeline.pin_build_date(programmes)
     the_plan = plan(programmes, tuple(project.config.variants))
-    outputs = render_all(the_plan, project.templates_dir, pipeline.print_options(project), project.config.brand,
+    outputs = render_all(the_plan, project.templates, pipeline.print_options(project), project.config.brand,
                          workers=workers, cache_dir=cache, stats=stats)
     return {path: output.data for path, output in outputs.items()}
 
@@ -131,7 +132,7 @@ def test_workers_are_forked_from_the_worker_server_not_from_a_threaded_caller(tm
     thread = threading.Thread(target=release.wait)
     thread.start()
     try:
-        with PdfWorkers(2, pipeline.PACKAGE_TEMPLATES, "", start_now=True) as workers:
+        with PdfWorkers(2, TemplateFolders(), "", start_now=True) as workers:
             parents = {workers.submit(os.getppid).result() for _ in range(4)}
             preloaded = workers.submit(_weasyprint_was_imported_before_the_worker_started).result()
     finally:

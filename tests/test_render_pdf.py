@@ -141,6 +141,6 @@ def test_same_input_gives_identical_pdfs(mini_build):
     project = pipeline.Project.open(mini_build)
     the_plan = plan(pipeline.check(project))
     options = PrintOptions(paper="A4", footer=project.config.footer)
-    first = render_all(the_plan, project.templates_dir, options, project.config.brand)
-    second = render_all(the_plan, project.templates_dir, options, project.config.brand)
+    first = render_all(the_plan, project.templates, options, project.config.brand)
+    second = render_all(the_plan, project.templates, options, project.config.brand)
     assert {p: o.data for p, o in first.items()} == {p: o.data for p, o in second.items()}

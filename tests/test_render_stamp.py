@@ -25,10 +25,10 @@ NAMES = ["St Anne's Primary", "Ysgol Gynradd Tŷ Gwyn a'r Ŵyl",
 @pytest.fixture(scope="module")
 def sheet(mini_build) -> StampSheet:
     project = pipeline.Project.open(mini_build)
-    env = print_html.environment(project.templates_dir)
+    env = print_html.environment(project.templates)
     theme = print_html.render_theme_css(env, pipeline.print_options(project), project.config.brand,
                                         fonts.font_faces())
-    return StampSheet.render(PdfRenderer(project.templates_dir, theme), NAMES)
+    return StampSheet.render(PdfRenderer(project.templates, theme), NAMES)
 
 
 @pytest.fixture(scope="module")

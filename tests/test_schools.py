@@ -14,6 +14,27 @@ def test_slug_is_safe_for_folders():
     assert slugify("St Anne's Primary") == "st-annes-primary"
     assert slugify("../../etc/passwd") == "etc-passwd"
     assert slugify("Ysgol Ŵyl") == "ysgol-wyl"
+    assert slugify("Con") == "con-school" and slugify("LPT1") == "lpt1-school"  # Windows device names
+
+
+@pytest.mark.parametrize("name, slug", [
+    ("Szkoła Podstawowa nr 5", "szkola-podstawowa-nr-5"),
+    ("Школа № 57", "shkola-no-57"),
+    ("Σχολείο Αθηνών", "skholeio-athenon"),
+    ("مدرسة النور", "mdrs-lnwr"),
+    ("北京第一小学", "bei-jing-di-yi-xiao-xue"),
+    ("Ærø Skole", "aero-skole"),
+])
+def test_names_in_any_script_keep_their_letters_in_the_folder_name(name, slug):
+    """'Szkoła' became 'szkoa', and names in Greek, Arabic or Chinese had no folder name at all."""
+    assert slugify(name) == slug
+    assert request_from_flags(name, None, None, None).slug == slug
+
+
+def test_a_name_with_no_letters_or_digits_in_any_script_is_refused():
+    with pytest.raises(ContentErrors) as refused:
+        request_from_flags("\u2605 \u2605 \u2605", None, None, None)
+    assert "the school name has no letters or digits" in refused.value.format()
 
 
 @pytest.fixture(scope="module")

@@ -114,11 +114,7 @@ def _collate(args, project, target: Target, out: Path) -> int:
                   actions=args.actions)
     collation = collate(target, inputs, rules)
     try:
-        files = render_report(collation, project.templates_dir, project.config, args.school)
-    except jinja2.TemplateNotFound as exc:
-        print(f"auditpack collate: the templates in {project.templates_dir} have no '{exc.name}'; copy it "
-              "from auditpack's own templates folder, which has every template collate needs", file=sys.stderr)
-        return 1
+        files = render_report(collation, project.templates, project.config, args.school)
     except jinja2.TemplateError as exc:
         print(f"auditpack collate: {TemplateProblem.from_jinja(exc)}", file=sys.stderr)
         return 1

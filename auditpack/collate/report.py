@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from ..config import SiteConfig
 from ..model import Questionnaire
@@ -19,6 +18,7 @@ from ..render import fonts, print_html
 from ..pipeline import pin_build_date
 from ..render.pdf import PdfRenderer
 from ..safe_csv import Cell, csv_text
+from ..template_folders import TemplateFolders
 from . import tally_csv
 from .tally import Collation
 
@@ -40,9 +40,9 @@ class ReportDocument:
     variant: str | None = None
 
 
-def render_report(collation: Collation, templates_dir: Path, config: SiteConfig,
+def render_report(collation: Collation, templates: TemplateFolders, config: SiteConfig,
                   school: str | None = None) -> dict[str, str | bytes]:
-    env = environment(templates_dir)
+    env = environment(templates)
     options = print_html.PrintOptions(paper=config.paper, footer=config.footer, school=school)
     context = _context(collation, options, config)
     files: dict[str, str | bytes] = {
@@ -56,21 +56,22 @@ def render_report(collation: Collation, templates_dir: Path, config: SiteConfig,
             **context, section=section, chart_id=f"chart-{section.section.id}", standalone=True)
     html = env.get_template("collation-report.html.j2").render(**context)
     pin_build_date([collation.target.content])  # dated like the programme's own PDFs, never "now"
-    renderer = PdfRenderer(templates_dir, print_html.render_theme_css(env, options, config.brand, fonts.font_faces()))
+    renderer = PdfRenderer(templates, print_html.render_theme_css(env, options, config.brand, fonts.font_faces()))
     files[REPORT_PDF] = renderer.write(renderer.layout(html)).data
     return files
 
 
-def render_print_html(collation: Collation, templates_dir: Path, config: SiteConfig, school: str | None = None) -> str:
+def render_print_html(collation: Collation, templates: TemplateFolders, config: SiteConfig, school: str | None = None) -> str:
     """The printed report's HTML, before WeasyPrint lays it out; for tests and inspection."""
     options = print_html.PrintOptions(paper=config.paper, footer=config.footer, school=school)
-    return environment(templates_dir).get_template("collation-report.html.j2").render(
+    return environment(templates).get_template("collation-report.html.j2").render(
         **_context(collation, options, config))
 
 
-def environment(templates_dir: Path):
-    """The print environment, also able to load ``report/...`` (the standalone page) from the templates folder."""
-    env = print_html.environment(templates_dir, False, templates_dir)
+def environment(templates: TemplateFolders):
+    """The print environment, also able to load the standalone page (``report/...``) from the
+    templates folders themselves."""
+    env = print_html.environment(templates, False, "")
     env.filters.update(number=number, percent=percent, signed=signed)
     return env
 

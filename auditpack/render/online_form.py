@@ -11,13 +11,13 @@ Pure: returns text keyed by path; the build decides where it goes.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import jinja2
 
 from ..collate.online_export import FORMAT, FORMAT_VERSION
 from ..collate.tally_csv import blank_sheet
 from ..model import Content, Questionnaire
+from ..template_folders import TemplateFolders
 from . import safe, sandbox, text
 
 
@@ -31,9 +31,9 @@ def tally_sheet_path(content: Content, questionnaire: Questionnaire) -> str:
     return f"{content.programme.id}/{questionnaire.id}-tallies.csv"
 
 
-def render_online_forms(programmes: list[Content], templates_dir: Path) -> dict[str, str]:
+def render_online_forms(programmes: list[Content], templates: TemplateFolders) -> dict[str, str]:
     """``{page path: Markdown}``: one online-form page per questionnaire of every programme."""
-    template = _environment(templates_dir).get_template("online-form.md.j2")
+    template = _environment(templates).get_template("online-form.md.j2")
     pages = {}
     for content in programmes:
         for q in content.questionnaires:
@@ -53,9 +53,9 @@ def blank_tally_sheets(programmes: list[Content]) -> dict[str, str]:
             for content in programmes for q in content.questionnaires}
 
 
-def _environment(templates_dir: Path) -> jinja2.Environment:
+def _environment(templates: TemplateFolders) -> jinja2.Environment:
     """Autoescaping on: the form is raw HTML, and every value placed in it must be escaped."""
     return sandbox.environment(
-        templates_dir / "site", autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+        *templates.folders("site"), autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True,
         filters=dict(md_inline=text.md_inline, safe_inline=safe.safe_inline, safe_markdown=safe.safe_markdown))

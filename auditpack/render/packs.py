@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..documents import Pack, Plan, PrintDocument
+from ..template_folders import TemplateFolders
 from . import fonts, print_html
 from .bind import LINK_SCHEME
 from .cache import PdfCache, environment_fingerprint, key
@@ -45,14 +46,14 @@ def theme_css(env, options: print_html.PrintOptions, brand) -> str:
 class PackRenderer:
     """Templates, stylesheets and fonts set up once per process; documents and packs on demand."""
 
-    def __init__(self, plan: Plan, templates_dir: Path, options: print_html.PrintOptions, brand,
+    def __init__(self, plan: Plan, templates: TemplateFolders, options: print_html.PrintOptions, brand,
                  compiled_templates: bool = False):
         self.plan = plan
         self.options = options
-        self.templates_dir = templates_dir
-        self.env = print_html.environment(templates_dir, compiled_templates)
+        self.templates = templates
+        self.env = print_html.environment(templates, compiled_templates)
         self.theme = theme_css(self.env, options, brand)
-        self._here = PdfWorkers(1, templates_dir, self.theme)
+        self._here = PdfWorkers(1, templates, self.theme)
 
     @property
     def renderer(self):
@@ -60,7 +61,7 @@ class PackRenderer:
         return self._here.local
 
     def fingerprint(self) -> str:
-        print_css = (self.templates_dir / "print" / "print.css").read_text(encoding="utf-8")
+        print_css = self.templates.file("print/print.css").read_text(encoding="utf-8")
         return environment_fingerprint([print_css, self.theme], self.options)
 
     def html(self, doc: PrintDocument) -> str:
@@ -97,7 +98,7 @@ class PackRenderer:
         return None
 
 
-def render_all(plan: Plan, templates_dir: Path, options: print_html.PrintOptions, brand,
+def render_all(plan: Plan, templates: TemplateFolders, options: print_html.PrintOptions, brand,
                progress=lambda done, total, path, reused=False: None, workers: int = 1,
                cache_dir: Path | None = None,
                stats: RenderStats | None = None, pool: PdfWorkers | None = None,
@@ -106,7 +107,7 @@ def render_all(plan: Plan, templates_dir: Path, options: print_html.PrintOptions
     processes (or in ``pool``, already started). ``while_rendering`` is called once the documents
     are handed to the workers: other work for them (the site) queues behind the documents."""
     stats = stats if stats is not None else RenderStats()
-    local = PackRenderer(plan, templates_dir, options, brand, compiled_templates=cache_dir is not None)
+    local = PackRenderer(plan, templates, options, brand, compiled_templates=cache_dir is not None)
     if pool is not None and pool.theme != local.theme:
         raise ValueError("the workers were started with other stylesheets than these documents need")
     cache, fingerprint = PdfCache(cache_dir), local.fingerprint()
@@ -137,7 +138,7 @@ def render_all(plan: Plan, templates_dir: Path, options: print_html.PrintOptions
                 missing.append(item)
         return missing
 
-    with contextlib.nullcontext(pool) if pool else PdfWorkers(workers, templates_dir, local.theme) as workers_:
+    with contextlib.nullcontext(pool) if pool else PdfWorkers(workers, templates, local.theme) as workers_:
         missing = reuse(plan.all_documents, doc_keys)
         # Longest first, so that no worker is left rendering a long form alone at the end.
         missing.sort(key=lambda d: len(htmls[d.path]), reverse=True)

@@ -21,6 +21,7 @@ import jinja2
 from ..config import SiteConfig
 from ..documents import Plan, stage_folder
 from ..model import Content, Role, Stage, Task
+from ..template_folders import TemplateFolders
 from . import online_form, safe, sandbox, text
 
 DOWNLOADS = "downloads"
@@ -49,9 +50,9 @@ def pending_pdfs(plan: Plan) -> dict[str, PendingPdf]:
     return {item.path: PendingPdf(item.path, item.title, number) for number, item in enumerate(items)}
 
 
-def facts(templates_dir: Path, pending: dict[str, PendingPdf], pdfs: dict) -> dict[bytes, bytes]:
+def facts(templates: TemplateFolders, pending: dict[str, PendingPdf], pdfs: dict) -> dict[bytes, bytes]:
     """Each placeholder and what it stands for, now that the PDFs are made."""
-    macros = _environment(templates_dir).get_template("macros.md.j2").module
+    macros = _environment(templates).get_template("macros.md.j2").module
     replacements = {}
     for path, placeholder in pending.items():
         replacements[placeholder.token("long").encode()] = str(macros.facts(pdfs[path])).encode()
@@ -74,8 +75,8 @@ def fill_in(folder: Path, replacements: dict[bytes, bytes]) -> None:
 
 
 def render_pages(programmes: list[Content], plan: Plan, pdfs: dict, config: SiteConfig,
-                 templates_dir: Path, site_zip: str | None = None) -> dict[str, str]:
-    env = _environment(templates_dir)
+                 templates: TemplateFolders, site_zip: str | None = None) -> dict[str, str]:
+    env = _environment(templates)
     complete = {p.content.programme.id: p.path for p in plan.packs if p.stage is None}
     staged = {(p.content.programme.id, p.stage.id): p.path for p in plan.packs if p.stage is not None}
     common = dict(config=config, programmes=programmes, plan=plan, pdfs=pdfs, complete_packs=complete,
@@ -108,7 +109,7 @@ def render_pages(programmes: list[Content], plan: Plan, pdfs: dict, config: Site
             numbers = {item.id: i for i, item in enumerate(q.items, start=1)}
             pages[path] = _render(env, "questionnaire.md.j2", path, {
                 **common, **common_q, "content": content, "q": q, "number": lambda item, n=numbers: n[item.id]})
-    pages |= online_form.render_online_forms(programmes, templates_dir)
+    pages |= online_form.render_online_forms(programmes, templates)
     return pages
 
 
@@ -141,12 +142,12 @@ def _render(env: jinja2.Environment, template: str, page_path: str, context: dic
     return env.get_template(template).render(page_path=page_path, **context)
 
 
-def _environment(templates_dir: Path) -> jinja2.Environment:
+def _environment(templates: TemplateFolders) -> jinja2.Environment:
     filters = dict(long_date=text.long_date, days=text.days, activity_name=text.activity_name,
                    filesize=_filesize, cell=_cell, oneline=_oneline,
                    safe_markdown=safe.safe_markdown, safe_inline=safe.safe_inline,
                    role_name=lambda role_id, content: content.role(role_id).name)
-    return sandbox.environment(templates_dir / "site", filters=filters,
+    return sandbox.environment(*templates.folders("site"), filters=filters,
                                globals=dict(link=_link, tasks_by_role=_tasks_by_role, task_count=_task_count),
                                undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                                trim_blocks=True, lstrip_blocks=True)

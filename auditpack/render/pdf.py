@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..template_folders import TemplateFolders
 from . import fonts
 from .weasy import import_weasyprint
 
@@ -28,7 +29,7 @@ class RenderedPdf:
 class PdfRenderer:
     """Lays out HTML documents and writes them, alone or bound together, as PDF."""
 
-    def __init__(self, templates_dir: Path, theme_css: str):
+    def __init__(self, templates: TemplateFolders, theme_css: str):
         # fontTools stamps fonts it instances (Noto Sans is a variable font) with the current
         # time unless SOURCE_DATE_EPOCH is set; a fixed stamp keeps identical input byte-identical.
         os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
@@ -36,12 +37,13 @@ class PdfRenderer:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
-        self.base_url = (templates_dir / "print").as_uri() + "/"
-        self.fetcher = _local_fetcher([templates_dir.resolve(), *fonts.font_folders()])
+        print_css = templates.file("print/print.css")
+        self.base_url = print_css.parent.as_uri() + "/"
+        self.fetcher = _local_fetcher([*(root.resolve() for root in templates.roots), *fonts.font_folders()])
         self.font_config = FontConfiguration()
         # The theme (paper, gutter, fonts, brand) comes last so that it overrides print.css.
         self.stylesheets = [
-            CSS(filename=str(templates_dir / "print" / "print.css"), url_fetcher=self.fetcher,
+            CSS(filename=str(print_css), url_fetcher=self.fetcher,
                 font_config=self.font_config),
             CSS(string=theme_css, base_url=self.base_url, url_fetcher=self.fetcher, font_config=self.font_config),
         ]

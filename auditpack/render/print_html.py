@@ -7,12 +7,12 @@ imported here, so the HTML can be tested and inspected on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import jinja2
 
 from ..documents import Pack, PrintDocument
 from ..model import Content, Item, Task
+from ..template_folders import TemplateFolders
 from . import sandbox, text
 
 
@@ -46,10 +46,11 @@ FILTERS = dict(md=text.md, md_inline=text.md_inline, long_date=text.long_date, d
                activity_name=text.activity_name)
 
 
-def environment(templates_dir: Path, compiled: bool = False, *more_folders: Path) -> jinja2.Environment:
+def environment(templates: TemplateFolders, compiled: bool = False, *more_kinds: str) -> jinja2.Environment:
     """``compiled``: keep compiled templates between builds (see :func:`.sandbox.environment`).
-    ``more_folders`` are searched after ``print/``."""
-    return sandbox.environment(templates_dir / "print", *more_folders, filters=FILTERS,
+    The folders of ``more_kinds`` are searched after ``print/`` (``""``: the templates folders themselves)."""
+    folders = [folder for kind in ("print", *more_kinds) for folder in templates.folders(kind)]
+    return sandbox.environment(*folders, filters=FILTERS,
                                compiled="print" if compiled else None,
                                autoescape=True, undefined=jinja2.StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)

@@ -21,6 +21,7 @@ import threading
 from pathlib import Path
 
 from ..lifeline import Lifeline, end_with_the_parent
+from ..template_folders import TemplateFolders
 from .bind import bind
 
 
@@ -42,8 +43,8 @@ class PdfWorkers:
     this process.
     """
 
-    def __init__(self, count: int, templates_dir: Path, theme: str, start_now: bool = False):
-        self.count, self.templates_dir, self.theme = count, templates_dir, theme
+    def __init__(self, count: int, templates: TemplateFolders, theme: str, start_now: bool = False):
+        self.count, self.templates, self.theme = count, templates, theme
         self.pool = None
         self._starting: threading.Thread | None = None
         self._lifeline: Lifeline | None = None
@@ -103,7 +104,7 @@ class PdfWorkers:
     @property
     def local(self):
         if self._local is None:
-            self._local = _renderer(self.templates_dir, self.theme)
+            self._local = _renderer(self.templates, self.theme)
         return self._local
 
     def _start(self) -> None:
@@ -113,7 +114,7 @@ class PdfWorkers:
             # Workers are not recycled: max_tasks_per_child deadlocks ProcessPoolExecutor on Python 3.11.
             self.pool = concurrent.futures.ProcessPoolExecutor(
                 self.count, mp_context=context, initializer=_start_worker,
-                initargs=(self.templates_dir, self.theme, self._lifeline.watched))
+                initargs=(self.templates, self.theme, self._lifeline.watched))
             # Starting a worker waits until the server has imported WeasyPrint: meanwhile this
             # process goes on loading and templating the content.
             self._starting = threading.Thread(target=self._start_processes, daemon=True)
@@ -212,23 +213,23 @@ IMPORTED_BEFORE_START = False
 """Whether this worker came with WeasyPrint loaded by the server (checked by the tests)."""
 
 
-def _start_worker(templates_dir: Path, theme: str, lifeline) -> None:
+def _start_worker(templates: TemplateFolders, theme: str, lifeline) -> None:
     """Set up fonts and stylesheets as soon as the process starts."""
     global _worker, _worker_problem, IMPORTED_BEFORE_START
     end_with_the_parent(lifeline)
     IMPORTED_BEFORE_START = "weasyprint" in sys.modules
     try:
-        _worker = _renderer(templates_dir, theme)
+        _worker = _renderer(templates, theme)
     except Exception as exc:  # raised by each job, as it would be if this process rendered alone
         _worker_problem = exc
 
 
-def _renderer(templates_dir: Path, theme: str):
+def _renderer(templates: TemplateFolders, theme: str):
     """Setting up reads the templates and fonts and writes only the fonts WeasyPrint copies to the
     temporary folder: an error there, or in a write (which names no file), is about that folder."""
     from .pdf import PdfRenderer
     try:
-        return PdfRenderer(templates_dir, theme)
+        return PdfRenderer(templates, theme)
     except OSError as exc:
         if not exc.filename or Path(os.fsdecode(exc.filename)).is_relative_to(tempfile.gettempdir()):
             raise temp_folder_problem(exc) from None
