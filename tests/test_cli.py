@@ -15,7 +15,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def run(*args, cwd=REPO, entry="build.py"):
-    command = [sys.executable, str(REPO / "build.py")] if entry == "build.py" else [_console_script()]
+    command = {"build.py": lambda: [sys.executable, str(REPO / "build.py")],
+               "-m": lambda: [sys.executable, "-m", "auditpack"],
+               "auditpack": lambda: [_console_script()]}[entry]()
     return subprocess.run(command + list(args), cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
 
@@ -35,6 +37,18 @@ def test_build_py_behaves_like_auditpack(mini_project):
     for args in (["--help"], ["check", "--help"], ["check", "--project", str(mini_project)]):
         assert run(*args).stdout == run(*args, entry="auditpack").stdout
     assert run("--help").returncode == 0
+
+
+def test_python_m_auditpack_is_auditpack(mini_project):
+    """``python -m auditpack`` (auditpack/__main__.py) runs the same command line, exit codes included."""
+    outcomes = {}
+    for args in (["--help"], ["check", "--project", str(mini_project)], ["chek"]):
+        by_module, by_script = run(*args, entry="-m"), run(*args, entry="auditpack")
+        outcomes[args[0]] = (by_module.returncode, by_module.stdout, by_module.stderr)
+        assert outcomes[args[0]] == (by_script.returncode, by_script.stdout, by_script.stderr), args
+    assert outcomes["--help"][0] == 0 and "With no command, 'build' runs." in outcomes["--help"][1]
+    assert outcomes["check"][0] == 0 and "mini: 2 stages" in outcomes["check"][1]
+    assert outcomes["chek"][0] == 2 and "did you mean 'check'?" in outcomes["chek"][2]
 
 
 def test_help_names_the_commands():
