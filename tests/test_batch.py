@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -26,10 +27,11 @@ BUILT = {"st-annes-primary": "St Anne's Primary", "ysgol-gynradd-ty-gwyn": "Ysgo
 
 
 @pytest.fixture(scope="module")
-def batch_build(tmp_path_factory):
-    """The mini programme's packs for the schools above, built twice through the command line."""
-    from .conftest import FIXTURES, copy_project
-    root = copy_project(FIXTURES / "mini", tmp_path_factory.mktemp("batch") / "mini")
+def batch_build(mini_build, tmp_path_factory):
+    """The mini programme's packs for the schools above, built twice through the command line, in a
+    copy of the tiny build (its cached PDFs are stamped for each school, not rendered again)."""
+    root = tmp_path_factory.mktemp("batch") / "mini"
+    shutil.copytree(mini_build, root)
     (root / "schools.csv").write_text(SCHOOLS, encoding="utf-8")
     first = run("packs", "--schools", str(root / "schools.csv"), "--project", str(root))
     files = {p.relative_to(root / "schools"): p.read_bytes() for p in (root / "schools").rglob("*") if p.is_file()}

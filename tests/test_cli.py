@@ -33,22 +33,20 @@ def test_check_ok(mini_project):
     assert "mini: 2 stages, 5 tasks, 2 components, 3 questionnaire items" in result.stdout
 
 
-def test_build_py_behaves_like_auditpack(mini_project):
-    for args in (["--help"], ["check", "--help"], ["check", "--project", str(mini_project)]):
-        assert run(*args).stdout == run(*args, entry="auditpack").stdout
-    assert run("--help").returncode == 0
-
-
-def test_python_m_auditpack_is_auditpack(mini_project):
-    """``python -m auditpack`` (auditpack/__main__.py) runs the same command line, exit codes included."""
+def test_build_py_and_python_m_behave_like_auditpack(mini_project):
+    """``python build.py`` and ``python -m auditpack`` (auditpack/__main__.py) are the same command line as
+    ``auditpack``: the same output and exit code, a usage error's included."""
+    commands = {"help": ["--help"], "check help": ["check", "--help"], "check": ["check", "--project", str(mini_project)],
+                "typo": ["chek"]}
     outcomes = {}
-    for args in (["--help"], ["check", "--project", str(mini_project)], ["chek"]):
-        by_module, by_script = run(*args, entry="-m"), run(*args, entry="auditpack")
-        outcomes[args[0]] = (by_module.returncode, by_module.stdout, by_module.stderr)
-        assert outcomes[args[0]] == (by_script.returncode, by_script.stdout, by_script.stderr), args
-    assert outcomes["--help"][0] == 0 and "With no command, 'build' runs." in outcomes["--help"][1]
-    assert outcomes["check"][0] == 0 and "mini: 2 stages" in outcomes["check"][1]
-    assert outcomes["chek"][0] == 2 and "did you mean 'check'?" in outcomes["chek"][2]
+    for name, args in commands.items():
+        by_entry = [run(*args, entry=entry) for entry in ("auditpack", "build.py", "-m")]
+        outcomes[name] = [(r.returncode, r.stdout, r.stderr) for r in by_entry]
+        assert outcomes[name][1:] == outcomes[name][:1] * 2, name
+    assert outcomes["help"][0][0] == 0 and "With no command, 'build' runs." in outcomes["help"][0][1]
+    assert outcomes["check help"][0][0] == 0 and "usage: auditpack check" in outcomes["check help"][0][1]
+    assert outcomes["check"][0][0] == 0 and "mini: 2 stages" in outcomes["check"][0][1]
+    assert outcomes["typo"][0][0] == 2 and "did you mean 'check'?" in outcomes["typo"][0][2]
 
 
 def test_help_names_the_commands():

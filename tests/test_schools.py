@@ -1,5 +1,8 @@
 """Per-school packs: the school's name in the header fields, its pathway, only its components."""
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from auditpack import pipeline
@@ -38,9 +41,11 @@ def test_a_name_with_no_letters_or_digits_in_any_script_is_refused():
 
 
 @pytest.fixture(scope="module")
-def school_pack(tmp_path_factory):
-    from .conftest import FIXTURES, copy_project
-    root = copy_project(FIXTURES / "mini", tmp_path_factory.mktemp("school") / "mini")
+def school_pack(mini_build, tmp_path_factory):
+    """One school's packs, made in a copy of the tiny build without its site: the cached PDFs are stamped,
+    not rendered again."""
+    root = tmp_path_factory.mktemp("school") / "mini"
+    shutil.copytree(mini_build, root, ignore=lambda folder, names: ["site"] if Path(folder) == mini_build else [])
     project = pipeline.Project.open(root)
     request = request_from_flags("St Anne's Primary", None, "self-led", "voice")
     summary = pipeline.build_school(project, request)
