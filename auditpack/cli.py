@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
-from .errors import ContentErrors, TemplateProblem
+from .errors import ContentErrors, TemplateProblem, suggest
 from .interrupt import Terminated, sigterm_as_interrupt
 from .output import OutputRefused
 from .terminal import escaping_output, write_raw
@@ -56,9 +56,8 @@ def parser() -> argparse.ArgumentParser:
 @escaping_output()
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
-        argv.insert(0, "build")
-    args = parser().parse_args(argv)
+    top = parser()
+    args = top.parse_args(_with_command(top, argv))
     try:
         with sigterm_as_interrupt():
             return RUN[args.command](args)
@@ -77,6 +76,19 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"auditpack: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1
+
+
+def _with_command(top: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """``argv`` with 'build' put first when it names no command: nothing, or build's options
+    (``auditpack -q``). A first word that is neither an option nor a command is a mistake, not
+    build's argument: taken as build's, ``auditpack scan --help`` printed build's help and succeeded."""
+    if argv and (argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version")):
+        return argv
+    if not argv or argv[0].startswith("-"):
+        return ["build", *argv]
+    hint = suggest(argv[0], list(COMMANDS)) or "'auditpack --help' says what each command does"
+    top.error(f"unknown command '{argv[0]}' (expected one of {', '.join(COMMANDS)}, or none for 'build')\n"
+              f"    hint: {hint}")
 
 
 def _project(args):

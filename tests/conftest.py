@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from pathlib import Path
@@ -43,24 +44,45 @@ def mini_project(tmp_path) -> Path:
     return copy_project(FIXTURES / "mini", tmp_path / "mini")
 
 
+def built_once(tmp_path_factory, key: str, folder: str, make) -> Path:
+    """``make(root)``, ``root`` a folder named ``folder``, run once for the whole test run, even when
+    pytest-xdist splits the run between processes: the first to get here builds in a folder all of
+    them share, the others wait for it and use that build. A build left unfinished (its maker failed)
+    is made again, never used."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # shared by the workers of this run; each has its own basetemp inside
+    root, done = base / "built" / key / folder, base / "built" / f"{key}.done"
+    root.parent.mkdir(parents=True, exist_ok=True)
+    with open(base / "built" / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            make(root)
+            done.touch()
+    return root
+
+
 @pytest.fixture(scope="session")
 def mini_build(tmp_path_factory) -> Path:
-    """The tiny programme built once: its project folder, with site/ and build/ inside."""
-    root = copy_project(FIXTURES / "mini", tmp_path_factory.mktemp("mini") / "mini")
-    pipeline.build(pipeline.Project.open(root))
-    return root
+    """The tiny programme built once: its project folder, with site/ and build/ inside. Tests copy it
+    (with its cache, so a build of the copy renders only what the test changed) and never change it."""
+    def make(root: Path) -> None:
+        copy_project(FIXTURES / "mini", root)
+        pipeline.build(pipeline.Project.open(root))
+    return built_once(tmp_path_factory, "mini", "mini", make)
 
 
 @pytest.fixture(scope="session")
 def bundled_build(tmp_path_factory) -> Path:
     """The two bundled programmes built once, exactly as the README's quick start builds them."""
-    root = tmp_path_factory.mktemp("bundled") / "project"
-    root.mkdir()
-    for name in ("content", "site_config.yml"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
-    pipeline.build(pipeline.Project.open(root))
-    return root
+    def make(root: Path) -> None:
+        root.mkdir()
+        for name in ("content", "site_config.yml"):
+            source = REPO / name
+            (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+        pipeline.build(pipeline.Project.open(root))
+    return built_once(tmp_path_factory, "bundled", "project", make)
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -26,10 +27,11 @@ BUILT = {"st-annes-primary": "St Anne's Primary", "ysgol-gynradd-ty-gwyn": "Ysgo
 
 
 @pytest.fixture(scope="module")
-def batch_build(tmp_path_factory):
-    """The mini programme's packs for the schools above, built twice through the command line."""
-    from .conftest import FIXTURES, copy_project
-    root = copy_project(FIXTURES / "mini", tmp_path_factory.mktemp("batch") / "mini")
+def batch_build(mini_build, tmp_path_factory):
+    """The mini programme's packs for the schools above, built twice through the command line, in a
+    copy of the tiny build (its cached PDFs are stamped for each school, not rendered again)."""
+    root = tmp_path_factory.mktemp("batch") / "mini"
+    shutil.copytree(mini_build, root)
     (root / "schools.csv").write_text(SCHOOLS, encoding="utf-8")
     first = run("packs", "--schools", str(root / "schools.csv"), "--project", str(root))
     files = {p.relative_to(root / "schools"): p.read_bytes() for p in (root / "schools").rglob("*") if p.is_file()}
@@ -37,6 +39,7 @@ def batch_build(tmp_path_factory):
     return root, first, second, files
 
 
+@pytest.mark.slow
 def test_bad_row_is_reported_with_its_line_and_the_others_build(batch_build):
     root, first, _, _ = batch_build
     assert first.returncode == 1
@@ -50,6 +53,7 @@ def test_bad_row_is_reported_with_its_line_and_the_others_build(batch_build):
     assert not (root / "schools" / "hillside-academy").exists()
 
 
+@pytest.mark.slow
 def test_each_school_sees_its_own_name_only(batch_build):
     root = batch_build[0]
     for slug, name in BUILT.items():
@@ -61,6 +65,7 @@ def test_each_school_sees_its_own_name_only(batch_build):
             assert other not in form and other not in all_text(folder / "mini-complete-pack.pdf")
 
 
+@pytest.mark.slow
 def test_zip_holds_exactly_the_folder(batch_build):
     root = batch_build[0]
     for slug in BUILT:
@@ -74,6 +79,7 @@ def test_zip_holds_exactly_the_folder(batch_build):
         assert inside == on_disk and list(inside) == sorted(inside)
 
 
+@pytest.mark.slow
 def test_second_build_is_byte_identical_and_renders_nothing(batch_build):
     root, _, second, files = batch_build
     again = {p.relative_to(root / "schools"): p.read_bytes() for p in (root / "schools").rglob("*") if p.is_file()}
@@ -81,6 +87,7 @@ def test_second_build_is_byte_identical_and_renders_nothing(batch_build):
     assert "0 documents rendered" in second.stdout and second.returncode == 1
 
 
+@pytest.mark.slow
 def test_schools_with_the_same_tailoring_share_documents(mini_project):
     project = pipeline.Project.open(mini_project)
     first = batch.build_school(project, request_from_flags("Bryn School", None, "supported", "ethos"))
@@ -118,6 +125,7 @@ def test_row_problems(tmp_path):
     assert "3 cells, but the header names 2 columns" in messages[(5, 23)]
 
 
+@pytest.mark.slow
 def test_bad_header_and_bad_shard(tmp_path, mini_project):
     (tmp_path / "s.csv").write_text("name,pathwya\nX,supported\n")
     result = run("packs", "--schools", str(tmp_path / "s.csv"), "--project", str(mini_project))
@@ -128,6 +136,7 @@ def test_bad_header_and_bad_shard(tmp_path, mini_project):
         assert usage.returncode == 2 and "expected I/N with 1 <= I <= N" in usage.stderr, shard
 
 
+@pytest.mark.slow
 def test_build_py_packs_is_auditpack_packs(tmp_path, mini_project):
     (tmp_path / "s.csv").write_text("name\nX\n")
     for args in (["packs", "--help"],
@@ -137,6 +146,7 @@ def test_build_py_packs_is_auditpack_packs(tmp_path, mini_project):
     assert run("packs", "--project", str(mini_project)).returncode == 2  # --schools is required
 
 
+@pytest.mark.slow
 def test_every_stamped_pdf_is_tagged_strict_and_qpdf_clean(batch_build):
     import shutil
     import subprocess
@@ -154,6 +164,7 @@ def test_every_stamped_pdf_is_tagged_strict_and_qpdf_clean(batch_build):
             assert result.returncode == 0, (path.name, result.stdout[-300:])
 
 
+@pytest.mark.slow
 def test_file_level_mistakes_are_explained(tmp_path, mini_project):
     cases = {b"Name, Pathway\nSt Anne\xe9s,self-led\n": ("s.csv:2:8: this is not UTF-8 text", 'save as "CSV UTF-8"'),
              b"name;pathway\nX;self-led\n": ("s.csv:1:1: unknown column 'name;pathway'", "separates cells with ';'"),
@@ -190,6 +201,7 @@ def test_a_bad_row_is_reported_by_one_shard_and_a_bad_file_by_all(tmp_path):
     assert all(batch.reported_here(whole, tmp_path / "bad.csv", i, 4) for i in (1, 2, 3, 4))
 
 
+@pytest.mark.slow
 def test_cli_shards_split_the_batch(batch_build):
     root = batch_build[0]
     built, reports = [], 0

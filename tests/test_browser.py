@@ -40,6 +40,8 @@ from .browser import (
     survey,
 )
 
+pytestmark = pytest.mark.slow  # every test drives Chromium over a built site
+
 VARIANTS = ["http", "file"]
 # A questionnaire item of each site, and a word of it to type into the search box.
 MINI_ITEM = ("Staff are kind to one another.", "kind")

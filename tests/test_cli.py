@@ -6,13 +6,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from auditpack import cli
 from auditpack.template_folders import PACKAGED
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def run(*args, cwd=REPO, entry="build.py"):
-    command = [sys.executable, str(REPO / "build.py")] if entry == "build.py" else [_console_script()]
+    command = {"build.py": lambda: [sys.executable, str(REPO / "build.py")],
+               "-m": lambda: [sys.executable, "-m", "auditpack"],
+               "auditpack": lambda: [_console_script()]}[entry]()
     return subprocess.run(command + list(args), cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
 
@@ -28,15 +33,77 @@ def test_check_ok(mini_project):
     assert "mini: 2 stages, 5 tasks, 2 components, 3 questionnaire items" in result.stdout
 
 
-def test_build_py_behaves_like_auditpack(mini_project):
-    for args in (["--help"], ["check", "--help"], ["check", "--project", str(mini_project)]):
-        assert run(*args).stdout == run(*args, entry="auditpack").stdout
-    assert run("--help").returncode == 0
+def test_build_py_and_python_m_behave_like_auditpack(mini_project):
+    """``python build.py`` and ``python -m auditpack`` (auditpack/__main__.py) are the same command line as
+    ``auditpack``: the same output and exit code, a usage error's included."""
+    commands = {"help": ["--help"], "check help": ["check", "--help"],
+                "check": ["check", "--project", str(mini_project)], "typo": ["chek"]}
+    outcomes = {}
+    for name, args in commands.items():
+        by_entry = [run(*args, entry=entry) for entry in ("auditpack", "build.py", "-m")]
+        outcomes[name] = [(r.returncode, r.stdout, r.stderr) for r in by_entry]
+        assert outcomes[name][1:] == outcomes[name][:1] * 2, name
+    assert outcomes["help"][0][0] == 0 and "With no command, 'build' runs." in outcomes["help"][0][1]
+    assert outcomes["check help"][0][0] == 0 and "usage: auditpack check" in outcomes["check help"][0][1]
+    assert outcomes["check"][0][0] == 0 and "mini: 2 stages" in outcomes["check"][0][1]
+    assert outcomes["typo"][0][0] == 2 and "did you mean 'check'?" in outcomes["typo"][0][2]
 
 
 def test_help_names_the_commands():
     out = run("--help").stdout
     assert "build" in out and "check" in out and "With no command, 'build' runs." in out
+
+
+def test_an_unknown_command_is_a_usage_error_not_an_argument_of_build():
+    for entry in ("build.py", "auditpack"):
+        result = run("scan", "--help", entry=entry)
+        assert result.returncode == 2 and result.stdout == ""  # not build's help, and not a success
+        assert "auditpack: error: unknown command 'scan' (expected one of build, check, serve, new, schema, diff, " \
+               "packs, collate, or none for 'build')" in result.stderr
+        assert "usage: auditpack build" not in result.stderr
+        result = run("chek", entry=entry)
+        assert result.returncode == 2 and "hint: did you mean 'check'?" in result.stderr
+    result = run("audit-the-school")
+    assert result.returncode == 2 and "hint: 'auditpack --help' says what each command does" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unknown_command_is_shown_escaped():
+    result = run("\x1b]0;owned\x07scan")
+    assert result.returncode == 2 and "unknown command '\\x1b]0;owned\\x07scan'" in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+
+
+def test_an_unknown_command_in_process(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["bild", "-q"])
+    assert stopped.value.code == 2
+    printed = capsys.readouterr()
+    assert printed.out == "" and "unknown command 'bild'" in printed.err and "did you mean 'build'?" in printed.err
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["--help"])
+    assert stopped.value.code == 0 and "collate" in capsys.readouterr().out
+
+
+def test_no_command_means_build(mini_build, tmp_path):
+    """``auditpack``, ``auditpack -q`` and ``auditpack --project DIR`` each build."""
+    project = tmp_path / "p"
+    shutil.copytree(mini_build, project)
+    first = run(cwd=project)
+    assert first.returncode == 0 and "28 reused" in first.stdout, first.stderr
+    assert first.stdout.endswith(f"-> {project / 'site'}\n")
+    for args, cwd in ((["-q"], project), (["--project", str(project)], tmp_path)):
+        result = run(*args, cwd=cwd)
+        assert result.returncode == 0 and result.stdout.startswith("Up to date: "), result.stderr
+    assert cli.main(["-q", "--project", str(project)]) == 0
+
+
+@pytest.mark.slow
+def test_no_command_with_no_cache_renders_everything_again(mini_build, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(mini_build, project)
+    result = run("--no-cache", "-q", cwd=project)
+    assert result.returncode == 0 and "28 rendered, 0 reused" in result.stdout, result.stderr
 
 
 def test_content_errors_exit_1_with_locations_and_no_traceback(mini_project):
@@ -79,6 +146,7 @@ def test_template_error_is_reported_not_raised(mini_build, tmp_path):
     assert (project / "site" / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(mini_build, tmp_path):
     project = tmp_path / "p"
     shutil.copytree(mini_build, project)
@@ -91,6 +159,7 @@ def test_two_builds_are_byte_identical(mini_build, tmp_path):
     assert differing == []
 
 
+@pytest.mark.slow
 def test_progress_lines_mark_what_was_reused_and_the_summary_counts_it(mini_build, tmp_path):
     project = tmp_path / "p"
     shutil.copytree(mini_build, project)

@@ -35,6 +35,7 @@ def run_module(*argv: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
                           text=True, env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1"})
 
 
+@pytest.mark.slow
 def test_collates_a_folder_and_reports_skipped_files(tmp_path, capsys):
     out = tmp_path / "report"
     status = cli.run(parse("--project", str(FIXTURES / "mini"), "--questionnaire", "wellbeing", "--out", str(out),
@@ -54,6 +55,7 @@ def test_default_output_folder_is_named_for_the_questionnaire(tmp_path, monkeypa
     assert status == 0 and (tmp_path / "collation-wellbeing" / "collation-report.pdf").is_file()
 
 
+@pytest.mark.slow
 def test_other_files_in_the_output_folder_are_left_alone(tmp_path):
     """In a folder collate made (and marked), a second report leaves the files put beside the first."""
     out = tmp_path / "out"
@@ -83,6 +85,7 @@ def test_unknown_questionnaire_or_programme_is_exit_2(argv, message):
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_same_questionnaire_id_in_two_programmes_needs_programme(tmp_path):
     project = tmp_path / "p"
     shutil.copytree(FIXTURES / "mini", project)
@@ -165,6 +168,7 @@ def _export(answers: dict, **fields) -> bytes:
     return json.dumps(document).encode()
 
 
+@pytest.mark.slow
 def test_hostile_inputs_are_each_skipped_with_a_reason_and_the_rest_counted(mini_form, tmp_path):
     """Files made to break a reader: none may stop the collation, and no reason or report quotes raw bytes."""
     header = ",".join(tally_csv.header(mini_content().questionnaire("wellbeing")))

@@ -160,6 +160,7 @@ def mini_form(mini_build) -> Path:
     return mini_build / MINI_FORM
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", sorted(ENGINES))
 def test_each_engine_round_trips_every_answer(engine, mini_form, tmp_path):
     q = mini_content().questionnaire("wellbeing")
@@ -173,6 +174,7 @@ def test_each_engine_round_trips_every_answer(engine, mini_form, tmp_path):
             ("mini", "wellbeing", "2.1")
 
 
+@pytest.mark.slow
 def test_every_scale_point_and_dont_know_survive_each_engine(mini_form, tmp_path):
     """Each value in each position: catches an engine that shifts indexes or drops 'dk'."""
     q = mini_content().questionnaire("wellbeing")

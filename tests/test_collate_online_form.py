@@ -125,6 +125,7 @@ class FormPage:
         self.context.close()
 
 
+@pytest.mark.slow
 def test_answers_are_kept_saved_and_read_by_collate(chromium, online_site, tmp_path):
     chromium.run(_answers_are_kept_saved_and_read_by_collate, online_site, tmp_path)
 
@@ -151,6 +152,7 @@ def _answers_are_kept_saved_and_read_by_collate(browser, online_site, tmp_path):
     person.close()
 
 
+@pytest.mark.slow
 def test_keyboard_only_and_screen_reader_names(chromium, online_site, tmp_path):
     chromium.run(_keyboard_only_and_screen_reader_names, online_site, tmp_path)
 
@@ -175,6 +177,7 @@ def _keyboard_only_and_screen_reader_names(browser, online_site, tmp_path):
     person.close()
 
 
+@pytest.mark.slow
 def test_form_passes_axe_before_and_after_answering(chromium, online_site):
     chromium.run(_form_passes_axe_before_and_after_answering, online_site)
 
@@ -187,6 +190,7 @@ def _form_passes_axe_before_and_after_answering(browser, online_site):
     person.close()
 
 
+@pytest.mark.slow
 def test_clear_starts_a_new_response(chromium, online_site, tmp_path):
     chromium.run(_clear_starts_a_new_response, online_site, tmp_path)
 
@@ -207,6 +211,7 @@ def _clear_starts_a_new_response(browser, online_site, tmp_path):
     person.close()
 
 
+@pytest.mark.slow
 def test_without_javascript_the_page_says_what_to_use_instead(chromium, online_site):
     chromium.run(_without_javascript_the_page_says_what_to_use_instead, online_site)
 

@@ -10,6 +10,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from auditpack.collate.readers import Target, find_files, read_inputs
 
 from .conftest import REPO
@@ -123,6 +125,7 @@ def test_a_file_answering_many_statements_the_questionnaire_lacks_is_not_counted
                        "(is it for another questionnaire?)"))]
 
 
+@pytest.mark.slow
 def test_reading_in_worker_processes_gives_the_same_result(mini_form, tmp_path, monkeypatch):
     from auditpack.collate import readers
 
@@ -138,6 +141,7 @@ def test_reading_in_worker_processes_gives_the_same_result(mini_form, tmp_path, 
     assert _name(in_workers.skipped[0].path) == "4.pdf"
 
 
+@pytest.mark.slow
 def test_a_pipe_in_a_folder_is_skipped_not_waited_on(tmp_path):
     """A FIFO named like a tally sheet: opening it to read would wait for a writer that never comes.
 

@@ -74,6 +74,7 @@ def test_standalone_page_makes_no_requests_and_is_structured(files):
     assert len(ids) == len(set(ids)), "ids must be unique"
 
 
+@pytest.mark.slow
 def test_standalone_page_passes_axe_and_requests_nothing(files, chromium, tmp_path):
     page_file = tmp_path / "collation-report.html"
     page_file.write_text(files["collation-report.html"], encoding="utf-8")

@@ -25,6 +25,8 @@ from .test_collate_cli import parse
 from .test_collate_filling import ENGINES, FIXTURES, mini_content, mini_form, random_answers  # noqa: F401
 from .test_collate_online_form import FormPage, online_site  # noqa: F401 (fixture)
 
+pytestmark = pytest.mark.slow  # forms filled by three PDF engines and in Chromium, then collated
+
 PDFS_PER_ENGINE = {"pypdf": 6, "pdftk": 5, "pdfium": 3}
 ONLINE = 4
 

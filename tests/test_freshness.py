@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -13,13 +14,20 @@ import pytest
 
 from auditpack import pipeline
 from auditpack.errors import ContentErrors
+from auditpack.template_folders import PACKAGED
 
 from .conftest import FIXTURES, REPO, copy_project
 
+pytestmark = pytest.mark.slow  # each test builds the tiny programme again, some several times
+
 
 @pytest.fixture
-def built(tmp_path):
-    root = copy_project(FIXTURES / "mini", tmp_path / "mini", with_templates=True)
+def built(mini_build, tmp_path):
+    """A project with its own copy of the templates, built: a copy of the tiny build, whose cached PDFs
+    the build takes (the same HTML), so only the site is made again."""
+    root = tmp_path / "mini"
+    shutil.copytree(mini_build, root)
+    shutil.copytree(PACKAGED, root / "templates")
     project = pipeline.Project.open(root)
     first = pipeline.build(project)
     assert not first.unchanged

@@ -26,7 +26,9 @@ from hypothesis import strategies as st
 from auditpack.cli import main
 from auditpack.load import load_yaml_file
 
-from .conftest import FIXTURES, REPO, copy_project
+from .conftest import REPO
+
+pytestmark = pytest.mark.slow  # mutated content checked, and built, case after case
 
 ODD = ["\t", "  ", "\n", "\r", "\r\n", "\x85", "\u2028", "\u202e", "\u200b", "\ufeff", "\x00", "\x07", "\x1b[31m",
        "é", "e\u0301", "\U0001f600", "𝕏", "\ufffd", "ŵ", "\u0663", "²", ":", ": ", " #", "- ", "? ", "&a ", "*a",
@@ -233,8 +235,10 @@ TEXT_PATHS = [("stages.yml", ("stages", 0, "purpose")), ("stages.yml", ("stages"
 
 
 @pytest.fixture(scope="module")
-def built_mini(tmp_path_factory) -> Path:
-    project = copy_project(FIXTURES / "mini", tmp_path_factory.mktemp("fuzz-build") / "mini")
+def built_mini(mini_build, tmp_path_factory) -> Path:
+    """A copy of the tiny programme's build (its cache too), which the command line finds up to date."""
+    project = tmp_path_factory.mktemp("fuzz-build") / "mini"
+    shutil.copytree(mini_build, project)
     code, _, stderr = run_cli("build", "-q", "--project", str(project))
     assert code == 0, stderr
     return project

@@ -23,6 +23,8 @@ from .conftest import FIXTURES, REPO, copy_project
 from .test_fuzz import ODD, _insert, _site_digest, assert_located, run_cli
 from .test_hostile_settings import PLAIN_SVG, png
 
+pytestmark = pytest.mark.slow  # mutated settings checked and built, case after case
+
 BASE = yaml.safe_load((REPO / "site_config.yml").read_text(encoding="utf-8"))
 FOLDERS = ("content_dir", "output_dir", "work_dir")
 """Where the build reads and writes: mutated for check only, so a build cannot write over the content."""

@@ -60,6 +60,7 @@ def hostile_build(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_the_sites_blank_tally_sheet_holds_no_formulas(hostile_build):
     sheet = (hostile_build / "site" / "downloads" / "mini" / "wellbeing-tallies.csv").read_text(encoding="utf-8")
     assert_no_formulas(sheet, quoted=5)  # two section titles (one twice) and three statements
@@ -68,6 +69,7 @@ def test_the_sites_blank_tally_sheet_holds_no_formulas(hostile_build):
         ["'＝1+1", "'-2+3+cmd|' /C calc'!A0"]]
 
 
+@pytest.mark.slow
 def test_filled_sheet_collates_and_its_csvs_hold_no_formulas(hostile_build, tmp_path):
     """The round trip: blank sheet from the site -> counts typed in -> collate -> tallies and statistics."""
     sheet = rows((hostile_build / "site" / "downloads" / "mini" / "wellbeing-tallies.csv").read_text("utf-8"))

@@ -161,6 +161,7 @@ def test_pdf_renderer_still_reads_its_own_templates_and_fonts(templates, tmp_pat
     assert any("Atkinson" in name or "Noto" in name for name, _ in fonts(pypdf.PdfReader(path)))
 
 
+@pytest.mark.slow
 def test_content_cannot_make_a_build_fetch_anything(server, tmp_path):
     """Images, links and styles in content pointing at the network or /etc/passwd, through the real pipeline."""
     base, requests = server

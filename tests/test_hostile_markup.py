@@ -165,6 +165,7 @@ def hostile_build(tmp_path_factory) -> Path:
     return project
 
 
+@pytest.mark.slow
 def test_no_markup_from_content_survives_into_the_site(hostile_build):
     site = hostile_build / "site"
     pages = sorted(site.rglob("*.html"))
@@ -185,6 +186,7 @@ def test_no_markup_from_content_survives_into_the_site(hostile_build):
             assert "<script>alert" not in text and "onerror=alert" not in text and "<iframe" not in text, index
 
 
+@pytest.mark.slow
 def test_hostile_text_is_shown_not_lost(hostile_build):
     """Cleaning removes markup, not the author's words: the text around each payload is still there."""
     stage = (hostile_build / "site" / "mini" / "stage-1-prepare.html").read_text(encoding="utf-8")
@@ -227,6 +229,7 @@ def _pdf_problems(path: Path) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 def test_no_markup_from_content_survives_into_the_pdfs(hostile_build):
     pdfs = sorted((hostile_build / "site" / "downloads").rglob("*.pdf"))
     assert len(pdfs) > 20

@@ -92,6 +92,7 @@ def leftovers(project: Path) -> list[str]:
 
 # --- killed builds -----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_killed_bundled_builds_leave_the_previous_site_complete(bundled_build, tmp_path):
     """Kill a real, uncached build of both bundled programmes a second in, and after its 20th and
     its 60th PDF: counted from its progress lines, so the kills land while PDFs render however
@@ -113,6 +114,7 @@ def test_killed_bundled_builds_leave_the_previous_site_complete(bundled_build, t
     assert (project / "site" / "index.html").read_text(encoding="utf-8").count("<title>") == 1
 
 
+@pytest.mark.slow
 def test_build_killed_while_writing_leaves_the_previous_site_and_the_next_build_clears_up(mini_build, tmp_path):
     """Kill the moment the staging folder appears (MkDocs is writing into it), then build again."""
     project = tmp_path / "mini"
@@ -174,6 +176,7 @@ def test_a_failed_build_removes_its_own_staging_folder(tmp_path):
 pytestmark_linux = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 
 
+@pytest.mark.slow
 @pytestmark_linux
 def test_sigterm_stops_a_build_as_ctrl_c_does_and_its_workers_end(mini_build, tmp_path):
     """SIGTERM (a cancelled CI job, ``kill``) to the build alone, while its workers render: the message
@@ -192,6 +195,7 @@ def test_sigterm_stops_a_build_as_ctrl_c_does_and_its_workers_end(mini_build, tm
     assert leftovers(project) == []  # the staging folders went with the build, not at the next one
 
 
+@pytest.mark.slow
 @pytestmark_linux
 def test_sigkill_to_the_build_alone_ends_its_workers_and_their_server(mini_build, tmp_path):
     """SIGKILL to the main process only (the OOM killer picks one process): its workers, the fork
@@ -205,6 +209,7 @@ def test_sigkill_to_the_build_alone_ends_its_workers_and_their_server(mini_build
     assert left_running(build)[0] == []
 
 
+@pytest.mark.slow
 @pytestmark_linux
 def test_a_build_with_nothing_to_do_still_clears_what_a_killed_build_left(mini_build, tmp_path):
     """After a killed build, the next command is often one that finds the site up to date: it
@@ -221,6 +226,7 @@ def test_a_build_with_nothing_to_do_still_clears_what_a_killed_build_left(mini_b
     assert again.stdout.startswith("Up to date") and leftovers(project) == []
 
 
+@pytest.mark.slow
 @pytestmark_linux
 def test_a_worker_killed_mid_build_is_reported_and_the_rest_end(mini_build, tmp_path):
     """The system, short of memory, kills the biggest process: often a worker laying out a pack.
@@ -254,6 +260,7 @@ def command(pid: int) -> str:
         return ""
 
 
+@pytest.mark.slow
 @pytestmark_linux
 def test_sigkill_to_a_batch_of_school_packs_ends_its_workers(mini_project, tmp_path):
     (tmp_path / "schools.csv").write_text("name,pathway\nSt Anne's,self-led\nHillside,supported\n", encoding="utf-8")
@@ -312,6 +319,7 @@ def test_build_lock_refuses_a_second_build_and_dies_with_its_holder(tmp_path):
         assert (work / ".lock").read_text().strip() == str(os.getpid())
 
 
+@pytest.mark.slow
 def test_two_builds_started_at_once_one_refused_the_other_complete(mini_build, tmp_path):
     """Needs pipeline.build to run inside output.build_lock (see the report for issue 7)."""
     project = tmp_path / "mini"

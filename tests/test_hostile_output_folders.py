@@ -64,6 +64,7 @@ def project(mini_build, tmp_path) -> Path:
 
 # --- output_dir in site_config.yml -------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value, problem", [
     (".", "'.' is not a folder inside the project"),
     ("..", "'..' is not a folder inside the project"),
@@ -103,6 +104,7 @@ def test_output_dir_that_would_replace_the_project_is_refused_by_the_build_too(p
 
 # --- build --school --out ----------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("out, problem", [
     (".", "it is the project folder"),
     ("content", "it is the project's content folder"),
@@ -122,6 +124,7 @@ def test_school_out_that_is_the_file_system_root_is_refused(project):
             "refusing to write /: it is the root of the file system")
 
 
+@pytest.mark.slow
 def test_school_out_that_is_the_home_folder_is_refused(project, tmp_path):
     home = tmp_path / "home"
     (home / "Documents").mkdir(parents=True)
@@ -134,6 +137,7 @@ def test_school_out_that_is_the_home_folder_is_refused(project, tmp_path):
     assert snapshot(home) == before
 
 
+@pytest.mark.slow
 def test_school_out_that_the_user_made_is_refused_and_an_empty_one_taken_over(project, tmp_path):
     """Only a folder auditpack marked, or an empty one, is replaced; the user's stays as it was."""
     mine = tmp_path / "packs"
@@ -170,6 +174,7 @@ def test_packs_out_that_is_the_project_is_refused(project):
     assert snapshot(project.parent) == before
 
 
+@pytest.mark.slow
 def test_packs_out_that_is_a_file_system_root_is_refused(project, tmp_path):
     """`--out /` with a school named Etc would have replaced /etc: modelled on a fake root."""
     root = tmp_path / "fakeroot"
@@ -208,6 +213,7 @@ def batch_beside_the_users_files(mini_build, tmp_path_factory):
     return root, result, before, snapshot(tmp)
 
 
+@pytest.mark.slow
 def test_packs_leave_a_folder_the_user_put_among_the_schools(batch_beside_the_users_files):
     root, result, before, after = batch_beside_the_users_files
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
@@ -217,6 +223,7 @@ def test_packs_leave_a_folder_the_user_put_among_the_schools(batch_beside_the_us
     assert not (root / "schools" / "oak.zip").exists()
 
 
+@pytest.mark.slow
 def test_packs_never_replace_a_zip_auditpack_did_not_write(batch_beside_the_users_files):
     """A school named Site writes site.zip beside its folder; the user's site.zip stays."""
     root, result, _, _ = batch_beside_the_users_files
@@ -226,6 +233,7 @@ def test_packs_never_replace_a_zip_auditpack_did_not_write(batch_beside_the_user
     assert not (root / "schools" / "site").exists()
 
 
+@pytest.mark.slow
 def test_packs_never_write_through_a_link_among_the_schools(batch_beside_the_users_files):
     root, result, before, after = batch_beside_the_users_files
     assert "schools.csv:4:1: 'Ash' was not built: refusing to replace" in result.stderr
@@ -234,6 +242,7 @@ def test_packs_never_write_through_a_link_among_the_schools(batch_beside_the_use
     assert sorted(p.name for p in (root.parent / "elsewhere").iterdir()) == ["keep.txt"]
 
 
+@pytest.mark.slow
 def test_packs_school_folder_is_a_portable_name_directly_inside_out(batch_beside_the_users_files):
     """A school's folder is one file name inside --out; 'con' cannot be unzipped on Windows, so the
     school named Con gets a word more rather than being refused."""
@@ -244,6 +253,7 @@ def test_packs_school_folder_is_a_portable_name_directly_inside_out(batch_beside
     assert (root / "schools" / "con-school.zip").is_file()
 
 
+@pytest.mark.slow
 def test_packs_build_the_other_schools_beside_the_users_files(batch_beside_the_users_files):
     root, result, before, after = batch_beside_the_users_files
     assert "Built packs for 2 school(s), 3 failed" in result.stdout, result.stdout
@@ -278,6 +288,7 @@ def test_site_reached_through_a_link_inside_the_project_is_refused(project, tmp_
     assert snapshot(other) == {"site/index.html": hashlib.sha256(b"the user's own page").hexdigest()}
 
 
+@pytest.mark.slow
 def test_project_reached_through_a_link_still_builds(project, tmp_path):
     """A link above the project (macOS's /tmp is one) is the project's own address, not a way out."""
     alias = tmp_path / "alias"
@@ -290,6 +301,7 @@ def test_project_reached_through_a_link_still_builds(project, tmp_path):
     assert school.returncode == 0, school.stderr
 
 
+@pytest.mark.slow
 def test_site_from_before_markers_is_replaced_but_not_once_the_user_added_to_it(project):
     """A site built before markers holds a zip of every other file in it: that is recognised and
     rebuilt. Once the user has put a file of their own in it, it is no longer plainly auditpack's."""
@@ -304,6 +316,7 @@ def test_site_from_before_markers_is_replaced_but_not_once_the_user_added_to_it(
     assert snapshot(project / "site") == before
 
 
+@pytest.mark.slow
 def test_leftovers_that_auditpack_did_not_make_are_left_alone(project):
     """A killed build's staging folder is cleared by the next build, but only if it is auditpack's:
     a folder that merely has such a name (unmarked, not empty) is left as it is."""
@@ -363,6 +376,7 @@ def _on_full_disk(command: list[str], disk: Path) -> subprocess.CompletedProcess
     return result
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command, written", [
     ([], "{disk}/site/"),
     (["--school", "X", "--out", "{disk}/packs"], "{disk}/packs/mini/"),

@@ -204,6 +204,7 @@ def test_plain_svg_logo_is_accepted(project):
     assert pipeline.Project.open(project).logo.kind == "svg"
 
 
+@pytest.mark.slow
 def test_logo_is_read_once_and_the_same_bytes_go_to_the_site_and_the_pdfs(project):
     """The logo named in the settings is read when they are, once: what the site publishes and what
     the PDFs embed are those bytes, even if the file changes while the build runs."""
@@ -317,6 +318,7 @@ def site_pages(project: Path) -> list[Path]:
     return sorted((project / "site").rglob("*.html"))
 
 
+@pytest.mark.slow
 def test_no_setting_becomes_a_script_or_an_element(hostile_site, decoy):
     for path in site_pages(hostile_site):
         page = parsed(path)
@@ -325,6 +327,7 @@ def test_no_setting_becomes_a_script_or_an_element(hostile_site, decoy):
         assert not [(t, a) for t, a in page.tags if any(name.startswith("on") for name in a)], path
 
 
+@pytest.mark.slow
 def test_settings_show_as_the_text_written(hostile_site):
     page = parsed(hostile_site / "site" / "index.html")
     assert page.title.strip() == "Tom & Jerry's \u201cSchool\u201d \u20393"
@@ -335,6 +338,7 @@ def test_settings_show_as_the_text_written(hostile_site):
     assert logo_link["aria-label"] == logo_link["title"] == "Tom & Jerry's \u201cSchool\u201d \u20393"
 
 
+@pytest.mark.slow
 def test_footer_is_inline_markdown_cleaned_like_content(hostile_site):
     page = parsed(hostile_site / "site" / "index.html")
     assert " ".join(page.copyright.split()) == "Tom & Jerry <3 \u00a9 2025 Our trust"
@@ -342,12 +346,14 @@ def test_footer_is_inline_markdown_cleaned_like_content(hostile_site):
     assert links and links[0].get("rel") == "noopener noreferrer"
 
 
+@pytest.mark.slow
 def test_pdfs_show_the_footer_as_text(hostile_site):
     text = all_text(hostile_site / "site" / "downloads" / "mini" / "mini-complete-pack.pdf")
     assert "Tom & Jerry <3 \u00a9 2025 Our trust" in text
     assert "alert" not in text and "<script" not in text and "<img" not in text
 
 
+@pytest.mark.slow
 def test_collation_report_shows_the_footer_as_text(tmp_path, decoy):
     content = mini_content()
     target = Target(content, content.questionnaire("wellbeing"))
@@ -379,6 +385,7 @@ def _open_every_page(browser, pages: list[str]) -> list[str]:
     return asked
 
 
+@pytest.mark.slow
 def test_an_image_in_the_settings_is_never_fetched(chromium, hostile_site, decoy):
     """An <img> in the footer was fetched from a loopback server by every page of the site."""
     pages = [path.as_uri() for path in site_pages(hostile_site)]

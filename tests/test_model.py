@@ -47,6 +47,7 @@ def test_every_role_is_used_or_described(programmes):
         assert owners <= {r.id for r in content.roles}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("published", ["1969-12-31", "2106-02-08"])
 def test_a_publication_date_output_cannot_be_stamped_with_is_a_located_problem(mini_project, published):
     """The build is dated by it, in 32 bits since 1970; 'check' used to pass such a date and 'build'
@@ -62,6 +63,7 @@ def test_a_publication_date_output_cannot_be_stamped_with_is_a_located_problem(m
     assert not (mini_project / "site").exists()
 
 
+@pytest.mark.slow
 def test_the_latest_publication_date_allowed_builds(mini_project):
     programme = mini_project / "content" / "mini" / "programme.yml"
     programme.write_text(programme.read_text().replace("published: 2026-01-15", "published: 2106-02-07"))

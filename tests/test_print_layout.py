@@ -80,6 +80,7 @@ def test_group_form_has_room_for_ten_people(downloads):
     assert len(boxes(path, 0)) >= 10
 
 
+@pytest.mark.slow
 def test_margins_survive_office_printers(downloads):
     for path in sorted(downloads.rglob("*.pdf")):
         reader = open_pdf(path)
@@ -89,6 +90,7 @@ def test_margins_survive_office_printers(downloads):
                 assert left >= 11.9 and left + w <= width - 11.9, (path.name, index)
 
 
+@pytest.mark.slow
 def test_no_statement_splits_across_pages(bundled_build):
     """Each statement, with its boxes, is printed whole on one page of every form that lists statements."""
     project = pipeline.Project.open(bundled_build)
@@ -106,6 +108,7 @@ def test_no_statement_splits_across_pages(bundled_build):
                 assert any(text in page for page in pages), f"{form.name}: '{text[:40]}...' is split"
 
 
+@pytest.mark.slow
 def test_tables_repeat_their_header_on_continued_pages(bundled_build):
     path = bundled_build / "site/downloads/imhars/stage-3-audit/checkin-log.pdf"
     pages = page_texts(path)
@@ -146,6 +149,7 @@ def test_fonts_are_subset(downloads):
             assert name[7:8] == "+" and name[1:7].isupper(), name
 
 
+@pytest.mark.slow
 def test_single_documents_are_small(bundled_build):
     sizes = {p.name: p.stat().st_size for p in (bundled_build / "site" / "downloads").rglob("*.pdf")
              if "pack" not in p.name and "fillable" not in p.name}
@@ -172,6 +176,7 @@ def letter_build(tmp_path_factory):
     return root / "site" / "downloads" / "mini"
 
 
+@pytest.mark.slow
 def test_letter_paper_and_gutter(letter_build):
     sizes = set()
     for path in letter_build.rglob("*.pdf"):

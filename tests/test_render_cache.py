@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pikepdf
+import pytest
 
 from auditpack import pipeline
 from auditpack.render.cache import PdfCache
@@ -43,10 +44,11 @@ def _damage(pdf, how: str) -> None:
                           encoding="utf-8")
 
 
-def test_a_damaged_entry_is_rendered_again_and_the_output_is_right(tmp_path):
-    root = copy_project(FIXTURES / "mini", tmp_path / "mini")
+@pytest.mark.slow
+def test_a_damaged_entry_is_rendered_again_and_the_output_is_right(mini_build, tmp_path):
+    root = tmp_path / "mini"
+    shutil.copytree(mini_build, root)  # built, with a cache entry for each PDF
     project = pipeline.Project.open(root)
-    pipeline.build(project)
     good = {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*.pdf")}
     entries = _entries(project.cache_dir)
     assert len(entries) == len(good) > len(DAMAGE)
@@ -75,13 +77,12 @@ def _seal_as(key: bytes, *parts: bytes) -> str:
     return mac.hexdigest()
 
 
-def test_a_cache_that_came_with_the_project_from_someone_else_is_never_published(tmp_path):
+@pytest.mark.slow
+def test_a_cache_that_came_with_the_project_from_someone_else_is_never_published(mini_build, tmp_path):
     """A project folder built by another user, whose cache entries were then swapped for PDFs its
     content never made, each with a record sealed by that user's own key: every document is
     rendered again here and none of the swapped PDFs reaches the site."""
-    clean = copy_project(FIXTURES / "mini", tmp_path / "clean")
-    pipeline.build(pipeline.Project.open(clean))
-    good = {p.relative_to(clean / "site"): p.read_bytes() for p in (clean / "site").rglob("*.pdf")}
+    good = {p.relative_to(mini_build / "site"): p.read_bytes() for p in (mini_build / "site").rglob("*.pdf")}
 
     root = copy_project(FIXTURES / "mini", tmp_path / "mini")
     elsewhere = tmp_path / "someone-else"

@@ -20,6 +20,8 @@ from auditpack.template_folders import TemplateFolders
 from .conftest import FIXTURES, copy_project
 from .pdf_reading import all_text
 
+pytestmark = pytest.mark.slow  # builds repeated to compare them byte for byte
+
 
 def _render(project: pipeline.Project, workers: int, cache: Path | None = None, stats: RenderStats | None = None,
             reorder: tuple[int, Path | None] | None = None):

@@ -18,6 +18,7 @@ def downloads(mini_build) -> Path:
     return mini_build / "site" / "downloads" / "mini"
 
 
+@pytest.mark.slow
 def test_every_planned_document_is_a_valid_pdf(mini_build, downloads):
     project = pipeline.Project.open(mini_build)
     the_plan = plan(pipeline.check(project), tuple(project.config.variants))
@@ -113,6 +114,7 @@ def test_pages_are_a4(downloads):
     assert tuple(round(float(x), 2) for x in reader.pages[0].mediabox[2:]) == A4
 
 
+@pytest.mark.slow
 def test_pack_has_cover_contents_links_and_bookmarks(downloads):
     pack = downloads / "stage-1-prepare-pack.pdf"
     reader = open_pdf(pack)
@@ -133,6 +135,7 @@ def test_pack_has_cover_contents_links_and_bookmarks(downloads):
         start += length
 
 
+@pytest.mark.slow
 def test_same_input_gives_identical_pdfs(mini_build):
     project = pipeline.Project.open(mini_build)
     the_plan = plan(pipeline.check(project))

@@ -56,6 +56,7 @@ def test_every_part_of_a_pack_is_named(tmp_path, sheet, downloads):
     assert all_text(path).count(NAMES[0]) == places
 
 
+@pytest.mark.slow
 def test_stamped_pdf_stays_tagged_and_valid(tmp_path, sheet, downloads):
     for source in (downloads / "stage-2-gather" / "response-form.pdf", downloads / "mini-complete-pack.pdf"):
         path = stamped(tmp_path, sheet, source, NAMES[1])

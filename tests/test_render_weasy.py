@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.slow  # each test starts Python twice and imports WeasyPrint in both
+
 PROBE = """
 import json, subprocess, sys
 started = []

@@ -41,6 +41,7 @@ def _files_of_at_most_16_kb():
     resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_fonts_that_cannot_be_written_to_the_temporary_folder_are_reported_without_a_traceback(
         mini_project, tmp_path, jobs):

@@ -1,10 +1,13 @@
 """auditpack new: a new programme builds first time."""
 
+import pytest
+
 from auditpack import pipeline
 
 from .test_cli import run
 
 
+@pytest.mark.slow
 def test_new_programme_checks_and_builds(tmp_path):
     result = run("new", "staff-wellbeing", "--title", "Staff wellbeing: a “quick” check", "--project", str(tmp_path))
     assert result.returncode == 0, result.stderr

@@ -1,5 +1,8 @@
 """Per-school packs: the school's name in the header fields, its pathway, only its components."""
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from auditpack import batch, pipeline
@@ -38,15 +41,18 @@ def test_a_name_with_no_letters_or_digits_in_any_script_is_refused():
 
 
 @pytest.fixture(scope="module")
-def school_pack(tmp_path_factory):
-    from .conftest import FIXTURES, copy_project
-    root = copy_project(FIXTURES / "mini", tmp_path_factory.mktemp("school") / "mini")
+def school_pack(mini_build, tmp_path_factory):
+    """One school's packs, made in a copy of the tiny build without its site: the cached PDFs are stamped,
+    not rendered again."""
+    root = tmp_path_factory.mktemp("school") / "mini"
+    shutil.copytree(mini_build, root, ignore=lambda folder, names: ["site"] if Path(folder) == mini_build else [])
     project = pipeline.Project.open(root)
     request = request_from_flags("St Anne's Primary", None, "self-led", "voice")
     summary = batch.build_school(project, request)
     return summary.output_dir / "mini"
 
 
+@pytest.mark.slow
 def test_school_name_is_in_the_header_fields(school_pack):
     first = page_texts(school_pack / "stage-2-gather" / "group-recording.pdf")[0]
     assert "School: St Anne's Primary" in first
@@ -54,6 +60,7 @@ def test_school_name_is_in_the_header_fields(school_pack):
     assert "Prepared for St Anne's Primary" in page_texts(school_pack / "mini-complete-pack.pdf")[0]
 
 
+@pytest.mark.slow
 def test_only_the_pathways_tasks(school_pack):
     text = all_text(school_pack / "stage-1-prepare" / "briefing.pdf")
     assert "Sign the partnership agreement" not in text  # supported pathway only
@@ -61,12 +68,14 @@ def test_only_the_pathways_tasks(school_pack):
     assert "Run the audit activities." in all_text(school_pack / "stage-2-gather" / "briefing.pdf")
 
 
+@pytest.mark.slow
 def test_only_the_chosen_components(school_pack):
     names = {p.name for p in (school_pack / "stage-2-gather").glob("*.pdf")}
     assert "research-notes-voice.pdf" in names and "research-notes-ethos.pdf" not in names
     assert "Ethos and environment" not in all_text(school_pack / "stage-2-gather" / "audit-timetable.pdf")
 
 
+@pytest.mark.slow
 def test_the_site_is_not_touched(school_pack):
     assert not (school_pack.parent.parent.parent / "site").exists()
     assert open_pdf(school_pack / "mini-complete-pack.pdf")
@@ -92,6 +101,7 @@ def test_school_file_errors_point_at_lines(mini_project):
     assert (error.location.file, error.location.line, error.message) == (str(school), 3, "unknown component 'nope'")
 
 
+@pytest.mark.slow
 def test_cli_school_build_and_errors(mini_project):
     result = run("--school", "Ysgol Ŵyl", "--pathway", "supported", "-q", "--project", str(mini_project))
     assert result.returncode == 0, result.stderr

@@ -68,6 +68,7 @@ def wait_for(base: str, condition, seconds: float = 60) -> dict:
     raise AssertionError(f"timed out; last status {current}")
 
 
+@pytest.mark.slow
 def test_edit_shows_without_restart_and_errors_do_not_stop_it(preview):
     base, project = preview
     page = get(f"{base}/mini/stage-1-prepare.html").decode()
@@ -89,6 +90,7 @@ def test_edit_shows_without_restart_and_errors_do_not_stop_it(preview):
     wait_for(base, lambda s: not s["error"])
 
 
+@pytest.mark.slow
 def test_an_edit_saved_before_the_watcher_starts_is_still_seen(mini_project):
     # CI once lost an edit this way: the watcher took its first fingerprint after the save.
     preview = Preview(mini_project, None, quiet=True)
@@ -164,6 +166,7 @@ def test_a_templates_folder_made_while_previewing_is_watched(mini_project):
         wait_for_page(page, "Our own stage page, second.")
 
 
+@pytest.mark.slow
 def test_pdfs_are_rendered_when_opened(preview):
     base, _ = preview
     page = get(f"{base}/mini/stage-2-gather.html").decode()
@@ -214,6 +217,7 @@ def test_odd_urls_get_400_never_a_traceback_or_a_file_outside_the_site(preview, 
     assert "Traceback" not in capfd.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name == "nt", reason="SIGTERM ends a Windows process without a handler")
 def test_sigterm_stops_the_preview_as_ctrl_c_does(mini_project):
     """It used to end on the spot, without a word, and with the signal's exit status."""

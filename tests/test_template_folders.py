@@ -3,12 +3,12 @@ every other template, stylesheet and asset still comes from auditpack."""
 
 from __future__ import annotations
 
+import shutil
+
 import pypdf
 
 from auditpack import pipeline
 from auditpack.template_folders import PACKAGED, TemplateFolders
-
-from .conftest import FIXTURES, copy_project
 
 
 def test_without_a_templates_folder_everything_comes_from_the_package(tmp_path):
@@ -28,10 +28,14 @@ def test_a_projects_file_is_used_in_place_of_auditpacks_and_only_that_one(tmp_pa
     assert folders.folders("site") == [PACKAGED / "site"]
 
 
-def test_a_build_uses_the_one_template_a_project_overrides(tmp_path):
+def test_a_build_uses_the_one_template_a_project_overrides(mini_build, tmp_path):
     """The project copies one print template and one site template and changes a word in each; the
-    briefing sheets and home page show it, and every other document is auditpack's as before."""
-    root = copy_project(FIXTURES / "mini", tmp_path / "mini")
+    briefing sheets and home page show it, and every other document is auditpack's as before.
+
+    Built over a copy of the tiny programme's build: only what the changed templates make is rendered
+    again (the cache is keyed by each document's HTML), so a stale briefing would fail here too."""
+    root = tmp_path / "mini"
+    shutil.copytree(mini_build, root)
     for relative, old, new in (("print/briefing.html.j2", "{% block body %}",
                                 "{% block body %}<p>Our own briefing words.</p>"),
                                ("site/home.md.j2", "", "Our own home page words.\n\n")):

@@ -76,6 +76,7 @@ def test_check_shows_ids_file_names_and_lines_escaped(mini_project):
     assert rf"{content}/x\x1b[31mred\x1b[0m.yml:1:1: unknown key 'bogus'" in err
 
 
+@pytest.mark.slow
 def test_usage_errors_show_the_argument_escaped(tmp_path):
     result = run("packs", "--schools", str(tmp_path / "\x1b[2Jschools.csv"), "--project", str(tmp_path))
     assert result.returncode == 2
@@ -100,6 +101,7 @@ def test_collate_shows_file_names_and_cells_escaped(tmp_path):
     assert not (tmp_path / "report").exists()
 
 
+@pytest.mark.slow
 def test_packs_on_a_terminal_show_names_escaped_and_the_progress_bar_still_moves(mini_build, tmp_path):
     project = tmp_path / "p"
     shutil.copytree(mini_build, project)
