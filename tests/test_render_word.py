@@ -32,6 +32,7 @@ def bundled_docx(bundled_build, bundled_programmes):
             for e in plan.editions]
 
 
+@pytest.mark.slow
 def test_each_document_of_a_kind_offering_word_has_a_copy_beside_its_pdf(bundled_build, bundled_programmes):
     downloads = bundled_build / "site" / "downloads"
     plan = documents.plan(bundled_programmes, tuple(VARIANTS))
@@ -41,6 +42,7 @@ def test_each_document_of_a_kind_offering_word_has_a_copy_beside_its_pdf(bundled
     assert all((downloads / e.document.path).is_file() for e in plan.editions)
 
 
+@pytest.mark.slow
 def test_statements_and_numbers_are_those_of_the_pdf(bundled_docx):
     checked = 0
     for doc, opened, pdf_text in bundled_docx:
@@ -60,6 +62,7 @@ def test_statements_and_numbers_are_those_of_the_pdf(bundled_docx):
     assert checked > 50
 
 
+@pytest.mark.slow
 def test_column_headings_are_those_of_the_pdf(bundled_docx):
     for doc, opened, pdf_text in bundled_docx:
         headed = [t for t in opened.tables if _is_header(t.rows[0])]
@@ -76,6 +79,7 @@ def test_column_headings_are_those_of_the_pdf(bundled_docx):
             assert [_plain(r.cells[0].text) for r in headed[-1].rows[1:]] == [d.question for d in q.dimensions]
 
 
+@pytest.mark.slow
 def test_headings_title_language_size_and_repeating_headers(bundled_docx):
     for doc, opened, _ in bundled_docx:
         headings = [p for p in opened.paragraphs if p.style.name.startswith("Heading")]
@@ -95,6 +99,7 @@ def test_headings_title_language_size_and_repeating_headers(bundled_docx):
                 assert _is_header(table.rows[0]), f"{doc.path}: a table's header row does not repeat"
 
 
+@pytest.mark.slow
 def test_the_same_content_gives_the_same_bytes_dated_by_the_build(tmp_path):
     roots = [pipeline.Project.open(_mini(tmp_path / name)) for name in ("one", "two")]
     for project in roots:
@@ -112,6 +117,7 @@ def test_the_same_content_gives_the_same_bytes_dated_by_the_build(tmp_path):
     assert opened.core_properties.modified.replace(tzinfo=None) == built
 
 
+@pytest.mark.slow
 def test_the_cache_gives_back_the_same_word_files(mini_project):
     project = pipeline.Project.open(mini_project)
     pipeline.build(project)

@@ -58,6 +58,7 @@ def test_fonts_that_cannot_be_written_to_the_temporary_folder_are_reported_witho
 
 
 
+@pytest.mark.slow
 def test_workers_leave_nothing_in_the_temporary_folder(mini_project, tmp_path):
     """WeasyPrint copies the fonts into a folder per process and removes it only when the process
     ends normally; pool workers do not, and every build with workers left 9 MB per worker behind."""
