@@ -25,6 +25,14 @@ PROJECT = pipeline.Project.open(FIXTURES / "mini")
 RENDERER = pipeline.renderer(PROJECT, pipeline.build_date([CONTENT]))
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _renderer_released():
+    """Let the shared renderer go with this module, not at interpreter exit, where WeasyPrint's
+    clean-up of its fonts' folder finds the standard library already torn down and says so."""
+    yield
+    RENDERER.__exit__(None, None, None)
+
+
 @pytest.fixture(scope="module")
 def collation():
     return collate(TARGET, read_inputs([RESPONSES], TARGET), Rules())
