@@ -23,12 +23,13 @@ INFO_COLUMNS = ("item_id", "number", "section", "statement")
 
 def allowed_values(questionnaire: Questionnaire, dimension: Dimension) -> list[str]:
     """The answers a question accepts, as text, in the order the form shows them."""
-    values = [str(point.value) for point in questionnaire.scale]
+    values = [point.key for point in questionnaire.scale]
     return values + [DONT_KNOW] if dimension.dont_know else values
 
 
 def count_columns(questionnaire: Questionnaire) -> list[tuple[str, str, str]]:
-    """(column name, dimension id, answer value) for every count column of the tally sheet, in sheet order."""
+    """(column name, dimension id, answer value) for every count column of the tally sheet, in sheet order.
+    Names are read without regard to case ('doing_r' is 'doing_R'), as codes are unique that way."""
     return [(f"{dim.id}_{value}", dim.id, value)
             for dim in questionnaire.dimensions for value in allowed_values(questionnaire, dim)]
 
