@@ -158,3 +158,23 @@ def test_an_ordinal_tally_column_names_the_scale_in_its_message():
     sheet = blank_sheet(q).replace("rating_A", "rating_B")
     with pytest.raises(Unusable, match=r"'b' is not an answer to 'rating' \(the answers are R, A or G, plus dk\)"):
         read_tally(sheet.encode(), q)
+
+
+def test_a_declared_ordinal_rule_is_used_and_printed(tmp_path):
+    from auditpack.collate.report import render_print_html
+
+    project = shutil.copytree(FIXTURES / "mini", tmp_path / "mini")
+    path = project / "content" / "mini" / "guidance.yml"
+    rule = "    judgement:\n      need_below: 2\n      gap: 2\n    dimensions:\n"
+    path.write_text(path.read_text().replace("    dimensions:\n", rule, 1))
+    content = pipeline.check(pipeline.Project.open(project))[0]
+    q = content.questionnaire("wellbeing")
+    totals = {("kind-staff", "doing"): Counter({"2": 5}), ("kind-staff", "support"): Counter({"3": 5})}
+    declared = collate(Target(content, q), counted(totals))
+    default = collate(Target(content, q.model_copy(update={"judgement": None})), counted(totals))
+    assert default.items[0].need and not declared.items[0].need  # a median of 2 is below 2.5, not below 2
+    with pipeline.renderer(pipeline.Project.open(project), pipeline.build_date([content])) as renderer:
+        shown = render_print_html(declared, renderer)
+        usual = render_print_html(default, renderer)
+    assert "some question&rsquo;s median is below 2, or the gap is 2 or more" in shown
+    assert "some question&rsquo;s median is below the middle of the scale (below 2.5), or the gap is 1 or more" in usual
