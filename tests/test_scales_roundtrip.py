@@ -177,3 +177,18 @@ def test_the_site_page_and_online_form_show_codes(rag_build):
     assert "How answers are given" in page and "R: Red" in page and "1: Red" not in page
     form = (rag_build / "site" / ONLINE_PAGE).read_text(encoding="utf-8")
     assert 'value="R"> <span class="ap-value">R</span>' in form and "with one of R, A or G" in form
+
+
+def test_the_word_copies_show_codes_and_labels(rag_build):
+    import docx
+
+    form = docx.Document(str(rag_build / DOWNLOADS / "response-form.docx"))
+    text = " ".join(" ".join(p.text.split()) for p in form.paragraphs)
+    assert "by ticking one box for each: one of R, A or G, or \"Don't know\"." in text and "How to answer" in text
+    rating = [" ".join(c.text.split()) for c in form.tables[-1].rows[0].cells]
+    assert rating == ["Question", "R Red", "A Amber", "G Green", "? Don't know"]
+    key = [" ".join(r.cells[0].text.split()) for r in form.tables[0].rows]
+    assert key == ["Answer", "R Red", "A Amber", "G Green", "? Don't know"]
+    collation = docx.Document(str(rag_build / DOWNLOADS / "collation.docx"))
+    headings = {" ".join(c.text.split()) for t in collation.tables for r in t.rows[:2] for c in r.cells}
+    assert {"R Red", "A Amber", "G Green"} <= headings and not {"1", "2", "3"} & headings
