@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .model import Dimension, Questionnaire
+from .model import DONT_KNOW, Dimension, Questionnaire  # DONT_KNOW ("dk") is read from here by the formats' users
 from .safe_csv import Cell, csv_text
 
 FORMAT = "auditpack-response"
 """The ``format`` of a file exported from the online form."""
 FORMAT_VERSION = 1
-DONT_KNOW = "dk"
-"""The answer value of "I don't know" in every format: PDF /Opt values, online exports and tally columns."""
 INFO_COLUMNS = ("item_id", "number", "section", "statement")
 """The tally sheet's columns before the counts: for the recorder, not read back apart from ``item_id``."""
 

@@ -228,6 +228,9 @@ class GuidanceNote(Strict):
 
 
 SCALE_CODE = r"^[A-Za-z0-9]{1,3}$"
+DONT_KNOW = "dk"
+"""The answer key of "I don't know" in every format (PDF /Opt values, online exports, tally columns), so no
+scale point may have it as its code; :mod:`auditpack.answer_formats` hands it on."""
 
 
 def _scale_code(value: str) -> str:
@@ -386,13 +389,13 @@ class Questionnaire(Strict):
             if getattr(point, other) is not None:
                 raise Invalid(codes.SCALE_POINT, f"point '{point.label}' has a '{other}', which {kind} scale "
                               "does not use", f"only '{needs}:' (or set 'scale_kind')", at=("scale", index, other))
-        seen: dict[str, str] = {"dk": "I don't know"}
+        seen: dict[str, str] = {DONT_KNOW: self.dont_know_label}
         for index, point in enumerate(self.scale):
             if point.code is None:
                 continue
             clash = seen.get(point.code.lower())
             if clash is not None:
-                what = "the answer 'dk' (I don't know)" if point.code.lower() == "dk" else f"point '{clash}'"
+                what = f"the answer '{DONT_KNOW}' ({clash})" if point.code.lower() == DONT_KNOW else f"point '{clash}'"
                 raise Invalid(codes.SCALE_CODE, f"code '{point.code}' is already used by {what}",
                               "a code no other point has (capitals and small letters count as the same)",
                               at=("scale", index, "code"))
