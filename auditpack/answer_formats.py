@@ -9,26 +9,25 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .model import Dimension, Questionnaire
+from .model import DONT_KNOW, Dimension, Questionnaire  # DONT_KNOW ("dk") is read from here by the formats' users
 from .safe_csv import Cell, csv_text
 
 FORMAT = "auditpack-response"
 """The ``format`` of a file exported from the online form."""
 FORMAT_VERSION = 1
-DONT_KNOW = "dk"
-"""The answer value of "I don't know" in every format: PDF /Opt values, online exports and tally columns."""
 INFO_COLUMNS = ("item_id", "number", "section", "statement")
 """The tally sheet's columns before the counts: for the recorder, not read back apart from ``item_id``."""
 
 
 def allowed_values(questionnaire: Questionnaire, dimension: Dimension) -> list[str]:
     """The answers a question accepts, as text, in the order the form shows them."""
-    values = [str(point.value) for point in questionnaire.scale]
+    values = [point.key for point in questionnaire.scale]
     return values + [DONT_KNOW] if dimension.dont_know else values
 
 
 def count_columns(questionnaire: Questionnaire) -> list[tuple[str, str, str]]:
-    """(column name, dimension id, answer value) for every count column of the tally sheet, in sheet order."""
+    """(column name, dimension id, answer value) for every count column of the tally sheet, in sheet order.
+    Names are read without regard to case ('doing_r' is 'doing_R'), as codes are unique that way."""
     return [(f"{dim.id}_{value}", dim.id, value)
             for dim in questionnaire.dimensions for value in allowed_values(questionnaire, dim)]
 

@@ -85,6 +85,9 @@ DUPLICATE_DOCUMENT = Code("AP126", "duplicate-document", "a document kind listed
 SCALE_ORDER = Code("AP127", "scale-order", "scale values not distinct and ascending")
 CHANGELOG_VERSION = Code("AP128", "changelog-version", "the newest changelog entry is not the programme's version")
 INVALID_VALUE = Code("AP129", "invalid-value", "a value that is not valid for another reason")
+SCALE_POINT = Code("AP130", "scale-point", "a scale point lacks what its scale kind needs (a 'value' or a 'code')")
+SCALE_CODE = Code("AP131", "scale-code", "two scale points share a code, or a code is the don't-know answer 'dk'")
+JUDGEMENT = Code("AP132", "judgement", "a strength and need rule that does not fit the questionnaire's scale")
 
 # --- AP2xx: site_config.yml ------------------------------------------------------------------
 UNKNOWN_LANGUAGE = Code("AP200", "unknown-language", "a site language the theme has no words for")

@@ -87,9 +87,12 @@ class Invalid(ValueError):
     """A problem found inside a pydantic validator, as data: pydantic keeps the exception, and
     :mod:`.pydantic_errors` makes a :class:`ContentError` of it at the value's location."""
 
-    def __init__(self, code: Code, message: str, expected: str = "", hint: str = "", choices=()):
+    def __init__(self, code: Code, message: str, expected: str = "", hint: str = "", choices=(), at: tuple = ()):
         super().__init__(message)
         self.code, self.message, self.expected, self.hint, self.choices = code, message, expected, hint, tuple(choices)
+        self.at = at
+        """Where inside the validated block the problem is (keys and list indexes), when a validator of the
+        whole block finds it in one part: the problem is then shown at that part."""
 
 
 def _relative(file: str, root: Path | None) -> str:

@@ -10,9 +10,20 @@ passes in as context; see :mod:`auditpack.validate`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from . import codes
 from .errors import Invalid, one_of, suggest
@@ -30,7 +41,7 @@ LATEST_PUBLISHED = dt.datetime.fromtimestamp(LATEST_STAMP, dt.UTC).date()
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 def _known(info: ValidationInfo, kind: str) -> set[str] | None:
@@ -216,10 +227,37 @@ class GuidanceNote(Strict):
     notes: list[Text] = []
 
 
+SCALE_CODE = r"^[A-Za-z0-9]{1,3}$"
+DONT_KNOW = "dk"
+"""The answer key of "I don't know" in every format (PDF /Opt values, online exports, tally columns), so no
+scale point may have it as its code; :mod:`auditpack.answer_formats` hands it on."""
+
+
+def _scale_code(value: str) -> str:
+    if not re.match(SCALE_CODE, value):
+        raise Invalid(codes.SCALE_CODE, f"'{value[:20]}' is not a code", "one to three letters or digits, e.g. R, A, G")
+    return value
+
+
+ScaleCode = Annotated[str, AfterValidator(_scale_code), WithJsonSchema({"type": "string", "pattern": SCALE_CODE})]
+"""A categorical point's code as forms print it and answer files hold it: one to three letters or digits."""
+
+
 class ScalePoint(Strict):
-    value: int = Field(ge=0, le=10)
+    value: int | None = Field(default=None, ge=0, le=10)
+    """The point's number, printed beside its label and used for medians (ordinal scales; required there)."""
     label: ShortText
     description: Text | None = None
+    # --- scale kinds (issue 13) ---
+    code: ScaleCode | None = None
+    """A categorical point's short code, such as R, A or G, or Y, P or N (categorical scales; required there).
+    Forms print the code and the label, never a number."""
+
+    @property
+    def key(self) -> str:
+        """The answer as forms and answer files hold it, and as forms print it: the code of a categorical
+        point, the number of an ordinal one."""
+        return self.code if self.code is not None else str(self.value)
 
 
 class Dimension(Strict):
@@ -242,6 +280,56 @@ class Section(Strict):
     items: list[Item] = Field(min_length=1)
 
 
+class Judgement(Strict):
+    """What makes a statement a strength or a need; the report prints the rule it used."""
+
+    strength: list[ScaleCode] = []
+    """Categorical scales: the codes of the points that count towards a strength, e.g. [G]."""
+    need: list[ScaleCode] = []
+    """Categorical scales: the codes of the points that count towards a need, e.g. [R]."""
+    share: float = Field(default=0.5, gt=0, le=1)
+    """Categorical scales: a statement is a strength when, on every question, at least this share of the
+    answers (other than "don't know") are strength codes; a need when, on some question, at least this share
+    are need codes."""
+    strength_above: float | None = None
+    """Ordinal scales: a strength needs every question's median above this (default: the middle of the scale)."""
+    need_below: float | None = None
+    """Ordinal scales: a need has some question's median below this (default: the middle of the scale)."""
+    gap: float | None = Field(default=None, gt=0)
+    """Ordinal scales with two or more questions: a gap between the first two questions' medians of at least
+    this is a need, and no strength (default 1)."""
+
+    def check(self, q: Questionnaire) -> None:
+        """Raises :class:`Invalid` where the rule does not fit the questionnaire's scale."""
+        if q.ordinal:
+            for key in ("strength", "need"):
+                if getattr(self, key):
+                    raise Invalid(codes.JUDGEMENT, f"'{key}' lists codes, which an ordinal scale has none of",
+                                  "'strength_above', 'need_below' or 'gap' for an ordinal scale",
+                                  at=("judgement", key))
+            values = [p.value for p in q.scale if p.value is not None]
+            for key in ("strength_above", "need_below"):
+                bound = getattr(self, key)
+                if bound is not None and not values[0] <= bound <= values[-1]:
+                    raise Invalid(codes.JUDGEMENT, f"'{key}' is {bound}, outside the scale",
+                                  f"a number from {values[0]} to {values[-1]}", at=("judgement", key))
+            return
+        for key in ("strength_above", "need_below", "gap"):
+            if getattr(self, key) is not None:
+                raise Invalid(codes.JUDGEMENT, f"'{key}' compares medians, which a categorical scale has none of",
+                              "'strength', 'need' and 'share' for a categorical scale", at=("judgement", key))
+        known = [p.code for p in q.scale if p.code is not None]
+        for key in ("strength", "need"):
+            for index, code in enumerate(getattr(self, key)):
+                if code not in known:
+                    raise Invalid(codes.JUDGEMENT, f"'{key}' names code '{code}', which no point of the scale has",
+                                  one_of(known), suggest(code, known), known, at=("judgement", key, index))
+        both = sorted(set(self.strength) & set(self.need))
+        if both:
+            raise Invalid(codes.JUDGEMENT, f"code '{both[0]}' counts both as a strength and as a need",
+                          "each code in at most one of 'strength' and 'need'", at=("judgement", "need"))
+
+
 class Questionnaire(Strict):
     id: Id
     title: ShortText
@@ -262,7 +350,7 @@ class Questionnaire(Strict):
     @field_validator("scale")
     @classmethod
     def _scale_ascends(cls, scale: list[ScalePoint]) -> list[ScalePoint]:
-        values = [p.value for p in scale]
+        values = [p.value for p in scale if p.value is not None]
         if values != sorted(set(values)):
             raise Invalid(codes.SCALE_ORDER, f"scale values must be distinct and in ascending order (got {values})")
         return scale
@@ -273,6 +361,48 @@ class Questionnaire(Strict):
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
+
+    # --- scale kinds (issue 13) ---
+    scale_kind: Literal["ordinal", "categorical"] = "ordinal"
+    """'ordinal': numbered points (each with a 'value'), summed up by medians and means. 'categorical': points
+    with a 'code' (R, A, G) and no number, summed up by the share of each answer and the most common one.
+    Points are shown in the order listed."""
+    judgement: Judgement | None = None
+    """What counts as a strength or a need. Without it, an ordinal scale uses the middle of the scale and a
+    gap of 1; a categorical scale judges no statement."""
+
+    @property
+    def ordinal(self) -> bool:
+        return self.scale_kind == "ordinal"
+
+    def point(self, key: str) -> ScalePoint | None:
+        return next((p for p in self.scale if p.key == key), None)
+
+    @model_validator(mode="after")
+    def _points_fit_the_kind(self):
+        needs, other = ("value", "code") if self.ordinal else ("code", "value")
+        kind = "an ordinal" if self.ordinal else "a categorical"
+        for index, point in enumerate(self.scale):
+            if getattr(point, needs) is None:
+                raise Invalid(codes.SCALE_POINT, f"point '{point.label}' of {kind} scale has no '{needs}'",
+                              f"'{needs}:' on every point of {kind} scale", at=("scale", index))
+            if getattr(point, other) is not None:
+                raise Invalid(codes.SCALE_POINT, f"point '{point.label}' has a '{other}', which {kind} scale "
+                              "does not use", f"only '{needs}:' (or set 'scale_kind')", at=("scale", index, other))
+        seen: dict[str, str] = {DONT_KNOW: self.dont_know_label}
+        for index, point in enumerate(self.scale):
+            if point.code is None:
+                continue
+            clash = seen.get(point.code.lower())
+            if clash is not None:
+                what = f"the answer '{DONT_KNOW}' ({clash})" if point.code.lower() == DONT_KNOW else f"point '{clash}'"
+                raise Invalid(codes.SCALE_CODE, f"code '{point.code}' is already used by {what}",
+                              "a code no other point has (capitals and small letters count as the same)",
+                              at=("scale", index, "code"))
+            seen[point.code.lower()] = point.label
+        if self.judgement is not None:
+            self.judgement.check(self)
+        return self
 
 
 class ChangelogEntry(Strict):

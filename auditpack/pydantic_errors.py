@@ -81,6 +81,8 @@ def _problem(err: dict, locate: Callable[[tuple], Location], subject: Subject) -
                            subject.key(loc))
     invalid = (err.get("ctx") or {}).get("error")
     if isinstance(invalid, Invalid):
+        if invalid.at:
+            where, label = locate(loc + invalid.at), subject.label(loc + invalid.at)
         return ContentError(invalid.code, where, f"{label}: {invalid.message}", invalid.expected, invalid.hint,
                             invalid.choices)
     if not subject.worded:

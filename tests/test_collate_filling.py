@@ -43,7 +43,7 @@ def random_answers(rng: random.Random, questionnaire, skip: float = 0.1) -> Answ
         for dim in questionnaire.dimensions:
             if rng.random() < skip:
                 continue
-            values = [str(p.value) for p in questionnaire.scale] + ([DONT_KNOW] if dim.dont_know else [])
+            values = [p.key for p in questionnaire.scale] + ([DONT_KNOW] if dim.dont_know else [])
             answers[(item.id, dim.id)] = rng.choice(values)
     return answers
 

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .. import scale_words
 from ..answer_formats import DONT_KNOW
 from ..model import Dimension, Questionnaire
 from ..terminal import UNSAFE, escaped
@@ -140,6 +141,5 @@ class Inputs:
 
 
 def describe_values(questionnaire: Questionnaire, dimension: Dimension) -> str:
-    scale = questionnaire.scale
-    text = f"{scale[0].value} to {scale[-1].value}"
+    text = scale_words.span(questionnaire)
     return text + f" or '{DONT_KNOW}'" if dimension.dont_know else text

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..answer_formats import DONT_KNOW, allowed_values
+from ..answer_formats import allowed_values
 from ..files import NotRegularFile, TooLarge, read_regular
 from ..model import Content, Questionnaire
 from .answers import Counted, Inputs, Kind, RawResponse, Skipped, Unusable, describe_values, printable
@@ -222,8 +222,9 @@ def _checked_response(shown: str, kind: Kind, digest: str, raw: RawResponse, tar
             unknown.add(f"question '{printable(dim_id)}'")
             continue
         dim = dimensions[dim_id]
-        normalised = DONT_KNOW if value.lower() == DONT_KNOW else value
-        if normalised not in allowed_values(q, dim):
+        allowed = {answer.lower(): answer for answer in allowed_values(q, dim)}  # 'r' is the code 'R'
+        normalised = allowed.get(value.lower(), value)
+        if normalised not in allowed.values():
             raise Unusable(f"its answer to '{item_id}', question '{dim_id}' is '{printable(value, 20)}', which is "
                            f"not on the scale (expected {describe_values(q, dim)})")
         counts[(item_id, dim_id)] = Counter({normalised: 1})

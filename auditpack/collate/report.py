@@ -81,6 +81,8 @@ def _context(collation: Collation, options: print_html.PrintOptions) -> dict:
 
 def statistics_csv(collation: Collation) -> str:
     """One row per statement and question: the numbers behind the report, for a spreadsheet."""
+    if not collation.questionnaire.ordinal:
+        return _categorical_csv(collation)
     rows: list[list[Cell]] = [["item_id", "number", "section", "statement", "question", "answers", "dont_know",
                                "dont_know_share", "median", "mean", "gap", "strength", "need", "communicate",
                                "shown"]]
@@ -92,6 +94,26 @@ def statistics_csv(collation: Collation) -> str:
                 x.answers if shown else None, x.dont_know if shown else None,
                 _fixed(x.dont_know_rate, 3) if shown else None, _fixed(x.median) if shown else None,
                 _fixed(x.mean, 2) if shown else None, _fixed(r.gap),
+                _yes(r.strength), _yes(r.need), _yes(r.communicate), _yes(shown)])
+    return csv_text(rows)
+
+
+def _categorical_csv(collation: Collation) -> str:
+    """As :func:`statistics_csv`, for a categorical scale: the share of each answer and the most common one
+    where an ordinal scale has a median, a mean and a gap (codes have no middle or average)."""
+    keys = [p.key for p in collation.questionnaire.scale]
+    rows: list[list[Cell]] = [["item_id", "number", "section", "statement", "question", "answers", "dont_know",
+                               "dont_know_share", *(f"share_{key}" for key in keys), "most_common", "strength",
+                               "need", "communicate", "shown"]]
+    for r in collation.items:
+        for x in r.questions:
+            shown = not x.suppressed
+            shares = [_fixed(share, 3) if shown else None for share in x.shares[:-1]]
+            rows.append([
+                r.item.id, r.number, r.section.title, " ".join(r.item.text.split()), x.dimension.id,
+                x.answers if shown else None, x.dont_know if shown else None,
+                _fixed(x.dont_know_rate, 3) if shown else None, *shares,
+                " ".join(x.most_common) if shown else None,
                 _yes(r.strength), _yes(r.need), _yes(r.communicate), _yes(shown)])
     return csv_text(rows)
 

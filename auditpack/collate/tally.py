@@ -18,6 +18,11 @@ The rules, stated in every report (``templates/print/collation-report-body.html.
 - A question with fewer answers than the privacy threshold shows no breakdown and is in no list:
   with so few answers, people could work out who said what.
 
+Those are the rules of an ordinal scale, where the questionnaire's ``judgement`` may move the bounds
+and the gap. A categorical scale (R, A, G) has no median, mean or gap: each question gives the share of
+each answer and the most common one, and its ``judgement`` names the codes that count towards a strength
+or a need, and the share of answers that makes one (without a judgement, no statement is judged).
+
 Pure: takes the answers read and returns numbers; nothing here formats or writes.
 """
 
@@ -49,10 +54,13 @@ class QuestionResult:
 
     dimension: Dimension
     values: tuple[int, ...]
+    """The points' numbers, in the scale's order; empty for a categorical scale, which has no median or mean."""
     counts: tuple[int, ...]
     """Answers per score, in the scale's order."""
     dont_know: int
     suppressed: bool
+    keys: tuple[str, ...] = ()
+    """The points' answer keys ('3', or 'R'), in the scale's order."""
 
     @property
     def scored(self) -> int:
@@ -68,7 +76,7 @@ class QuestionResult:
 
     @cached_property
     def median(self) -> float | None:
-        if not self.scored:
+        if not self.scored or not self.values:
             return None
         middle = [(self.scored - 1) // 2, self.scored // 2]
         found, running = [], 0
@@ -79,9 +87,19 @@ class QuestionResult:
 
     @cached_property
     def mean(self) -> float | None:
-        if not self.scored:
+        if not self.scored or not self.values:
             return None
         return sum(v * c for v, c in zip(self.values, self.counts, strict=True)) / self.scored
+
+    @property
+    def most_common(self) -> tuple[str, ...]:
+        """The answer keys given most often ("I don't know" aside), several when tied; none without answers."""
+        top = max(self.counts, default=0)
+        return tuple(k for k, n in zip(self.keys, self.counts, strict=True) if n == top) if top else ()
+
+    def share_of(self, keys: tuple[str, ...]) -> float:
+        """The share of scored answers (other than "I don't know") that are one of ``keys``."""
+        return sum(n for k, n in zip(self.keys, self.counts, strict=True) if k in keys) / (self.scored or 1)
 
     @property
     def shares(self) -> tuple[float, ...]:
@@ -101,6 +119,9 @@ class ItemResult:
     need_low: bool
     need_gap: bool
     communicate: bool
+    shares: tuple[float, float] = (0.0, 0.0)
+    """Categorical scales: (the lowest share of strength answers over its questions, the highest share of
+    need answers): what rankings compare."""
 
     @property
     def need(self) -> bool:
@@ -170,11 +191,15 @@ class Collation:
 
     @property
     def strengths(self) -> list[ItemResult]:
+        if not self.questionnaire.ordinal:
+            return sorted((i for i in self.items if i.strength), key=lambda i: (-i.shares[0], i.number))
         return sorted((i for i in self.items if i.strength),
                       key=lambda i: (-i.weakest[0], -i.weakest[1], i.number))
 
     @property
     def needs(self) -> list[ItemResult]:
+        if not self.questionnaire.ordinal:
+            return sorted((i for i in self.items if i.need), key=lambda i: (-i.shares[1], i.number))
         return sorted((i for i in self.items if i.need),
                       key=lambda i: (i.weakest[0], i.weakest[1], -(i.gap or 0), i.number))
 
@@ -197,8 +222,11 @@ class Collation:
 
     @property
     def midpoint(self) -> float:
-        scale = self.questionnaire.scale
-        return (scale[0].value + scale[-1].value) / 2
+        return _midpoint(self.questionnaire)
+
+    @property
+    def judgement(self) -> Judging:
+        return judging(self.questionnaire)
 
     @property
     def other_versions(self) -> dict[str, int]:
@@ -221,41 +249,97 @@ class Collation:
         return {(i.item.id, q.dimension.id) for i in self.items for q in i.questions if q.suppressed}
 
 
+@dataclass(frozen=True)
+class Judging:
+    """The strength and need rule a collation uses: the questionnaire's ``judgement``, or the defaults."""
+
+    declared: bool
+    """The questionnaire declares its own rule."""
+    strength_above: float = 0.0
+    need_below: float = 0.0
+    gap: float = 1.0
+    strength: tuple[str, ...] = ()
+    need: tuple[str, ...] = ()
+    share: float = 0.5
+
+
+def judging(q: Questionnaire) -> Judging:
+    j = q.judgement
+    if not q.ordinal:
+        return Judging(False) if j is None else Judging(True, strength=tuple(j.strength), need=tuple(j.need),
+                                                        share=j.share)
+    middle = _midpoint(q)
+    if j is None:
+        return Judging(False, middle, middle)
+    return Judging(True, middle if j.strength_above is None else j.strength_above,
+                   middle if j.need_below is None else j.need_below, 1.0 if j.gap is None else j.gap)
+
+
+def _midpoint(q: Questionnaire) -> float:
+    """The middle of an ordinal scale (0 for a categorical one, which has no middle)."""
+    values = [p.value for p in q.scale if p.value is not None]
+    return (values[0] + values[-1]) / 2 if values else 0.0
+
+
 def collate(target: Target, inputs: Inputs, rules: Rules = Rules()) -> Collation:
     q = target.questionnaire
     totals = inputs.totals()
-    midpoint = (q.scale[0].value + q.scale[-1].value) / 2
+    rule = judging(q)
     items, number = [], 0
     for section in q.sections:
         for item in section.items:
             number += 1
             questions = tuple(_question(q, dim, totals.get((item.id, dim.id), Counter()), rules)
                               for dim in q.dimensions)
-            items.append(_item(number, item, section, questions, midpoint, rules))
+            judge = _item if q.ordinal else _categorical_item
+            items.append(judge(number, item, section, questions, rule, rules))
     sections = tuple(_section(q, section, tuple(i for i in items if i.section is section), rules)
                      for section in q.sections)
     return Collation(target, inputs, rules, tuple(items), sections)
 
 
 def _question(q: Questionnaire, dim: Dimension, counter: Counter, rules: Rules) -> QuestionResult:
-    values = tuple(point.value for point in q.scale)
-    counts = tuple(counter.get(str(v), 0) for v in values)
+    keys = tuple(point.key for point in q.scale)
+    counts = tuple(counter.get(key, 0) for key in keys)
     dont_know = counter.get(DONT_KNOW, 0)
-    return QuestionResult(dim, values, counts, dont_know, sum(counts) + dont_know < rules.min_answers)
+    return QuestionResult(dim, _values(q), counts, dont_know, sum(counts) + dont_know < rules.min_answers, keys)
+
+
+def _values(q: Questionnaire) -> tuple[int, ...]:
+    return tuple(p.value for p in q.scale if p.value is not None) if q.ordinal else ()
+
+
+def _categorical_item(number: int, item: Item, section: Section, questions: tuple[QuestionResult, ...],
+                      rule: Judging, rules: Rules) -> ItemResult:
+    """A strength when every question has at least the rule's share of strength answers (and it is no need);
+    a need when some question has at least that share of need answers."""
+    rated = all(not x.suppressed and x.scored >= rules.min_answers for x in questions)
+    communicate = _communicate(questions, rules)
+    if not rated or not (rule.strength or rule.need):
+        return ItemResult(number, item, section, questions, None, False, False, False, communicate)
+    strong = min(x.share_of(rule.strength) for x in questions)
+    weak = max(x.share_of(rule.need) for x in questions)
+    need = bool(rule.need) and weak >= rule.share
+    strength = bool(rule.strength) and strong >= rule.share and not need
+    return ItemResult(number, item, section, questions, None, strength, need, False, communicate, (strong, weak))
+
+
+def _communicate(questions: tuple[QuestionResult, ...], rules: Rules) -> bool:
+    return any(not x.suppressed and x.dont_know_rate is not None
+               and x.dont_know_rate >= rules.dont_know_share for x in questions)
 
 
 def _item(number: int, item: Item, section: Section, questions: tuple[QuestionResult, ...],
-          midpoint: float, rules: Rules) -> ItemResult:
+          rule: Judging, rules: Rules) -> ItemResult:
     rated = all(not x.suppressed and x.scored >= rules.min_answers for x in questions)
     medians = [x.median for x in questions if x.median is not None]  # all of them when rated (min_answers >= 1)
     gap = medians[0] - medians[1] if rated and len(medians) > 1 else None
-    communicate = any(not x.suppressed and x.dont_know_rate is not None
-                      and x.dont_know_rate >= rules.dont_know_share for x in questions)
+    communicate = _communicate(questions, rules)
     if not rated:
         return ItemResult(number, item, section, questions, gap, False, False, False, communicate)
-    need_low = any(m < midpoint for m in medians)
-    need_gap = gap is not None and gap >= 1
-    strength = all(m > midpoint for m in medians) and not need_gap
+    need_low = any(m < rule.need_below for m in medians)
+    need_gap = gap is not None and gap >= rule.gap
+    strength = all(m > rule.strength_above for m in medians) and not need_gap
     return ItemResult(number, item, section, questions, gap, strength, need_low, need_gap, communicate)
 
 
@@ -265,6 +349,6 @@ def _section(q: Questionnaire, section: Section, items: tuple[ItemResult, ...], 
         shown = [i.questions[index] for i in items if not i.questions[index].suppressed]
         counts = tuple(sum(column) for column in zip(*(x.counts for x in shown), strict=True)) if shown else \
             tuple(0 for _ in q.scale)
-        pooled.append(QuestionResult(dim, tuple(p.value for p in q.scale), counts,
-                                     sum(x.dont_know for x in shown), not shown))
+        pooled.append(QuestionResult(dim, _values(q), counts, sum(x.dont_know for x in shown), not shown,
+                                     tuple(p.key for p in q.scale)))
     return SectionResult(section, items, tuple(pooled))

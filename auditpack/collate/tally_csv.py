@@ -27,6 +27,7 @@ import csv
 import io
 from collections import Counter
 
+from .. import scale_words
 from ..answer_formats import INFO_COLUMNS, count_columns, header
 from ..model import Questionnaire
 from .answers import RawTally, Unusable, printable
@@ -56,7 +57,7 @@ def read_tally(data: bytes, questionnaire: Questionnaire) -> RawTally:
         if len(row) > len(names) and any(cell.strip() for cell in row[len(names):]):
             raise Unusable(f"row {line} has more cells than the header has columns")
         item_id = cells["item_id"]
-        row_counts = {(dim_id, value): _count(cells[name], line, name)
+        row_counts = {(dim_id, value): _count(cells[name.lower()], line, name)
                       for name, dim_id, value in count_columns(questionnaire)}
         if not item_id:
             if any(row_counts.values()):
@@ -96,7 +97,7 @@ def _rows(text: str) -> list[tuple[int, list[str]]]:
 
 
 def _check_columns(names: list[str], questionnaire: Questionnaire) -> None:
-    expected = [name for name, _, _ in count_columns(questionnaire)]
+    expected = [name.lower() for name, _, _ in count_columns(questionnaire)]
     repeated = sorted(name for name, times in Counter(names).items() if name and times > 1)
     if repeated:
         raise Unusable(f"column '{printable(repeated[0])}' appears twice")
@@ -120,7 +121,7 @@ def _why_unexpected(name: str, questionnaire: Questionnaire) -> str:
     shown = printable(name)
     if dimension in dims:
         return (f"unexpected column {shown}: '{printable(value)}' is not an answer to '{dimension}' "
-                f"(the scale runs {questionnaire.scale[0].value} to {questionnaire.scale[-1].value}"
+                f"({scale_words.runs(questionnaire)}"
                 f"{', plus dk' if dims[dimension].dont_know else ''})")
     if dimension and value:
         return (f"unexpected column {shown}: questionnaire '{questionnaire.id}' has no question "

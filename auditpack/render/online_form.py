@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import jinja2
 
+from .. import scale_words
 from ..answer_formats import FORMAT, FORMAT_VERSION, blank_sheet
 from ..model import Content, Questionnaire
 from ..template_folders import TemplateFolders
@@ -56,4 +57,5 @@ def _environment(templates: TemplateFolders) -> jinja2.Environment:
     return sandbox.environment(
         *templates.folders("site"), autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True,
-        filters=dict(md_inline=text.md_inline, safe_inline=safe.safe_inline, safe_markdown=safe.safe_markdown))
+        filters=dict(md_inline=text.md_inline, safe_inline=safe.safe_inline, safe_markdown=safe.safe_markdown,
+                     **scale_words.FILTERS))

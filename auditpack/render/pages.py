@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 import jinja2
 
+from .. import scale_words
 from ..config import SiteConfig
 from ..documents import Edition, Pack, Plan, PrintDocument, stage_folder
 from ..kinds import FORMATS, format_of
@@ -148,7 +149,7 @@ def _environment(templates: TemplateFolders) -> jinja2.Environment:
     filters = dict(long_date=text.long_date, days=text.days, activity_name=text.activity_name,
                    filesize=_filesize, cell=_cell, oneline=_oneline,
                    safe_markdown=safe.safe_markdown, safe_inline=safe.safe_inline,
-                   role_name=lambda role_id, content: content.role(role_id).name)
+                   role_name=lambda role_id, content: content.role(role_id).name, **scale_words.FILTERS)
     return sandbox.environment(*templates.folders("site"), filters=filters,
                                globals=dict(link=_link, tasks_by_role=_tasks_by_role, task_count=_task_count,
                                             file_format=format_of),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import jinja2
 
+from .. import scale_words
 from ..documents import Pack, PrintDocument
 from ..kinds import PDF, WEEKLY_TASK
 from ..model import Content, Item, Task
@@ -45,7 +46,7 @@ class ContentsEntry:
 
 
 FILTERS = dict(md=text.md, md_inline=text.md_inline, long_date=text.long_date, days=text.days,
-               activity_name=text.activity_name)
+               activity_name=text.activity_name, **scale_words.FILTERS)
 
 
 def environment(templates: TemplateFolders, compiled: bool = False, *more_kinds: str) -> jinja2.Environment:

@@ -30,6 +30,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from .. import scale_words
 from ..documents import PrintDocument
 from ..kinds import KINDS
 from .safe import markdown_html
@@ -103,15 +104,15 @@ def response_form(word, doc: PrintDocument) -> None:
     count = len(q.dimensions)
     _paragraph(word, [("Do not write your name.", True),
                       ((f" Answers are collated anonymously. For each statement, answer {count} "
-                        f"question{'s' if count > 1 else ''} by ticking one box for each: a score from "
-                        f"{q.scale[0].value} to {q.scale[-1].value}, or \"{q.dont_know_label}\"."), False)])
-    word.add_heading("How to score", 2)
+                        f"question{'s' if count > 1 else ''} by ticking one box for each: "
+                        f"{scale_words.choices(q)}, or \"{q.dont_know_label}\"."), False)])
+    word.add_heading(scale_words.how_to(q), 2)
     _scale_key(word, q)
     if q.scale_note:
         _markdown(word, q.scale_note)
     _fields(word, ["School", "Your role (optional)"])
     number = item_numbers(doc)
-    header = ["Question", *[f"{p.value}\n{p.label}" for p in q.scale], f"?\n{q.dont_know_label}"]
+    header = ["Question", *[f"{p.key}\n{p.label}" for p in q.scale], f"?\n{q.dont_know_label}"]
     for section in doc.sections:
         word.add_heading(section.title, 2)
         if section.description:
@@ -130,8 +131,8 @@ def collation(word, doc: PrintDocument) -> None:
     if doc.questionnaire:
         q = doc.questionnaire
         _paragraph(word, "Count the answers for each statement. Write a tally or a number in each box: one column "
-                         f"per score, plus \"{q.dont_know_label}\" (?). Then mark each statement S (strength), "
-                         "N (need) or leave it blank.")
+                         f"per {scale_words.noun(q)}, plus \"{q.dont_know_label}\" (?). Then mark each statement "
+                         "S (strength), N (need) or leave it blank.")
         _scale_key(word, q)
         _landscape(word)
         number = item_numbers(doc)
@@ -174,7 +175,7 @@ def item_numbers(doc: PrintDocument) -> dict[str, int]:
 
 
 def _tally_columns(q, dimension) -> list[str]:
-    return [str(p.value) for p in q.scale] + (["?"] if dimension.dont_know else []) + ["Total"]
+    return [f"{p.key}\n{p.label}" for p in q.scale] + (["?"] if dimension.dont_know else []) + ["Total"]
 
 
 # Building blocks ------------------------------------------------------------------------------
@@ -296,8 +297,8 @@ def _merge_header(table, first: list[str]) -> None:
 
 
 def _scale_key(word, q) -> None:
-    _table(word, [["Score", "Meaning"]],
-           [[[(str(p.value), True), (f" {p.label}", False)], p.description or ""] for p in q.scale] +
+    _table(word, [[scale_words.heading(q), "Meaning"]],
+           [[[(p.key, True), (f" {p.label}", False)], p.description or ""] for p in q.scale] +
            [[[("?", True), (f" {q.dont_know_label}", False)],
              "You are not sure, or have not seen this yet. This is a useful answer too."]])
 
