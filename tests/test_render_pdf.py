@@ -78,8 +78,8 @@ def test_response_form_has_every_item_and_dimension(downloads):
 def test_collation_tally_grid_has_a_cell_per_scale_point(downloads):
     pages = page_texts(downloads / "stage-2-gather" / "collation.pdf")
     text = " ".join(pages)
-    # Each section's table heads, for each of the 2 dimensions, the 4 scale values, "?" and "Total".
-    assert text.count("1 2 3 4 ? Total") == 2 * 2
+    # Each section's table heads, for each of the 2 dimensions, the 4 scale points (value and label), "?" and "Total".
+    assert text.count("Not yet 2 Partly 3 Mostly 4 Fully ? Total") == 2 * 2
     assert text.count("How well are we doing?") == 2
     for statement in ("1 Staff are kind to one another.", "2 No", "3 Rooms are calm"):
         assert statement in text
