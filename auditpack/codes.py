@@ -85,6 +85,8 @@ DUPLICATE_DOCUMENT = Code("AP126", "duplicate-document", "a document kind listed
 SCALE_ORDER = Code("AP127", "scale-order", "scale values not distinct and ascending")
 CHANGELOG_VERSION = Code("AP128", "changelog-version", "the newest changelog entry is not the programme's version")
 INVALID_VALUE = Code("AP129", "invalid-value", "a value that is not valid for another reason")
+UNKNOWN_ITEM = Code("AP130", "unknown-item",
+                    "an audience words a statement its questionnaire (or its own sections) does not have")
 
 # --- AP2xx: site_config.yml ------------------------------------------------------------------
 UNKNOWN_LANGUAGE = Code("AP200", "unknown-language", "a site language the theme has no words for")

@@ -10,6 +10,8 @@ passes in as context; see :mod:`auditpack.validate`.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
@@ -273,6 +275,92 @@ class Questionnaire(Strict):
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
+
+    # --- Audiences and numbering (issue 13, items 4 to 6) ---------------------------------------
+    audiences: list[Audience] = []
+    """Who answers which part of the questionnaire (e.g. staff, pupils, parents), each with its own
+    sections, wording, title and introduction. Each audience gets its own response forms, online form
+    and part of the questionnaire's page; answers say which audience they are from. Without it, one
+    set of forms for everyone."""
+    gap_wording: ShortText | None = None
+    """When a statement's second question scores below its first, how the collation template names it
+    as a need, e.g. "the school's support lags behind what staff do". Without it, the questions' short
+    headings are named."""
+
+    @field_validator("audiences")
+    @classmethod
+    def _audiences_fit(cls, audiences: list[Audience], info: ValidationInfo) -> list[Audience]:
+        sections = info.data.get("sections")
+        if sections is None:  # already reported
+            return audiences
+        section_ids = [s.id for s in sections]
+        for audience in audiences:
+            for section_id in audience.sections:
+                if section_id not in section_ids:
+                    raise Invalid(codes.UNKNOWN_SECTION,
+                                  f"audience '{audience.id}' names unknown section '{section_id}'",
+                                  one_of(section_ids), suggest(section_id, section_ids), section_ids)
+            shown = [i.id for s in sections if not audience.sections or s.id in audience.sections for i in s.items]
+            for item_id in audience.wording:
+                if item_id not in shown:
+                    raise Invalid(codes.UNKNOWN_ITEM,
+                                  f"audience '{audience.id}' words statement '{item_id}', which is not among "
+                                  "its sections' statements", "an item id of the audience's sections",
+                                  suggest(item_id, shown), shown)
+        return audiences
+
+    @cached_property
+    def numbers(self) -> Numbering:
+        """Each section's and statement's number in this questionnaire, counted once: every form, page
+        and audience's part of it prints these, so 'section 3' means the same on each."""
+        return Numbering({s.id: n for n, s in enumerate(self.sections, start=1)},
+                         {i.id: n for n, i in enumerate(self.items, start=1)})
+
+    def section_number(self, section: Section) -> int:
+        return self.numbers.sections[section.id]
+
+    def item_number(self, item: Item) -> int:
+        return self.numbers.items[item.id]
+
+    def audience(self, audience_id: str) -> Audience:
+        return next(a for a in self.audiences if a.id == audience_id)
+
+    def sections_for(self, audience: Audience | None) -> list[Section]:
+        """The sections an audience answers (all of them without an audience), in the questionnaire's order."""
+        if audience is None or not audience.sections:
+            return list(self.sections)
+        return [s for s in self.sections if s.id in audience.sections]
+
+
+@dataclass(frozen=True)
+class Numbering:
+    sections: dict[str, int]
+    items: dict[str, int]
+
+
+class Audience(Strict):
+    """One group of people a questionnaire is given to, with the part and wording that fit them."""
+
+    id: Id
+    """Stable: it names the audience's files and is written into every answer it gives."""
+    name: ShortText
+    """Who they are, e.g. 'Pupils'; printed where the forms say who answers."""
+    title: ShortText | None = None
+    """The title of the audience's forms and page; without it, the questionnaire's title and the name."""
+    introduction: Text | None = None
+    """What the audience reads first; without it, the questionnaire's introduction."""
+    sections: list[Id] = []
+    """The questionnaire's sections this audience answers, by id; empty means all of them."""
+    wording: dict[Id, Text] = {}
+    """Plain-language wording of statements for this audience, by item id, e.g. {kind-staff: "Grown-ups here
+    are kind to each other."}; statements not listed keep the questionnaire's wording."""
+
+    def statement(self, item: Item) -> str:
+        return self.wording.get(item.id, item.text)
+
+    def title_in(self, questionnaire: Questionnaire) -> str:
+        """The audience's title for its forms and page: its own, or the questionnaire's with its name."""
+        return self.title or f"{questionnaire.title} \u2013 {self.name}"
 
 
 class ChangelogEntry(Strict):

@@ -194,6 +194,7 @@ def _id_groups(raw: dict):
             if isinstance(s, dict) and isinstance(s.get("items"), list):
                 items += entries(s["items"], ("questionnaires", i, "sections", j, "items"))
         yield "item", items
+        yield "audience", entries(_list(q.get("audiences")), ("questionnaires", i, "audiences"))
 
 
 def _list(value) -> list:
