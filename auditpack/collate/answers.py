@@ -54,13 +54,16 @@ class FormIdentity:
     programme: str | None
     questionnaire: str | None
     version: str | None
+    audience: str | None = None
+    """The questionnaire's audience whose form it is, when it has audiences."""
 
     @classmethod
-    def printable(cls, programme: str | None, questionnaire: str | None, version: str | None) -> FormIdentity:
+    def printable(cls, programme: str | None, questionnaire: str | None, version: str | None,
+                  audience: str | None = None) -> FormIdentity:
         """The identity a file gives, safe to quote back: an over-long value is cut and ends in '…', so
         it still matches no id (ids have at most 60 characters)."""
         return cls(*(printable(value, 61) if value is not None else None
-                     for value in (programme, questionnaire, version)))
+                     for value in (programme, questionnaire, version, audience)))
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,8 @@ class RawTally:
 
     counts: dict[Key, Counter]
     unknown_items: tuple[str, ...] = ()
+    audience: str | None = None
+    """The audience its ``audience`` column names, if it has one."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,8 @@ class Counted:
     comments: int = 0
     response_id: str | None = None
     revision: int = 0
+    audience: str | None = None
+    """The questionnaire's audience the answers are from, if the file says (see :meth:`Inputs.of_audience`)."""
 
     @property
     def answers(self) -> int:
@@ -130,6 +137,10 @@ class Inputs:
 
     def of_kind(self, kind: Kind) -> list[Counted]:
         return [c for c in self.counted if c.kind == kind]
+
+    def of_audience(self, audience_id: str) -> Inputs:
+        """The files answered by one audience, for its own column group of the report."""
+        return Inputs([c for c in self.counted if c.audience == audience_id])
 
     def totals(self) -> dict[Key, Counter]:
         totals: dict[Key, Counter] = {}

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..answer_formats import write_sheet
-from ..model import Questionnaire
+from ..model import Audience, Questionnaire
 from ..render import print_html
 from ..render.renderer import Renderer
 from ..safe_csv import Cell, csv_text
 from ..template_folders import TemplateFolders
-from .tally import Collation
+from .tally import Collation, collate
 
 REPORT_HTML = "collation-report.html"
 REPORT_PDF = "collation-report.pdf"
@@ -76,7 +76,16 @@ def _context(collation: Collation, options: print_html.PrintOptions) -> dict:
     content = collation.target.content
     doc = ReportDocument(f"Collation report: {q.title}", q)
     return dict(c=collation, q=q, doc=doc, content=content, programme=content.programme, stage=None,
-                school=options.school, footer=options.footer, doc_anchor=f"collation-{q.id}")
+                school=options.school, footer=options.footer, doc_anchor=f"collation-{q.id}",
+                by_audience=by_audience(collation))
+
+
+def by_audience(collation: Collation) -> list[tuple[Audience, Collation, set[str]]]:
+    """Each audience's own collation of the files it answered, with the statements it was asked: the
+    report shows them side by side. Empty for a questionnaire without audiences."""
+    q = collation.questionnaire
+    return [(a, collate(collation.target, collation.inputs.of_audience(a.id), collation.rules),
+             {item.id for s in q.sections_for(a) for item in s.items}) for a in q.audiences]
 
 
 def statistics_csv(collation: Collation) -> str:

@@ -31,9 +31,10 @@ def audiences_of(questionnaire: Questionnaire) -> list[Audience | None]:
     return list(questionnaire.audiences) or [None]
 
 
-def tally_sheet_path(content: Content, questionnaire: Questionnaire) -> str:
-    """Where the blank tally sheet goes, relative to the downloads folder."""
-    return f"{content.programme.id}/{questionnaire.id}-tallies.csv"
+def tally_sheet_path(content: Content, questionnaire: Questionnaire, audience: Audience | None = None) -> str:
+    """Where the blank tally sheet goes, relative to the downloads folder (an audience's beside it)."""
+    suffix = f"-{audience.id}" if audience else ""
+    return f"{content.programme.id}/{questionnaire.id}{suffix}-tallies.csv"
 
 
 def render_online_forms(programmes: list[Content], templates: TemplateFolders) -> dict[str, str]:
@@ -62,9 +63,10 @@ def _text(item: Item) -> str:
 
 
 def blank_tally_sheets(programmes: list[Content]) -> dict[str, str]:
-    """``{download path: CSV text}``: a blank tally sheet per questionnaire, UTF-8 with a byte-order mark."""
-    return {tally_sheet_path(content, q): blank_sheet(q)
-            for content in programmes for q in content.questionnaires}
+    """``{download path: CSV text}``: a blank tally sheet per questionnaire, and one per audience of it,
+    UTF-8 with a byte-order mark."""
+    return {tally_sheet_path(content, q, audience): blank_sheet(q, audience)
+            for content in programmes for q in content.questionnaires for audience in [None, *q.audiences]}
 
 
 def _environment(templates: TemplateFolders) -> jinja2.Environment:

@@ -1,0 +1,161 @@
+"""Audiences: each gets forms with only its sections, in its wording, that say whose answers they are;
+its own online form and part of the questionnaire's page; collate reports each and side by side."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+
+from auditpack.errors import ContentErrors
+from auditpack.validate import load_programmes
+
+from .audiences_build import voices_build  # noqa: F401 (fixture)
+from .conftest import FIXTURES, copy_project
+from .pdf_reading import all_text, open_pdf
+from .test_collate_filling import fill_pypdf
+
+GENERAL = Path("site/downloads/voices/general")
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.slow
+def test_pupil_forms_hold_only_their_sections_in_their_words(voices_build):
+    for name in ("response-form-review-pupils.pdf", "response-form-review-pupils-large-print.pdf"):
+        text = _plain(all_text(voices_build / GENERAL / name))
+        assert "2. Belonging" in text and "3. Learning" in text
+        assert "Leadership" not in text and "Outdoors" not in text
+        assert "2. I feel welcome when I come into school." in text
+        assert "3. I have a grown-up I can talk to." in text
+        assert "4. Lessons are calm enough to learn in." in text  # no pupil wording: the questionnaire's
+        assert "People feel welcome when they arrive" not in text
+        assert "Tell us what school is like for you." in text and "Tell us how school feels." not in text
+        assert "What pupils think" in text
+
+
+@pytest.mark.slow
+def test_staff_form_has_every_section_in_the_questionnaires_words(voices_build):
+    text = _plain(all_text(voices_build / GENERAL / "response-form-review-staff.pdf"))
+    for heading in ("1. Leadership", "2. Belonging", "3. Learning", "4. Outdoors"):
+        assert heading in text
+    assert "2. People feel welcome when they arrive." in text and "I feel welcome" not in text
+
+
+@pytest.mark.slow
+def test_word_copy_for_pupils(voices_build):
+    opened = docx.Document(str(voices_build / GENERAL / "response-form-review-pupils.docx"))
+    headings = [p.text for p in opened.paragraphs if p.style.name == "Heading 2"]
+    assert "2. Belonging" in headings and "3. Learning" in headings
+    assert not any("Leadership" in h or "Outdoors" in h for h in headings)
+    assert any(_plain(p.text) == "2. I feel welcome when I come into school." for p in opened.paragraphs)
+
+
+@pytest.mark.slow
+def test_fillable_form_names_its_audience_in_a_hidden_field(voices_build):
+    fields = open_pdf(voices_build / GENERAL / "response-form-review-pupils-fillable.pdf").get_fields()
+    assert fields["auditpack:audience"]["/V"] == "pupils"
+    assert {name.split(":")[1] for name in fields if name.startswith("item:")} == \
+        {"feel-welcome", "someone-to-talk-to", "calm-lessons"}
+    assert "auditpack:audience" not in open_pdf(voices_build / GENERAL / "response-form-follow-up-fillable.pdf") \
+        .get_fields()
+
+
+@pytest.mark.slow
+def test_online_form_and_page_per_audience(voices_build):
+    site = voices_build / "site" / "voices"
+    pupils = (site / "answer-review-pupils.html").read_text()
+    assert 'data-audience="pupils"' in pupils
+    assert "I have a grown-up I can talk to." in pupils and "Outdoors" not in pupils
+    assert "Everyone has someone to talk to" not in pupils
+    assert 'data-audience' not in (site / "answer-follow-up.html").read_text()
+    page = (site / "questionnaire-review.html").read_text()
+    assert ('id="audience-pupils"' in page and 'href="../answer-review-pupils/"' in page.replace(".html", "/")) \
+        or "answer-review-pupils" in page
+    assert "2. Belonging, 3. Learning" in page
+    sheet = (voices_build / "site" / "downloads" / "voices" / "review-pupils-tallies.csv").read_text("utf-8-sig")
+    assert sheet.splitlines()[0].startswith("item_id,number,section,statement,audience,")
+    assert [line.split(",")[0] for line in sheet.splitlines()[1:]] == ["feel-welcome", "someone-to-talk-to",
+                                                                      "calm-lessons"]
+
+
+def _export(audience: str | None, answers: dict, response: str = "r-1") -> str:
+    document = {"format": "auditpack-response", "format_version": 1, "programme": "voices",
+                "questionnaire": "review", "version": "1.0", "answers": answers, "response_id": response}
+    if audience:
+        document["audience"] = audience
+    return json.dumps(document)
+
+
+@pytest.mark.slow
+def test_collate_reports_each_audience_and_side_by_side(voices_build, tmp_path):
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    for n in range(5):
+        (answers / f"pupil-{n}.json").write_text(_export("pupils", {
+            "feel-welcome": {"agree": "3"}, "someone-to-talk-to": {"agree": "1"},
+            "calm-lessons": {"agree": "2"}}, f"r-p{n}"))
+        (answers / f"staff-{n}.json").write_text(_export("staff", {
+            "plan-shared": {"agree": "3"}, "feel-welcome": {"agree": "1"}, "someone-to-talk-to": {"agree": "3"},
+            "calm-lessons": {"agree": "3"}, "safe-play": {"agree": "2"}}, f"r-s{n}"))
+    staff_form = voices_build / GENERAL / "response-form-review-staff-fillable.pdf"
+    fill_pypdf(staff_form, {("plan-shared", "agree"): "3"}, answers / "staff-paper.pdf")
+    out = tmp_path / "report"
+    result = subprocess.run([sys.executable, "-m", "auditpack", "collate", str(answers), "--questionnaire", "review",
+                             "--project", str(voices_build), "--out", str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    html = (out / "collation-report.html").read_text()
+    assert re.search(r"<h3 id=\"audience-pupils\">Pupils</h3>\s*<p>5 responses from 5 files", html)
+    assert re.search(r"<h3 id=\"audience-staff\">Staff</h3>\s*<p>6 responses from 6 files", html)
+    table = html[html.index('class="side-by-side"'):]
+    table = table[:table.index("</table>")]
+    assert '<th scope="colgroup" colspan="1">Staff</th><th scope="colgroup" colspan="1">Pupils</th>' in table
+    row = re.search(r"<strong>2\.</strong>.*?</tr>", table, re.DOTALL).group(0)
+    assert re.findall(r'<td class="num[^"]*">([^<]*)</td>', row) == ["1 (5)", "3 (5)"]
+    row = re.search(r"<strong>1\.</strong>.*?</tr>", table, re.DOTALL).group(0)
+    assert re.findall(r'<td class="num[^"]*">([^<]*)</td>', row) == ["3 (6)", "not asked"]
+    pdf = _plain(all_text(out / "collation-report.pdf"))
+    assert ("By audience" in pdf and "Not asked" in pdf) or "not asked" in pdf
+
+
+@pytest.mark.slow
+def test_collate_refuses_an_audience_the_questionnaire_lacks(voices_build, tmp_path):
+    (tmp_path / "a.json").write_text(_export("parents", {"feel-welcome": {"agree": "3"}}))
+    result = subprocess.run([sys.executable, "-m", "auditpack", "collate", str(tmp_path / "a.json"),
+                             "--questionnaire", "review", "--project", str(voices_build),
+                             "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert "answers as audience 'parents', which 'review' does not have (it has staff, pupils)" in result.stderr
+
+
+def _problems(tmp_path, old: str, new: str):
+    project = copy_project(FIXTURES / "audiences", tmp_path / "p")
+    path = project / "content" / "voices" / "questionnaires.yml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(ContentErrors) as caught:
+        load_programmes(project / "content")
+    return caught.value.errors
+
+
+def test_unknown_section_of_an_audience(tmp_path):
+    [error] = _problems(tmp_path, "sections: [belonging, learning]", "sections: [belonging, learnin]")
+    assert error.code.name == "unknown-section" and "audience 'pupils' names unknown section 'learnin'" \
+        in error.message
+    assert error.hint == "did you mean 'learning'?"
+
+
+def test_wording_for_a_statement_the_audience_is_not_asked(tmp_path):
+    [error] = _problems(tmp_path, "          feel-welcome: I feel", "          plan-shared: I feel")
+    assert error.code.name == "unknown-item" and "'plan-shared'" in error.message
+
+
+def test_duplicate_audience_ids(tmp_path):
+    [error] = _problems(tmp_path, "      - id: pupils\n", "      - id: staff\n")
+    assert error.code.name == "duplicate-id" and error.message == "duplicate audience id 'staff'"
+    assert error.location.line > 1
