@@ -33,17 +33,17 @@ def unfit_wording(text: str, dimensions: int, audience: str | None) -> list[str]
     text = " ".join(text.split())
     found = []
     if dimensions != 2:
-        found += re.findall(r"[^.]*\bboth\b[^.]*", text, re.I)
+        found += re.findall(r"[^.]*\bboth\b[^.]*", text, re.IGNORECASE)
     if dimensions < 2:
-        found += re.findall(r"[^.]*\b(?:lags?|gap)\b[^.]*", text, re.I)
+        found += re.findall(r"[^.]*\b(?:lags?|gap)\b[^.]*", text, re.IGNORECASE)
     if audience not in (None, "staff"):
-        found += re.findall(r"[^.]*\bstaff\b[^.]*", text, re.I)
-    for count in re.findall(r"\b(\d+|two|three|four) questions\b", text, re.I):
+        found += re.findall(r"[^.]*\bstaff\b[^.]*", text, re.IGNORECASE)
+    for count in re.findall(r"\b(\d+|two|three|four) questions\b", text, re.IGNORECASE):
         if NUMBER_WORDS.get(count.lower(), count) != dimensions and int(NUMBER_WORDS.get(count.lower(), count)) \
                 != dimensions:
             found.append(f"{count} questions")
     if dimensions == 1:
-        found += re.findall(r"[^.]*\b(?:each|every) question\b[^.]*", text, re.I)
+        found += re.findall(r"[^.]*\b(?:each|every) question\b[^.]*", text, re.IGNORECASE)
     return found
 
 
