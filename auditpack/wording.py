@@ -33,6 +33,12 @@ class Phrases:
     """What the collation template lists as strengths."""
     needs: str
     """What the collation template lists as needs."""
+    every_question: str
+    """'every question' (or 'the question', when there is one), as the report's rules say it."""
+    some_question: str
+    """'some question' (or 'the question')."""
+    each_question: str
+    """'each question' (or 'the question')."""
 
 
 def phrases(q: Questionnaire) -> Phrases:
@@ -48,6 +54,9 @@ def phrases(q: Questionnaire) -> Phrases:
         leave_out="You can leave any statement out." if count == 1 else "You can leave any question out.",
         strengths="Statements most people scored high" + _on_every_question(count) + ".",
         needs="Statements scored low" + (f", or where {_gap(q)}" if count > 1 else "") + ".",
+        every_question="the question" if count == 1 else "every question",
+        some_question="the question" if count == 1 else "some question",
+        each_question="the question" if count == 1 else "each question",
     )
 
 

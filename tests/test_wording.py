@@ -6,19 +6,24 @@ A new shape is one more entry in SHAPES: a fixture programme, its questionnaire 
 
 import datetime as dt
 import io
+import json
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 
 import docx
 import pytest
 
 from auditpack import pipeline
+from auditpack.answer_formats import allowed_values
 from auditpack.documents import PrintDocument
 from auditpack.kinds import KINDS
 from auditpack.render import online_form, print_html, word
 from auditpack.template_folders import PACKAGED, TemplateFolders
 
 from .conftest import FIXTURES
+from .pdf_reading import all_text
 
 SHAPES = [
     pytest.param("audiences", "review", "pupils", id="ordinal-one-question-pupils"),
@@ -67,12 +72,22 @@ def _documents(content, q, audience) -> list[PrintDocument]:
 
 
 class _Text(HTMLParser):
+    """The text a person reads: not the stylesheets or scripts."""
+
     def __init__(self):
         super().__init__()
         self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.hidden += tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self.hidden -= tag in ("style", "script")
 
     def handle_data(self, data):
-        self.parts.append(data)
+        if not self.hidden:
+            self.parts.append(data)
 
 
 def _html_text(html: str) -> str:
@@ -108,6 +123,28 @@ def test_online_form_says_only_what_fits_the_shape(folder, questionnaire, audien
     pages = online_form.render_online_forms([content], TemplateFolders((PACKAGED,)))
     text = _html_text(pages[online_form.online_form_path(content, q, chosen)])
     assert not unfit_wording(text, len(q.dimensions), audience)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("folder", "questionnaire", "audience"), SHAPES)
+def test_collation_report_says_only_what_fits_the_shape(folder, questionnaire, audience, tmp_path):
+    """The report is the whole questionnaire's (every audience's names appear), so only its shape is checked."""
+    content, q, chosen = _shape(folder, questionnaire, audience)
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    for n in range(6):
+        values = {item.id: {d.id: allowed_values(q, d)[n % 2] for d in q.dimensions}
+                  for s in q.sections_for(chosen) for item in s.items}
+        (answers / f"{n}.json").write_text(json.dumps({
+            "format": "auditpack-response", "format_version": 1, "programme": content.programme.id,
+            "questionnaire": q.id, "version": content.programme.version, "response_id": f"r-{n}",
+            "answers": values, **({"audience": audience} if audience else {})}))
+    out = tmp_path / "report"
+    result = subprocess.run([sys.executable, "-m", "auditpack", "collate", str(answers), "--questionnaire", q.id,
+                             "--project", str(FIXTURES / folder), "--out", str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    for text in (_html_text((out / "collation-report.html").read_text()), all_text(out / "collation-report.pdf")):
+        assert not unfit_wording(text, len(q.dimensions), None)
 
 
 def test_the_check_catches_what_the_staff_audit_says():

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .. import wording
 from ..answer_formats import write_sheet
 from ..model import Audience, Questionnaire
 from ..render import print_html
@@ -77,7 +78,7 @@ def _context(collation: Collation, options: print_html.PrintOptions) -> dict:
     doc = ReportDocument(f"Collation report: {q.title}", q)
     return dict(c=collation, q=q, doc=doc, content=content, programme=content.programme, stage=None,
                 school=options.school, footer=options.footer, doc_anchor=f"collation-{q.id}",
-                by_audience=by_audience(collation))
+                by_audience=by_audience(collation), phrases=wording.phrases(q))
 
 
 def by_audience(collation: Collation) -> list[tuple[Audience, Collation, set[str]]]:
