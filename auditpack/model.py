@@ -32,7 +32,7 @@ LATEST_PUBLISHED = dt.datetime.fromtimestamp(LATEST_STAMP, dt.UTC).date()
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 def _known(info: ValidationInfo, kind: str) -> set[str] | None:

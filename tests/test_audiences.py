@@ -77,6 +77,7 @@ def test_online_form_and_page_per_audience(voices_build):
     page = (site / "questionnaire-review.html").read_text()
     assert 'id="audience-pupils"' in page and 'href="answer-review-pupils.html"' in page
     assert "2. Belonging, 3. Learning" in page
+    assert "../downloads/voices/general/response-form-review-pupils-fillable.pdf" in page
     assert re.search(r'<h2 id="who-answers-which-part">Who answers which part', page)
     sheet = (voices_build / "site" / "downloads" / "voices" / "review-pupils-tallies.csv").read_text("utf-8-sig")
     assert sheet.splitlines()[0].startswith("item_id,number,section,statement,audience,")

@@ -108,7 +108,9 @@ def render_pages(programmes: list[Content], plan: Plan, pdfs: dict, config: Site
             path = f"{pid}/questionnaire-{q.id}.md"
             common_q = {"answer_online": online_form.online_form_path(content, q),
                         "tally_sheet": online_form.tally_sheet_path(content, q)}
-            audiences = [(a, online_form.online_form_path(content, q, a), q.sections_for(a)) for a in q.audiences]
+            audiences = [(a, online_form.online_form_path(content, q, a), q.sections_for(a),
+                          [d for d in plan.all_documents if d.audience is a and d.questionnaire is q])
+                         for a in q.audiences]
             pages[path] = _render(env, "questionnaire.md.j2", path, {
                 **common, **common_q, "content": content, "q": q, "number": q.item_number,
                 "audiences": audiences})
