@@ -160,3 +160,31 @@ def test_duplicate_audience_ids(tmp_path):
     [error] = _problems(tmp_path, "      - id: pupils\n", "      - id: staff\n")
     assert error.code.name == "duplicate-id" and error.message == "duplicate audience id 'staff'"
     assert error.location.line > 1
+
+
+@pytest.mark.slow
+def test_online_form_export_says_its_audience(chromium, voices_build, tmp_path):
+    chromium.run(_online_form_export_says_its_audience, voices_build, tmp_path)
+
+
+def _online_form_export_says_its_audience(browser, voices_build, tmp_path):
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.goto((voices_build / "site" / "voices" / "answer-review-pupils.html").as_uri())
+    for item, value in (("feel-welcome", "3"), ("calm-lessons", "dk")):
+        radio = page.locator(f"input[name='item:{item}:agree'][value='{value}']")
+        page.locator("label.ap-choice", has=radio).click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Save my answers as a file").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    context.close()
+    document = json.loads(saved.read_text())
+    assert document["audience"] == "pupils"
+    assert document["answers"] == {"feel-welcome": {"agree": "3"}, "calm-lessons": {"agree": "dk"}}
+    result = subprocess.run([sys.executable, "-m", "auditpack", "collate", str(saved), "--questionnaire", "review",
+                             "--project", str(voices_build), "--out", str(tmp_path / "report")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "report" / "collation-report.html").read_text()
+    assert re.search(r"<h3 id=\"audience-pupils\">Pupils</h3>\s*<p>1 response from 1 file", html)
