@@ -1,15 +1,22 @@
 """Audiences: each gets forms with only its sections, in its wording, that say whose answers they are;
 its own online form and part of the questionnaire's page; collate reports each and side by side."""
 
+import csv
+import io
 import json
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import docx
 import pytest
 
+from auditpack import pipeline
+from auditpack.answer_formats import blank_sheet
+from auditpack.collate.answers import Unusable
+from auditpack.collate.tally_csv import read_tally
 from auditpack.errors import ContentErrors
 from auditpack.validate import load_programmes
 
@@ -120,6 +127,12 @@ def test_collate_reports_each_audience_and_side_by_side(voices_build, tmp_path):
     assert re.findall(r'<td class="num[^"]*">([^<]*)</td>', row) == ["1 (5)", "3 (5)"]
     row = re.search(r"<strong>1\.</strong>.*?</tr>", table, re.DOTALL).group(0)
     assert re.findall(r'<td class="num[^"]*">([^<]*)</td>', row) == ["3 (6)", "not asked"]
+    pupils = list(csv.reader(io.StringIO((out / "statistics-pupils.csv").read_text("utf-8-sig"))))
+    assert pupils[0][:6] == ["item_id", "number", "section", "statement", "question", "answers"]
+    assert [row[:6] for row in pupils[1:] if row[5]] == [
+        ["feel-welcome", "2", "Belonging", "People feel welcome when they arrive.", "agree", "5"],
+        ["someone-to-talk-to", "3", "Belonging", "Everyone has someone to talk to.", "agree", "5"],
+        ["calm-lessons", "4", "Learning", "Lessons are calm enough to learn in.", "agree", "5"]]
     pdf = _plain(all_text(out / "collation-report.pdf"))
     assert ("By audience" in pdf and "Not asked" in pdf) or "not asked" in pdf
 
@@ -188,3 +201,16 @@ def _online_form_export_says_its_audience(browser, voices_build, tmp_path):
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "report" / "collation-report.html").read_text()
     assert re.search(r"<h3 id=\"audience-pupils\">Pupils</h3>\s*<p>1 response from 1 file", html)
+
+
+def test_an_audiences_tally_sheet_says_whose_counts_it_holds():
+    [content] = pipeline.check(pipeline.Project.open(FIXTURES / "audiences"))
+    q = content.questionnaire("review")
+    rows = blank_sheet(q, q.audience("pupils")).removeprefix("\ufeff").splitlines()
+    assert rows[0].split(",")[:5] == ["item_id", "number", "section", "statement", "audience"]
+    filled = [rows[0]] + [row.rstrip(",") + ",4,1,0,0" if row.endswith(",,,,") else row for row in rows[1:]]
+    tally = read_tally("\n".join(filled).encode(), q)
+    assert tally.audience == "pupils" and tally.counts[("feel-welcome", "agree")] == Counter({"1": 4, "2": 1})
+    mixed = filled[:2] + [filled[2].replace(",pupils,", ",staff,")]
+    with pytest.raises(Unusable, match="its rows name 2 audiences; make one sheet per audience"):
+        read_tally("\n".join(mixed).encode(), q)

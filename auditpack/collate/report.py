@@ -50,6 +50,8 @@ def render_report(collation: Collation, renderer: Renderer, school: str | None =
         TALLIES_CSV: write_sheet(collation.questionnaire, collation.inputs.totals(), collation.hidden),
         STATISTICS_CSV: statistics_csv(collation),
     }
+    for audience, audience_collation, _ in context["by_audience"]:
+        files[audience_statistics_csv(audience)] = statistics_csv(audience_collation)
     chart = env.get_template("chart.svg.j2")
     for section in collation.sections:
         files[f"{CHARTS}/{section.section.id}.svg"] = chart.render(
@@ -87,6 +89,11 @@ def by_audience(collation: Collation) -> list[tuple[Audience, Collation, set[str
     q = collation.questionnaire
     return [(a, collate(collation.target, collation.inputs.of_audience(a.id), collation.rules),
              {item.id for s in q.sections_for(a) for item in s.items}) for a in q.audiences]
+
+
+def audience_statistics_csv(audience: Audience) -> str:
+    """The file of one audience's statistics, beside the whole questionnaire's."""
+    return f"statistics-{audience.id}.csv"
 
 
 def statistics_csv(collation: Collation) -> str:
