@@ -109,7 +109,7 @@ KINDS = {k.name: k for k in (
     Kind("group-recording", "Group recording form",
          "For one recorder per group of 5 to 10: what works, ideas to improve, priorities.",
          draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, variants=("large-print", "blank"),
-         formats=("pdf", "docx")),
+         formats=("pdf", "docx"), per_audience=True),
     Kind("collation", "Collation template",
          "Gathers every response or group's findings in one place, then an action-planning table.",
          draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, formats=("pdf", "docx")),

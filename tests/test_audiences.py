@@ -47,6 +47,17 @@ def test_pupil_forms_hold_only_their_sections_in_their_words(voices_build):
 
 
 @pytest.mark.slow
+def test_pupils_group_recording_form_holds_only_their_sections(voices_build):
+    stage = voices_build / "site" / "downloads" / "voices" / "stage-1-ask"
+    for name in ("group-recording-review-pupils.pdf", "group-recording-review-pupils-large-print.pdf"):
+        text = _plain(all_text(stage / name))
+        assert "2. Belonging" in text and "3. Learning" in text and "Leadership" not in text
+        assert "2. I feel welcome when I come into school." in text
+    assert "1. Leadership" in _plain(all_text(stage / "group-recording-review-staff.pdf"))
+    assert not (stage / "group-recording.pdf").exists()
+
+
+@pytest.mark.slow
 def test_staff_form_has_every_section_in_the_questionnaires_words(voices_build):
     text = _plain(all_text(voices_build / GENERAL / "response-form-review-staff.pdf"))
     for heading in ("1. Leadership", "2. Belonging", "3. Learning", "4. Outdoors"):

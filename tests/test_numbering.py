@@ -44,13 +44,14 @@ def test_a_questionnaire_sharing_item_ids_prints_its_own_numbers(voices_build):
 def test_every_form_showing_statements_numbers_sections_and_statements(voices_build):
     expected = ["1. Leadership", "1. The wellbeing plan", "2. Belonging", "2. People feel welcome",
                 "3. Everyone has", "3. Learning", "4. Lessons are calm", "4. Outdoors", "5. Break times"]
-    for name in ("stage-1-ask/group-recording.pdf", "stage-1-ask/group-recording-large-print.pdf",
+    for name in ("stage-1-ask/group-recording-review-staff.pdf",
+                 "stage-1-ask/group-recording-review-staff-large-print.pdf",
                  "stage-1-ask/collation.pdf", "general/response-form-review-staff.pdf"):
         text = _plain(all_text(voices_build / DOWNLOADS / name))
         for shown in expected:
             number, words = shown.split(". ", 1)
             assert re.search(rf"\b{number}\.? {words}", text), f"{name}: no '{shown}'"  # tally rows: '1 The...'
-    for name in ("stage-1-ask/group-recording.docx", "stage-1-ask/collation.docx"):
+    for name in ("stage-1-ask/group-recording-review-staff.docx", "stage-1-ask/collation.docx"):
         opened = docx.Document(str(voices_build / DOWNLOADS / name))
         cells = [c.text for t in opened.tables for row in t.rows for c in row.cells]
         text = _plain(" ".join([p.text for p in opened.paragraphs] + cells))
