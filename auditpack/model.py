@@ -281,33 +281,11 @@ class Questionnaire(Strict):
     """Who answers which part of the questionnaire (e.g. staff, pupils, parents), each with its own
     sections, wording, title and introduction. Each audience gets its own response forms, online form
     and part of the questionnaire's page; answers say which audience they are from. Without it, one
-    set of forms for everyone."""
+    set of forms for everyone. (:mod:`auditpack.validate` checks their sections and wording.)"""
     gap_wording: ShortText | None = None
     """When a statement's second question scores below its first, how the collation template names it
     as a need, e.g. "the school's support lags behind what staff do". Without it, the questions' short
     headings are named."""
-
-    @field_validator("audiences")
-    @classmethod
-    def _audiences_fit(cls, audiences: list[Audience], info: ValidationInfo) -> list[Audience]:
-        sections = info.data.get("sections")
-        if sections is None:  # already reported
-            return audiences
-        section_ids = [s.id for s in sections]
-        for audience in audiences:
-            for section_id in audience.sections:
-                if section_id not in section_ids:
-                    raise Invalid(codes.UNKNOWN_SECTION,
-                                  f"audience '{audience.id}' names unknown section '{section_id}'",
-                                  one_of(section_ids), suggest(section_id, section_ids), section_ids)
-            shown = [i.id for s in sections if not audience.sections or s.id in audience.sections for i in s.items]
-            for item_id in audience.wording:
-                if item_id not in shown:
-                    raise Invalid(codes.UNKNOWN_ITEM,
-                                  f"audience '{audience.id}' words statement '{item_id}', which is not among "
-                                  "its sections' statements", "an item id of the audience's sections",
-                                  suggest(item_id, shown), shown)
-        return audiences
 
     @cached_property
     def numbers(self) -> Numbering:

@@ -170,14 +170,18 @@ def _problems(tmp_path, old: str, new: str):
 
 def test_unknown_section_of_an_audience(tmp_path):
     [error] = _problems(tmp_path, "sections: [belonging, learning]", "sections: [belonging, learnin]")
-    assert error.code.name == "unknown-section" and "audience 'pupils' names unknown section 'learnin'" \
-        in error.message
+    assert error.code.name == "unknown-section"
+    assert error.message == "audience 'pupils' names unknown section 'learnin'"
     assert error.hint == "did you mean 'learning'?"
+    assert (error.location.line, error.location.column) == (46, 31)  # at the id itself
 
 
 def test_wording_for_a_statement_the_audience_is_not_asked(tmp_path):
     [error] = _problems(tmp_path, "          feel-welcome: I feel", "          plan-shared: I feel")
-    assert error.code.name == "unknown-item" and "'plan-shared'" in error.message
+    assert error.code.name == "unknown-item"
+    assert error.message == "audience 'pupils' words statement 'plan-shared', which is not among its sections' " \
+                            "statements"
+    assert (error.location.line, error.location.column) == (48, 11)
 
 
 def test_duplicate_audience_ids(tmp_path):
