@@ -124,11 +124,16 @@ def test_collate_reports_each_audience_and_side_by_side(voices_build, tmp_path):
             "calm-lessons": {"agree": "3"}, "safe-play": {"agree": "2"}}, f"r-s{n}"))
     staff_form = voices_build / GENERAL / "response-form-review-staff-fillable.pdf"
     fill_pypdf(staff_form, {("plan-shared", "agree"): "3"}, answers / "staff-paper.pdf")
+    sheet = (voices_build / "site" / "downloads" / "voices" / "review-tallies.csv").read_text("utf-8-sig")
+    (answers / "whole.csv").write_text(sheet.replace("plan-shared,1,Leadership,The wellbeing plan is shared with "
+                                                     "everyone.,,,,", "plan-shared,1,Leadership,x,0,0,2,0"))
     out = tmp_path / "report"
     result = subprocess.run([sys.executable, "-m", "auditpack", "collate", str(answers), "--questionnaire", "review",
                              "--project", str(voices_build), "--out", str(out)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+    assert "By audience: Staff 6, Pupils 5; 2 naming no audience." in result.stdout
     html = (out / "collation-report.html").read_text()
+    assert "2 responses from 1 file did not say which audience it is from" in html
     assert re.search(r"<h3 id=\"audience-pupils\">Pupils</h3>\s*<p>5 responses from 5 files", html)
     assert re.search(r"<h3 id=\"audience-staff\">Staff</h3>\s*<p>6 responses from 6 files", html)
     table = html[html.index('class="side-by-side"'):]

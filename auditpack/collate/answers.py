@@ -138,8 +138,9 @@ class Inputs:
     def of_kind(self, kind: Kind) -> list[Counted]:
         return [c for c in self.counted if c.kind == kind]
 
-    def of_audience(self, audience_id: str) -> Inputs:
-        """The files answered by one audience, for its own column group of the report."""
+    def of_audience(self, audience_id: str | None) -> Inputs:
+        """The files answered by one audience, for its own column group of the report (None: files that
+        name no audience, such as the whole questionnaire's tally sheet)."""
         return Inputs([c for c in self.counted if c.audience == audience_id])
 
     def totals(self) -> dict[Key, Counter]:

@@ -20,6 +20,7 @@ from ..render import print_html
 from ..render.renderer import Renderer
 from ..safe_csv import Cell, csv_text
 from ..template_folders import TemplateFolders
+from .answers import Inputs
 from .tally import Collation, collate
 
 REPORT_HTML = "collation-report.html"
@@ -89,6 +90,13 @@ def by_audience(collation: Collation) -> list[tuple[Audience, Collation, set[str
     q = collation.questionnaire
     return [(a, collate(collation.target, collation.inputs.of_audience(a.id), collation.rules),
              {item.id for s in q.sections_for(a) for item in s.items}) for a in q.audiences]
+
+
+def by_audience_line(questionnaire: Questionnaire, inputs: Inputs) -> str:
+    """How many responses each audience gave, and how many named none (counted in the totals only)."""
+    counts = [f"{a.name} {inputs.of_audience(a.id).responses}" for a in questionnaire.audiences]
+    unnamed = inputs.of_audience(None).responses
+    return f"By audience: {', '.join(counts)}" + (f"; {unnamed} naming no audience" if unnamed else "") + "."
 
 
 def audience_statistics_csv(audience: Audience) -> str:
