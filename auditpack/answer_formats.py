@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .model import DONT_KNOW, Dimension, Questionnaire  # DONT_KNOW ("dk") is read from here by the formats' users
+from .model import DONT_KNOW, Audience, Dimension, Questionnaire  # formats' users read DONT_KNOW here
 from .safe_csv import Cell, csv_text
 
 FORMAT = "auditpack-response"
@@ -17,6 +17,8 @@ FORMAT = "auditpack-response"
 FORMAT_VERSION = 1
 INFO_COLUMNS = ("item_id", "number", "section", "statement")
 """The tally sheet's columns before the counts: for the recorder, not read back apart from ``item_id``."""
+AUDIENCE_COLUMN = "audience"
+"""The column an audience's tally sheet adds after :data:`INFO_COLUMNS`, naming the audience on each row."""
 
 
 def allowed_values(questionnaire: Questionnaire, dimension: Dimension) -> list[str]:
@@ -32,18 +34,22 @@ def count_columns(questionnaire: Questionnaire) -> list[tuple[str, str, str]]:
             for dim in questionnaire.dimensions for value in allowed_values(questionnaire, dim)]
 
 
-def header(questionnaire: Questionnaire) -> list[str]:
-    return [*INFO_COLUMNS, *(name for name, _, _ in count_columns(questionnaire))]
+def header(questionnaire: Questionnaire, audience: Audience | None = None) -> list[str]:
+    info = [*INFO_COLUMNS, AUDIENCE_COLUMN] if audience else list(INFO_COLUMNS)
+    return [*info, *(name for name, _, _ in count_columns(questionnaire))]
 
 
-def write_sheet(questionnaire: Questionnaire, counts: dict | None = None, hidden: set | None = None) -> str:
-    """The tally sheet as text: blank when ``counts`` is None, else the counts (cells in ``hidden`` left empty)."""
-    rows: list[list[Cell]] = [[*header(questionnaire)]]
-    number = 0
-    for section in questionnaire.sections:
+def write_sheet(questionnaire: Questionnaire, counts: dict | None = None, hidden: set | None = None,
+                audience: Audience | None = None) -> str:
+    """The tally sheet as text: blank when ``counts`` is None, else the counts (cells in ``hidden`` left empty);
+    an ``audience``'s sheet has only its sections, in its wording, and says whose answers it counts."""
+    rows: list[list[Cell]] = [[*header(questionnaire, audience)]]
+    for section in questionnaire.sections_for(audience):
         for item in section.items:
-            number += 1
-            row: list[Cell] = [item.id, number, section.title, " ".join(item.text.split())]
+            text = audience.statement(item) if audience else item.text
+            row: list[Cell] = [item.id, questionnaire.item_number(item), section.title, " ".join(text.split())]
+            if audience:
+                row.append(audience.id)
             for _, dim_id, value in count_columns(questionnaire):
                 if counts is None or (item.id, dim_id) in (hidden or set()):
                     row.append(None)
@@ -53,6 +59,6 @@ def write_sheet(questionnaire: Questionnaire, counts: dict | None = None, hidden
     return csv_text(rows)
 
 
-def blank_sheet(questionnaire: Questionnaire) -> str:
-    """A sheet with every statement and empty count cells, for a recorder to type into."""
-    return write_sheet(questionnaire)
+def blank_sheet(questionnaire: Questionnaire, audience: Audience | None = None) -> str:
+    """A sheet with every statement (an audience's: its own) and empty count cells, for a recorder to type into."""
+    return write_sheet(questionnaire, audience=audience)

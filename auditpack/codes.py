@@ -88,6 +88,8 @@ INVALID_VALUE = Code("AP129", "invalid-value", "a value that is not valid for an
 SCALE_POINT = Code("AP130", "scale-point", "a scale point lacks what its scale kind needs (a 'value' or a 'code')")
 SCALE_CODE = Code("AP131", "scale-code", "two scale points share a code, or a code is the don't-know answer 'dk'")
 JUDGEMENT = Code("AP132", "judgement", "a strength and need rule that does not fit the questionnaire's scale")
+UNKNOWN_ITEM = Code("AP133", "unknown-item",
+                    "an audience words a statement its questionnaire (or its own sections) does not have")
 
 # --- AP2xx: site_config.yml ------------------------------------------------------------------
 UNKNOWN_LANGUAGE = Code("AP200", "unknown-language", "a site language the theme has no words for")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .kinds import FORMATS, GUIDANCE, KINDS, PDF, QUESTIONNAIRE, STANDARD_KINDS, VARIANTS, Format, Kind
-from .model import Component, Content, DocumentSpec, GuidanceNote, Questionnaire, Section, Stage
+from .model import Audience, Component, Content, DocumentSpec, GuidanceNote, Item, Questionnaire, Section, Stage
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,6 +34,8 @@ class PrintDocument:
     rows: int = 6
     variant: str | None = None
     """None for the standard document, else a key of :data:`auditpack.kinds.VARIANTS`."""
+    audience: Audience | None = None
+    """The questionnaire's audience the document is for (its sections, wording and introduction), if any."""
 
     @property
     def programme(self):
@@ -55,6 +57,17 @@ class PrintDocument:
     @property
     def variant_label(self) -> str:
         return VARIANTS[self.variant].label if self.variant else "standard"
+
+    @property
+    def introduction(self) -> str:
+        """What the reader of a questionnaire's form reads first: its audience's introduction, if it has one."""
+        assert self.questionnaire is not None, "only a questionnaire's documents have an introduction"
+        return self.audience.introduction or self.questionnaire.introduction if self.audience \
+            else self.questionnaire.introduction
+
+    def statement(self, item: Item) -> str:
+        """A statement as this document's reader sees it: in its audience's wording, if it has one."""
+        return self.audience.statement(item) if self.audience else item.text
 
 
 @dataclass(frozen=True, eq=False)
@@ -173,12 +186,24 @@ def _documents_for(content: Content, stage: Stage | None, spec: DocumentSpec,
                   sections=sections, rows=spec.rows or kind.rows,
                   guidance=content.guidance_note(spec.guidance) if spec.guidance else None)
     title = spec.title or kind.title
+    if kind.per_audience and questionnaire and questionnaire.audiences:
+        return [_for_audience(PrintDocument(PDF.path(f"{folder}/{kind.file_stem(suffix or questionnaire.id, a.id)}"),
+                                            spec.kind, f"{title}: {a.title_in(questionnaire)}", **common), a)
+                for a in questionnaire.audiences]
     if kind.per_component:
         return [PrintDocument(PDF.path(f"{folder}/{kind.file_stem(c.id)}"), spec.kind, f"{title}: {c.title}",
                               components=(c,), **common) for c in content.components]
     components = tuple(content.components) if spec.components else ()
     return [PrintDocument(PDF.path(f"{folder}/{kind.file_stem(suffix)}"), spec.kind, title, components=components,
                           **common)]
+
+
+def _for_audience(doc: PrintDocument, audience: Audience) -> PrintDocument:
+    """The document for one audience: only the sections it answers (of those the document draws on)."""
+    assert doc.questionnaire is not None, "only a questionnaire has audiences"
+    mine = {s.id for s in doc.questionnaire.sections_for(audience)}
+    return PrintDocument(**{**doc.__dict__, "audience": audience,
+                            "sections": tuple(s for s in doc.sections if s.id in mine)})
 
 
 def _unstaged_documents(content: Content, staged: list[PrintDocument]) -> list[PrintDocument]:

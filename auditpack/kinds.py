@@ -87,15 +87,19 @@ class Kind:
     """The standard document's formats; variants are PDF only."""
     scannable: bool = False
     """Its answers can be read back from a filled-in copy (see auditpack.collate)."""
+    per_audience: bool = False
+    """One document per audience when its questionnaire declares audiences, named ``<stem>-<audience>``."""
 
     @property
     def template(self) -> str:
         """Its print template, in ``templates/print/``."""
         return f"{self.name}.html.j2"
 
-    def file_stem(self, suffix: str | None = None) -> str:
-        """Its file name without extension; ``suffix`` is a component's, questionnaire's or note's id."""
-        return f"{self.name}-{suffix}" if suffix else self.name
+    def file_stem(self, suffix: str | None = None, audience: str | None = None) -> str:
+        """Its file name without extension; ``suffix`` is a component's, questionnaire's or note's id,
+        ``audience`` an audience's id (which follows its questionnaire's)."""
+        stem = f"{self.name}-{suffix}" if suffix else self.name
+        return f"{stem}-{audience}" if audience else stem
 
 
 KINDS = {k.name: k for k in (
@@ -105,14 +109,15 @@ KINDS = {k.name: k for k in (
     Kind("group-recording", "Group recording form",
          "For one recorder per group of 5 to 10: what works, ideas to improve, priorities.",
          draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, variants=("large-print", "blank"),
-         formats=("pdf", "docx")),
+         formats=("pdf", "docx"), per_audience=True),
     Kind("collation", "Collation template",
          "Gathers every response or group's findings in one place, then an action-planning table.",
          draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, formats=("pdf", "docx")),
     Kind("response-form", "Individual response form",
          "One per person: every statement, each question, a box per score and \"I don't know\".",
          needs=QUESTIONNAIRE, draws_on=(QUESTIONNAIRE,), every=QUESTIONNAIRE,
-         variants=("large-print", "blank", "fillable"), formats=("pdf", "docx"), scannable=True),
+         variants=("large-print", "blank", "fillable"), formats=("pdf", "docx"), scannable=True,
+         per_audience=True),
     Kind("facilitator-guide", "Facilitator's guidance sheet",
          "How to run the exercise, step by step, with a checklist.",
          needs=GUIDANCE, draws_on=(GUIDANCE,), every=GUIDANCE, variants=("large-print",)),

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import (
@@ -403,6 +405,69 @@ class Questionnaire(Strict):
         if self.judgement is not None:
             self.judgement.check(self)
         return self
+    # --- Audiences and numbering (issue 13, items 4 to 6) ---------------------------------------
+    audiences: list[Audience] = []
+    """Who answers which part of the questionnaire (e.g. staff, pupils, parents), each with its own
+    sections, wording, title and introduction. Each audience gets its own response forms, online form
+    and part of the questionnaire's page; answers say which audience they are from. Without it, one
+    set of forms for everyone. (:mod:`auditpack.validate` checks their sections and wording.)"""
+    gap_wording: ShortText | None = None
+    """When a statement's second question scores below its first, how the collation template names it
+    as a need, e.g. "the school's support lags behind what staff do". Without it, the questions' short
+    headings are named."""
+
+    @cached_property
+    def numbers(self) -> Numbering:
+        """Each section's and statement's number in this questionnaire, counted once: every form, page
+        and audience's part of it prints these, so 'section 3' means the same on each."""
+        return Numbering({s.id: n for n, s in enumerate(self.sections, start=1)},
+                         {i.id: n for n, i in enumerate(self.items, start=1)})
+
+    def section_number(self, section: Section) -> int:
+        return self.numbers.sections[section.id]
+
+    def item_number(self, item: Item) -> int:
+        return self.numbers.items[item.id]
+
+    def audience(self, audience_id: str) -> Audience:
+        return next(a for a in self.audiences if a.id == audience_id)
+
+    def sections_for(self, audience: Audience | None) -> list[Section]:
+        """The sections an audience answers (all of them without an audience), in the questionnaire's order."""
+        if audience is None or not audience.sections:
+            return list(self.sections)
+        return [s for s in self.sections if s.id in audience.sections]
+
+
+@dataclass(frozen=True)
+class Numbering:
+    sections: dict[str, int]
+    items: dict[str, int]
+
+
+class Audience(Strict):
+    """One group of people a questionnaire is given to, with the part and wording that fit them."""
+
+    id: Id
+    """Stable: it names the audience's files and is written into every answer it gives."""
+    name: ShortText
+    """Who they are, e.g. 'Pupils'; printed where the forms say who answers."""
+    title: ShortText | None = None
+    """The title of the audience's forms and page; without it, the questionnaire's title and the name."""
+    introduction: Text | None = None
+    """What the audience reads first; without it, the questionnaire's introduction."""
+    sections: list[Id] = []
+    """The questionnaire's sections this audience answers, by id; empty means all of them."""
+    wording: dict[Id, Text] = {}
+    """Plain-language wording of statements for this audience, by item id, e.g. {kind-staff: "Grown-ups here
+    are kind to each other."}; statements not listed keep the questionnaire's wording."""
+
+    def statement(self, item: Item) -> str:
+        return self.wording.get(item.id, item.text)
+
+    def title_in(self, questionnaire: Questionnaire) -> str:
+        """The audience's title for its forms and page: its own, or the questionnaire's with its name."""
+        return self.title or f"{questionnaire.title} \u2013 {self.name}"
 
 
 class ChangelogEntry(Strict):

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import codes
-from .errors import ContentError, ContentErrors, Location
+from .errors import ContentError, ContentErrors, Location, one_of, suggest
 from .load import MAX_FILE_BYTES, SourceMap, load_yaml_file, too_large
 from .model import TOP_LEVEL_KEYS, Content
 from .output import windows_reserved
@@ -51,7 +51,8 @@ def load_programme(folder: Path) -> tuple[Content | None, list[ContentError]]:
     raw, source, errors = _merge_folder(folder)
     if raw is None or any(e.code.unreadable for e in errors):
         return None, errors  # checking the rest would only report keys the broken file holds
-    errors += _unique_ids(raw, source) + _stage_numbers(raw, source) + _portable_ids(raw, source)
+    errors += _unique_ids(raw, source) + _stage_numbers(raw, source) + _portable_ids(raw, source) \
+        + _audience_references(raw, source)
     try:
         content = Content.model_validate(raw, context=_declared_ids(raw))
     except ValidationError as exc:
@@ -194,6 +195,7 @@ def _id_groups(raw: dict):
             if isinstance(s, dict) and isinstance(s.get("items"), list):
                 items += entries(s["items"], ("questionnaires", i, "sections", j, "items"))
         yield "item", items
+        yield "audience", entries(_list(q.get("audiences")), ("questionnaires", i, "audiences"))
 
 
 def _list(value) -> list:
@@ -227,6 +229,39 @@ def _stage_numbers(raw: dict, source: SourceMap) -> list[ContentError]:
                                  expected=f"stage {i + 1}, as it is stage {i + 1} in the order written",
                                  hint="number the stages 1, 2, 3... in the order they are written")]
     return []
+
+
+def _audience_references(raw: dict, source: SourceMap) -> list[ContentError]:
+    """An audience's sections must be its questionnaire's, and it may reword only statements it is asked.
+    Checked here, on the YAML, so each problem points at the very section id or item id."""
+    errors = []
+    for i, q in enumerate(_list(raw.get("questionnaires"))):
+        if not isinstance(q, dict):
+            continue
+        sections = [s for s in _list(q.get("sections")) if isinstance(s, dict) and isinstance(s.get("id"), str)]
+        section_ids = [s["id"] for s in sections]
+        for j, audience in enumerate(_list(q.get("audiences"))):
+            if not isinstance(audience, dict):
+                continue
+            path, name = ("questionnaires", i, "audiences", j), audience.get("id")
+            chosen = [c for c in _list(audience.get("sections")) if isinstance(c, str)]
+            for k, section_id in enumerate(_list(audience.get("sections"))):
+                if isinstance(section_id, str) and section_id not in section_ids:
+                    errors.append(ContentError(
+                        codes.UNKNOWN_SECTION, source.locate(path + ("sections", k)),
+                        f"audience '{name}' names unknown section '{section_id}'", expected=one_of(section_ids),
+                        hint=suggest(section_id, section_ids), choices=tuple(section_ids)))
+            asked = [item["id"] for s in sections if not chosen or s["id"] in chosen
+                     for item in _list(s.get("items")) if isinstance(item, dict) and isinstance(item.get("id"), str)]
+            wording = audience.get("wording")
+            for item_id in wording if isinstance(wording, dict) else {}:
+                if isinstance(item_id, str) and item_id not in asked:
+                    errors.append(ContentError(
+                        codes.UNKNOWN_ITEM, source.locate(path + ("wording", item_id)),
+                        f"audience '{name}' words statement '{item_id}', which is not among its sections' statements",
+                        expected="an item id of the audience's sections", hint=suggest(item_id, asked),
+                        choices=tuple(asked)))
+    return errors
 
 
 def _portable_ids(raw: dict, source: SourceMap) -> list[ContentError]:

@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                      "auditpack.template_folders", "auditpack.codes", "auditpack.watch", "auditpack.kinds")),
     ("load", ("auditpack.load", "auditpack.logo", "auditpack.config", "auditpack.pydantic_errors")),
     ("model", ("auditpack.model", "auditpack.validate", "auditpack.schools", "auditpack.answer_formats",
-               "auditpack.scale_words")),
+               "auditpack.wording")),
     ("plan", ("auditpack.documents", "auditpack.schema")),
     ("render", ("auditpack.render", "auditpack.site")),
     ("collate", ("auditpack.collate",)),

@@ -13,7 +13,6 @@ from docx.shared import Pt
 
 from auditpack import documents, pipeline
 from auditpack.kinds import KINDS, VARIANTS
-from auditpack.render import word
 
 from .pdf_reading import all_text
 
@@ -48,11 +47,12 @@ def test_statements_and_numbers_are_those_of_the_pdf(bundled_docx):
     for doc, opened, pdf_text in bundled_docx:
         if not doc.questionnaire:
             continue
-        numbers = word.item_numbers(doc)
+        numbers = doc.questionnaire.numbers.items
         cells = {_plain(t.rows[i].cells[0].text) for t in opened.tables for i in range(len(t.rows))}
         paragraphs = {_plain(p.text) for p in opened.paragraphs}
         for section in doc.sections:
-            assert section.title in [p.text for p in opened.paragraphs if p.style.name == "Heading 2"]
+            heading = f"{doc.questionnaire.section_number(section)}. {section.title}"
+            assert heading in [p.text for p in opened.paragraphs if p.style.name == "Heading 2"]
             for item in section.items:
                 shown = next(s for s in cells | paragraphs if s.startswith(f"{numbers[item.id]}. "))
                 statement = shown.removeprefix(f"{numbers[item.id]}. ")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from auditpack import codes, pipeline, scale_words
+from auditpack import codes, pipeline, wording
 from auditpack.answer_formats import allowed_values, blank_sheet, write_sheet
 from auditpack.collate.answers import Counted, Inputs
 from auditpack.collate.readers import Target
@@ -62,10 +62,10 @@ def test_answer_keys_are_codes_for_a_categorical_scale_and_numbers_for_an_ordina
     q = rag_content().questionnaire("principles")
     assert not q.ordinal and [p.key for p in q.scale] == ["R", "A", "G"]
     assert allowed_values(q, q.dimensions[0]) == ["R", "A", "G", "dk"]
-    assert scale_words.choices(q) == "one of R, A or G" and scale_words.noun(q) == "answer"
+    assert wording.choices(q) == "one of R, A or G" and wording.noun(q) == "answer"
     mini = pipeline.check(pipeline.Project.open(FIXTURES / "mini"))[0].questionnaire("wellbeing")
     assert mini.ordinal and [p.key for p in mini.scale] == ["1", "2", "3", "4"]
-    assert scale_words.choices(mini) == "a score from 1 to 4"
+    assert wording.choices(mini) == "a score from 1 to 4"
 
 
 @pytest.mark.parametrize("old, new, code, line, words", [

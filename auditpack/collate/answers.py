@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .. import scale_words
+from .. import wording
 from ..answer_formats import DONT_KNOW
 from ..model import Dimension, Questionnaire
 from ..terminal import UNSAFE, escaped
@@ -55,13 +55,16 @@ class FormIdentity:
     programme: str | None
     questionnaire: str | None
     version: str | None
+    audience: str | None = None
+    """The questionnaire's audience whose form it is, when it has audiences."""
 
     @classmethod
-    def printable(cls, programme: str | None, questionnaire: str | None, version: str | None) -> FormIdentity:
+    def printable(cls, programme: str | None, questionnaire: str | None, version: str | None,
+                  audience: str | None = None) -> FormIdentity:
         """The identity a file gives, safe to quote back: an over-long value is cut and ends in '…', so
         it still matches no id (ids have at most 60 characters)."""
         return cls(*(printable(value, 61) if value is not None else None
-                     for value in (programme, questionnaire, version)))
+                     for value in (programme, questionnaire, version, audience)))
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ class RawTally:
 
     counts: dict[Key, Counter]
     unknown_items: tuple[str, ...] = ()
+    audience: str | None = None
+    """The audience its ``audience`` column names, if it has one."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,8 @@ class Counted:
     comments: int = 0
     response_id: str | None = None
     revision: int = 0
+    audience: str | None = None
+    """The questionnaire's audience the answers are from, if the file says (see :meth:`Inputs.of_audience`)."""
 
     @property
     def answers(self) -> int:
@@ -132,6 +139,11 @@ class Inputs:
     def of_kind(self, kind: Kind) -> list[Counted]:
         return [c for c in self.counted if c.kind == kind]
 
+    def of_audience(self, audience_id: str | None) -> Inputs:
+        """The files answered by one audience, for its own column group of the report (None: files that
+        name no audience, such as the whole questionnaire's tally sheet)."""
+        return Inputs([c for c in self.counted if c.audience == audience_id])
+
     def totals(self) -> dict[Key, Counter]:
         totals: dict[Key, Counter] = {}
         for counted in self.counted:
@@ -141,5 +153,5 @@ class Inputs:
 
 
 def describe_values(questionnaire: Questionnaire, dimension: Dimension) -> str:
-    text = scale_words.span(questionnaire)
+    text = wording.span(questionnaire)
     return text + f" or '{DONT_KNOW}'" if dimension.dont_know else text

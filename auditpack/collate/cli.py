@@ -96,7 +96,7 @@ def _collate(args, project, target: Target, out: Path, fixed_date: str | None) -
     from ..errors import TemplateProblem
     from ..output import COLLATION, claim, write_files
     from .readers import read_inputs
-    from .report import render_report
+    from .report import by_audience_line, render_report
     from .tally import Rules, collate
 
     try:
@@ -137,6 +137,8 @@ def _collate(args, project, target: Target, out: Path, fixed_date: str | None) -
           f"{f'; skipped {skipped} (listed above and in the report)' if skipped else ''}. "
           f"{len(collation.strengths)} strengths, {len(collation.needs)} needs, "
           f"{len(collation.communicate)} needing better communication.")
+    if target.questionnaire.audiences:
+        print(by_audience_line(target.questionnaire, inputs))
     print(f"Wrote {', '.join(sorted(f for f in files if '/' not in f))} and charts/ -> {out}")
     return 0
 
@@ -193,3 +195,4 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+

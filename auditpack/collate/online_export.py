@@ -40,7 +40,7 @@ def read_online_export(data: bytes) -> RawResponse:
         raise Unusable(f"it was exported in format version {_json(version)}, which this "
                        f"auditpack does not read (it reads version {FORMAT_VERSION})")
     identity = FormIdentity.printable(*(_string(document.get(key))
-                                        for key in ("programme", "questionnaire", "version")))
+                                        for key in ("programme", "questionnaire", "version", "audience")))
     if identity.questionnaire is None:
         raise Unusable("it does not say which questionnaire it answers (no \"questionnaire\")")
     return RawResponse(identity, _answers(document.get("answers")), _comments(document.get("comments")),

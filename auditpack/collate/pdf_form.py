@@ -30,7 +30,8 @@ RADIO_FLAG = 1 << 15
 
 ITEM_PREFIX = "item:"
 COMMENTS_PREFIX = "comments:"
-IDENTITY_FIELDS = ("auditpack:programme", "auditpack:questionnaire", "auditpack:version")
+IDENTITY_FIELDS = ("auditpack:programme", "auditpack:questionnaire", "auditpack:version", "auditpack:audience")
+"""The hidden fields naming what a form belongs to; ``auditpack:audience`` only on an audience's form."""
 NEEDS_PASSWORD = ("it is password-protected: it needs a password to open; open it, save a copy without a password "
                   "and add that")
 

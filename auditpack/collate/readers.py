@@ -196,7 +196,8 @@ def read_file(shown: str, data: bytes, digest: str, kind: Kind | None, target: T
         if not tally.counts:
             raise Unusable("it has no counts (a blank tally sheet)")
         most = max(sum(counter.values()) for counter in tally.counts.values())
-        return Counted(shown, kind, digest, tally.counts, most, unknown=_few(tally.unknown_items))
+        return Counted(shown, kind, digest, tally.counts, most, unknown=_few(tally.unknown_items),
+                       audience=_audience(tally.audience, target))
     if isinstance(parsed, Unusable):
         raise parsed
     raw = parsed or (read_pdf(data) if kind == "pdf" else read_online_export(data))
@@ -232,7 +233,20 @@ def _checked_response(shown: str, kind: Kind, digest: str, raw: RawResponse, tar
         why = " for any statement of this questionnaire" if unknown else ""
         raise Unusable(f"it has no answers{why} (a blank form?)")
     return Counted(shown, kind, digest, counts, 1, version=identity.version, unknown=_few(tuple(sorted(unknown))),
-                   comments=raw.comments, response_id=raw.response_id, revision=raw.revision)
+                   comments=raw.comments, response_id=raw.response_id, revision=raw.revision,
+                   audience=_audience(identity.audience, target))
+
+
+def _audience(audience_id: str | None, target: Target) -> str | None:
+    """The audience a file says it is from, checked against the questionnaire's."""
+    declared = [a.id for a in target.questionnaire.audiences]
+    if audience_id is None or audience_id in declared:
+        return audience_id
+    printed = printable(audience_id)
+    if not declared:
+        raise Unusable(f"it answers as audience '{printed}', but '{target.questionnaire.id}' has no audiences")
+    raise Unusable(f"it answers as audience '{printed}', which '{target.questionnaire.id}' does not have "
+                   f"(it has {', '.join(declared)})")
 
 
 def _few(unknown: tuple[str, ...]) -> tuple[str, ...]:

@@ -13,13 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .. import wording
 from ..answer_formats import write_sheet
-from ..model import Questionnaire
+from ..model import Audience, Questionnaire
 from ..render import print_html
 from ..render.renderer import Renderer
 from ..safe_csv import Cell, csv_text
 from ..template_folders import TemplateFolders
-from .tally import Collation
+from .answers import Inputs
+from .tally import Collation, collate
 
 REPORT_HTML = "collation-report.html"
 REPORT_PDF = "collation-report.pdf"
@@ -49,6 +51,8 @@ def render_report(collation: Collation, renderer: Renderer, school: str | None =
         TALLIES_CSV: write_sheet(collation.questionnaire, collation.inputs.totals(), collation.hidden),
         STATISTICS_CSV: statistics_csv(collation),
     }
+    for audience, audience_collation, _ in context["by_audience"]:
+        files[audience_statistics_csv(audience)] = statistics_csv(audience_collation)
     chart = env.get_template("chart.svg.j2")
     for section in collation.sections:
         files[f"{CHARTS}/{section.section.id}.svg"] = chart.render(
@@ -76,7 +80,28 @@ def _context(collation: Collation, options: print_html.PrintOptions) -> dict:
     content = collation.target.content
     doc = ReportDocument(f"Collation report: {q.title}", q)
     return dict(c=collation, q=q, doc=doc, content=content, programme=content.programme, stage=None,
-                school=options.school, footer=options.footer, doc_anchor=f"collation-{q.id}")
+                school=options.school, footer=options.footer, doc_anchor=f"collation-{q.id}",
+                by_audience=by_audience(collation), phrases=wording.phrases(q))
+
+
+def by_audience(collation: Collation) -> list[tuple[Audience, Collation, set[str]]]:
+    """Each audience's own collation of the files it answered, with the statements it was asked: the
+    report shows them side by side. Empty for a questionnaire without audiences."""
+    q = collation.questionnaire
+    return [(a, collate(collation.target, collation.inputs.of_audience(a.id), collation.rules),
+             {item.id for s in q.sections_for(a) for item in s.items}) for a in q.audiences]
+
+
+def by_audience_line(questionnaire: Questionnaire, inputs: Inputs) -> str:
+    """How many responses each audience gave, and how many named none (counted in the totals only)."""
+    counts = [f"{a.name} {inputs.of_audience(a.id).responses}" for a in questionnaire.audiences]
+    unnamed = inputs.of_audience(None).responses
+    return f"By audience: {', '.join(counts)}" + (f"; {unnamed} naming no audience" if unnamed else "") + "."
+
+
+def audience_statistics_csv(audience: Audience) -> str:
+    """The file of one audience's statistics, beside the whole questionnaire's."""
+    return f"statistics-{audience.id}.csv"
 
 
 def statistics_csv(collation: Collation) -> str:

@@ -27,8 +27,8 @@ import csv
 import io
 from collections import Counter
 
-from .. import scale_words
-from ..answer_formats import INFO_COLUMNS, count_columns, header
+from .. import wording
+from ..answer_formats import AUDIENCE_COLUMN, INFO_COLUMNS, count_columns, header
 from ..model import Questionnaire
 from .answers import RawTally, Unusable, printable
 
@@ -52,6 +52,7 @@ def read_tally(data: bytes, questionnaire: Questionnaire) -> RawTally:
     counts: dict[tuple[str, str], Counter] = {}
     unknown: list[str] = []
     first_row: dict[str, int] = {}
+    audiences: set[str] = set()
     for line, row in rows[1:]:
         cells = {name: (row[i].strip() if i < len(row) else "") for name, i in column.items()}
         if len(row) > len(names) and any(cell.strip() for cell in row[len(names):]):
@@ -67,6 +68,8 @@ def read_tally(data: bytes, questionnaire: Questionnaire) -> RawTally:
             raise Unusable(f"statement '{printable(item_id)}' has two rows ({first_row[item_id]} and {line}); "
                            "add the counts together in one row")
         first_row[item_id] = line
+        if cells.get(AUDIENCE_COLUMN):
+            audiences.add(cells[AUDIENCE_COLUMN])
         if item_id not in known_items:
             unknown.append(printable(item_id))
             continue
@@ -78,7 +81,9 @@ def read_tally(data: bytes, questionnaire: Questionnaire) -> RawTally:
     if unknown and len(unknown) == len(first_row):
         raise Unusable(f"none of its statements belong to questionnaire '{questionnaire.id}' "
                        f"(it has '{unknown[0]}'...): is it a sheet for another questionnaire?")
-    return RawTally(counts, tuple(unknown))
+    if len(audiences) > 1:
+        raise Unusable(f"its rows name {len(audiences)} audiences; make one sheet per audience")
+    return RawTally(counts, tuple(unknown), next(iter(audiences), None))
 
 
 def _rows(text: str) -> list[tuple[int, list[str]]]:
@@ -101,7 +106,7 @@ def _check_columns(names: list[str], questionnaire: Questionnaire) -> None:
     repeated = sorted(name for name, times in Counter(names).items() if name and times > 1)
     if repeated:
         raise Unusable(f"column '{printable(repeated[0])}' appears twice")
-    known, present = set(expected) | set(INFO_COLUMNS), set(names)
+    known, present = set(expected) | set(INFO_COLUMNS) | {AUDIENCE_COLUMN}, set(names)
     missing = [n for n in expected if n not in present]
     extra = [n for n in names if n and n not in known]
     if not missing and not extra:
@@ -121,7 +126,7 @@ def _why_unexpected(name: str, questionnaire: Questionnaire) -> str:
     shown = printable(name)
     if dimension in dims:
         return (f"unexpected column {shown}: '{printable(value)}' is not an answer to '{dimension}' "
-                f"({scale_words.runs(questionnaire)}"
+                f"({wording.runs(questionnaire)}"
                 f"{', plus dk' if dims[dimension].dont_know else ''})")
     if dimension and value:
         return (f"unexpected column {shown}: questionnaire '{questionnaire.id}' has no question "

@@ -13,21 +13,28 @@ from __future__ import annotations
 
 import jinja2
 
-from .. import scale_words
+from .. import wording
 from ..answer_formats import FORMAT, FORMAT_VERSION, blank_sheet
-from ..model import Content, Questionnaire
+from ..model import Audience, Content, Item, Questionnaire
 from ..template_folders import TemplateFolders
 from . import safe, sandbox, text
 
 
-def online_form_path(content: Content, questionnaire: Questionnaire) -> str:
-    """Where the page goes, relative to the site's docs folder."""
-    return f"{content.programme.id}/answer-{questionnaire.id}.md"
+def online_form_path(content: Content, questionnaire: Questionnaire, audience: Audience | None = None) -> str:
+    """Where the page goes, relative to the site's docs folder: one per audience, if it has audiences."""
+    suffix = f"-{audience.id}" if audience else ""
+    return f"{content.programme.id}/answer-{questionnaire.id}{suffix}.md"
 
 
-def tally_sheet_path(content: Content, questionnaire: Questionnaire) -> str:
-    """Where the blank tally sheet goes, relative to the downloads folder."""
-    return f"{content.programme.id}/{questionnaire.id}-tallies.csv"
+def audiences_of(questionnaire: Questionnaire) -> list[Audience | None]:
+    """Who gets a form of their own: each audience, or (None) everyone when it declares none."""
+    return list(questionnaire.audiences) or [None]
+
+
+def tally_sheet_path(content: Content, questionnaire: Questionnaire, audience: Audience | None = None) -> str:
+    """Where the blank tally sheet goes, relative to the downloads folder (an audience's beside it)."""
+    suffix = f"-{audience.id}" if audience else ""
+    return f"{content.programme.id}/{questionnaire.id}{suffix}-tallies.csv"
 
 
 def render_online_forms(programmes: list[Content], templates: TemplateFolders) -> dict[str, str]:
@@ -36,20 +43,30 @@ def render_online_forms(programmes: list[Content], templates: TemplateFolders) -
     pages = {}
     for content in programmes:
         for q in content.questionnaires:
-            path = online_form_path(content, q)
-            pages[path] = template.render(
-                content=content, programme=content.programme, q=q, page_path=path,
-                storage_key=f"auditpack:{content.programme.id}:{q.id}:{content.programme.version}",
-                export_format=FORMAT, export_format_version=FORMAT_VERSION,
-                number={item.id: n for n, item in enumerate(q.items, start=1)},
-                role_names=", ".join(content.role(r).name for r in q.respondents))
+            for audience in audiences_of(q):
+                path = online_form_path(content, q, audience)
+                key = f"{q.id}:{audience.id}" if audience else q.id
+                pages[path] = template.render(
+                    content=content, programme=content.programme, q=q, page_path=path, audience=audience,
+                    title=audience.title_in(q) if audience else q.title,
+                    introduction=audience.introduction or q.introduction if audience else q.introduction,
+                    sections=q.sections_for(audience), statement=audience.statement if audience else _text,
+                    phrases=wording.phrases(q),
+                    storage_key=f"auditpack:{content.programme.id}:{key}:{content.programme.version}",
+                    export_format=FORMAT, export_format_version=FORMAT_VERSION,
+                    role_names=audience.name if audience else ", ".join(content.role(r).name for r in q.respondents))
     return pages
 
 
+def _text(item: Item) -> str:
+    return item.text
+
+
 def blank_tally_sheets(programmes: list[Content]) -> dict[str, str]:
-    """``{download path: CSV text}``: a blank tally sheet per questionnaire, UTF-8 with a byte-order mark."""
-    return {tally_sheet_path(content, q): blank_sheet(q)
-            for content in programmes for q in content.questionnaires}
+    """``{download path: CSV text}``: a blank tally sheet per questionnaire, and one per audience of it,
+    UTF-8 with a byte-order mark."""
+    return {tally_sheet_path(content, q, audience): blank_sheet(q, audience)
+            for content in programmes for q in content.questionnaires for audience in [None, *q.audiences]}
 
 
 def _environment(templates: TemplateFolders) -> jinja2.Environment:
@@ -58,4 +75,4 @@ def _environment(templates: TemplateFolders) -> jinja2.Environment:
         *templates.folders("site"), autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True,
         filters=dict(md_inline=text.md_inline, safe_inline=safe.safe_inline, safe_markdown=safe.safe_markdown,
-                     **scale_words.FILTERS))
+                     **wording.FILTERS))

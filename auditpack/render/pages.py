@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 import jinja2
 
-from .. import scale_words
+from .. import wording
 from ..config import SiteConfig
 from ..documents import Edition, Pack, Plan, PrintDocument, stage_folder
 from ..kinds import FORMATS, format_of
@@ -109,9 +109,12 @@ def render_pages(programmes: list[Content], plan: Plan, pdfs: dict, config: Site
             path = f"{pid}/questionnaire-{q.id}.md"
             common_q = {"answer_online": online_form.online_form_path(content, q),
                         "tally_sheet": online_form.tally_sheet_path(content, q)}
-            numbers = {item.id: i for i, item in enumerate(q.items, start=1)}
+            audiences = [(a, online_form.online_form_path(content, q, a), q.sections_for(a),
+                          [d for d in plan.all_documents if d.audience is a and d.questionnaire is q])
+                         for a in q.audiences]
             pages[path] = _render(env, "questionnaire.md.j2", path, {
-                **common, **common_q, "content": content, "q": q, "number": lambda item, n=numbers: n[item.id]})
+                **common, **common_q, "content": content, "q": q, "number": q.item_number,
+                "audiences": audiences})
     pages |= online_form.render_online_forms(programmes, templates)
     return pages
 
@@ -133,7 +136,8 @@ def navigation(programmes: list[Content], pages: dict[str, str]) -> list:
             entries.append({"Guidance": f"{pid}/guidance.md"})
         for q in content.questionnaires:
             entries.append({safe.plain_title(q.title): f"{pid}/questionnaire-{q.id}.md"})
-            entries.append({safe.plain_title(f"Answer online: {q.title}"): online_form.online_form_path(content, q)})
+            entries += [{safe.plain_title(f"Answer online: {a.title_in(q) if a else q.title}"):
+                         online_form.online_form_path(content, q, a)} for a in online_form.audiences_of(q)]
         if f"{pid}/changes.md" in pages:
             entries.append({"What's changed": f"{pid}/changes.md"})
         nav.append({safe.plain_title(content.programme.short_title): entries})
@@ -149,7 +153,9 @@ def _environment(templates: TemplateFolders) -> jinja2.Environment:
     filters = dict(long_date=text.long_date, days=text.days, activity_name=text.activity_name,
                    filesize=_filesize, cell=_cell, oneline=_oneline,
                    safe_markdown=safe.safe_markdown, safe_inline=safe.safe_inline,
-                   role_name=lambda role_id, content: content.role(role_id).name, **scale_words.FILTERS)
+                   role_name=lambda role_id, content: content.role(role_id).name,
+                   numbered_title=lambda section, q: f"{q.section_number(section)}. {section.title}",
+                   **wording.FILTERS)
     return sandbox.environment(*templates.folders("site"), filters=filters,
                                globals=dict(link=_link, tasks_by_role=_tasks_by_role, task_count=_task_count,
                                             file_format=format_of),

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import jinja2
 
-from .. import scale_words
+from .. import wording
 from ..documents import Pack, PrintDocument
 from ..kinds import PDF, WEEKLY_TASK
-from ..model import Content, Item, Task
+from ..model import Content, Task
 from ..template_folders import TemplateFolders
 from . import sandbox, text
 
@@ -46,7 +46,7 @@ class ContentsEntry:
 
 
 FILTERS = dict(md=text.md, md_inline=text.md_inline, long_date=text.long_date, days=text.days,
-               activity_name=text.activity_name, **scale_words.FILTERS)
+               activity_name=text.activity_name, **wording.FILTERS)
 
 
 def environment(templates: TemplateFolders, compiled: bool = False, *more_kinds: str) -> jinja2.Environment:
@@ -74,7 +74,9 @@ def render_document(env: jinja2.Environment, doc: PrintDocument, options: PrintO
         roles_in=lambda tasks: _roles_in(doc.content, tasks),
         role_names=lambda ids: ", ".join(doc.content.role(i).name for i in ids),
         pathway_name=lambda pid: doc.content.pathway(pid).name,
-        item_number=_item_numbering(doc.content),
+        item_number=doc.questionnaire.item_number if doc.questionnaire else None,
+        section_number=doc.questionnaire.section_number if doc.questionnaire else None,
+        phrases=wording.phrases(doc.questionnaire) if doc.questionnaire else None,
         blank_rows=lambda n: [""] * n,
         typical_effort=lambda components: text.days(max((c.effort_days for c in components), default=1.5)).split()[0],
         task_time=None,
@@ -107,18 +109,6 @@ def _roles_in(content: Content, tasks: list[Task]):
     """Roles owning any of the tasks, in the order the programme declares them."""
     owners = {o for t in tasks for o in t.owners}
     return [r for r in content.roles if r.id in owners]
-
-
-def _item_numbering(content: Content):
-    """Statements are numbered through the whole questionnaire, as people refer to them."""
-    numbers = {}
-    for q in content.questionnaires:
-        for i, item in enumerate(q.items, start=1):
-            numbers[(q.id, item.id)] = i
-
-    def number(item: Item) -> int:
-        return next(n for (qid, iid), n in numbers.items() if iid == item.id)
-    return number
 
 
 def _checkin_task(doc: PrintDocument) -> Task | None:

@@ -30,7 +30,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from .. import scale_words
+from .. import wording
 from ..documents import PrintDocument
 from ..kinds import KINDS
 from .safe import markdown_html
@@ -73,11 +73,11 @@ def group_recording(word, doc: PrintDocument) -> None:
                      "your group did not discuss.")
     if doc.questionnaire:
         _fields(word, ["Section(s) this group discussed"])
-        number = item_numbers(doc)
+        q = doc.questionnaire
         for section in doc.sections:
-            word.add_heading(section.title, 2)
+            word.add_heading(f"{q.section_number(section)}. {section.title}", 2)
             for item in section.items:
-                _findings(word, _numbered(number[item.id], item.text, bold_number=False))
+                _findings(word, _numbered(q.item_number(item), doc.statement(item), bold_number=False))
     elif doc.components:
         for component in doc.components:
             word.add_heading(component.title, 2)
@@ -100,25 +100,21 @@ def _findings(word, about: list) -> None:
 def response_form(word, doc: PrintDocument) -> None:
     q = doc.questionnaire
     assert q is not None, "the kind table plans a response form only for a questionnaire"
-    _markdown(word, q.introduction)
-    count = len(q.dimensions)
+    _markdown(word, doc.introduction)
     _paragraph(word, [("Do not write your name.", True),
-                      ((f" Answers are collated anonymously. For each statement, answer {count} "
-                        f"question{'s' if count > 1 else ''} by ticking one box for each: "
-                        f"{scale_words.choices(q)}, or \"{q.dont_know_label}\"."), False)])
-    word.add_heading(scale_words.how_to(q), 2)
+                      (f" Answers are collated anonymously. {wording.phrases(q).how_to_answer}", False)])
+    word.add_heading(wording.how_to(q), 2)
     _scale_key(word, q)
     if q.scale_note:
         _markdown(word, q.scale_note)
     _fields(word, ["School", "Your role (optional)"])
-    number = item_numbers(doc)
     header = ["Question", *[f"{p.key}\n{p.label}" for p in q.scale], f"?\n{q.dont_know_label}"]
     for section in doc.sections:
-        word.add_heading(section.title, 2)
+        word.add_heading(f"{q.section_number(section)}. {section.title}", 2)
         if section.description:
             _markdown(word, section.description)
         for item in section.items:
-            statement = _paragraph(word, _numbered(number[item.id], item.text, bold_number=False))
+            statement = _paragraph(word, _numbered(q.item_number(item), doc.statement(item), bold_number=False))
             statement.paragraph_format.keep_with_next = True
             _table(word, [header], [[d.question, *[BOX] * len(q.scale), BOX if d.dont_know else ""]
                                     for d in q.dimensions])
@@ -131,22 +127,21 @@ def collation(word, doc: PrintDocument) -> None:
     if doc.questionnaire:
         q = doc.questionnaire
         _paragraph(word, "Count the answers for each statement. Write a tally or a number in each box: one column "
-                         f"per {scale_words.noun(q)}, plus \"{q.dont_know_label}\" (?). Then mark each statement "
+                         f"per {wording.noun(q)}, plus \"{q.dont_know_label}\" (?). Then mark each statement "
                          "S (strength), N (need) or leave it blank.")
         _scale_key(word, q)
         _landscape(word)
-        number = item_numbers(doc)
         first = ["Statement"] + [d.question for d in q.dimensions for _ in _tally_columns(q, d)] + ["S or N"]
         second = [""] + [c for d in q.dimensions for c in _tally_columns(q, d)] + [""]
         for section in doc.sections:
-            word.add_heading(section.title, 2)
+            word.add_heading(f"{q.section_number(section)}. {section.title}", 2)
             table = _table(word, [first, second],
-                           [[_numbered(number[item.id], item.text), *[""] * (len(first) - 1)]
+                           [[_numbered(q.item_number(item), doc.statement(item)), *[""] * (len(first) - 1)]
                             for item in section.items])
             _merge_header(table, first)
         for title, note, lines in (
-                ("Strengths", "Statements most people scored high on both questions.", 4),
-                ("Needs", "Statements scored low, or where the school's support lags behind what staff do.", 4),
+                ("Strengths", wording.phrases(q).strengths, 4),
+                ("Needs", wording.phrases(q).needs, 4),
                 ("Needs better communication", f"Statements many people answered \"{q.dont_know_label}\".", 3)):
             word.add_heading(title, 2)
             _paragraph(word, note)
@@ -166,12 +161,6 @@ def collation(word, doc: PrintDocument) -> None:
         _table(word, [["Group", "Key points", "Questions raised", "Ideas and next steps"]],
                [[str(n), "", "", ""] for n in range(1, doc.rows + 1)])
         _action_plan(word, [""] * doc.rows)
-
-
-def item_numbers(doc: PrintDocument) -> dict[str, int]:
-    """Statements are numbered through the whole questionnaire, as on the PDF."""
-    assert doc.questionnaire is not None, "only documents of a questionnaire number statements"
-    return {item.id: n for n, item in enumerate(doc.questionnaire.items, start=1)}
 
 
 def _tally_columns(q, dimension) -> list[str]:
@@ -297,7 +286,7 @@ def _merge_header(table, first: list[str]) -> None:
 
 
 def _scale_key(word, q) -> None:
-    _table(word, [[scale_words.heading(q), "Meaning"]],
+    _table(word, [[wording.heading(q), "Meaning"]],
            [[[(p.key, True), (f" {p.label}", False)], p.description or ""] for p in q.scale] +
            [[[("?", True), (f" {q.dont_know_label}", False)],
              "You are not sure, or have not seen this yet. This is a useful answer too."]])

@@ -140,6 +140,7 @@
       format_version: Number(data.formatVersion),
       programme: data.programme,
       questionnaire: data.questionnaire,
+      audience: data.audience,  // absent (so not saved) on a questionnaire without audiences
       version: data.version,
       response_id: state.response_id,
       revision: state.revision,

@@ -1,0 +1,140 @@
+"""The fixed phrases that describe a questionnaire's shape and scale, made from the questionnaire itself.
+
+A form that says "both questions" is wrong for a questionnaire with one, and "what staff do" is wrong
+on a form for pupils: so no template or layout writes such a phrase; each takes it from here, where
+it is made from the number of questions, the scale and the declared wording. One place, so the
+print templates, the Word layouts and the online form always say the same thing.
+
+An ordinal scale takes scores ("a score from 1 to 4"); a categorical one takes coded answers ("one of
+R, A or G"), so no form asks for a score on a colour scale. The scale phrases hold numbers and codes
+only (codes are letters and digits, see :data:`auditpack.model.ScaleCode`), never a label, so they are
+safe in HTML and Markdown as they are; templates add the labels through their own escaping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Questionnaire
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """The sentences and parts of sentences a questionnaire's forms print about its shape."""
+
+    scale_range: str
+    """How an answer is given, e.g. 'a score from 1 to 4'."""
+    dont_know: bool
+    """Whether any question offers the questionnaire's "don't know"."""
+    per_statement: str
+    """What a person does for each statement on paper, e.g. 'answer 2 questions by ticking one box for each'."""
+    how_to_answer: str
+    """The paper forms' instruction, after 'Do not write your name. Answers are collated anonymously.'"""
+    online_per_statement: str
+    """The online form's 'for each statement, ...' before the scale range."""
+    leave_out: str
+    """What the online form says may be left unanswered."""
+    strengths: str
+    """What the collation template lists as strengths."""
+    needs: str
+    """What the collation template lists as needs."""
+    every_question: str
+    """'every question' (or 'the question', when there is one), as the report's rules say it."""
+    some_question: str
+    """'some question' (or 'the question')."""
+    each_question: str
+    """'each question' (or 'the question')."""
+
+
+def phrases(q: Questionnaire) -> Phrases:
+    count = len(q.dimensions)
+    scale_range = choices(q)
+    dont_know = any(d.dont_know for d in q.dimensions)
+    per_statement = "tick one box" if count == 1 else f"answer {count} questions by ticking one box for each"
+    or_dont_know = f', or "{q.dont_know_label}"' if dont_know else ""
+    return Phrases(
+        scale_range=scale_range, dont_know=dont_know, per_statement=per_statement,
+        how_to_answer=f"For each statement, {per_statement}: {scale_range}{or_dont_know}.",
+        online_per_statement="give" if count == 1 else f"answer {count} questions with",
+        leave_out="You can leave any statement out." if count == 1 else "You can leave any question out.",
+        strengths=_strengths(q, count),
+        needs=_needs(q, count),
+        every_question="the question" if count == 1 else "every question",
+        some_question="the question" if count == 1 else "some question",
+        each_question="the question" if count == 1 else "each question",
+    )
+
+
+def _strengths(q: Questionnaire, count: int) -> str:
+    if q.ordinal:
+        return "Statements most people scored high" + _on_every_question(count) + "."
+    codes = q.judgement.strength if q.judgement else []
+    if not codes:
+        return "Statements you count as strengths."
+    return f"Statements most people answered {keys_in_words(codes)}" + _on_every_question(count) + "."
+
+
+def _needs(q: Questionnaire, count: int) -> str:
+    if q.ordinal:
+        return "Statements scored low" + (f", or where {_gap(q)}" if count > 1 else "") + "."
+    codes = q.judgement.need if q.judgement else []
+    if not codes:
+        return "Statements you count as needs."
+    return f"Statements many people answered {keys_in_words(codes)}" + ("" if count == 1 else " on some question") + "."
+
+
+def _on_every_question(count: int) -> str:
+    return "" if count == 1 else " on both questions" if count == 2 else f" on all {count} questions"
+
+
+def _gap(q: Questionnaire) -> str:
+    """Where the second question's answers fall behind the first's, as the content names it."""
+    first, second = q.dimensions[0], q.dimensions[1]
+    return q.gap_wording or f'"{second.short}" is scored lower than "{first.short}"'
+
+
+def keys_in_words(keys: list[str]) -> str:
+    """'R, A or G'."""
+    return keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} or {keys[-1]}"
+
+
+def span(q: Questionnaire) -> str:
+    """The answers a question takes, without "don't know": '1 to 4', or 'R, A or G'."""
+    if q.ordinal:
+        return f"{q.scale[0].value} to {q.scale[-1].value}"
+    return keys_in_words([p.key for p in q.scale])
+
+
+def choices(q: Questionnaire) -> str:
+    """What a person gives for each question: 'a score from 1 to 4', or 'one of R, A or G'."""
+    return f"a score from {span(q)}" if q.ordinal else f"one of {span(q)}"
+
+
+def runs(q: Questionnaire) -> str:
+    """'the scale runs 1 to 4', or 'the answers are R, A or G': for a message about a wrong answer."""
+    return f"the scale runs {span(q)}" if q.ordinal else f"the answers are {span(q)}"
+
+
+def noun(q: Questionnaire) -> str:
+    """What one answer on the scale is called: 'score', or 'answer'."""
+    return "score" if q.ordinal else "answer"
+
+
+def heading(q: Questionnaire) -> str:
+    """The heading of the key's first column: 'Score', or 'Answer'."""
+    return noun(q).capitalize()
+
+
+def how_to(q: Questionnaire) -> str:
+    """The heading over the key on a form: 'How to score', or 'How to answer'."""
+    return f"How to {'score' if q.ordinal else 'answer'}"
+
+
+def how_given(q: Questionnaire) -> str:
+    """The heading over the key on the questionnaire's page: 'How answers are scored', or '... given'."""
+    return f"How answers are {'scored' if q.ordinal else 'given'}"
+
+
+FILTERS = dict(scale_span=span, scale_choices=choices, scale_noun=noun, scale_heading=heading, scale_how_to=how_to,
+               scale_how_given=how_given)
+"""For the templates: ``{{ q | scale_choices }}``."""
