@@ -85,6 +85,10 @@ DUPLICATE_DOCUMENT = Code("AP126", "duplicate-document", "a document kind listed
 SCALE_ORDER = Code("AP127", "scale-order", "scale values not distinct and ascending")
 CHANGELOG_VERSION = Code("AP128", "changelog-version", "the newest changelog entry is not the programme's version")
 INVALID_VALUE = Code("AP129", "invalid-value", "a value that is not valid for another reason")
+RECORD_CHOICES = Code("AP130", "record-choices", "a 'choice' record column without choices, or choices on another kind")
+DUPLICATE_RECORD_COLUMN = Code("AP131", "duplicate-record-column", "two record columns of one form share an id")
+TOO_MANY_RECORD_COLUMNS = Code("AP132", "too-many-record-columns",
+                               "more record columns, or text columns, than a form's page has room for")
 
 # --- AP2xx: site_config.yml ------------------------------------------------------------------
 UNKNOWN_LANGUAGE = Code("AP200", "unknown-language", "a site language the theme has no words for")

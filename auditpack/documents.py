@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from .kinds import FORMATS, GUIDANCE, KINDS, PDF, QUESTIONNAIRE, STANDARD_KINDS, VARIANTS, Format, Kind
-from .model import Component, Content, DocumentSpec, GuidanceNote, Questionnaire, Section, Stage
+from .model import (
+    DEFAULT_RECORD_COLUMNS,
+    Component,
+    Content,
+    DocumentSpec,
+    GuidanceNote,
+    Questionnaire,
+    RecordColumn,
+    Section,
+    Stage,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,6 +44,18 @@ class PrintDocument:
     rows: int = 6
     variant: str | None = None
     """None for the standard document, else a key of :data:`auditpack.kinds.VARIANTS`."""
+    record_columns: tuple[RecordColumn, ...] = ()
+    """What is written beside each statement (see :func:`record_columns`)."""
+
+    @property
+    def record_default(self) -> bool:
+        """It records what a group's form records when its content declares nothing."""
+        return self.record_columns == DEFAULT_RECORD_COLUMNS
+
+    @property
+    def record_wide(self) -> bool:
+        """More text columns than sit side by side on a portrait page: the form is printed landscape."""
+        return sum(c.kind == "text" for c in self.record_columns) > 2
 
     @property
     def programme(self):
@@ -171,6 +193,7 @@ def _documents_for(content: Content, stage: Stage | None, spec: DocumentSpec,
     common: dict[str, Any]  # the fields every document of the spec shares
     common = dict(content=content, stage=stage, description=spec.description, questionnaire=questionnaire,
                   sections=sections, rows=spec.rows or kind.rows,
+                  record_columns=record_columns(kind, spec, questionnaire),
                   guidance=content.guidance_note(spec.guidance) if spec.guidance else None)
     title = spec.title or kind.title
     if kind.per_component:
@@ -179,6 +202,15 @@ def _documents_for(content: Content, stage: Stage | None, spec: DocumentSpec,
     components = tuple(content.components) if spec.components else ()
     return [PrintDocument(PDF.path(f"{folder}/{kind.file_stem(suffix)}"), spec.kind, title, components=components,
                           **common)]
+
+
+def record_columns(kind: Kind, spec: DocumentSpec, questionnaire: Questionnaire | None) -> tuple[RecordColumn, ...]:
+    """The stage's own declaration, else its questionnaire's, else the default of a group's form
+    (what works, ideas, priority) or nothing on an individual's."""
+    for declared in (spec.record_columns, questionnaire.record_columns if questionnaire else None):
+        if declared is not None:
+            return tuple(declared)
+    return DEFAULT_RECORD_COLUMNS if kind.group else ()
 
 
 def _unstaged_documents(content: Content, staged: list[PrintDocument]) -> list[PrintDocument]:
