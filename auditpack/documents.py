@@ -213,6 +213,17 @@ def record_columns(kind: Kind, spec: DocumentSpec, questionnaire: Questionnaire 
     return DEFAULT_RECORD_COLUMNS if kind.group else ()
 
 
+def questionnaire_record_columns(content: Content, questionnaire: Questionnaire) -> dict[str, RecordColumn]:
+    """Every record column a form of the questionnaire may come back with, by id: its own declaration's,
+    its stages' forms', and a group's form's default; the first declared of an id wins."""
+    found: dict[str, RecordColumn] = {}
+    specs = [spec for stage in content.stages for spec in stage_specs(stage) if spec.questionnaire == questionnaire.id]
+    declared = [record_columns(KINDS[spec.kind], spec, questionnaire) for spec in specs]
+    for column in [*(questionnaire.record_columns or ()), *(c for columns in declared for c in columns)]:
+        found.setdefault(column.id, column)
+    return found
+
+
 def _unstaged_documents(content: Content, staged: list[PrintDocument]) -> list[PrintDocument]:
     """For each kind made for every questionnaire (or guidance note), one for each that no stage provides
     it for, named after the questionnaire (or note)."""

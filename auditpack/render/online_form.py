@@ -14,6 +14,7 @@ from __future__ import annotations
 import jinja2
 
 from ..answer_formats import FORMAT, FORMAT_VERSION, blank_sheet
+from ..kinds import KINDS
 from ..model import Content, Questionnaire
 from ..template_folders import TemplateFolders
 from . import safe, sandbox, text
@@ -41,8 +42,14 @@ def render_online_forms(programmes: list[Content], templates: TemplateFolders) -
                 storage_key=f"auditpack:{content.programme.id}:{q.id}:{content.programme.version}",
                 export_format=FORMAT, export_format_version=FORMAT_VERSION,
                 number={item.id: n for n, item in enumerate(q.items, start=1)},
-                role_names=", ".join(content.role(r).name for r in q.respondents))
+                role_names=", ".join(content.role(r).name for r in q.respondents), group_rated=group_rated(content, q))
     return pages
+
+
+def group_rated(content: Content, questionnaire: Questionnaire) -> bool:
+    """A stage gives groups a form to answer this questionnaire on: its online form may be a group's too."""
+    return any(spec.questionnaire == questionnaire.id and KINDS[spec.kind].group and KINDS[spec.kind].scannable
+               for stage in content.stages for spec in stage.documents)
 
 
 def blank_tally_sheets(programmes: list[Content]) -> dict[str, str]:
