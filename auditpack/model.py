@@ -207,6 +207,9 @@ class DocumentSpec(Strict):
 
     @model_validator(mode="after")
     def _ratings_need_a_scale(self):
+        if self.record_columns and not {QUESTIONNAIRE, COMPONENTS} & set(KINDS[self.kind].draws_on):
+            raise Invalid(codes.INVALID_VALUE, f"a '{self.kind}' document prints no statements to set "
+                          "'record_columns' beside", "'record_columns' only on a form that prints statements")
         if not self.questionnaire and any(c.kind == "rating" for c in self.record_columns or ()):
             raise Invalid(codes.INCOMPLETE_DOCUMENT, "a 'rating' record column needs a 'questionnaire' for its scale")
         return self

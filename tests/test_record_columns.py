@@ -93,6 +93,17 @@ def test_a_declaration_that_cannot_be_printed_is_refused_with_its_code(columns_p
     assert error.location.line > 1, "the problem points at the declaration"
 
 
+def test_record_columns_on_a_form_without_statements_are_refused(columns_project):
+    path = columns_project / "content" / "columns" / "programme.yml"
+    briefing = "      - kind: briefing\n        record_columns: [{id: a, heading: A}]\n"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    documents:\n", "    documents:\n" + briefing, 1), encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_programmes(columns_project / "content")
+    [error] = caught.value.errors
+    assert error.code == codes.INVALID_VALUE and "prints no statements" in error.message
+
+
 def test_the_schema_describes_record_columns():
     from auditpack.schema import content_schema
 
