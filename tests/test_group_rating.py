@@ -24,6 +24,7 @@ from auditpack.template_folders import TemplateFolders
 
 from .pdf_reading import all_text, page_texts
 from .test_collate_filling import fill_pypdf
+from .test_collate_online_form import axe_violations
 from .test_record_columns import STAGE, collate, columns_build, columns_content  # noqa: F401 - a fixture
 
 PAGE = "columns/answer-review.html"
@@ -129,6 +130,7 @@ def _a_group_answers_online(browser, site: Path, tmp_path: Path):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto((site / PAGE).as_uri())
+    assert axe_violations(page) == [], "record columns and the rater question pass WCAG 2.2 AA"
     page.get_by_role("radio", name="A group, for what it agreed").check()
     statement = page.get_by_role("group", name="1. Leaders share a clear vision for wellbeing.")
     statement.get_by_role("radio", name="2 Partly").check()
