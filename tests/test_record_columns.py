@@ -309,3 +309,19 @@ def test_free_text_never_reaches_the_report_unless_its_column_allows_it(tmp_path
     rows = list(csv.reader(io.StringIO(text_csv(record).lstrip("\ufeff"))))
     assert rows[0] == ["file", "rater", "item_id", "number", "column", "heading", "text"]
     assert rows[2][-1] == "'@SUM(A1)", "a cell a spreadsheet would run as a formula is neutralised"
+
+
+def test_text_shown_in_the_report_is_text_never_markup():
+    from auditpack.collate.answers import Counted, Inputs
+    from auditpack.collate.readers import Target
+    from auditpack.collate.record import recorded
+    from auditpack.render import print_html
+    from auditpack.template_folders import TemplateFolders
+
+    content = columns_content()
+    q = content.questionnaire("review")
+    counted = Counted("a.pdf", "pdf", "x", {}, 1, record_text=(("vision", "evidence", "<script>alert(1)</script>"),))
+    record = recorded(Target(content, q), Inputs([counted]))
+    template = print_html.environment(TemplateFolders()).get_template("collation-record.html.j2")
+    html = str(template.make_module({"q": q}).record(record))
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
