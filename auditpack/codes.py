@@ -90,6 +90,10 @@ SCALE_CODE = Code("AP131", "scale-code", "two scale points share a code, or a co
 JUDGEMENT = Code("AP132", "judgement", "a strength and need rule that does not fit the questionnaire's scale")
 UNKNOWN_ITEM = Code("AP133", "unknown-item",
                     "an audience words a statement its questionnaire (or its own sections) does not have")
+RECORD_CHOICES = Code("AP134", "record-choices", "a 'choice' record column without choices, or choices on another kind")
+DUPLICATE_RECORD_COLUMN = Code("AP135", "duplicate-record-column", "two record columns of one form share an id")
+TOO_MANY_RECORD_COLUMNS = Code("AP136", "too-many-record-columns",
+                               "more record columns, or text columns, than a form's page has room for")
 
 # --- AP2xx: site_config.yml ------------------------------------------------------------------
 UNKNOWN_LANGUAGE = Code("AP200", "unknown-language", "a site language the theme has no words for")

@@ -13,7 +13,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from .kinds import FORMATS, GUIDANCE, KINDS, PDF, QUESTIONNAIRE, STANDARD_KINDS, VARIANTS, Format, Kind
-from .model import Audience, Component, Content, DocumentSpec, GuidanceNote, Item, Questionnaire, Section, Stage
+from .model import (
+    DEFAULT_RECORD_COLUMNS,
+    Audience,
+    Component,
+    Content,
+    DocumentSpec,
+    GuidanceNote,
+    Item,
+    Questionnaire,
+    RecordColumn,
+    Section,
+    Stage,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,6 +48,18 @@ class PrintDocument:
     """None for the standard document, else a key of :data:`auditpack.kinds.VARIANTS`."""
     audience: Audience | None = None
     """The questionnaire's audience the document is for (its sections, wording and introduction), if any."""
+    record_columns: tuple[RecordColumn, ...] = ()
+    """What is written beside each statement (see :func:`record_columns`)."""
+
+    @property
+    def record_default(self) -> bool:
+        """It records what a group's form records when its content declares nothing."""
+        return self.record_columns == DEFAULT_RECORD_COLUMNS
+
+    @property
+    def record_wide(self) -> bool:
+        """More text columns than sit side by side on a portrait page: the form is printed landscape."""
+        return sum(c.kind == "text" for c in self.record_columns) > 2
 
     @property
     def programme(self):
@@ -184,6 +208,7 @@ def _documents_for(content: Content, stage: Stage | None, spec: DocumentSpec,
     common: dict[str, Any]  # the fields every document of the spec shares
     common = dict(content=content, stage=stage, description=spec.description, questionnaire=questionnaire,
                   sections=sections, rows=spec.rows or kind.rows,
+                  record_columns=record_columns(kind, spec, questionnaire),
                   guidance=content.guidance_note(spec.guidance) if spec.guidance else None)
     title = spec.title or kind.title
     if kind.per_audience and questionnaire and questionnaire.audiences:
@@ -204,6 +229,26 @@ def _for_audience(doc: PrintDocument, audience: Audience) -> PrintDocument:
     mine = {s.id for s in doc.questionnaire.sections_for(audience)}
     return PrintDocument(**{**doc.__dict__, "audience": audience,
                             "sections": tuple(s for s in doc.sections if s.id in mine)})
+
+
+def record_columns(kind: Kind, spec: DocumentSpec, questionnaire: Questionnaire | None) -> tuple[RecordColumn, ...]:
+    """The stage's own declaration, else its questionnaire's, else the default of a group's form
+    (what works, ideas, priority) or nothing on an individual's."""
+    for declared in (spec.record_columns, questionnaire.record_columns if questionnaire else None):
+        if declared is not None:
+            return tuple(declared)
+    return DEFAULT_RECORD_COLUMNS if kind.group else ()
+
+
+def questionnaire_record_columns(content: Content, questionnaire: Questionnaire) -> dict[str, RecordColumn]:
+    """Every record column a form of the questionnaire may come back with, by id: its own declaration's,
+    its stages' forms', and a group's form's default; the first declared of an id wins."""
+    found: dict[str, RecordColumn] = {}
+    specs = [spec for stage in content.stages for spec in stage_specs(stage) if spec.questionnaire == questionnaire.id]
+    declared = [record_columns(KINDS[spec.kind], spec, questionnaire) for spec in specs]
+    for column in [*(questionnaire.record_columns or ()), *(c for columns in declared for c in columns)]:
+        found.setdefault(column.id, column)
+    return found
 
 
 def _unstaged_documents(content: Content, staged: list[PrintDocument]) -> list[PrintDocument]:

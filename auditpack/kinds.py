@@ -89,6 +89,9 @@ class Kind:
     """Its answers can be read back from a filled-in copy (see auditpack.collate)."""
     per_audience: bool = False
     """One document per audience when its questionnaire declares audiences, named ``<stem>-<audience>``."""
+    group: bool = False
+    """Filled in by a group for what it agreed: without a declaration of its own it records what
+    already works, ideas and a priority per statement, and collate counts a copy as one group's answers."""
 
     @property
     def template(self) -> str:
@@ -109,7 +112,7 @@ KINDS = {k.name: k for k in (
     Kind("group-recording", "Group recording form",
          "For one recorder per group of 5 to 10: what works, ideas to improve, priorities.",
          draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, variants=("large-print", "blank"),
-         formats=("pdf", "docx"), per_audience=True),
+         formats=("pdf", "docx"), per_audience=True, group=True),
     Kind("collation", "Collation template",
          "Gathers every response or group's findings in one place, then an action-planning table.",
          draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, formats=("pdf", "docx")),
@@ -117,6 +120,11 @@ KINDS = {k.name: k for k in (
          "One per person: every statement, each question, a box per score and \"I don't know\".",
          needs=QUESTIONNAIRE, draws_on=(QUESTIONNAIRE,), every=QUESTIONNAIRE,
          variants=("large-print", "blank", "fillable"), formats=("pdf", "docx"), scannable=True,
+         per_audience=True),
+    Kind("group-rating", "Group rating form",
+         "For a group that agrees one rating per statement: who took part, the rating, and what it records.",
+         needs=QUESTIONNAIRE, draws_on=(QUESTIONNAIRE,), variants=("large-print", "blank", "fillable"),
+         formats=("pdf", "docx"), scannable=True, group=True,
          per_audience=True),
     Kind("facilitator-guide", "Facilitator's guidance sheet",
          "How to run the exercise, step by step, with a checklist.",

@@ -44,6 +44,7 @@ LATEST_PUBLISHED = dt.datetime.fromtimestamp(LATEST_STAMP, dt.UTC).date()
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    """Each field's docstring is its description in the JSON Schema, which editors show beside the key."""
 
 
 def _known(info: ValidationInfo, kind: str) -> set[str] | None:
@@ -67,6 +68,73 @@ _UNKNOWN = {"roles": codes.UNKNOWN_ROLE, "pathways": codes.UNKNOWN_PATHWAY,
             "questionnaires": codes.UNKNOWN_QUESTIONNAIRE, "guidance": codes.UNKNOWN_GUIDANCE,
             "components": codes.UNKNOWN_COMPONENT}
 """The code of a reference to an id of each kind that the programme does not declare."""
+
+# Record columns: what is written beside each statement on a form ------------------------------
+
+ColumnKind = Literal["text", "choice", "rating"]
+MAX_RECORD_COLUMNS = 6
+"""Record columns a form may have: each statement's block must still fit on one page."""
+MAX_TEXT_COLUMNS = 4
+"""Text columns side by side: two on a portrait page, up to four (each over 50 mm wide) on a landscape one."""
+
+
+class RecordColumn(Strict):
+    """One thing a form has written beside each statement: free text, a choice, or a rating."""
+
+    id: Id
+    """Stable name of the column: fillable-form fields, online exports and collate's CSV use it."""
+    heading: ShortText
+    """What the column is headed on every form, e.g. 'Evidence' or 'Actions, short term'."""
+    kind: ColumnKind = "text"
+    """'text' (lines to write on), 'choice' (one of ``choices`` ticked) or 'rating' (a point of the
+    questionnaire's scale)."""
+    lines: int = Field(default=3, ge=1, le=12)
+    """Lines to write on, for a 'text' column."""
+    choices: list[ShortText] = Field(default=[], max_length=8)
+    """The options of a 'choice' column, in the order printed, e.g. [High, Medium, Low]."""
+    shown_in_report: bool = False
+    """Whether the collation report may quote what was written in this column. Off by default: free
+    text is kept per response in its own CSV beside the report, never in the summary."""
+
+    @model_validator(mode="after")
+    def _choices_fit_kind(self):
+        if self.kind == "choice" and not self.choices:
+            raise Invalid(codes.RECORD_CHOICES, f"record column '{self.id}' is a choice but lists no 'choices'",
+                          "'choices:' with at least one option, e.g. [High, Medium, Low]")
+        if self.kind != "choice" and self.choices:
+            raise Invalid(codes.RECORD_CHOICES, f"record column '{self.id}' lists 'choices' but is a '{self.kind}'",
+                          "'kind: choice', or no 'choices'")
+        return self
+
+    def options(self, questionnaire: Questionnaire | None) -> list[tuple[str, str]]:
+        """(answer value, words printed) of a choice or rating column, in the order printed."""
+        if self.kind == "rating" and questionnaire is not None:
+            return [(str(p.value), f"{p.value} {p.label}") for p in questionnaire.scale]
+        return [(c, c) for c in self.choices]
+
+
+def _check_record_columns(columns: list[RecordColumn] | None) -> list[RecordColumn] | None:
+    if columns is None:
+        return columns
+    ids = [c.id for c in columns]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise Invalid(codes.DUPLICATE_RECORD_COLUMN, f"record column id '{repeated[0]}' is used twice",
+                      "a different id for each column of one form")
+    texts = sum(c.kind == "text" for c in columns)
+    if len(columns) > MAX_RECORD_COLUMNS or texts > MAX_TEXT_COLUMNS:
+        raise Invalid(codes.TOO_MANY_RECORD_COLUMNS,
+                      f"{len(columns)} record columns ({texts} of them text) do not fit beside a statement",
+                      f"at most {MAX_RECORD_COLUMNS} columns, of which at most {MAX_TEXT_COLUMNS} text")
+    return columns
+
+
+DEFAULT_RECORD_COLUMNS = (
+    RecordColumn(id="working", heading="Already working, good practice"),
+    RecordColumn(id="ideas", heading="Ideas for improvement"),
+    RecordColumn(id="priority", heading="Priority", kind="choice", choices=["High", "Medium", "Low"]),
+)
+"""What a group's form records beside each statement when its content declares nothing."""
 
 
 class Programme(Strict):
@@ -141,6 +209,23 @@ class DocumentSpec(Strict):
     guidance: Id | None = None
     rows: int | None = Field(default=None, ge=1, le=60)
     """Blank rows to print where a form records topics, people or sessions."""
+    record_columns: list[RecordColumn] | None = None
+    """What this stage's form has written beside each statement, instead of its questionnaire's
+    ``record_columns``; ``[]`` for none."""
+
+    @field_validator("record_columns")
+    @classmethod
+    def _record_columns_fit(cls, value):
+        return _check_record_columns(value)
+
+    @model_validator(mode="after")
+    def _ratings_need_a_scale(self):
+        if self.record_columns and not {QUESTIONNAIRE, COMPONENTS} & set(KINDS[self.kind].draws_on):
+            raise Invalid(codes.INVALID_VALUE, f"a '{self.kind}' document prints no statements to set "
+                          "'record_columns' beside", "'record_columns' only on a form that prints statements")
+        if not self.questionnaire and any(c.kind == "rating" for c in self.record_columns or ()):
+            raise Invalid(codes.INCOMPLETE_DOCUMENT, "a 'rating' record column needs a 'questionnaire' for its scale")
+        return self
 
     @field_validator("questionnaire")
     @classmethod
@@ -343,6 +428,14 @@ class Questionnaire(Strict):
     dont_know_label: ShortText = "I don't know"
     dimensions: list[Dimension] = Field(min_length=1, max_length=4)
     sections: list[Section] = Field(min_length=1)
+    record_columns: list[RecordColumn] | None = None
+    """What every form of this questionnaire has written beside each statement (see RecordColumn).
+    Without it, group forms record what already works, ideas and a priority, and individual forms nothing."""
+
+    @field_validator("record_columns")
+    @classmethod
+    def _record_columns_fit(cls, value):
+        return _check_record_columns(value)
 
     @field_validator("respondents")
     @classmethod

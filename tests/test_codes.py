@@ -26,6 +26,7 @@ FROZEN = {
     "AP123": "wrong-type", "AP124": "date-out-of-range", "AP125": "incomplete-document",
     "AP126": "duplicate-document", "AP127": "scale-order", "AP128": "changelog-version", "AP129": "invalid-value",
     "AP130": "scale-point", "AP131": "scale-code", "AP132": "judgement", "AP133": "unknown-item",
+    "AP134": "record-choices", "AP135": "duplicate-record-column", "AP136": "too-many-record-columns",
     "AP200": "unknown-language", "AP201": "output-folder", "AP202": "low-contrast", "AP203": "unusable-logo",
     "AP300": "no-school-letters", "AP301": "choose-programme", "AP302": "no-header", "AP303": "unknown-column",
     "AP304": "repeated-column", "AP305": "missing-column", "AP306": "extra-cells", "AP307": "same-folder",

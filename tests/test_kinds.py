@@ -7,7 +7,7 @@ from pathlib import Path
 import markupsafe
 import pytest
 
-from auditpack import documents, kinds
+from auditpack import documents, kinds, pipeline
 from auditpack.kinds import FORMATS, KINDS, PDF, VARIANTS
 from auditpack.render import editions, print_html, word
 from auditpack.render.cache import PdfCache
@@ -21,7 +21,10 @@ SAME_WORD = {("output.py", "collation")}
 
 @pytest.fixture(scope="module")
 def bundled_plan(bundled_programmes):
-    return documents.plan(bundled_programmes, tuple(VARIANTS))
+    """The bundled programmes' plan, with the record-columns fixture's (groups that rate) until a bundled
+    programme has groups that rate."""
+    columns = pipeline.check(pipeline.Project.open(Path(__file__).parent / "fixtures" / "columns"))
+    return documents.plan([*bundled_programmes, *columns], tuple(VARIANTS))
 
 
 def test_no_module_but_the_table_names_a_kind():

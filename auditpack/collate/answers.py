@@ -23,6 +23,12 @@ Key = tuple[str, str]
 
 Kind = Literal["pdf", "online", "tally"]
 
+Rater = Literal["individual", "group"]
+"""Who gave a response's answers: one person, or a group that agreed them (a group's form says so)."""
+RATER_NAMES = {"individual": ("individual", "individuals"), "group": ("group", "groups")}
+MAX_RECORD_TEXT = 5000
+"""Characters of one record column's free text that are kept: a page of handwriting is far less."""
+
 KIND_NAMES = {"pdf": "filled PDF form", "online": "online form export", "tally": "tally sheet"}
 
 
@@ -78,6 +84,9 @@ class RawResponse:
     """How many comment boxes hold text; the text itself is never copied anywhere."""
     response_id: str | None = None
     revision: int = 0
+    record: dict[Key, str] = field(default_factory=dict)
+    """What was written or chosen in each record column, per (item id, column id)."""
+    rater: Rater = "individual"
 
 
 @dataclass(frozen=True)
@@ -109,6 +118,11 @@ class Counted:
     revision: int = 0
     audience: str | None = None
     """The questionnaire's audience the answers are from, if the file says (see :meth:`Inputs.of_audience`)."""
+    rater: Rater = "individual"
+    record_counts: dict[Key, Counter] = field(default_factory=dict)
+    """Choice or rating value -> times chosen, per statement and record column."""
+    record_text: tuple[tuple[str, str, str], ...] = ()
+    """(item id, column id, text) of every text column written in, in the questionnaire's order."""
 
     @property
     def answers(self) -> int:
@@ -143,6 +157,15 @@ class Inputs:
         """The files answered by one audience, for its own column group of the report (None: files that
         name no audience, such as the whole questionnaire's tally sheet)."""
         return Inputs([c for c in self.counted if c.audience == audience_id])
+    def of_rater(self, rater: Rater) -> list[Counted]:
+        return [c for c in self.counted if c.rater == rater]
+
+    def record_totals(self) -> dict[Key, Counter]:
+        totals: dict[Key, Counter] = {}
+        for counted in self.counted:
+            for key, counter in counted.record_counts.items():
+                totals.setdefault(key, Counter()).update(counter)
+        return totals
 
     def totals(self) -> dict[Key, Counter]:
         totals: dict[Key, Counter] = {}

@@ -6,7 +6,12 @@ The file is JSON, one response per file, and holds no names::
      "programme": "mini", "questionnaire": "wellbeing", "version": "2.1",
      "response_id": "r-4f0c9a1e2b7d", "revision": 7,
      "answers": {"kind-staff": {"doing": "3", "support": "dk"}},
-     "comments": {"people": "free text"}}
+     "comments": {"people": "free text"},
+     "record": {"kind-staff": {"evidence": "free text", "priority": "High"}},
+     "rater": "group"}
+
+``record`` (what was written or chosen in each record column beside a statement) and ``rater``
+("group" when a group agreed the answers) are left out when empty, so older exports read the same.
 
 ``response_id`` is random, made by the browser when a response is started, so exporting the same
 response twice (after changing an answer, say) is recognised and counted once; ``revision`` counts
@@ -18,7 +23,7 @@ from __future__ import annotations
 import json
 
 from ..answer_formats import FORMAT, FORMAT_VERSION
-from .answers import FormIdentity, RawResponse, Unusable, printable
+from .answers import FormIdentity, Rater, RawResponse, Unusable, printable
 
 MAX_DIGITS = 20
 """Digits a whole number in an export may have: revisions and scores are far shorter."""
@@ -44,7 +49,8 @@ def read_online_export(data: bytes) -> RawResponse:
     if identity.questionnaire is None:
         raise Unusable("it does not say which questionnaire it answers (no \"questionnaire\")")
     return RawResponse(identity, _answers(document.get("answers")), _comments(document.get("comments")),
-                       _string(document.get("response_id")), _revision(document.get("revision")))
+                       _string(document.get("response_id")), _revision(document.get("revision")),
+                       _record(document.get("record")), _rater(document.get("rater")))
 
 
 def _whole_number(text: str) -> int:
@@ -74,6 +80,28 @@ def _answers(value) -> dict[tuple[str, str], str]:
                                f"{_json(answer)}, not a score or 'dk'")
             answers[(str(item_id), str(dimension_id))] = str(answer).strip()
     return answers
+
+
+def _record(value) -> dict[tuple[str, str], str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise Unusable("its \"record\" is not a list of statements and what was written beside them")
+    record = {}
+    for item_id, by_column in value.items():
+        if not isinstance(by_column, dict):
+            raise Unusable(f"what it records beside '{printable(item_id)}' is not given per column")
+        for column_id, text in by_column.items():
+            if not isinstance(text, str):
+                raise Unusable(f"what it records beside '{printable(item_id)}' in column '{printable(column_id)}' "
+                               f"is {_json(text)}, not text")
+            if text.strip():
+                record[(str(item_id), str(column_id))] = text
+    return record
+
+
+def _rater(value) -> Rater:
+    return "group" if value == "group" else "individual"
 
 
 def _comments(value) -> int:

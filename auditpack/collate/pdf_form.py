@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 
-from .answers import FormIdentity, RawResponse, Unusable, printable
+from .answers import FormIdentity, Rater, RawResponse, Unusable, printable
 
 MAX_FIELDS = 20_000
 """A real form has a few hundred fields; more means a hostile or foreign file."""
@@ -30,8 +30,12 @@ RADIO_FLAG = 1 << 15
 
 ITEM_PREFIX = "item:"
 COMMENTS_PREFIX = "comments:"
+RECORD_PREFIX = "record:"
+"""A record column beside a statement: ``record:<item>:<column>``, a text field or a list to choose from."""
 IDENTITY_FIELDS = ("auditpack:programme", "auditpack:questionnaire", "auditpack:version", "auditpack:audience")
 """The hidden fields naming what a form belongs to; ``auditpack:audience`` only on an audience's form."""
+RATER_FIELD = "auditpack:rater"
+"""A hidden field holding 'group' on a group's form (see templates/print/group-rating.html.j2)."""
 NEEDS_PASSWORD = ("it is password-protected: it needs a password to open; open it, save a copy without a password "
                   "and add that")
 
@@ -130,7 +134,13 @@ def _response(fields: dict[str, object]) -> RawResponse:
         if value is not None:
             answers[(parts[0], parts[1])] = value
     comments = sum(1 for name, node in fields.items() if name.startswith(COMMENTS_PREFIX) and _text(node))
-    return RawResponse(identity, answers, comments)
+    record = {}
+    for name, node in fields.items():
+        parts = name[len(RECORD_PREFIX):].split(":") if name.startswith(RECORD_PREFIX) else []
+        if len(parts) == 2 and all(parts) and (text := _text(node, strip=False)):
+            record[(parts[0], parts[1])] = text
+    rater: Rater = "group" if _text(fields.get(RATER_FIELD)) == "group" else "individual"
+    return RawResponse(identity, answers, comments, record=record, rater=rater)
 
 
 def _radio_value(node, name: str) -> str | None:
@@ -182,14 +192,19 @@ def _on_states(widget) -> set[str]:
     return {str(k)[1:] for k in normal if str(k) != "/Off"}
 
 
-def _text(node) -> str | None:
+def _text(node, strip: bool = True) -> str | None:
+    """A field's value as text; None when empty. ``strip=False`` keeps the text as written (not its ends)."""
+    from pikepdf import Array
+
     if node is None:
         return None
     value = node.get("/V")
+    if isinstance(value, Array):  # a choice as pdftk writes it: its /Opt pair, [export value, words shown]
+        value = value[0] if len(value) and not isinstance(value[0], Array) else None
     if value is None:
         return None
     text = str(value).strip()
-    return text or None
+    return (text if strip else str(value)) if text else None
 
 
 def _short(exc: Exception, stream: io.BytesIO) -> str:

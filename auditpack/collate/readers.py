@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..answer_formats import allowed_values
+from ..documents import questionnaire_record_columns
 from ..files import NotRegularFile, TooLarge, read_regular
 from ..model import Content, Questionnaire
-from .answers import Counted, Inputs, Kind, RawResponse, Skipped, Unusable, describe_values, printable
+from .answers import MAX_RECORD_TEXT, Counted, Inputs, Kind, RawResponse, Skipped, Unusable, describe_values, printable
 from .online_export import read_online_export
 from .pdf_form import read_pdf
 from .tally_csv import read_tally
@@ -232,9 +233,36 @@ def _checked_response(shown: str, kind: Kind, digest: str, raw: RawResponse, tar
     if not counts:
         why = " for any statement of this questionnaire" if unknown else ""
         raise Unusable(f"it has no answers{why} (a blank form?)")
+    record_counts, record_text = _record(raw, target, unknown)
     return Counted(shown, kind, digest, counts, 1, version=identity.version, unknown=_few(tuple(sorted(unknown))),
-                   comments=raw.comments, response_id=raw.response_id, revision=raw.revision,
+                   comments=raw.comments, response_id=raw.response_id, revision=raw.revision, rater=raw.rater,
+                   record_counts=record_counts, record_text=record_text,
                    audience=_audience(identity.audience, target))
+
+
+def _record(raw: RawResponse, target: Target, unknown: set[str]):
+    """What a response records beside its statements: choices counted, free text kept (cut to
+    MAX_RECORD_TEXT) in the questionnaire's order; columns or statements the programme lacks go to ``unknown``."""
+    columns = questionnaire_record_columns(target.content, target.questionnaire)
+    order = {item.id: n for n, item in enumerate(target.questionnaire.items)}
+    counts: dict[tuple[str, str], Counter] = {}
+    texts = []
+    for (item_id, column_id), value in sorted(raw.record.items(), key=lambda e: (order.get(e[0][0], -1), e[0][1])):
+        column = columns.get(column_id)
+        if item_id not in order:
+            unknown.add(f"statement '{printable(item_id)}'")
+        elif column is None:
+            unknown.add(f"record column '{printable(column_id)}'")
+        elif column.kind == "text":
+            texts.append((item_id, column_id, value[:MAX_RECORD_TEXT]))
+        else:
+            options = [v for v, _ in column.options(target.questionnaire)]
+            if value.strip() not in options:
+                raise Unusable(f"what it records beside '{item_id}' in column '{column_id}' is "
+                               f"'{printable(value, 20)}', which is not one of its options "
+                               f"(expected one of: {', '.join(options)})")
+            counts[(item_id, column_id)] = Counter({value.strip(): 1})
+    return counts, tuple(texts)
 
 
 def _audience(audience_id: str | None, target: Target) -> str | None:

@@ -21,6 +21,7 @@ from ..render.renderer import Renderer
 from ..safe_csv import Cell, csv_text
 from ..template_folders import TemplateFolders
 from .answers import Inputs
+from .record import RECORD_CHOICES_CSV, RECORD_TEXT_CSV, choices_csv, recorded, text_csv
 from .tally import Collation, collate
 
 REPORT_HTML = "collation-report.html"
@@ -53,6 +54,11 @@ def render_report(collation: Collation, renderer: Renderer, school: str | None =
     }
     for audience, audience_collation, _ in context["by_audience"]:
         files[audience_statistics_csv(audience)] = statistics_csv(audience_collation)
+    record = context["r"]
+    if record.written:
+        files[RECORD_TEXT_CSV] = text_csv(record)
+    if record.columns:
+        files[RECORD_CHOICES_CSV] = choices_csv(record)
     chart = env.get_template("chart.svg.j2")
     for section in collation.sections:
         files[f"{CHARTS}/{section.section.id}.svg"] = chart.render(
@@ -80,6 +86,7 @@ def _context(collation: Collation, options: print_html.PrintOptions) -> dict:
     content = collation.target.content
     doc = ReportDocument(f"Collation report: {q.title}", q)
     return dict(c=collation, q=q, doc=doc, content=content, programme=content.programme, stage=None,
+                r=recorded(collation.target, collation.inputs),
                 school=options.school, footer=options.footer, doc_anchor=f"collation-{q.id}",
                 by_audience=by_audience(collation), phrases=wording.phrases(q))
 

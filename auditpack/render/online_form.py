@@ -15,6 +15,7 @@ import jinja2
 
 from .. import wording
 from ..answer_formats import FORMAT, FORMAT_VERSION, blank_sheet
+from ..kinds import KINDS
 from ..model import Audience, Content, Item, Questionnaire
 from ..template_folders import TemplateFolders
 from . import safe, sandbox, text
@@ -54,12 +55,19 @@ def render_online_forms(programmes: list[Content], templates: TemplateFolders) -
                     phrases=wording.phrases(q),
                     storage_key=f"auditpack:{content.programme.id}:{key}:{content.programme.version}",
                     export_format=FORMAT, export_format_version=FORMAT_VERSION,
-                    role_names=audience.name if audience else ", ".join(content.role(r).name for r in q.respondents))
+                    role_names=audience.name if audience else ", ".join(content.role(r).name for r in q.respondents),
+                    group_rated=group_rated(content, q))
     return pages
 
 
 def _text(item: Item) -> str:
     return item.text
+
+
+def group_rated(content: Content, questionnaire: Questionnaire) -> bool:
+    """A stage gives groups a form to answer this questionnaire on: its online form may be a group's too."""
+    return any(spec.questionnaire == questionnaire.id and KINDS[spec.kind].group and KINDS[spec.kind].scannable
+               for stage in content.stages for spec in stage.documents)
 
 
 def blank_tally_sheets(programmes: list[Content]) -> dict[str, str]:

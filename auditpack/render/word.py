@@ -43,8 +43,6 @@ PAPER = {"A4": (Mm(210), Mm(297)), "Letter": (Mm(215.9), Mm(279.4))}
 MARGIN = Mm(18)
 WRITING_ROOM = Mm(28)
 """The height of a box to write a group's points in: the PDF's three lines."""
-FINDINGS = ("Already working, good practice", "Ideas for improvement")
-PRIORITY = f"{BOX} High  {BOX} Medium  {BOX} Low"
 ACTION_PLAN = ("Action", "Lead", "By when", "Resources", "How we'll know", "Review date")
 
 
@@ -68,33 +66,113 @@ def group_recording(word, doc: PrintDocument) -> None:
     _fields(word, ["School", "Date", "Group", "Recorder", "Number present", "Facilitator"])
     _paragraph(word, [("People present (one tick each, no names): ", True), (" ".join([BOX] * 10), False)])
     topic = "statement" if doc.questionnaire else ("component" if doc.components else "topic")
+    asks = "write what already works, ideas to improve, and how much it matters" if doc.record_default else \
+        _asks(doc)
     _paragraph(word, f"For the recorder: note what the group says, not who said it. For each {topic} you discuss, "
-                     "write what already works, ideas to improve, and how much it matters. Leave blank anything "
-                     "your group did not discuss.")
+                     f"{asks}. Leave blank anything your group did not discuss.")
+    if doc.record_wide:
+        _landscape(word)
     if doc.questionnaire:
         _fields(word, ["Section(s) this group discussed"])
         q = doc.questionnaire
         for section in doc.sections:
             word.add_heading(f"{q.section_number(section)}. {section.title}", 2)
             for item in section.items:
-                _findings(word, _numbered(q.item_number(item), doc.statement(item), bold_number=False))
+                _findings(word, _numbered(q.item_number(item), doc.statement(item), bold_number=False), doc)
     elif doc.components:
         for component in doc.components:
             word.add_heading(component.title, 2)
-            _findings(word, _runs(component.description))
+            _findings(word, _runs(component.description), doc)
     else:
         for n in range(1, doc.rows + 1):
-            _findings(word, [(f"Topic {n}:", True)])
+            _findings(word, [(f"Topic {n}:", True)], doc)
     word.add_heading("Anything else the group wants to say", 2)
     _blank_lines(word, 4)
 
 
-def _findings(word, about: list) -> None:
-    """What a group said about one statement, component or topic: two columns to write in, then its priority."""
+def _findings(word, about: list, doc: PrintDocument | None = None) -> None:
+    """What a group said about one statement, component or topic: its record columns (see
+    :func:`_record`), by default two columns to write in, then its priority."""
     _paragraph(word, about).paragraph_format.keep_with_next = True
-    table = _table(word, [list(FINDINGS)], [["", ""]])
-    table.rows[1].height, table.rows[1].height_rule = WRITING_ROOM, WD_ROW_HEIGHT_RULE.AT_LEAST
-    _paragraph(word, [("Priority (tick one):", True), (f" {PRIORITY}", False)])
+    _record(word, doc)
+
+
+def group_rating(word, doc: PrintDocument) -> None:
+    q = doc.questionnaire
+    assert q is not None, "the model refuses a group rating form without a questionnaire"
+    _fields(word, ["School", "Date", "Group name or number", "Number present", "Members present (roles, not names)"])
+    asks = f"Beside each statement, {_asks(doc)}. " if doc.record_columns else ""
+    _paragraph(word, "For the group: talk each statement through and agree one answer to each question, then tick "
+                     f"its box. {asks}Write what the group agreed, not who said it. Leave blank anything your "
+                     "group did not discuss.")
+    word.add_heading(q.title, 2)
+    _scale_key(word, q)
+    if q.scale_note:
+        _markdown(word, q.scale_note)
+    if doc.record_wide:
+        _landscape(word)
+    for section in doc.sections:
+        word.add_heading(f"{q.section_number(section)}. {section.title}", 2)
+        if section.description:
+            _markdown(word, section.description)
+        for item in section.items:
+            statement = _paragraph(word, _numbered(q.item_number(item), doc.statement(item), bold_number=False))
+            statement.paragraph_format.keep_with_next = True
+            _table(word, [_rating_header(q)], [[d.question, *[BOX] * len(q.scale), BOX if d.dont_know else ""]
+                                               for d in q.dimensions])
+            _record(word, doc)
+    word.add_heading("Anything else the group wants to say", 2)
+    _blank_lines(word, 4)
+
+
+def _rating_header(q) -> list[str]:
+    """The head of a rating table, as the response form's."""
+    return ["Question", *[f"{p.key}\n{p.label}" for p in q.scale], f"?\n{q.dont_know_label}"]
+
+
+def _record(word, doc: PrintDocument | None) -> None:
+    """A statement's record columns: the text columns side by side with room for their lines, then a
+    line of boxes for each choice or rating."""
+    columns = doc.record_columns if doc else ()
+    texts = [c for c in columns if c.kind == "text"]
+    if texts:
+        table = _table(word, [[c.heading for c in texts]], [[""] * len(texts)])
+        table.rows[1].height = Mm(WRITING_ROOM.mm * max(c.lines for c in texts) / 3)
+        table.rows[1].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+    for column in columns:
+        if column.kind != "text":
+            boxes = "  ".join(f"{BOX} {label}" for _, label in column.options(doc.questionnaire if doc else None))
+            _paragraph(word, [(f"{column.heading} (tick one):", True), (f" {boxes}", False)])
+
+
+def _record_tally(word, doc: PrintDocument, items) -> None:
+    """Below a section's tally: a count per option of each choice or rating, and room for each text
+    column's main points, as the PDF's."""
+    q = doc.questionnaire
+    if not doc.record_columns or q is None:
+        return
+    first, second = ["Statement"], [""]
+    for column in doc.record_columns:
+        labels = [label for _, label in column.options(doc.questionnaire)] if column.kind != "text" else [""]
+        first += [column.heading] * len(labels)
+        second += labels
+    table = _table(word, [first, second], [[_numbered(q.item_number(item), doc.statement(item)),
+                                             *[""] * (len(first) - 1)] for item in items])
+    top = table.rows[0].cells
+    start = 1
+    while start < len(first):
+        end = start
+        while end + 1 < len(first) and first[end + 1] == first[start]:
+            end += 1
+        if end > start:
+            merged = top[start].merge(top[end])
+            merged.text = ""
+            _fill(merged.paragraphs[0], [(first[start], True)])
+        start = end + 1
+
+
+def _asks(doc: PrintDocument) -> str:
+    return "fill in: " + "; ".join(c.heading for c in doc.record_columns)
 
 
 def response_form(word, doc: PrintDocument) -> None:
@@ -108,7 +186,7 @@ def response_form(word, doc: PrintDocument) -> None:
     if q.scale_note:
         _markdown(word, q.scale_note)
     _fields(word, ["School", "Your role (optional)"])
-    header = ["Question", *[f"{p.key}\n{p.label}" for p in q.scale], f"?\n{q.dont_know_label}"]
+    header = _rating_header(q)
     for section in doc.sections:
         word.add_heading(f"{q.section_number(section)}. {section.title}", 2)
         if section.description:
@@ -139,6 +217,7 @@ def collation(word, doc: PrintDocument) -> None:
                            [[_numbered(q.item_number(item), doc.statement(item)), *[""] * (len(first) - 1)]
                             for item in section.items])
             _merge_header(table, first)
+            _record_tally(word, doc, section.items)
         for title, note, lines in (
                 ("Strengths", wording.phrases(q).strengths, 4),
                 ("Needs", wording.phrases(q).needs, 4),

@@ -37,14 +37,18 @@
   }
 
   function emptyState() {
-    return { response_id: newId(), revision: 0, answers: {}, comments: {} };
+    return { response_id: newId(), revision: 0, answers: {}, comments: {}, record: {}, rater: "individual" };
   }
 
   function load() {
     if (!storage) { return emptyState(); }
     try {
       var saved = JSON.parse(storage.getItem(data.storageKey) || "null");
-      if (saved && typeof saved.response_id === "string" && saved.answers && saved.comments) { return saved; }
+      if (saved && typeof saved.response_id === "string" && saved.answers && saved.comments) {
+        saved.record = saved.record || {};  // saved before the form had record columns
+        saved.rater = saved.rater === "group" ? "group" : "individual";
+        return saved;
+      }
     } catch (error) { /* unreadable: start again */ }
     return emptyState();
   }
@@ -99,11 +103,33 @@
     form.querySelectorAll("textarea[name^='comments:']").forEach(function (box) {
       box.value = state.comments[box.name.slice("comments:".length)] || "";
     });
+    form.querySelectorAll("[name^='record:']").forEach(function (field) {
+      var p = parts(field.name);
+      field.value = (state.record[p.item] && state.record[p.item][p.dimension]) || "";
+    });
+    form.querySelectorAll("input[name='rater']").forEach(function (input) {
+      input.checked = input.value === state.rater;
+    });
     showProgress();
+  }
+
+  function keepRecord(field) {  // a record column beside a statement: parts() reads its column as "dimension"
+    var p = parts(field.name);
+    state.record[p.item] = state.record[p.item] || {};
+    state.record[p.item][p.dimension] = field.value;
+    state.revision += 1;
+    persist();
   }
 
   form.addEventListener("change", function (event) {
     var input = event.target;
+    if (input.name === "rater") {
+      state.rater = input.value === "group" ? "group" : "individual";
+      state.revision += 1;
+      persist();
+      return;
+    }
+    if (input.tagName === "SELECT" && input.name.indexOf("record:") === 0) { keepRecord(input); return; }
     if (input.type !== "radio" || input.name.indexOf("item:") !== 0) { return; }
     var p = parts(input.name);
     state.answers[p.item] = state.answers[p.item] || {};
@@ -115,6 +141,7 @@
 
   form.addEventListener("input", function (event) {
     var box = event.target;
+    if (box.tagName === "TEXTAREA" && box.name.indexOf("record:") === 0) { keepRecord(box); return; }
     if (box.tagName !== "TEXTAREA" || box.name.indexOf("comments:") !== 0) { return; }
     state.comments[box.name.slice("comments:".length)] = box.value;
     state.revision += 1;
@@ -135,7 +162,16 @@
     Object.keys(state.comments).sort().forEach(function (section) {
       if (state.comments[section].trim()) { comments[section] = state.comments[section]; }
     });
-    return {
+    var record = {};
+    form.querySelectorAll("[name^='record:']").forEach(function (field) {  // page order
+      var p = parts(field.name);
+      var value = state.record[p.item] && state.record[p.item][p.dimension];
+      if (value && value.trim()) {
+        record[p.item] = record[p.item] || {};
+        record[p.item][p.dimension] = value;
+      }
+    });
+    var exported = {
       format: data.format,
       format_version: Number(data.formatVersion),
       programme: data.programme,
@@ -147,6 +183,9 @@
       answers: answers,
       comments: comments
     };
+    if (Object.keys(record).length) { exported.record = record; }
+    if (state.rater === "group") { exported.rater = "group"; }
+    return exported;
   }
 
   function save() {
