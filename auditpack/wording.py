@@ -38,6 +38,8 @@ class Phrases:
     """What the collation template lists as strengths."""
     needs: str
     """What the collation template lists as needs."""
+    group_agrees: str
+    """What a group rating form asks a group to agree on for each statement."""
     every_question: str
     """'every question' (or 'the question', when there is one), as the report's rules say it."""
     some_question: str
@@ -59,6 +61,7 @@ def phrases(q: Questionnaire) -> Phrases:
         leave_out="You can leave any statement out." if count == 1 else "You can leave any question out.",
         strengths=_strengths(q, count),
         needs=_needs(q, count),
+        group_agrees="agree one answer" if count == 1 else "agree one answer to each question",
         every_question="the question" if count == 1 else "every question",
         some_question="the question" if count == 1 else "some question",
         each_question="the question" if count == 1 else "each question",

@@ -59,7 +59,7 @@ def test_the_printed_form_has_room_for_the_group_and_numbers_every_statement(col
     pdf = columns_build / STAGE / "group-rating.pdf"
     first = " ".join(page_texts(pdf)[0].split())
     for words in ("Group rating form", "Group name or number:", "Number present:", "Members present",
-                  "agree one answer to each question", "1 Not yet", "2 Partly", "3 Fully"):
+                  "agree one answer, then tick its box", "1 Not yet", "2 Partly", "3 Fully"):
         assert words in first, words
     text = " ".join(all_text(pdf).split())
     for number, statement in enumerate(("Leaders share a clear vision", "Staff have time set aside",

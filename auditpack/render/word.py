@@ -102,7 +102,7 @@ def group_rating(word, doc: PrintDocument) -> None:
     assert q is not None, "the model refuses a group rating form without a questionnaire"
     _fields(word, ["School", "Date", "Group name or number", "Number present", "Members present (roles, not names)"])
     asks = f"Beside each statement, {_asks(doc)}. " if doc.record_columns else ""
-    _paragraph(word, "For the group: talk each statement through and agree one answer to each question, then tick "
+    _paragraph(word, f"For the group: talk each statement through and {wording.phrases(q).group_agrees}, then tick "
                      f"its box. {asks}Write what the group agreed, not who said it. Leave blank anything your "
                      "group did not discuss.")
     word.add_heading(q.title, 2)
