@@ -17,6 +17,9 @@ FORMAT = "auditpack-response"
 FORMAT_VERSION = 1
 DONT_KNOW = "dk"
 """The answer value of "I don't know" in every format: PDF /Opt values, online exports and tally columns."""
+IDENTITY_FIELDS = ("auditpack:programme", "auditpack:questionnaire", "auditpack:version")
+"""The fillable form's hidden, read-only text fields saying what it answers (made by the response form
+template, locked by :mod:`auditpack.render.pdf`, read by :mod:`auditpack.collate.pdf_form`)."""
 INFO_COLUMNS = ("item_id", "number", "section", "statement")
 """The tally sheet's columns before the counts: for the recorder, not read back apart from ``item_id``."""
 
