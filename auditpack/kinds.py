@@ -87,6 +87,8 @@ class Kind:
     """The standard document's formats; variants are PDF only."""
     scannable: bool = False
     """Its answers can be read back from a filled-in copy (see auditpack.collate)."""
+    counts_answers: bool = False
+    """Its questionnaire's answers are counted on it: a stage that has one says how to run collate."""
 
     @property
     def template(self) -> str:
@@ -108,7 +110,7 @@ KINDS = {k.name: k for k in (
          formats=("pdf", "docx")),
     Kind("collation", "Collation template",
          "Gathers every response or group's findings in one place, then an action-planning table.",
-         draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, formats=("pdf", "docx")),
+         draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, formats=("pdf", "docx"), counts_answers=True),
     Kind("response-form", "Individual response form",
          "One per person: every statement, each question, a box per score and \"I don't know\".",
          needs=QUESTIONNAIRE, draws_on=(QUESTIONNAIRE,), every=QUESTIONNAIRE,

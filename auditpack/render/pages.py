@@ -22,7 +22,7 @@ import jinja2
 from ..config import SiteConfig
 from ..documents import Edition, Pack, Plan, PrintDocument, stage_folder
 from ..kinds import FORMATS, format_of
-from ..model import Content, Role, Stage, Task
+from ..model import Content, Questionnaire, Role, Stage, Task
 from ..template_folders import TemplateFolders
 from . import online_form, safe, sandbox, text
 
@@ -92,9 +92,10 @@ def render_pages(programmes: list[Content], plan: Plan, pdfs: dict, config: Site
                                            {**common, "content": content, "stage_pages": stage_pages})
         for stage in content.stages:
             path = stage_pages[stage.id]
+            documents = plan.for_stage(content, stage)
             pages[path] = _render(env, "stage.md.j2", path, {
-                **common, "content": content, "stage": stage, "documents": plan.for_stage(content, stage),
-                "stage_pack": staged[(pid, stage.id)]})
+                **common, "content": content, "stage": stage, "documents": documents,
+                "stage_pack": staged[(pid, stage.id)], "answers_here": _answers_here(plan, content, documents)})
         if content.components:
             pages[f"{pid}/components.md"] = _render(env, "components.md.j2", f"{pid}/components.md",
                                                     {**common, "content": content})
@@ -106,13 +107,49 @@ def render_pages(programmes: list[Content], plan: Plan, pdfs: dict, config: Site
                                                   {**common, "content": content})
         for q in content.questionnaires:
             path = f"{pid}/questionnaire-{q.id}.md"
-            common_q = {"answer_online": online_form.online_form_path(content, q),
-                        "tally_sheet": online_form.tally_sheet_path(content, q)}
+            common_q = {"routes": answer_routes(plan, content, q)}
             numbers = {item.id: i for i, item in enumerate(q.items, start=1)}
             pages[path] = _render(env, "questionnaire.md.j2", path, {
                 **common, **common_q, "content": content, "q": q, "number": lambda item, n=numbers: n[item.id]})
     pages |= online_form.render_online_forms(programmes, templates)
     return pages
+
+
+@dataclass(frozen=True)
+class AnswerRoutes:
+    """The ways answers to one questionnaire come back to be counted: what the pages that say so
+    (templates/site/answers.md.j2) link to."""
+
+    content: Content
+    questionnaire: Questionnaire
+    online_page: str
+    tally_sheet: str
+    """The blank tally sheet, relative to the site's docs folder."""
+    form: PrintDocument | None
+    """The printed response form, whose variants include the fillable one."""
+    fillable: PrintDocument | None
+    gathers: bool = True
+    """Whether the page it is shown on is where answers are gathered (else only where they are counted)."""
+
+
+def answer_routes(plan: Plan, content: Content, q: Questionnaire, gathers: bool = True) -> AnswerRoutes:
+    forms = [d for d in plan.for_programme(content)
+             if d.declared.scannable and d.questionnaire is not None and d.questionnaire.id == q.id]
+    form = forms[0] if forms else None
+    fillable = next((v for v in plan.variants_of(form) if v.variant == "fillable"), None) if form else None
+    return AnswerRoutes(content, q, online_form.online_form_path(content, q),
+                        f"{DOWNLOADS}/{online_form.tally_sheet_path(content, q)}", form, fillable, gathers)
+
+
+def _answers_here(plan: Plan, content: Content, documents: list[PrintDocument]) -> list[AnswerRoutes]:
+    """The questionnaires a stage gathers answers to (it has their response form) or counts (it has a
+    document their answers are counted on), each once, those it gathers first."""
+    gathered = {d.questionnaire.id: d.questionnaire for d in documents
+                if d.questionnaire is not None and d.declared.scannable}
+    counted = {d.questionnaire.id: d.questionnaire for d in documents
+               if d.questionnaire is not None and d.declared.counts_answers and d.questionnaire.id not in gathered}
+    return [*(answer_routes(plan, content, q) for q in gathered.values()),
+            *(answer_routes(plan, content, q, gathers=False) for q in counted.values())]
 
 
 def stage_page(content: Content, stage: Stage) -> str:
