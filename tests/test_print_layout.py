@@ -200,6 +200,7 @@ def _overflow(path: Path) -> list[tuple[int, float]]:
             for index, (right, width) in enumerate(text_right_edges(path)) if right > width - RIGHT_MARGIN + 0.5]
 
 
+@pytest.mark.slow
 def test_task_table_fits_the_page_with_a_long_pathway_name(mini_project):
     """A pathway tag too long for the Task column wraps inside its outline instead of pushing the Who and
     Time columns past the page edge, in standard and large print; large print keeps the tag at 16 pt."""
