@@ -15,6 +15,14 @@ from .safe_csv import Cell, csv_text
 FORMAT = "auditpack-response"
 """The ``format`` of a file exported from the online form."""
 FORMAT_VERSION = 1
+IDENTITY_FIELDS = ("auditpack:programme", "auditpack:questionnaire", "auditpack:version", "auditpack:audience")
+"""The fillable form's hidden, read-only text fields saying what it answers (made by the response form
+template, locked by :mod:`auditpack.render.pdf`, read by :mod:`auditpack.collate.pdf_form`);
+``auditpack:audience`` only on an audience's form."""
+RATER_FIELD = "auditpack:rater"
+"""A hidden field holding 'group' on a group's form (see templates/print/group-rating.html.j2)."""
+HIDDEN_FIELDS = (*IDENTITY_FIELDS, RATER_FIELD)
+"""Every field a form fills in itself: none is for a person to type in."""
 INFO_COLUMNS = ("item_id", "number", "section", "statement")
 """The tally sheet's columns before the counts: for the recorder, not read back apart from ``item_id``."""
 AUDIENCE_COLUMN = "audience"

@@ -92,6 +92,8 @@ class Kind:
     group: bool = False
     """Filled in by a group for what it agreed: without a declaration of its own it records what
     already works, ideas and a priority per statement, and collate counts a copy as one group's answers."""
+    counts_answers: bool = False
+    """Its questionnaire's answers are counted on it: a stage that has one says how to run collate."""
 
     @property
     def template(self) -> str:
@@ -115,7 +117,7 @@ KINDS = {k.name: k for k in (
          formats=("pdf", "docx"), per_audience=True, group=True),
     Kind("collation", "Collation template",
          "Gathers every response or group's findings in one place, then an action-planning table.",
-         draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, formats=("pdf", "docx")),
+         draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, formats=("pdf", "docx"), counts_answers=True),
     Kind("response-form", "Individual response form",
          "One per person: every statement, each question, a box per score and \"I don't know\".",
          needs=QUESTIONNAIRE, draws_on=(QUESTIONNAIRE,), every=QUESTIONNAIRE,

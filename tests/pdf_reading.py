@@ -106,3 +106,19 @@ def render(path: Path, page_index: int, scale: float = 0.5, grayscale: bool = Fa
         return image.convert("L" if grayscale else "RGB")
     finally:
         document.close()
+
+
+def text_right_edges(path: Path) -> list[tuple[float, float]]:
+    """(right edge of the rightmost printed character, page width), in points, for each page."""
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        edges = []
+        for page in document:
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            rights = [textpage.get_charbox(i)[2] for i in range(textpage.count_chars())
+                      if i < len(text) and not text[i].isspace()]
+            edges.append((max(rights, default=0.0), page.get_width()))
+        return edges
+    finally:
+        document.close()

@@ -66,10 +66,12 @@ def fill_pypdf(form: Path, answers: Answers, out: Path, comments: dict[str, str]
     return out
 
 
-def fill_pdftk(form: Path, answers: Answers, out: Path) -> Path:
-    """pdftk-java: FDF with export values ('3', 'dk'), which pdftk maps to states through /Opt."""
+def fill_pdftk(form: Path, answers: Answers, out: Path, texts: dict[str, str] | None = None) -> Path:
+    """pdftk-java: FDF with export values ('3', 'dk'), which pdftk maps to states through /Opt; ``texts``
+    are text fields to fill, by name."""
     require(shutil.which("pdftk"), "pdftk is missing (apt-get install -y pdftk-java)")
     fields = "".join(f"<< /T (item:{i}:{d}) /V /{v} >>\n" for (i, d), v in answers.items())
+    fields += "".join(f"<< /T ({name}) /V ({value}) >>\n" for name, value in (texts or {}).items())
     fdf = out.with_suffix(".fdf")
     fdf.write_text(f"%FDF-1.2\n1 0 obj\n<< /FDF << /Fields [\n{fields}] >> >>\nendobj\n"
                    "trailer\n<< /Root 1 0 R >>\n%%EOF\n", encoding="latin-1")

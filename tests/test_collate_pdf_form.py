@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import random
 import shutil
 import subprocess
@@ -16,7 +17,14 @@ from auditpack.collate.pdf_form import read_pdf
 from auditpack.collate.readers import Target, read_inputs
 
 from .conftest import require
-from .test_collate_filling import fill_pypdf, mini_content, mini_form, random_answers  # noqa: F401 (fixture)
+from .test_collate_filling import (  # noqa: F401 (fixture)
+    fill_pdftk,
+    fill_pypdf,
+    fill_pypdf_incremental,
+    mini_content,
+    mini_form,
+    random_answers,
+)
 
 
 def _edited(form, edit) -> bytes:
@@ -131,9 +139,11 @@ def test_value_that_is_none_of_the_boxes(filled):
 
 
 def _retitled(filled, **values) -> bytes:
+    """The form as if it had been made for another questionnaire, programme or version."""
     def edit(fields):
         for name, value in values.items():
-            fields[f"auditpack:{name}"][NameObject("/V")] = TextStringObject(value)
+            for key in ("/V", "/DV"):
+                fields[f"auditpack:{name}"][NameObject(key)] = TextStringObject(value)
     return _edited(filled, edit)
 
 
@@ -174,3 +184,64 @@ def test_random_answers_never_crash_the_reader(mini_form, tmp_path):
     for n in range(5):
         answers = random_answers(rng, q, skip=0.5)
         assert read_pdf(fill_pypdf(mini_form, answers, tmp_path / f"{n}.pdf").read_bytes()).answers == answers
+
+
+def test_a_cut_short_incremental_save_is_damaged_not_blank(mini_form, tmp_path):
+    """A viewer's 'Save' appends the answers to the blank form; cut short anywhere in that update, the
+    file is reported as damaged, never as the blank form (or half the answers) qpdf finds underneath."""
+    saved = fill_pypdf_incremental(mini_form, {("kind-staff", "doing"): "3"}, tmp_path / "saved.pdf")
+    data, blank = saved.read_bytes(), mini_form.read_bytes()
+    assert data.startswith(blank) and len(data) > len(blank) + 100
+    for cut in (3, 10, 200, (len(data) - len(blank)) // 2, len(data) - len(blank) - 5):
+        assert _reason(data[:-cut]).startswith("it is damaged or not a complete PDF (it does not end as a PDF "
+                                               "ends, with %%EOF"), cut
+    assert read_pdf(data + b"\r\n\x00").answers == {("kind-staff", "doing"): "3"}  # blank bytes after the end
+
+
+def test_identification_fields_are_read_only_and_hidden(mini_form):
+    """qpdf's own reading of the form: each identification field is read-only (field flag 1), hidden
+    (annotation flag 2, and not printed) and keeps the value it was made with as its default."""
+    require(shutil.which("qpdf"), "qpdf is missing (apt-get install -y qpdf)")
+    shown = subprocess.run([shutil.which("qpdf"), "--json=2", "--json-key=acroform", str(mini_form)],
+                           capture_output=True, text=True).stdout
+    fields = {f["fullname"]: f for f in json.loads(shown)["acroform"]["fields"]}
+    expected = {"auditpack:programme": "u:mini", "auditpack:questionnaire": "u:wellbeing", "auditpack:version": "u:2.1"}
+    for name, value in expected.items():
+        field = fields[name]
+        assert field["fieldflags"] & 1 and field["annotation"]["annotationflags"] & 2, name
+        assert not field["annotation"]["annotationflags"] & 4, name  # not printed
+        assert field["value"] == field["defaultvalue"] == value
+    assert not any(f["fieldflags"] & 1 for n, f in fields.items() if n not in expected)  # answers stay editable
+
+
+ALTER_WITH_MUPDF = """
+var doc = new PDFDocument(scriptArgs[0]), changed = 0;
+for (var p = 0; p < doc.countPages(); p++) {
+  var widgets = doc.loadPage(p).getWidgets();
+  for (var i = 0; i < widgets.length; i++) {
+    var w = widgets[i];
+    if (w.getLabel() == scriptArgs[2]) { w.setTextValue(scriptArgs[3]); w.update(); changed++; }
+  }
+}
+if (changed != 1) throw new Error("MuPDF changed " + changed + " fields");
+doc.save(scriptArgs[1], "incremental");
+"""
+
+
+def test_an_altered_identification_field_is_named(mini_form, tmp_path):
+    """Retyped through pdftk's form filling or MuPDF's widget API (which ignore read-only), a changed
+    identification field is reported as altered, not as a form of another questionnaire."""
+    require(shutil.which("mutool"), "mutool is missing (apt-get install -y mupdf-tools)")
+    script = tmp_path / "alter.js"
+    script.write_text(ALTER_WITH_MUPDF, encoding="utf-8")
+    mupdf = tmp_path / "mupdf.pdf"
+    subprocess.run([shutil.which("mutool"), "run", str(script), str(mini_form), str(mupdf), "auditpack:version", "9.9"],
+                   check=True, capture_output=True)
+    pdftk = fill_pdftk(mini_form, {("kind-staff", "doing"): "3"}, tmp_path / "pdftk.pdf",
+                       {"auditpack:questionnaire": "staff-audit"})
+    assert _reason(mupdf.read_bytes()) == (
+        "its hidden field 'auditpack:version' was altered: the form was made saying '2.1' and now says '9.9', so "
+        "what it answers cannot be trusted (add its answers to a tally sheet, or fill in a fresh copy of the form)")
+    assert _reason(pdftk.read_bytes()).startswith(
+        "its hidden field 'auditpack:questionnaire' was altered: the form was made saying 'wellbeing' and now says "
+        "'staff-audit'")

@@ -188,3 +188,14 @@ def test_links_are_not_followed_out_of_a_named_folder(tmp_path, monkeypatch):
     }
     named = read_inputs([Path("in/to-private.json")], TARGET)  # named by the user: read, link or not
     assert [c.path for c in named.counted] == ["in/to-private.json"]
+
+
+def test_a_copy_of_a_skipped_form_says_its_twin_is_skipped_too(mini_form, tmp_path):
+    """Two copies of the blank form: the second is not 'identical to X, which is counted'."""
+    shutil.copy(mini_form, tmp_path / "a.pdf")
+    shutil.copy(mini_form, tmp_path / "b.pdf")
+    inputs = read_inputs([tmp_path], TARGET)
+    reasons = sorted(s.reason for s in inputs.skipped)
+    assert not inputs.counted and len(reasons) == 2
+    assert reasons[0].startswith("it has no answers")
+    assert reasons[1].startswith("it is identical to ") and "which is skipped too: it has no answers" in reasons[1]

@@ -15,6 +15,7 @@ from auditpack.collate.report import number, percent, render_print_html, render_
 from auditpack.collate.tally import Rules, collate
 from auditpack.collate.tally_csv import read_tally
 
+from .browser import PHONE
 from .pdf_reading import MM, all_text, fonts, open_pdf
 from .test_collate_filling import FIXTURES, RESPONSES, mini_content
 from .test_collate_online_form import axe_violations
@@ -99,6 +100,31 @@ def _axe_and_requests(browser, url: str):
     violations = axe_violations(page)
     page.close()
     return violations, requests
+
+
+@pytest.mark.slow
+def test_standalone_page_fits_a_phone(files, chromium, tmp_path):
+    """At 390 px the page does not scroll sideways: each table wider than the screen scrolls inside its own
+    box, which the keyboard reaches, and axe-core finds nothing wrong at that width either."""
+    page_file = tmp_path / "collation-report.html"
+    page_file.write_text(files["collation-report.html"], encoding="utf-8")
+    width, scrolled, violations = chromium.run(_on_a_phone, page_file.as_uri())
+    assert width <= PHONE["width"]
+    assert scrolled and all(box["focusable"] and box["name"] for box in scrolled), scrolled
+    assert violations == []
+
+
+def _on_a_phone(browser, url: str):
+    page = browser.new_page(viewport=PHONE)
+    page.goto(url)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    scrolled = page.evaluate("""() => Array.from(document.querySelectorAll('table'))
+        .map(t => t.parentElement)
+        .filter(box => box.scrollWidth > box.clientWidth)
+        .map(box => ({focusable: box.tabIndex === 0, name: box.getAttribute('aria-label')}))""")
+    violations = axe_violations(page)
+    page.close()
+    return width, scrolled, violations
 
 
 def test_no_names_or_comments_are_printed(files):

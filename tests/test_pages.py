@@ -5,14 +5,19 @@ After an intended change, refresh them with: UPDATE_GOLDEN=1 pytest tests/test_p
 
 import itertools
 import os
+import posixpath
+import re
 from pathlib import Path
 
 import pytest
 
 from auditpack import pipeline
 from auditpack.documents import plan
+from auditpack.render.online_form import blank_tally_sheets
 from auditpack.render.packs import PdfOutput
 from auditpack.render.pages import navigation, render_pages
+
+from .conftest import REPO
 
 GOLDEN = Path(__file__).parent / "golden" / "mini"
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -75,3 +80,53 @@ def test_navigation_follows_the_stages(pages):
     assert [next(iter(e)) for e in mini] == ["Overview", "1. Prepare the audit", "2. Gather views", "Components",
                                           "Guidance", "Staff wellbeing survey",
                                           "Answer online: Staff wellbeing survey"]
+
+
+def _links(page: str) -> set[str]:
+    return set(re.findall(r"\]\(([^)]+)\)", page))
+
+
+def test_stage_that_gathers_answers_says_how_they_come_back(pages):
+    """The stage with the response form links each way answers come back (the online form, the
+    fillable PDF, the printed form, the blank tally sheet) and gives the collate command."""
+    rendered, _ = pages
+    stage = rendered["mini/stage-2-gather.md"]
+    assert "## How answers come back: Staff wellbeing survey" in stage
+    assert {"answer-wellbeing.md", "../downloads/mini/stage-2-gather/response-form-fillable.pdf",
+            "../downloads/mini/stage-2-gather/response-form.pdf",
+            "../downloads/mini/wellbeing-tallies.csv"} <= _links(stage)
+    assert "\n    auditpack collate --programme mini --questionnaire wellbeing answers\n" in stage
+    assert "How answers come back" not in rendered["mini/stage-1-prepare.md"]  # it gathers none
+
+
+def test_questionnaire_page_links_the_online_form_and_the_tally_sheet(pages):
+    rendered, _ = pages
+    q = rendered["mini/questionnaire-wellbeing.md"]
+    assert {"answer-wellbeing.md", "../downloads/mini/wellbeing-tallies.csv"} <= _links(q)
+    assert "auditpack collate --programme mini --questionnaire wellbeing answers" in q
+
+
+def test_every_answer_link_leads_to_a_page_or_download_the_build_makes(pages):
+    rendered, programmes = pages
+    made = {*rendered, *(f"downloads/{path}" for path in blank_tally_sheets(programmes))}
+    for path in ("mini/stage-2-gather.md", "mini/questionnaire-wellbeing.md"):
+        for target in _links(rendered[path]):
+            if not target.endswith((".pdf", ".docx")):
+                assert posixpath.normpath(posixpath.join(posixpath.dirname(path), target)) in made, (path, target)
+
+
+def test_the_stage_that_counts_answers_says_how_to_collate(bundled_programmes):
+    """Blackpool's 'Collate and plan' stage has the staff audit's collation template, not its response
+    form: it says how to collate, with the tally sheet; iMHARS, without questionnaires, says nothing."""
+    project = pipeline.Project.open(REPO)
+    the_plan = plan(bundled_programmes, tuple(project.config.variants))
+    pdfs = {path: PdfOutput(path, title, b"%" * 2048, 2) for path, title in
+            [(d.path, d.title) for d in [*the_plan.all_documents, *the_plan.packs, *the_plan.editions]]}
+    rendered = render_pages(bundled_programmes, the_plan, pdfs, project.config, project.templates)
+    collate = rendered["blackpool-ara/stage-4-collate-and-plan.md"]
+    assert "## How to collate: " in collate and "How answers come back" not in collate
+    assert "\n    auditpack collate --programme blackpool-ara --questionnaire staff-audit answers\n" in collate
+    assert "../downloads/blackpool-ara/staff-audit-tallies.csv" in _links(collate)
+    gather = rendered["blackpool-ara/stage-2-individual-responses.md"]
+    assert {"answer-staff-audit.md", "../downloads/blackpool-ara/staff-audit-tallies.csv"} <= _links(gather)
+    assert not any("auditpack collate" in page for path, page in rendered.items() if path.startswith("imhars/"))

@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from auditpack import pipeline
+from auditpack.documents import plan
+from auditpack.render.renderer import Renderer
 
-from .pdf_reading import drawn_shapes, open_pdf, page_texts, render, text_runs
+from .pdf_reading import drawn_shapes, open_pdf, page_texts, render, text_right_edges, text_runs
 
 FORMS = "stage-2-gather"
 
@@ -185,3 +187,76 @@ def test_letter_paper_and_gutter(letter_build):
     assert sizes == {(612, 792)}  # portrait and landscape pages alike are US Letter
     lefts = [left for left, _, w, h in drawn_shapes(letter_build / FORMS / "briefing.pdf", 0)]
     assert min(lefts) >= 24.5  # 15 mm margin + 10 mm gutter (less half a table border)
+
+
+# --- columns fit the page; closing blocks keep company ---------------------------------------------
+
+RIGHT_MARGIN = 15 * 72 / 25.4  # print.css: @page margin, in points
+
+
+def _overflow(path: Path) -> list[tuple[int, float]]:
+    """(page, points past the right margin) for each page with printed text beyond it."""
+    return [(index + 1, round(right - (width - RIGHT_MARGIN), 1))
+            for index, (right, width) in enumerate(text_right_edges(path)) if right > width - RIGHT_MARGIN + 0.5]
+
+
+@pytest.mark.slow
+def test_task_table_fits_the_page_with_a_long_pathway_name(mini_project):
+    """A pathway tag too long for the Task column wraps inside its outline instead of pushing the Who and
+    Time columns past the page edge, in standard and large print; large print keeps the tag at 16 pt."""
+    programme, stages = (mini_project / "content" / "mini" / name for name in ("programme.yml", "stages.yml"))
+    long_name = "Supported by the borough's health improvement advisors"
+    programme.write_text(programme.read_text().replace("    name: Supported\n", f"    name: {long_name}\n"))
+    stages.write_text(stages.read_text().replace(
+        "        owners: [lead, advisor]\n",
+        "        owners: [lead, advisor, staff]\n        time: about 1.5 days per component, spread over a term\n"))
+    project = pipeline.Project.open(mini_project)
+    the_plan = plan(pipeline.check(project), tuple(project.config.variants))
+    paths = ["mini/stage-1-prepare/briefing.pdf", "mini/stage-1-prepare/briefing-large-print.pdf"]
+    with Renderer(project.templates, project.config, 0) as renderer:
+        outputs = renderer.render(the_plan, paths=paths)
+    for path in paths:
+        pdf = mini_project / Path(path).name
+        pdf.write_bytes(outputs[path].data)
+        text = " ".join(" ".join(page_texts(pdf)).split())
+        assert "about 1.5 days per component, spread over a term" in text and long_name in text, path
+        assert _overflow(pdf) == [], path
+    large = mini_project / "briefing-large-print.pdf"
+    tag = [size for page in range(len(open_pdf(large).pages)) for text, size in text_runs(large, page)
+           if "advisors only" in text or "health improvement" in text]
+    assert tag and round(min(tag), 1) >= 16
+
+
+CLOSING = ("Our notes", "Anything else the group wants to say", "Themes emerging", "Comments on ")
+"""Headings of the short blocks that end a document, or a section of a response form."""
+
+
+@pytest.mark.slow
+def test_no_closing_block_stands_alone_on_a_last_page(bundled_build):
+    """On the last page of every document of both bundled programmes, a closing block (notes, comments,
+    'anything else') comes after something else of the document: never alone on its own page. And no
+    printed character passes the right margin of any page."""
+    documents = [p for p in (bundled_build / "site" / "downloads").rglob("*.pdf") if not p.name.endswith("pack.pdf")]
+    assert len(documents) > 60
+    alone, overflowing = [], []
+    for path in documents:
+        last = " ".join(page_texts(path)[-1].split())
+        starts = [last.find(heading) for heading in CLOSING if heading in last]
+        if starts and len(last[:min(starts)].split()) < 3:
+            alone.append(f"{path.relative_to(bundled_build)}: {last[:80]}")
+        if problems := _overflow(path):
+            overflowing.append(f"{path.relative_to(bundled_build)}: {problems}")
+    assert alone == [] and overflowing == []
+
+
+@pytest.mark.slow
+def test_collation_template_starts_its_tallies_on_the_first_page(bundled_build, bundled_programmes):
+    """With a questionnaire, the template is landscape from its first page, which holds the first
+    section's grid as well as the header fields and the key."""
+    [staff_audit] = [q for c in bundled_programmes for q in c.questionnaires]
+    first_statement = " ".join(staff_audit.items[0].text.split())[:40]
+    for stage in ("stage-3-group-discussion", "stage-4-collate-and-plan"):
+        path = bundled_build / "site" / "downloads" / "blackpool-ara" / stage / "collation.pdf"
+        reader = open_pdf(path)
+        assert float(reader.pages[0].mediabox.width) > float(reader.pages[0].mediabox.height)  # landscape
+        assert first_statement in " ".join(page_texts(path)[0].split()), stage

@@ -2,7 +2,9 @@
 
 The fillable form has one radio group per statement and question, named ``item:<item>:<dimension>``,
 whose ``/Opt`` lists the answer values ('1'..'4', 'dk'); hidden text fields ``auditpack:programme``,
-``auditpack:questionnaire`` and ``auditpack:version`` say what the form belongs to.
+``auditpack:questionnaire`` and ``auditpack:version`` say what the form belongs to. They are read-only,
+and keep the value they were made with as their default (/DV), so a field changed afterwards is told
+apart from a form of another questionnaire.
 
 A chosen radio button is found from its state, never from the spelling of the value: PDF engines
 disagree about what they write into ``/V`` (pypdf writes the state name the caller gives, pdftk maps
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import io
 
+from ..answer_formats import HIDDEN_FIELDS, IDENTITY_FIELDS, RATER_FIELD
 from .answers import FormIdentity, Rater, RawResponse, Unusable, printable
 
 MAX_FIELDS = 20_000
@@ -32,10 +35,11 @@ ITEM_PREFIX = "item:"
 COMMENTS_PREFIX = "comments:"
 RECORD_PREFIX = "record:"
 """A record column beside a statement: ``record:<item>:<column>``, a text field or a list to choose from."""
-IDENTITY_FIELDS = ("auditpack:programme", "auditpack:questionnaire", "auditpack:version", "auditpack:audience")
-"""The hidden fields naming what a form belongs to; ``auditpack:audience`` only on an audience's form."""
-RATER_FIELD = "auditpack:rater"
-"""A hidden field holding 'group' on a group's form (see templates/print/group-rating.html.j2)."""
+END_MARK = b"%%EOF"
+"""Every PDF, and every incremental save appended to one (a viewer's 'Save' of a filled form), ends with
+this. A file with more than blank bytes after its last one was cut short while a save was written or
+copied: qpdf would piece together what it can and read the blank form underneath, or a mix of old and
+new answers."""
 NEEDS_PASSWORD = ("it is password-protected: it needs a password to open; open it, save a copy without a password "
                   "and add that")
 
@@ -50,6 +54,8 @@ def read_pdf(data: bytes) -> RawResponse:
 
     if b"%PDF-" not in data[:1024]:
         raise Unusable("it is named .pdf but is not a PDF (a PDF begins with %PDF-): another kind of file renamed?")
+    if END_MARK not in data or data[data.rfind(END_MARK) + len(END_MARK):].strip(b" \t\r\n\f\x00"):
+        raise _damaged("it does not end as a PDF ends, with %%EOF: cut short while it was saved or copied?")
     stream = io.BytesIO(data)
     try:
         with pikepdf.open(stream) as pdf:
@@ -119,6 +125,7 @@ def _is_radio_group(node) -> bool:
 
 
 def _response(fields: dict[str, object]) -> RawResponse:
+    _check_identity_unaltered(fields)
     identity = FormIdentity.printable(*(_text(fields.get(name)) for name in IDENTITY_FIELDS))
     if identity.questionnaire is None:
         raise Unusable("it is not an auditpack response form (it has form fields, but no "
@@ -141,6 +148,24 @@ def _response(fields: dict[str, object]) -> RawResponse:
             record[(parts[0], parts[1])] = text
     rater: Rater = "group" if _text(fields.get(RATER_FIELD)) == "group" else "individual"
     return RawResponse(identity, answers, comments, record=record, rater=rater)
+
+
+def _check_identity_unaltered(fields: dict[str, object]) -> None:
+    """Refuse a form whose read-only identification field no longer says what the form was made with."""
+    for name in HIDDEN_FIELDS:
+        node, made = _field_and_default(fields, name)
+        if made is None:
+            continue  # a form made before the fields kept their value, or not auditpack's
+        made_text, now = str(made).strip(), _text(node) or ""
+        if now != made_text:
+            raise Unusable(f"its hidden field '{name}' was altered: the form was made saying "
+                           f"'{printable(made_text, 60)}' and now says '{printable(now, 60)}', so what it answers "
+                           "cannot be trusted (add its answers to a tally sheet, or fill in a fresh copy of the form)")
+
+
+def _field_and_default(fields: dict[str, object], name: str):
+    node = fields.get(name)
+    return node, (node.get("/DV") if hasattr(node, "get") else None)
 
 
 def _radio_value(node, name: str) -> str | None:

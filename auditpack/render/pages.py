@@ -23,7 +23,7 @@ from .. import wording
 from ..config import SiteConfig
 from ..documents import Edition, Pack, Plan, PrintDocument, stage_folder
 from ..kinds import FORMATS, format_of
-from ..model import Content, Role, Stage, Task
+from ..model import Audience, Content, Questionnaire, Role, Stage, Task
 from ..template_folders import TemplateFolders
 from . import online_form, safe, sandbox, text
 
@@ -93,9 +93,10 @@ def render_pages(programmes: list[Content], plan: Plan, pdfs: dict, config: Site
                                            {**common, "content": content, "stage_pages": stage_pages})
         for stage in content.stages:
             path = stage_pages[stage.id]
+            documents = plan.for_stage(content, stage)
             pages[path] = _render(env, "stage.md.j2", path, {
-                **common, "content": content, "stage": stage, "documents": plan.for_stage(content, stage),
-                "stage_pack": staged[(pid, stage.id)]})
+                **common, "content": content, "stage": stage, "documents": documents,
+                "stage_pack": staged[(pid, stage.id)], "answers_here": _answers_here(plan, content, documents)})
         if content.components:
             pages[f"{pid}/components.md"] = _render(env, "components.md.j2", f"{pid}/components.md",
                                                     {**common, "content": content})
@@ -107,8 +108,7 @@ def render_pages(programmes: list[Content], plan: Plan, pdfs: dict, config: Site
                                                   {**common, "content": content})
         for q in content.questionnaires:
             path = f"{pid}/questionnaire-{q.id}.md"
-            common_q = {"answer_online": online_form.online_form_path(content, q),
-                        "tally_sheet": online_form.tally_sheet_path(content, q)}
+            common_q = {"all_routes": answer_routes(plan, content, q)}
             audiences = [(a, online_form.online_form_path(content, q, a), q.sections_for(a),
                           [d for d in plan.all_documents if d.audience is a and d.questionnaire is q])
                          for a in q.audiences]
@@ -117,6 +117,58 @@ def render_pages(programmes: list[Content], plan: Plan, pdfs: dict, config: Site
                 "audiences": audiences})
     pages |= online_form.render_online_forms(programmes, templates)
     return pages
+
+
+@dataclass(frozen=True)
+class AnswerRoutes:
+    """The ways answers to one questionnaire (or one audience's part of it) come back to be counted:
+    what the pages that say so (templates/site/answers.md.j2) link to."""
+
+    content: Content
+    questionnaire: Questionnaire
+    audience: Audience | None
+    online_page: str
+    tally_sheet: str
+    """The blank tally sheet, relative to the site's docs folder."""
+    forms: tuple[tuple[PrintDocument, PrintDocument | None], ...]
+    """Each printed form its answers are given on (response form, group rating form), with its fillable variant."""
+    gathers: bool = True
+    """Whether the page it is shown on is where answers are gathered (else only where they are counted)."""
+    collates: bool = True
+    """Whether it is the last of its questionnaire's on the page, which says how to collate them all."""
+
+    @property
+    def title(self) -> str:
+        return self.audience.title_in(self.questionnaire) if self.audience else self.questionnaire.title
+
+
+def answer_routes(plan: Plan, content: Content, q: Questionnaire, gathers: bool = True) -> list[AnswerRoutes]:
+    """One per audience of the questionnaire (or one for everyone), the last saying how to collate."""
+    audiences = online_form.audiences_of(q)
+    return [_routes(plan, content, q, audience, gathers, audience is audiences[-1]) for audience in audiences]
+
+
+def _routes(plan: Plan, content: Content, q: Questionnaire, audience: Audience | None, gathers: bool,
+            collates: bool) -> AnswerRoutes:
+    forms: dict[str, tuple[PrintDocument, PrintDocument | None]] = {}
+    for d in plan.for_programme(content):
+        if d.declared.scannable and d.questionnaire is not None and d.questionnaire.id == q.id \
+                and d.audience == audience and d.path not in forms:
+            forms[d.path] = (d, next((v for v in plan.variants_of(d) if v.variant == "fillable"), None))
+    return AnswerRoutes(content, q, audience, online_form.online_form_path(content, q, audience),
+                        f"{DOWNLOADS}/{online_form.tally_sheet_path(content, q, audience)}", tuple(forms.values()),
+                        gathers, collates)
+
+
+def _answers_here(plan: Plan, content: Content, documents: list[PrintDocument]) -> list[AnswerRoutes]:
+    """The questionnaires a stage gathers answers to (it has their response form) or counts (it has a
+    document their answers are counted on), each once, those it gathers first."""
+    gathered = {d.questionnaire.id: d.questionnaire for d in documents
+                if d.questionnaire is not None and d.declared.scannable}
+    counted = {d.questionnaire.id: d.questionnaire for d in documents
+               if d.questionnaire is not None and d.declared.counts_answers and d.questionnaire.id not in gathered}
+    return [*(r for q in gathered.values() for r in answer_routes(plan, content, q)),
+            *(r for q in counted.values() for r in answer_routes(plan, content, q, gathers=False)[-1:])]
 
 
 def stage_page(content: Content, stage: Stage) -> str:
