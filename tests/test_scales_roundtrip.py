@@ -161,7 +161,7 @@ def test_forms_print_codes_and_labels_never_numbers(rag_build):
         if name.startswith("response-form"):  # the collation template's fixed notes are issue 13 item 6
             assert "score" not in text.lower(), name
     form = all_text(rag_build / DOWNLOADS / "response-form.pdf")
-    assert "ticking one box for each: one of R, A or G, or \"Don't know\"." in " ".join(form.split())
+    assert "For each statement, tick one box: one of R, A or G, or \"Don't know\"." in " ".join(form.split())
 
 
 def test_the_key_prints_codes_large_enough_to_read(rag_build):
@@ -176,7 +176,7 @@ def test_the_site_page_and_online_form_show_codes(rag_build):
     page = (rag_build / "site" / "rag" / "questionnaire-principles.html").read_text(encoding="utf-8")
     assert "How answers are given" in page and "R: Red" in page and "1: Red" not in page
     form = (rag_build / "site" / ONLINE_PAGE).read_text(encoding="utf-8")
-    assert 'value="R"> <span class="ap-value">R</span>' in form and "with one of R, A or G" in form
+    assert 'value="R"> <span class="ap-value">R</span>' in form and "give one of R, A or G" in form
 
 
 def test_the_word_copies_show_codes_and_labels(rag_build):
@@ -184,7 +184,7 @@ def test_the_word_copies_show_codes_and_labels(rag_build):
 
     form = docx.Document(str(rag_build / DOWNLOADS / "response-form.docx"))
     text = " ".join(" ".join(p.text.split()) for p in form.paragraphs)
-    assert "by ticking one box for each: one of R, A or G, or \"Don't know\"." in text and "How to answer" in text
+    assert "For each statement, tick one box: one of R, A or G, or \"Don't know\"." in text and "How to answer" in text
     rating = [" ".join(c.text.split()) for c in form.tables[-1].rows[0].cells]
     assert rating == ["Question", "R Red", "A Amber", "G Green", "? Don't know"]
     key = [" ".join(r.cells[0].text.split()) for r in form.tables[0].rows]
