@@ -27,16 +27,20 @@ from .pdf_reading import all_text
 
 SHAPES = [
     pytest.param("audiences", "review", "pupils", id="ordinal-one-question-pupils"),
+    pytest.param("audiences-rag", "review", "pupils", id="categorical-one-question-pupils"),
 ]
 """(fixture folder under tests/fixtures, questionnaire id, audience id or None)."""
 
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4}
 
 
-def unfit_wording(text: str, dimensions: int, audience: str | None) -> list[str]:
-    """Phrases in ``text`` that assume another shape than ``dimensions`` questions for ``audience``."""
+def unfit_wording(text: str, dimensions: int, audience: str | None, categorical: bool = False) -> list[str]:
+    """Phrases in ``text`` that assume another shape than ``dimensions`` questions for ``audience``, or
+    numbers and their statistics for a ``categorical`` scale."""
     text = " ".join(text.split())
     found = []
+    if categorical:
+        found += re.findall(r"[^.]*\b(?:scores?|scored|median|mean|a score from)\b[^.]*", text, re.IGNORECASE)
     if dimensions != 2:
         found += re.findall(r"[^.]*\bboth\b[^.]*", text, re.IGNORECASE)
     if dimensions < 2:
@@ -102,7 +106,7 @@ def test_every_kind_says_only_what_fits_the_shape(folder, questionnaire, audienc
     env = print_html.environment(TemplateFolders((PACKAGED,)))
     for doc in _documents(content, q, chosen):
         text = _html_text(print_html.render_document(env, doc, print_html.PrintOptions()))
-        assert not unfit_wording(text, len(q.dimensions), audience), f"{doc.kind} ({doc.variant_label})"
+        assert not unfit_wording(text, len(q.dimensions), audience, not q.ordinal), f"{doc.kind} ({doc.variant_label})"
 
 
 @pytest.mark.parametrize(("folder", "questionnaire", "audience"), SHAPES)
@@ -114,7 +118,7 @@ def test_word_copies_say_only_what_fits_the_shape(folder, questionnaire, audienc
         opened = docx.Document(io.BytesIO(word.render_docx(doc, "A4", "", dt.datetime(2026, 1, 1))))
         cells = [c.text for t in opened.tables for row in t.rows for c in row.cells]
         text = " ".join([p.text for p in opened.paragraphs] + cells)
-        assert not unfit_wording(text, len(q.dimensions), audience), doc.kind
+        assert not unfit_wording(text, len(q.dimensions), audience, not q.ordinal), doc.kind
 
 
 @pytest.mark.parametrize(("folder", "questionnaire", "audience"), SHAPES)
@@ -122,7 +126,7 @@ def test_online_form_says_only_what_fits_the_shape(folder, questionnaire, audien
     content, q, chosen = _shape(folder, questionnaire, audience)
     pages = online_form.render_online_forms([content], TemplateFolders((PACKAGED,)))
     text = _html_text(pages[online_form.online_form_path(content, q, chosen)])
-    assert not unfit_wording(text, len(q.dimensions), audience)
+    assert not unfit_wording(text, len(q.dimensions), audience, not q.ordinal)
 
 
 @pytest.mark.slow
@@ -144,7 +148,7 @@ def test_collation_report_says_only_what_fits_the_shape(folder, questionnaire, a
                              "--project", str(FIXTURES / folder), "--out", str(out)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     for text in (_html_text((out / "collation-report.html").read_text()), all_text(out / "collation-report.pdf")):
-        assert not unfit_wording(text, len(q.dimensions), None)
+        assert not unfit_wording(text, len(q.dimensions), None, not q.ordinal)
 
 
 def test_the_check_catches_what_the_staff_audit_says():
@@ -155,3 +159,6 @@ def test_the_check_catches_what_the_staff_audit_says():
             "one box for each.")
     assert len(unfit_wording(said, 1, "pupils")) == 4
     assert unfit_wording(said, 2, "staff") == []
+    numbers = "Give a score from 1 to 3 to each statement. The median is 2. Tick R, A or G."
+    assert len(unfit_wording(numbers, 1, None, categorical=True)) == 2
+    assert unfit_wording(numbers, 1, None) == []
