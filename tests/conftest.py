@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,17 @@ SYSTEM_TOOLS = {"qpdf": "qpdf", "pdftotext": "poppler-utils", "pdftoppm": "poppl
 
 def missing_system_packages() -> list[str]:
     return sorted({package for tool, package in SYSTEM_TOOLS.items() if shutil.which(tool) is None})
+
+
+def pytest_collection_modifyitems(items):
+    """The files with the most slow tests first, each file's tests in their own order. pytest-xdist
+    (``--dist loadfile --no-loadscope-reorder``) hands whole files to its workers in this order as they
+    become free, so the long files start early and the many quick ones fill in at the end; its own
+    order, most tests first, left the long files with few tests (test_render_packs, test_freshness)
+    to run alone at the end while the other worker idled."""
+    slow = Counter(item.path for item in items if item.get_closest_marker("slow"))
+    first_seen = {path: index for index, path in enumerate(dict.fromkeys(item.path for item in items))}
+    items.sort(key=lambda item: (-slow[item.path], first_seen[item.path]))
 
 
 def pytest_report_header(config):
