@@ -5,18 +5,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
+import secrets
 import shutil
-import subprocess
-import sys
 
 import pikepdf
 import pytest
 
 from auditpack import pipeline
 from auditpack.render.cache import PdfCache
-
-from .conftest import FIXTURES, REPO, copy_project
 
 # Each entry is a PDF named by its key and a small JSON record of its page count and seal.
 
@@ -81,25 +77,28 @@ def _seal_as(key: bytes, *parts: bytes) -> str:
 def test_a_cache_that_came_with_the_project_from_someone_else_is_never_published(mini_build, tmp_path):
     """A project folder built by another user, whose cache entries were then swapped for PDFs its
     content never made, each with a record sealed by that user's own key: every document is
-    rendered again here and none of the swapped PDFs reaches the site."""
+    rendered again here and none of the swapped PDFs reaches the site. (The folder is a copy of the
+    tiny build with every cache entry sealed again with a key of 'theirs', made as auditpack makes
+    each user's: random bytes. Their own build of it rendered the same entries again.)"""
     good = {p.relative_to(mini_build / "site"): p.read_bytes() for p in (mini_build / "site").rglob("*.pdf")}
 
-    root = copy_project(FIXTURES / "mini", tmp_path / "mini")
-    elsewhere = tmp_path / "someone-else"
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | {"XDG_CACHE_HOME": str(elsewhere)}
-    subprocess.run([sys.executable, str(REPO / "build.py"), "-q", "--project", str(root)], check=True, env=env,
-                   capture_output=True)
-    their_key = (elsewhere / "auditpack" / "seal.key").read_bytes()
+    root = tmp_path / "mini"
+    shutil.copytree(mini_build, root, ignore=shutil.ignore_patterns("site"))
+    their_key = secrets.token_bytes(32)
     planted = pikepdf.new()
     planted.add_blank_page()
-    for pdf in _entries(root / "build" / "cache"):
-        buffer = tmp_path / "planted.pdf"
-        planted.save(buffer)
-        data = buffer.read_bytes()
-        pdf.write_bytes(data)
-        pdf.with_suffix(".json").write_text(json.dumps({"pages": 1, "seal": _seal_as(
-            their_key, pdf.stem.encode(), data, b"1")}), encoding="utf-8")
-    shutil.rmtree(root / "site")
+    buffer = tmp_path / "planted.pdf"
+    planted.save(buffer)
+    entries = [entry for entry in (root / "build" / "cache").glob("*/*") if entry.suffix != ".json"]
+    assert len(_entries(root / "build" / "cache")) == len(good) and len(entries) > len(good)  # the Word files too
+    for entry in entries:
+        record = entry.with_name(f"{entry.name.split('.')[0]}.json")
+        pages = json.loads(record.read_text(encoding="utf-8"))["pages"]
+        if entry.suffix == ".pdf":
+            entry.write_bytes(buffer.read_bytes())
+            pages = 1
+        record.write_text(json.dumps({"pages": pages, "seal": _seal_as(
+            their_key, entry.name.split(".")[0].encode(), entry.read_bytes(), b"%d" % pages)}), encoding="utf-8")
 
     summary = pipeline.build(pipeline.Project.open(root))
     assert summary.reused == 0 and summary.rendered == len(good)
