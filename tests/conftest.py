@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import hmac
+import json
 import os
 import shutil
 from collections import Counter
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 # A date the person running the tests exported would be taken by the builds here for one the user
@@ -28,6 +32,30 @@ def copy_project(source: Path, target: Path, with_templates: bool = False) -> Pa
     if with_templates:
         shutil.copytree(PACKAGED, target / "templates")
     return target
+
+
+def seal_as(key: bytes, *parts: bytes) -> str:
+    """A seal made with someone else's key, exactly as auditpack.seal makes one with ours."""
+    mac = hmac.new(key, digestmod=hashlib.sha256)
+    for part in parts:
+        mac.update(len(part).to_bytes(8, "big") + part)
+    return mac.hexdigest()
+
+
+def reseal_cache(cache: Path, key: bytes, pdf: bytes | None = None) -> int:
+    """Every entry of the PDF cache ``cache`` sealed again with ``key`` (another user's), as if their
+    build had made it; with ``pdf``, each PDF entry swapped for those bytes first. The number of PDFs."""
+    entries = [entry for entry in cache.glob("*/*") if entry.suffix != ".json"]
+    for entry in entries:
+        name = entry.name.split(".")[0]  # the cache key
+        record = entry.with_name(f"{name}.json")
+        pages = json.loads(record.read_text(encoding="utf-8"))["pages"]
+        if pdf is not None and entry.suffix == ".pdf":
+            entry.write_bytes(pdf)
+            pages = len(pikepdf.open(entry).pages)
+        record.write_text(json.dumps({"pages": pages, "seal": seal_as(key, name.encode(), entry.read_bytes(),
+                                                                        b"%d" % pages)}), encoding="utf-8")
+    return sum(entry.suffix == ".pdf" for entry in entries)
 
 
 @pytest.fixture(autouse=True)
