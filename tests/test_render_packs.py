@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import shutil
 from pathlib import Path
 
 import pikepdf
@@ -15,7 +16,7 @@ from auditpack.documents import plan
 from auditpack.render.packs import RenderStats
 from auditpack.render.renderer import Renderer
 from auditpack.render.workers import PdfWorkers
-from auditpack.template_folders import TemplateFolders
+from auditpack.template_folders import PACKAGED, TemplateFolders
 
 from .conftest import FIXTURES, copy_project
 from .pdf_reading import all_text
@@ -127,10 +128,12 @@ def test_a_pdf_does_not_depend_on_which_worker_made_it_or_in_what_order(mini_pro
             _how_they_differ(reordered, serial)
 
 
-def test_incremental_build_equals_a_clean_build_of_the_same_content(tmp_path):
-    edited = copy_project(FIXTURES / "mini", tmp_path / "edited")
+def test_incremental_build_equals_a_clean_build_of_the_same_content(mini_build, tmp_path):
+    """The edit is built over a copy of the tiny build (its site, record and cached PDFs), as a user's
+    second build is; a clean, uncached build of the edited content is the reference."""
+    edited = tmp_path / "edited"
+    shutil.copytree(mini_build, edited)
     project = pipeline.Project.open(edited)
-    pipeline.build(project)
     _retitle(edited, "Gather views", "Gather everyone's views")
     incremental = pipeline.build(project)
     assert 0 < incremental.rendered < incremental.pdfs  # only what the edit touched
@@ -145,11 +148,16 @@ def test_incremental_build_equals_a_clean_build_of_the_same_content(tmp_path):
     assert different == []
 
 
-def test_editing_one_stage_renders_only_its_documents_and_the_packs_holding_them(mini_project):
-    project = pipeline.Project.open(mini_project)
-    cache = mini_project / "build" / "cache"
-    _render(project, workers=1, cache=cache)
-    _retitle(mini_project, "Gather views", "Gather views together")
+def test_editing_one_stage_renders_only_its_documents_and_the_packs_holding_them(mini_build, tmp_path):
+    """Starts from a copy of the tiny build's cache, which holds every PDF of the content before the edit."""
+    root = tmp_path / "mini"
+    shutil.copytree(mini_build, root)
+    project = pipeline.Project.open(root)
+    cache = root / "build" / "cache"
+    unchanged = RenderStats()
+    _render(project, workers=1, cache=cache, stats=unchanged)
+    assert unchanged.paths == [] and unchanged.reused > 0  # the cache is current
+    _retitle(root, "Gather views", "Gather views together")
     stats = RenderStats()
     _render(project, workers=1, cache=cache, stats=stats)
     assert stats.paths, "the edit re-rendered nothing"
@@ -160,11 +168,17 @@ def test_editing_one_stage_renders_only_its_documents_and_the_packs_holding_them
 
 
 @pytest.mark.parametrize("edit", ["stylesheet", "template"])
-def test_a_changed_stylesheet_or_template_re_renders_what_depends_on_it(tmp_path, edit):
-    root = copy_project(FIXTURES / "mini", tmp_path / "mini", with_templates=True)
+def test_a_changed_stylesheet_or_template_re_renders_what_depends_on_it(mini_build, tmp_path, edit):
+    """Starts from a copy of the tiny build with the templates copied in: the same HTML and stylesheet,
+    so its cache holds every PDF before the edit."""
+    root = tmp_path / "mini"
+    shutil.copytree(mini_build, root)
+    shutil.copytree(PACKAGED, root / "templates")
     project = pipeline.Project.open(root)
     cache = root / "build" / "cache"
-    first = _render(project, workers=1, cache=cache)
+    unchanged = RenderStats()
+    first = _render(project, workers=1, cache=cache, stats=unchanged)
+    assert unchanged.paths == [] and unchanged.reused > 0  # the cache is current
     if edit == "stylesheet":
         css = root / "templates" / "print" / "print.css"
         css.write_text(css.read_text(encoding="utf-8") + "\nh1 { letter-spacing: 0.5pt; }\n", encoding="utf-8")

@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -102,10 +103,11 @@ def test_headings_title_language_size_and_repeating_headers(bundled_docx):
 
 
 @pytest.mark.slow
-def test_the_same_content_gives_the_same_bytes_dated_by_the_build(tmp_path):
-    roots = [pipeline.Project.open(_mini(tmp_path / name)) for name in ("one", "two")]
-    for project in roots:
-        pipeline.build(project, options=pipeline.BuildOptions(use_cache=False))
+def test_the_same_content_gives_the_same_bytes_dated_by_the_build(mini_build, tmp_path):
+    """An uncached build of the tiny programme against the run's shared build of it (its first build,
+    so nothing came from a cache either), made in another folder and often in another process."""
+    roots = [pipeline.Project.open(mini_build), pipeline.Project.open(_mini(tmp_path / "two"))]
+    pipeline.build(roots[1], options=pipeline.BuildOptions(use_cache=False))
     files = [{p.relative_to(r.output_dir): p.read_bytes() for p in r.output_dir.rglob("*.docx")} for r in roots]
     assert files[0] and files[0] == files[1]
     published = pipeline.check(roots[0])[0].programme.published
@@ -120,9 +122,11 @@ def test_the_same_content_gives_the_same_bytes_dated_by_the_build(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_cache_gives_back_the_same_word_files(mini_project):
-    project = pipeline.Project.open(mini_project)
-    pipeline.build(project)
+def test_the_cache_gives_back_the_same_word_files(mini_build, tmp_path):
+    """A copy of the tiny build, whose Word files were made fresh and cached, built again from its cache."""
+    root = tmp_path / "mini"
+    shutil.copytree(mini_build, root)
+    project = pipeline.Project.open(root)
     first = {p: p.read_bytes() for p in project.output_dir.rglob("*.docx")}
     assert list(project.cache_dir.rglob("*.docx")), "the Word files were not cached"
     (project.root / "site_config.yml").write_text((project.root / "site_config.yml").read_text() + "\n")
