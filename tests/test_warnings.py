@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from auditpack import codes, pipeline
+from auditpack import codes, documents, pipeline
 from auditpack.recommended import SHORT_TITLE_ADVISED
+from auditpack.render import print_html
+from auditpack.template_folders import PACKAGED, TemplateFolders
 
 from .conftest import FIXTURES, copy_project
 from .pdf_reading import all_text
@@ -100,6 +102,26 @@ def test_a_missing_short_title_is_the_title_and_a_long_one_is_warned_about(spars
 
 def empty_headings(html: str) -> list[str]:
     return re.findall(r"<(h[1-6]|dt|th)\b[^>]*>\s*</\1>", html)
+
+
+def empty_blocks(html: str) -> list[str]:
+    """Headings, terms and paragraphs with nothing in them: what a missing value would leave."""
+    return re.findall(r"<(h[1-6]|dt|dd|th|p)\b[^>]*>\s*</\1>|<div>\s*</div>", html)
+
+
+def test_every_printed_page_of_a_sparse_programme_leaves_the_gaps_out(sparse):
+    """The print HTML of every document and pack cover: no "None", no empty heading or paragraph."""
+    [content] = pipeline.check(pipeline.Project.open(sparse))
+    plan = documents.plan([content])
+    env = print_html.environment(TemplateFolders((PACKAGED,)))
+    options = print_html.PrintOptions()
+    pages = [print_html.render_document(env, doc, options) for doc in plan.all_documents]
+    pages += [print_html.render_cover(env, pack, [], options) for pack in plan.packs]
+    assert len(pages) > 15
+    for html in pages:
+        assert "None" not in html
+        assert not empty_blocks(html), empty_blocks(html)
+        assert 'content=""' not in html  # no empty author or date in the PDF's metadata
 
 
 @pytest.mark.slow
