@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import docx
 import pytest
 
 from auditpack import codes, documents, pipeline
@@ -122,6 +123,9 @@ def test_every_printed_page_of_a_sparse_programme_leaves_the_gaps_out(sparse):
         assert "None" not in html
         assert not empty_blocks(html), empty_blocks(html)
         assert 'content=""' not in html  # no empty author or date in the PDF's metadata
+    gather = next(d for d in plan.documents if d.kind == "briefing" and d.stage.id == "gather")
+    briefing = print_html.render_document(env, gather, options)
+    assert "<th>Role</th></tr>" in briefing and "Who they are" not in briefing  # none of its roles described
 
 
 @pytest.mark.slow
@@ -140,6 +144,11 @@ def test_a_sparse_programme_builds_and_its_documents_leave_the_gaps_out(sparse):
     assert "Version 0.1" in cover and "Version 0.1," not in cover  # no date after the version
     briefing = all_text(next(p for p in pdfs if p.name.endswith("briefing.pdf")))
     assert "Who is involved" in briefing and "Runs the audit" not in briefing
+    for path in (site / "downloads").rglob("*.docx"):
+        word = docx.Document(str(path))
+        footer = word.sections[0].footer.paragraphs[0].text
+        assert footer == "Sparse wellbeing audit version 0.1 · Test footer", (path.name, footer)  # no date
+        assert word.core_properties.author == ""
     pages = sorted(site.rglob("*.html"))
     for page in pages:
         html = page.read_text(encoding="utf-8")
