@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
-from .errors import ContentErrors, TemplateProblem, suggest
+from .errors import ContentErrors, TemplateProblem, suggest, warnings_text
 from .interrupt import Terminated, sigterm_as_interrupt
 from .output import OutputRefused
 from .terminal import escaping_output, write_raw
@@ -141,6 +141,8 @@ def _cmd_build(args) -> int:
     except SiteBuildError as exc:
         print(f"auditpack: the site could not be built; the previous output was kept.\n{exc}", file=sys.stderr)
         return 1
+    if summary.warnings:
+        print(warnings_text(list(summary.warnings)), file=sys.stderr)
     what = f"packs for {request.name}:" if request else f"{summary.programmes} programme(s): {summary.pages} pages and"
     if summary.unchanged:
         print(f"Up to date: nothing has changed since the last build, so nothing was rendered or written "
@@ -163,14 +165,18 @@ def _cmd_check(args) -> int:
 
     if args.format == "json":
         return _check_json(args)
-    programmes = pipeline.check(_project(args))
+    programmes, warnings = pipeline.checked(_project(args))
+    if warnings:
+        print(warnings_text(warnings), file=sys.stderr)
     for content in programmes:
         stages = len(content.stages)
         tasks = sum(len(s.tasks) for s in content.stages)
         items = sum(len(q.items) for q in content.questionnaires)
         print(f"{content.programme.id}: {stages} stages, {tasks} tasks, {len(content.components)} components, "
               f"{items} questionnaire items")
-    print(f"OK: {len(programmes)} programme(s), no problems found.")
+    found = f"no problems found, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings \
+        else "no problems found"
+    print(f"OK: {len(programmes)} programme(s), {found}.")
     return 0
 
 
@@ -181,11 +187,11 @@ def _check_json(args) -> int:
 
     root = args.project.resolve()
     try:
-        programmes = pipeline.check(_project(args))
+        programmes, warnings = pipeline.checked(_project(args))
     except ContentErrors as exc:
         print(problems_json(exc.errors, root))
         return 1
-    print(problems_json([], root, programmes=len(programmes)))
+    print(problems_json(warnings, root, programmes=len(programmes)))
     return 0
 
 

@@ -95,6 +95,23 @@ DUPLICATE_RECORD_COLUMN = Code("AP135", "duplicate-record-column", "two record c
 TOO_MANY_RECORD_COLUMNS = Code("AP136", "too-many-record-columns",
                                "more record columns, or text columns, than a form's page has room for")
 
+# AP17x: recommended but missing. Warnings: check and build say so, and the exit status stays 0.
+MISSING_SUMMARY = Code("AP170", "missing-summary", "the programme has no 'summary' for its home page and covers",
+                       severity="warning")
+MISSING_PUBLISHER = Code("AP171", "missing-publisher", "the programme names no 'publisher'", severity="warning")
+MISSING_LICENCE = Code("AP172", "missing-licence", "the programme has no 'licence' saying who may copy it",
+                       severity="warning")
+MISSING_DATE = Code("AP173", "missing-date",
+                    "the programme has no 'published' date and no changelog entry to take one from",
+                    severity="warning")
+MISSING_SHORT_TITLE = Code("AP174", "missing-short-title",
+                           "a long programme title without a 'short_title' for page headers", severity="warning")
+MISSING_ROLE_DESCRIPTION = Code("AP175", "missing-role-description", "a role has no 'description'",
+                                severity="warning")
+MISSING_PATHWAY_DESCRIPTION = Code("AP176", "missing-pathway-description", "a pathway has no 'description'",
+                                   severity="warning")
+MISSING_OUTCOME = Code("AP177", "missing-outcome", "a stage has no 'outcome'", severity="warning")
+
 # --- AP2xx: site_config.yml ------------------------------------------------------------------
 UNKNOWN_LANGUAGE = Code("AP200", "unknown-language", "a site language the theme has no words for")
 OUTPUT_FOLDER = Code("AP201", "output-folder", "an output folder that is not a folder of its own in the project")

@@ -56,8 +56,14 @@ class ContentError:
         if self.choices and not self.expected:
             object.__setattr__(self, "expected", one_of(self.choices))
 
+    @property
+    def is_warning(self) -> bool:
+        """Something recommended is missing: said, but nothing is refused because of it."""
+        return self.code.severity == "warning"
+
     def format(self) -> str:
-        text = f"{self.location}: {self.message}"
+        text = f"{self.location}: warning: {self.message} [{self.code}]" if self.is_warning else \
+            f"{self.location}: {self.message}"
         if self.expected:
             text += f" (expected {self.expected})"
         if self.source_line:
@@ -148,8 +154,21 @@ class ContentErrors(Exception):
         count = len(self.errors)
         if count > MAX_SHOWN:
             lines.append(f"... and {count - MAX_SHOWN} more; fix these first, then run 'auditpack check' again.")
-        lines.append(f"{count} problem{'s' if count != 1 else ''} found; {outcome}.")
+        warnings = sum(e.is_warning for e in self.errors)
+        also = f" and {_counted(warnings, 'warning')}" if warnings else ""
+        lines.append(f"{_counted(count - warnings, 'problem')} found{also}; {outcome}.")
         return "\n".join(lines)
+
+
+def warnings_text(warnings: list[ContentError]) -> str:
+    """Warnings from content that is otherwise fine, each as a problem is shown, and a count."""
+    lines = [e.format() for e in with_source_lines(sorted(set(warnings), key=ContentError.sort_key))]
+    lines.append(f"{_counted(len(warnings), 'warning')}: the documents leave out what they name until it is added.")
+    return "\n".join(lines)
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 JSON_VERSION = 1

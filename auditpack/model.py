@@ -35,11 +35,24 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 """Prose written by advisors; Markdown is allowed."""
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def _fits_short_text(value) -> bool:
+    return isinstance(value, str) and 1 <= len(value.strip()) <= 200
+
+
 LATEST_STAMP = 2**32 - 1
 """The latest time output can be stamped with, in seconds since 1970: the sitemap's gzip header holds
 it in 32 bits. A build is dated by its newest publication date (see :func:`auditpack.pipeline.build_date`)."""
 EARLIEST_PUBLISHED = dt.date(1970, 1, 1)
 LATEST_PUBLISHED = dt.datetime.fromtimestamp(LATEST_STAMP, dt.UTC).date()
+
+
+def _is_date(value) -> bool:
+    try:
+        return EARLIEST_PUBLISHED <= dt.date.fromisoformat(value) <= LATEST_PUBLISHED
+    except (TypeError, ValueError):
+        return False
 
 
 class Strict(BaseModel):
@@ -140,20 +153,36 @@ DEFAULT_RECORD_COLUMNS = (
 class Programme(Strict):
     id: Id
     title: ShortText
-    short_title: ShortText
-    publisher: ShortText
+    short_title: ShortText = Field(default_factory=str)
+    """Printed in every page header; without it, the title is (the default is never used: a programme
+    without a title is rejected)."""
+    publisher: ShortText | None = None
+    """Who publishes the programme, on covers and the overview page; without it, no one is named."""
     version: ShortText
-    published: dt.date
-    summary: Text
-    licence: Text
+    published: dt.date | None = None
+    """The date of this version; without it, the date of the newest changelog entry, else no date is
+    printed beside the version."""
+    summary: Text | None = None
+    """What the programme is, on the home page, the overview page and pack covers."""
+    licence: Text | None = None
+    """Who may copy and adapt the programme; without it, nothing is said about copying."""
     language: ShortText = "en-GB"
     audience: Text | None = None
     """Who the programme is for, shown on the overview page."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _short_title_from_title(cls, data):
+        """A missing short title is the title itself (copied only when the title can be one, so a bad
+        title is reported once, at the title)."""
+        if isinstance(data, dict) and "short_title" not in data and _fits_short_text(data.get("title")):
+            return {**data, "short_title": data["title"]}
+        return data
+
     @field_validator("published")
     @classmethod
-    def _published_can_be_stamped(cls, value: dt.date):
-        if not EARLIEST_PUBLISHED <= value <= LATEST_PUBLISHED:
+    def _published_can_be_stamped(cls, value: dt.date | None):
+        if value is not None and not EARLIEST_PUBLISHED <= value <= LATEST_PUBLISHED:
             raise Invalid(codes.DATE_OUT_OF_RANGE, f"{value} is a date the site and PDFs cannot be stamped with",
                           f"a date from {EARLIEST_PUBLISHED} to {LATEST_PUBLISHED}")
         return value
@@ -162,13 +191,15 @@ class Programme(Strict):
 class Role(Strict):
     id: Id
     name: ShortText
-    description: Text
+    description: Text | None = None
+    """What the role does in the programme, on the overview page and briefing sheets."""
 
 
 class Pathway(Strict):
     id: Id
     name: ShortText
-    description: Text
+    description: Text | None = None
+    """Which schools the pathway suits, on the overview page."""
 
 
 class Task(Strict):
@@ -263,7 +294,8 @@ class Stage(Strict):
     id: Id
     title: ShortText
     purpose: Text
-    outcome: Text
+    outcome: Text | None = None
+    """What the stage produces, on its page and briefing sheet; without it, that line is left out."""
     time: ShortText | None = None
     """Overall time the stage needs, e.g. '2 to 3 weeks'."""
     tasks: list[Task] = Field(min_length=1)
@@ -582,6 +614,20 @@ class Content(Strict):
     components: list[Component] = []
     guidance: list[GuidanceNote] = []
     questionnaires: list[Questionnaire] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _published_from_changelog(cls, data):
+        """A version without a 'published' date is dated by its changelog entry, when that entry's
+        date is one (a bad one is reported once, at the changelog)."""
+        if not isinstance(data, dict):
+            return data
+        programme, changelog = data.get("programme"), data.get("changelog")
+        newest = changelog[0] if isinstance(changelog, list) and changelog else None
+        if not (isinstance(programme, dict) and "published" not in programme and isinstance(newest, dict)
+                and newest.get("version") == programme.get("version") and _is_date(newest.get("date"))):
+            return data
+        return {**data, "programme": {**programme, "published": newest["date"]}}
 
     @model_validator(mode="after")
     def _changelog_matches_version(self):

@@ -21,7 +21,7 @@ from .config import SiteConfig, load_settings
 from .errors import ContentError, ContentErrors, Location, TemplateProblem
 from .kinds import PDF, format_of
 from .logo import Logo
-from .model import LATEST_STAMP, Content
+from .model import EARLIEST_PUBLISHED, LATEST_STAMP, Content
 from .output import build_lock, check_paths, replacing, write_files
 from .render import pages as site_pages
 from .render import sandbox
@@ -31,7 +31,7 @@ from .render.renderer import Renderer
 from .render.workers import default_workers
 from .schools import slugify
 from .template_folders import TemplateFolders
-from .validate import load_programmes
+from .validate import Checked, check_programmes
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,8 @@ class BuildSummary:
     reused: int = 0
     unchanged: bool = False
     """True when nothing had changed since the last build, so nothing was done."""
+    warnings: tuple[ContentError, ...] = ()
+    """What the content would be better with; said when it was built (an unchanged build re-reads nothing)."""
 
     def counts(self) -> dict:
         return {"programmes": self.programmes, "pages": self.pages, "pdfs": self.pdfs,
@@ -112,7 +114,12 @@ class BuildSummary:
 
 
 def check(project: Project) -> list[Content]:
-    return load_programmes(project.content_dir)
+    return checked(project).programmes
+
+
+def checked(project: Project) -> Checked:
+    """The project's programmes and the warnings about them (ContentErrors if any is unusable)."""
+    return check_programmes(project.content_dir)
 
 
 def build(project: Project, progress=lambda done, total, path, reused=False: None,
@@ -139,7 +146,7 @@ def build(project: Project, progress=lambda done, total, path, reused=False: Non
 
 def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
     started = time.perf_counter()
-    programmes = check(project)  # the content is valid before any PDF worker starts
+    programmes, warnings = checked(project)  # the content is valid before any PDF worker starts
     date = build_date(programmes, options.fixed_date)
     plan = documents.plan(programmes, tuple(project.config.variants))
     check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])  # no output overwrites another
@@ -167,7 +174,7 @@ def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
     printed = [pdf for path, pdf in pdfs.items() if format_of(path) is PDF]  # not the Word files beside them
     return BuildSummary(len(programmes), len(pages), len(printed), sum(p.pages for p in printed),
                         sum(len(p.data) for p in printed), time.perf_counter() - started,
-                        project.output_dir, stats.rendered, stats.reused)
+                        project.output_dir, stats.rendered, stats.reused, warnings=tuple(warnings))
 
 
 def _add_pdfs(docs_dir: Path, site_dir: Path, pdfs: dict, facts: dict[bytes, bytes]) -> None:
@@ -221,8 +228,9 @@ def write_site_zip(site_dir: Path, name: str) -> None:
 def build_date(programmes: list[Content], fixed: str | None = None) -> int:
     """The date stamped into output (fonts, the sitemap), in seconds since 1970: the newest publication
     date, so the same content always gives the same bytes; or ``fixed``, SOURCE_DATE_EPOCH as the user
-    set it, if output can be stamped with it (the tools that read it fail on anything else, deep in the build)."""
-    newest = max(c.programme.published for c in programmes)
+    set it, if output can be stamped with it (the tools that read it fail on anything else, deep in the build).
+    Programmes without any date are stamped with the earliest date, still the same every time."""
+    newest = max((c.programme.published for c in programmes if c.programme.published), default=EARLIEST_PUBLISHED)
     if fixed is None:
         return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())
     if not (re.fullmatch("[0-9]+", fixed) and int(fixed) <= LATEST_STAMP):

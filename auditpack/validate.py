@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -18,6 +18,7 @@ from .load import MAX_FILE_BYTES, SourceMap, load_yaml_file, too_large
 from .model import TOP_LEVEL_KEYS, Content
 from .output import windows_reserved
 from .pydantic_errors import Subject, content_field, translate, unknown_key
+from .recommended import recommended
 
 CONTENT = Subject(Content, content_field)
 """How content problems name their values: by key, "'owners': unknown role 'stuf'"."""
@@ -26,8 +27,20 @@ MAX_PROGRAMME_BYTES = 5_000_000
 """All of a programme's YAML together; several files just under the per-file limit are still too many."""
 
 
+class Checked(NamedTuple):
+    programmes: list[Content]
+    warnings: list[ContentError]
+    """What the programmes would be better with (see :mod:`.recommended`); none stops a build."""
+
+
 def load_programmes(content_dir: Path) -> list[Content]:
     """Every programme under ``content_dir``, or ContentErrors listing all problems."""
+    return check_programmes(content_dir).programmes
+
+
+def check_programmes(content_dir: Path) -> Checked:
+    """Every programme under ``content_dir`` and the warnings about them, or ContentErrors listing
+    all problems (the warnings among them, so one run shows everything)."""
     folders = sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))) \
         if content_dir.is_dir() else []
     if not folders:
@@ -35,16 +48,20 @@ def load_programmes(content_dir: Path) -> list[Content]:
             codes.NO_PROGRAMMES, Location(str(content_dir)), "no programme folders found",
             expected="one folder per programme, each holding programme.yml",
             hint="run from the project folder, or set content_dir in site_config.yml")])
-    programmes, errors = [], []
+    programmes, problems = [], []
     for folder in folders:
-        content, problems = load_programme(folder)
-        errors.extend(problems)
+        content, found = load_programme(folder)
+        problems.extend(found)
         if content is not None:
             programmes.append(content)
-    errors.extend(_programme_ids_unique(programmes, folders))
-    if errors:
-        raise ContentErrors(errors)
-    return programmes
+    problems.extend(_programme_ids_unique(programmes, folders))
+    if any(is_error(p) for p in problems):
+        raise ContentErrors(problems)
+    return Checked(programmes, problems)
+
+
+def is_error(problem: ContentError) -> bool:
+    return problem.code.severity == "error"
 
 
 def load_programme(folder: Path) -> tuple[Content | None, list[ContentError]]:
@@ -57,7 +74,9 @@ def load_programme(folder: Path) -> tuple[Content | None, list[ContentError]]:
         content = Content.model_validate(raw, context=_declared_ids(raw))
     except ValidationError as exc:
         return None, errors + translate(exc.errors(), source.locate, CONTENT)
-    return (None if errors else content), errors
+    if errors:
+        return None, errors
+    return content, recommended(content, raw, source)
 
 
 def _merge_folder(folder: Path) -> tuple[dict | None, SourceMap, list[ContentError]]:

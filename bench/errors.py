@@ -48,7 +48,7 @@ def check_seconds(project: Path, problems: int) -> float:
     seconds = time.perf_counter() - started
     last = (result.stdout + result.stderr).strip().splitlines()[-1]
     expected = f"{problems} problems found; nothing was written." if problems else \
-        "OK: 2 programme(s), no problems found."
+        "OK: 3 programme(s), no problems found."
     if last != expected:
         raise SystemExit(f"check did not report what was made ({expected!r}); it said: {last!r}")
     return seconds

@@ -41,6 +41,21 @@ def test_staff_audit_shape(programmes):
     assert len(guide.steps) == 5 and len(guide.aims) == 4
 
 
+def test_wellbeing_review_shape(programmes):
+    """The third example: eight principles of three to five statements each, rated on one question
+    by staff groups, the pupil council and a parent forum, over three stages."""
+    review = programmes["wellbeing-review"]
+    assert [s.id for s in review.stages] == ["prepare", "review-in-groups", "agree-and-act"]
+    [q] = review.questionnaires
+    assert len(q.sections) == 8 and all(3 <= len(s.items) <= 5 for s in q.sections)
+    assert [p.label for p in q.scale] == ["Red", "Amber", "Green"] and q.dont_know_label == "Don't know"
+    assert len(q.dimensions) == 1 and q.dimensions[0].dont_know
+    assert {"all-staff", "pupil-council", "parent-forum"} <= set(q.respondents)
+    voices = next(d for d in review.stages[1].documents if d.kind == "group-recording")
+    assert [q.sections.index(q.section(s)) + 1 for s in voices.sections] == [2, 3, 4, 7]
+    assert len(review.guidance) == 3
+
+
 def test_every_role_is_used_or_described(programmes):
     for content in programmes.values():
         owners = {o for s in content.stages for t in s.tasks for o in t.owners}

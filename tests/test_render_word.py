@@ -37,10 +37,8 @@ def test_each_document_of_a_kind_offering_word_has_a_copy_beside_its_pdf(bundled
     downloads = bundled_build / "site" / "downloads"
     plan = documents.plan(bundled_programmes, tuple(VARIANTS))
     made = sorted(p.relative_to(downloads).as_posix() for p in downloads.rglob("*.docx"))
-    assert made == sorted(e.path for e in plan.editions) and len(made) == 19
-    # No bundled programme has groups that rate yet: test_record_columns checks group-rating's Word copy.
-    assert {e.document.kind for e in plan.editions} == \
-        {k for k, kind in KINDS.items() if "docx" in kind.formats} - {"group-rating"}
+    assert made == sorted(e.path for e in plan.editions) and len(made) == 26  # 19 seed programmes, 7 wellbeing-review
+    assert {e.document.kind for e in plan.editions} == {k for k, kind in KINDS.items() if "docx" in kind.formats}
     assert all((downloads / e.document.path).is_file() for e in plan.editions)
 
 

@@ -16,6 +16,9 @@ def test_new_programme_checks_and_builds(tmp_path):
     assert (tmp_path / "schema" / "content.schema.json").is_file()
     [content] = pipeline.check(pipeline.Project.open(tmp_path))
     assert content.programme.title == "Staff wellbeing: a “quick” check"
+    checked = run("check", "--project", str(tmp_path))  # no placeholder is printed: check asks for them
+    assert checked.returncode == 0 and "[AP171 missing-publisher]" in checked.stderr
+    assert "[AP172 missing-licence]" in checked.stderr and content.programme.licence is None
     (tmp_path / "site_config.yml").write_text("variants: []\n")
     assert run("build", "-q", "--project", str(tmp_path)).returncode == 0
     assert (tmp_path / "site" / "downloads" / "staff-wellbeing" / "staff-wellbeing-complete-pack.pdf").is_file()

@@ -51,11 +51,11 @@ def test_misspelt_key_is_not_also_reported_missing():
 
 def test_missing_key_points_at_its_block(mini_project):
     stages = mini_project / "content" / "mini" / "stages.yml"
-    stages.write_text(stages.read_text().replace("    outcome: Completed forms.\n", ""))
+    stages.write_text(stages.read_text().replace("    purpose: Hear from everyone.\n", ""))
     with pytest.raises(ContentErrors) as caught:
         load_programmes(mini_project / "content")
     [error] = caught.value.errors
-    assert error.message == "missing key 'outcome' in stages entry"
+    assert error.message == "missing key 'purpose' in stages entry"
     assert error.location.line == 25
     assert caught.value.format().splitlines()[1].strip() == "- number: 2"  # the line shown under the message
 

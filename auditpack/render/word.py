@@ -255,7 +255,7 @@ def _new(doc: PrintDocument, paper: str, footer: str, built: dt.datetime):
     properties = word.core_properties
     properties.title = doc.title
     properties.subject = f"{doc.kind_title} for {programme.title}"
-    properties.author = programme.publisher
+    properties.author = programme.publisher or ""
     properties.keywords = f"{programme.short_title}, {doc.kind_title}, school audit"
     properties.comments = ""
     properties.language = programme.language
@@ -276,8 +276,9 @@ def _new(doc: PrintDocument, paper: str, footer: str, built: dt.datetime):
     section.header.paragraphs[0].text = programme.short_title + (f" · Stage {stage.number}: {stage.title}"
                                                                  if stage else "")
     shown = "".join(text for text, *_ in _runs(footer)) if footer else ""
-    section.footer.paragraphs[0].text = (f"{programme.short_title} version {programme.version}, "
-                                         f"{long_date(programme.published)}" + (f" · {shown}" if shown else ""))
+    dated = f", {long_date(programme.published)}" if programme.published else ""
+    section.footer.paragraphs[0].text = (f"{programme.short_title} version {programme.version}{dated}"
+                                         + (f" · {shown}" if shown else ""))
     _paragraph(word, f"Stage {stage.number}: {stage.title}" if stage else programme.short_title)
     word.add_heading(doc.title, 1)
     if doc.description:
