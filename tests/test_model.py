@@ -48,11 +48,16 @@ def test_wellbeing_review_shape(programmes):
     assert [s.id for s in review.stages] == ["prepare", "review-in-groups", "agree-and-act"]
     [q] = review.questionnaires
     assert len(q.sections) == 8 and all(3 <= len(s.items) <= 5 for s in q.sections)
+    assert q.scale_kind == "categorical" and [p.key for p in q.scale] == ["R", "A", "G"]
     assert [p.label for p in q.scale] == ["Red", "Amber", "Green"] and q.dont_know_label == "Don't know"
+    assert q.judgement is not None and (q.judgement.strength, q.judgement.need) == (["G"], ["R"])
     assert len(q.dimensions) == 1 and q.dimensions[0].dont_know
     assert {"all-staff", "pupil-council", "parent-forum"} <= set(q.respondents)
-    voices = next(d for d in review.stages[1].documents if d.kind == "group-recording")
-    assert [q.sections.index(q.section(s)) + 1 for s in voices.sections] == [2, 3, 4, 7]
+    assert [(c.id, c.kind) for c in q.record_columns or []] == \
+        [("evidence", "text"), ("actions-now", "text"), ("actions-later", "text")]
+    assert any(d.kind == "group-rating" for d in review.stages[1].documents)
+    sections = {a.id: [q.section_number(q.section(s)) for s in a.sections] for a in q.audiences}
+    assert sections == {"staff": [], "pupils": [2, 3, 4], "parents": [2, 7]}
     assert len(review.guidance) == 3
 
 
