@@ -9,6 +9,7 @@ ruled lines, the fillable PDF's fields, the Word file's tables, and collate's fi
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import itertools
 import shutil
@@ -22,7 +23,7 @@ import pytest
 from auditpack import codes, documents, pipeline
 from auditpack.collate import cli
 from auditpack.errors import ContentErrors
-from auditpack.model import DEFAULT_RECORD_COLUMNS
+from auditpack.model import DEFAULT_RECORD_COLUMNS, RecordColumn
 from auditpack.validate import load_programmes
 
 from .conftest import FIXTURES, built_once, copy_project, require
@@ -54,7 +55,8 @@ def columns_content():
 # The declaration ---------------------------------------------------------------------------
 
 def test_a_group_form_without_a_declaration_records_what_works_ideas_and_priority(bundled_programmes):
-    plan = documents.plan(bundled_programmes)
+    seeds = [c for c in bundled_programmes if c.programme.id in ("imhars", "blackpool-ara")]  # they declare none
+    plan = documents.plan(seeds)
     recording = [d for d in plan.documents if d.declared.group]
     assert recording and all(d.record_columns == DEFAULT_RECORD_COLUMNS for d in recording)
     assert [c.heading for c in DEFAULT_RECORD_COLUMNS] == \
@@ -141,7 +143,7 @@ def test_the_group_rating_form_prints_each_column_with_room_to_write(columns_bui
     assert len(gaps) >= 6, "three text columns of three lines each"
     assert min(gaps) >= 8, f"lines to write on are {min(gaps):.1f} mm apart"
     box = open_pdf(pdf).pages[statement].mediabox
-    assert box.width > box.height, "three text columns side by side are printed on a landscape page"
+    assert box.width < box.height, "three text columns fit side by side on a portrait page"
 
 
 @pytest.mark.slow
@@ -325,3 +327,12 @@ def test_text_shown_in_the_report_is_text_never_markup():
     template = print_html.environment(TemplateFolders()).get_template("collation-record.html.j2")
     html = str(template.make_module({"q": q}).record(record))
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize(("texts", "landscape"), [(2, False), (3, False), (4, True)])
+def test_a_form_goes_landscape_only_when_its_text_columns_do_not_fit_portrait(texts, landscape):
+    """Up to three text columns sit side by side on a portrait page (about 55 mm each); a fourth turns it."""
+    plan = documents.plan(pipeline.check(pipeline.Project.open(FIXTURES / "columns")))
+    doc = next(d for d in plan.documents if d.kind == "group-rating")
+    columns = tuple(RecordColumn(id=f"c{n}", heading=f"Column {n}") for n in range(texts))
+    assert dataclasses.replace(doc, record_columns=columns).record_wide is landscape

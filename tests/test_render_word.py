@@ -37,7 +37,7 @@ def test_each_document_of_a_kind_offering_word_has_a_copy_beside_its_pdf(bundled
     downloads = bundled_build / "site" / "downloads"
     plan = documents.plan(bundled_programmes, tuple(VARIANTS))
     made = sorted(p.relative_to(downloads).as_posix() for p in downloads.rglob("*.docx"))
-    assert made == sorted(e.path for e in plan.editions) and len(made) == 26  # 19 seed programmes, 7 wellbeing-review
+    assert made == sorted(e.path for e in plan.editions) and len(made) == 31  # 19 seed programmes, 12 wellbeing-review
     assert {e.document.kind for e in plan.editions} == {k for k, kind in KINDS.items() if "docx" in kind.formats}
     assert all((downloads / e.document.path).is_file() for e in plan.editions)
 
@@ -76,7 +76,7 @@ def test_column_headings_are_those_of_the_pdf(bundled_docx):
         if doc.kind == "response-form":
             header = [_plain(c.text) for c in headed[-1].rows[0].cells]
             q = doc.questionnaire
-            assert header == ["Question", *[f"{p.value} {p.label}" for p in q.scale], f"? {q.dont_know_label}"]
+            assert header == ["Question", *[f"{p.key} {p.label}" for p in q.scale], f"? {q.dont_know_label}"]
             assert [_plain(r.cells[0].text) for r in headed[-1].rows[1:]] == [d.question for d in q.dimensions]
 
 

@@ -56,8 +56,8 @@ def compare(picture, name: str) -> None:
 
 
 WELLBEING_REVIEW = {
-    "wellbeing-review-group-rating": "stage-2-review-in-groups/response-form.pdf",
-    "wellbeing-review-voices": "stage-2-review-in-groups/group-recording.pdf",
+    "wellbeing-review-group-rating": "stage-2-review-in-groups/group-rating-wellbeing-review-staff.pdf",
+    "wellbeing-review-voices": "stage-2-review-in-groups/group-rating-wellbeing-review-pupils.pdf",
     "wellbeing-review-briefing": "stage-2-review-in-groups/briefing.pdf",
     "wellbeing-review-cover": "wellbeing-review-complete-pack.pdf",
 }
