@@ -36,11 +36,11 @@ def export(revision: str | None, target: Path) -> Path:
     return target
 
 
-def project(programmes: list[str], target: Path) -> Path:
-    """A project holding only ``programmes`` of this working tree's content, so both revisions build the same."""
+def project(source: Path, programmes: list[str], target: Path) -> Path:
+    """A project holding only ``programmes`` of ``source``'s content, so both revisions build the same."""
     for name in programmes:
-        shutil.copytree(REPO / "content" / name, target / "content" / name)
-    shutil.copy(REPO / "site_config.yml", target / "site_config.yml")
+        shutil.copytree(source / "content" / name, target / "content" / name)
+    shutil.copy(source / "site_config.yml", target / "site_config.yml")
     return target
 
 
@@ -50,10 +50,12 @@ def main() -> None:
     parser.add_argument("after", nargs="?", default=None)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--programmes", nargs="+", default=["imhars", "blackpool-ara"])
+    parser.add_argument("--content-of", choices=("before", "after"), default="after",
+                        help="whose content both build (an older revision may not know a newer key)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         trees = {"before": export(args.before, Path(tmp) / "before"), "after": export(args.after, Path(tmp) / "after")}
-        root = project(args.programmes, Path(tmp) / "project")
+        root = project(trees[args.content_of], args.programmes, Path(tmp) / "project")
         times: dict[str, list[float]] = {"before": [], "after": []}
         for run in range(args.runs):
             for name, tree in trees.items():
@@ -63,7 +65,7 @@ def main() -> None:
             print(f"run {run + 1}: before {times['before'][-1]:6.2f} s   after {times['after'][-1]:6.2f} s", flush=True)
     before, after = (statistics.median(times[name]) for name in ("before", "after"))
     print(f"median: before {before:.2f} s ({args.before}), after {after:.2f} s ({args.after or 'working tree'}); "
-          f"after / before = {after / before:.3f}  ({', '.join(args.programmes)})")
+          f"after / before = {after / before:.3f}  ({', '.join(args.programmes)}, content of {args.content_of})")
 
 
 if __name__ == "__main__":
