@@ -112,17 +112,29 @@ def group_rating(word, doc: PrintDocument) -> None:
     if doc.record_wide:
         _landscape(word)
     for section in doc.sections:
-        word.add_heading(f"{q.section_number(section)}. {section.title}", 2)
-        if section.description:
-            _markdown(word, section.description)
+        _section_heading(word, q, section)
         for item in section.items:
-            statement = _paragraph(word, _numbered(q.item_number(item), doc.statement(item), bold_number=False))
-            statement.paragraph_format.keep_with_next = True
-            _table(word, [_rating_header(q)], [[d.question, *[BOX] * len(q.scale), BOX if d.dont_know else ""]
-                                               for d in q.dimensions])
+            _rated_statement(word, doc, item)
             _record(word, doc)
     word.add_heading("Anything else the group wants to say", 2)
     _blank_lines(word, 4)
+
+
+def _section_heading(word, q, section) -> None:
+    word.add_heading(f"{q.section_number(section)}. {section.title}", 2)
+    if section.description:
+        _markdown(word, section.description)
+
+
+def _rated_statement(word, doc: PrintDocument, item) -> None:
+    """A statement, numbered and in its audience's words, kept with the table of boxes to rate it in:
+    the same on an individual's form and a group's."""
+    q = doc.questionnaire
+    assert q is not None, "only a questionnaire's forms rate statements"
+    statement = _paragraph(word, _numbered(q.item_number(item), doc.statement(item), bold_number=False))
+    statement.paragraph_format.keep_with_next = True
+    _table(word, [_rating_header(q)], [[d.question, *[BOX] * len(q.scale), BOX if d.dont_know else ""]
+                                       for d in q.dimensions])
 
 
 def _rating_header(q) -> list[str]:
@@ -186,16 +198,10 @@ def response_form(word, doc: PrintDocument) -> None:
     if q.scale_note:
         _markdown(word, q.scale_note)
     _fields(word, ["School", "Your role (optional)"])
-    header = _rating_header(q)
     for section in doc.sections:
-        word.add_heading(f"{q.section_number(section)}. {section.title}", 2)
-        if section.description:
-            _markdown(word, section.description)
+        _section_heading(word, q, section)
         for item in section.items:
-            statement = _paragraph(word, _numbered(q.item_number(item), doc.statement(item), bold_number=False))
-            statement.paragraph_format.keep_with_next = True
-            _table(word, [header], [[d.question, *[BOX] * len(q.scale), BOX if d.dont_know else ""]
-                                    for d in q.dimensions])
+            _rated_statement(word, doc, item)
         _paragraph(word, f"Comments on {section.title.lower()} (optional)")
         _blank_lines(word, 3)
 
