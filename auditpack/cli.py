@@ -8,6 +8,7 @@ function; ``COMMANDS`` lists them with their help.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -93,7 +94,22 @@ def _with_command(top: argparse.ArgumentParser, argv: list[str]) -> list[str]:
 
 def _project(args):
     from . import pipeline
-    return pipeline.Project.open(args.project, args.config)
+    project = pipeline.Project.open(args.project, args.config)
+    paper = getattr(args, "paper", None)
+    if paper is None:
+        return project
+    from .config import PAPER_SIZES  # not at the top: config brings pydantic, which --help need not load
+    sizes = {size.lower(): size for size in PAPER_SIZES}
+    if paper.lower() not in sizes:
+        _usage(args.command, f"--paper: no such paper (expected one of {', '.join(PAPER_SIZES)})")
+    # The command line wins over site_config.yml, for this run only.
+    config = project.config.model_copy(update={"paper": sizes[paper.lower()]})
+    return dataclasses.replace(project, config=config)
+
+
+def _paper_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--paper", metavar="SIZE", help="paper of every PDF for this run, A4 or Letter "
+                         "(default: paper in site_config.yml, else A4)")
 
 
 # --- build and check ---------------------------------------------------------------------
@@ -105,6 +121,7 @@ def _fixed_date() -> str | None:
 
 
 def _build_options(command: argparse.ArgumentParser) -> None:
+    _paper_option(command)
     command.add_argument("-j", "--jobs", type=int, metavar="N",
                          help="render PDFs in N processes (default: workers in site_config.yml, else one per core)")
     command.add_argument("--no-cache", action="store_true",
@@ -221,6 +238,7 @@ def _packs_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--shard", metavar="I/N", help="build only shard I of N (1-based), e.g. 2/4 on the "
                          "second of four machines; each school always lands in the same shard")
     command.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: schools/)")
+    _paper_option(command)
     command.add_argument("-j", "--jobs", type=int, metavar="N",
                          help="render PDFs in N processes (default: workers in site_config.yml, else one per core)")
     command.add_argument("--no-cache", action="store_true",

@@ -75,6 +75,10 @@ def contrast_ratio(foreground: str, background: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
+PAPER_SIZES = ("A4", "Letter")
+"""The papers :attr:`SiteConfig.paper` accepts, in the words a user types."""
+
+
 class SiteConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     site_name: Annotated[str, StringConstraints(min_length=1, max_length=120)] = "School audit resources"
@@ -89,6 +93,7 @@ class SiteConfig(BaseModel):
     work_dir: RelPath = Field("build", validate_default=True)  # checked against output_dir even when not given
     """Generated Markdown and mkdocs.yml, kept so stock `mkdocs build` can rebuild the site."""
     paper: Literal["A4", "Letter"] = "A4"
+    """The paper every PDF is laid out for; `auditpack build --paper` overrides it for one run."""
     gutter_mm: float = Field(default=0, ge=0, le=25)
     """Extra left margin for hole-punching or binding, added to the 15 mm page margin."""
     workers: int = Field(default=0, ge=0, le=64)

@@ -11,6 +11,8 @@ import pytest
 from auditpack import cli
 from auditpack.template_folders import PACKAGED
 
+from .pdf_reading import open_pdf
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -186,3 +188,24 @@ def test_the_version_is_written_once_and_the_installed_package_reports_it():
     assert version("auditpack") == auditpack.__version__
     result = subprocess.run([sys.executable, str(REPO / "build.py"), "--version"], capture_output=True, text=True)
     assert result.stdout == f"auditpack {auditpack.__version__}\n"
+
+
+@pytest.mark.slow
+def test_paper_on_the_command_line_wins_over_the_settings_for_one_run(mini_project):
+    """A school in the US prints on Letter without editing site_config.yml (which says A4)."""
+    settings = (mini_project / "site_config.yml").read_text()
+    result = run("build", "-q", "--paper", "letter", "--project", str(mini_project))
+    assert result.returncode == 0, result.stderr
+    form = mini_project / "site" / "downloads" / "mini" / "stage-2-gather" / "response-form.pdf"
+    assert [round(float(x)) for x in open_pdf(form).pages[0].mediabox[2:]] == [612, 792]  # 8.5 x 11 in
+    assert (mini_project / "site_config.yml").read_text() == settings
+    result = run("build", "-q", "--project", str(mini_project))
+    assert result.returncode == 0, result.stderr
+    assert [round(float(x)) for x in open_pdf(form).pages[0].mediabox[2:]] == [595, 842]  # A4 again
+
+
+def test_an_unknown_paper_is_a_usage_error_and_builds_nothing(mini_project):
+    result = run("build", "--paper", "A3\x1b[31m", "--project", str(mini_project))
+    assert result.returncode == 2
+    assert "--paper: no such paper (expected one of A4, Letter)" in result.stderr and "\x1b" not in result.stderr
+    assert not (mini_project / "site").exists()
