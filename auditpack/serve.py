@@ -45,6 +45,9 @@ class Preview:
         self.version = 0
         self.error = ""
         self.lock = threading.Lock()
+        self.swapping = threading.Lock()
+        """Held while the site folder is written and swapped, and while a request reads a file from it:
+        a page asked for during a rebuild waits for the new site instead of finding no folder (404)."""
         self._plan: documents.Plan | None = None
         self._renderer: Renderer | None = None
         self._pdfs: dict[str, bytes] = {}
@@ -64,7 +67,7 @@ class Preview:
             placeholders |= {p.path: PdfOutput(p.path, p.title, b"", 0) for p in plan.packs}
             placeholders |= {e.path: PdfOutput(e.path, e.title, b"", 0) for e in plan.editions}
             files, settings, _ = site_sources(project, programmes, plan, placeholders)
-            with replacing(self.folder, PREVIEW, project.own_files) as work:
+            with self.swapping, replacing(self.folder, PREVIEW, project.own_files) as work:
                 write_files(work, files)
                 site.build_site(site.write_project(work, settings), work / "site", date)
             pdf_renderer = renderer(project, date)  # PDFs are rendered here, one when it is opened
@@ -169,7 +172,8 @@ def _handler(preview: Preview):
         def do_HEAD(self):
             if _request_path(self.path) is None:
                 return self.send_error(400, "No file of the site has this name")
-            super().do_HEAD()
+            with preview.swapping:
+                super().do_HEAD()
 
         def do_GET(self):
             path = _request_path(self.path)
@@ -185,9 +189,10 @@ def _handler(preview: Preview):
                 return self._pdf(path.removeprefix(f"/{DOWNLOADS}/"))
             if path.endswith("/"):
                 path += "index.html"
-            if path.endswith(".html"):
-                return self._page(path)
-            return super().do_GET()
+            with preview.swapping:
+                if path.endswith(".html"):
+                    return self._page(path)
+                return super().do_GET()
 
         def _page(self, path: str):
             file = (preview.site_dir / path.lstrip("/")).resolve()

@@ -230,3 +230,37 @@ def test_sigterm_stops_the_preview_as_ctrl_c_does(mini_project):
         server.send_signal(signal.SIGTERM)
         out, err = server.communicate(timeout=60)
     assert (server.returncode, out, err) == (0, "Stopped.\n", "")
+
+
+@pytest.mark.slow
+def test_a_page_asked_for_during_rebuilds_is_never_missing(preview):
+    """A reload while the preview rebuilds waits for the new site: the folder is swapped under a lock the
+    requests take too, so no request falls between the old folder and the new one (CI once saw a 404)."""
+    base, project = preview
+    page = f"{base}/mini/stage-1-prepare.html"
+    stages = project / "content" / "mini" / "stages.yml"
+    text = stages.read_text()
+    missing, seen = [], []
+
+    def reload_all_the_time(stop: threading.Event):
+        while not stop.is_set():
+            try:
+                seen.append(get(page))
+            except urllib.error.HTTPError as error:
+                missing.append(error.code)
+
+    stop = threading.Event()
+    reloader = threading.Thread(target=reload_all_the_time, args=(stop,))
+    reloader.start()
+    try:
+        for n in range(8):
+            version = status(base)["version"]
+            stages.write_text(text + f"\n# edit {n}\n")
+            deadline = time.monotonic() + 60
+            while status(base)["version"] == version:
+                assert time.monotonic() < deadline, "the preview did not rebuild"
+                time.sleep(0.05)
+    finally:
+        stop.set()
+        reloader.join(60)
+    assert seen and missing == []
