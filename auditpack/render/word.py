@@ -170,17 +170,7 @@ def _record_tally(word, doc: PrintDocument, items) -> None:
         second += labels
     table = _table(word, [first, second], [[_numbered(q.item_number(item), doc.statement(item)),
                                              *[""] * (len(first) - 1)] for item in items])
-    top = table.rows[0].cells
-    start = 1
-    while start < len(first):
-        end = start
-        while end + 1 < len(first) and first[end + 1] == first[start]:
-            end += 1
-        if end > start:
-            merged = top[start].merge(top[end])
-            merged.text = ""
-            _fill(merged.paragraphs[0], [(first[start], True)])
-        start = end + 1
+    _merge_repeated(table.rows[0].cells, first, 1, len(first))
 
 
 def _asks(doc: PrintDocument) -> str:
@@ -351,20 +341,25 @@ def _repeat_as_header(row) -> None:
     properties.append(header)
 
 
+def _merge_repeated(cells, headings: list[str], start: int, stop: int) -> None:
+    """Join the cells from ``start`` to before ``stop`` whose heading repeats its neighbour's into one
+    cell holding it once, as a question or a record column heads its boxes."""
+    while start < stop:
+        end = start
+        while end + 1 < stop and headings[end + 1] == headings[start]:
+            end += 1
+        if end > start:
+            merged = cells[start].merge(cells[end])
+            merged.text = ""
+            _fill(merged.paragraphs[0], [(headings[start], True)])
+        start = end + 1
+
+
 def _merge_header(table, first: list[str]) -> None:
     """Join the header cells that name one thing: a question over its columns, 'Statement' and
     'S or N' over both header rows."""
     top, below = table.rows[0].cells, table.rows[1].cells
-    start = 1
-    while start < len(first) - 1:
-        end = start
-        while end + 1 < len(first) - 1 and first[end + 1] == first[start]:
-            end += 1
-        if end > start:
-            merged = top[start].merge(top[end])
-            merged.text = ""
-            _fill(merged.paragraphs[0], [(first[start], True)])
-        start = end + 1
+    _merge_repeated(top, first, 1, len(first) - 1)
     for column in (0, len(first) - 1):
         merged = top[column].merge(below[column])
         for paragraph in merged.paragraphs[1:]:
