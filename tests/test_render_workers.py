@@ -69,3 +69,41 @@ def test_workers_leave_nothing_in_the_temporary_folder(mini_project, tmp_path):
         left = sorted(p.name for p in Path(short).iterdir())
     assert result.returncode == 0, result.stderr
     assert left == []
+
+
+@pytest.mark.slow
+def test_the_next_build_removes_what_a_killed_build_left_in_the_temporary_folder(mini_project):
+    """A build killed outright cannot remove its workers' folder (about 18 MB of fonts each): the
+    next build removes it, and leaves alone a running build's folder and folders it did not make."""
+    import fcntl
+    import signal
+    import time
+
+    with tempfile.TemporaryDirectory(prefix="ap-") as short:
+        temporary = Path(short)
+        not_ours = temporary / "auditpack-workers-not-a-build"  # the name, but no claim file
+        not_ours.mkdir()
+        running = temporary / "auditpack-workers-running"  # claimed by a build still running (this test)
+        running.mkdir()
+        claim = os.open(running / ".claimed-by-a-build", os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(claim, fcntl.LOCK_EX)
+        killed = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--school", "St Anne's", "--no-cache",
+                                   "-q", "-j", "2", "--project", str(mini_project)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                                  env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": short})
+        deadline = time.monotonic() + 120
+        while not [p for p in temporary.glob("auditpack-workers-*/weasyprint-*")]:
+            assert killed.poll() is None and time.monotonic() < deadline, "the build ended before its workers started"
+            time.sleep(0.05)
+        os.killpg(killed.pid, signal.SIGKILL)
+        killed.wait(timeout=60)
+        left_by_kill = {p for p in temporary.glob("auditpack-workers-*")} - {not_ours, running}
+        assert len(left_by_kill) == 1, "the killed build should have left its folder (else this test proves nothing)"
+
+        result = build_school(mini_project, short, "-j", "2")
+        assert result.returncode == 0, result.stderr
+        left = sorted(p.name for p in temporary.iterdir() if not p.name.startswith("pymp-"))
+        os.close(claim)
+    # The fork server's own folder (pymp-*, Python's, with its socket) is the standard library's
+    # to remove, and a killed build leaves it too: it holds no files but the socket.
+    assert left == ["auditpack-workers-not-a-build", "auditpack-workers-running"]

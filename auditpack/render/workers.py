@@ -51,7 +51,7 @@ class PdfWorkers:
         self._starting: threading.Thread | None = None
         self._lifeline: Lifeline | None = None
         self._local = None
-        self._folder: str | None = None
+        self._folder: ScratchFolder | None = None
 
     def __enter__(self):
         return self
@@ -64,7 +64,7 @@ class PdfWorkers:
         self.pool = None
         self._local = None  # its fonts' folder goes now, not at interpreter exit when rmtree may be gone
         if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder.remove()
             self._folder = None
 
     def release(self) -> None:
@@ -122,14 +122,14 @@ class PdfWorkers:
             # when the process ends normally, which a pool worker does not: it goes in this folder,
             # removed with the pool, so that no build leaves 9 MB per worker in the temporary folder.
             try:
-                self._folder = tempfile.mkdtemp(prefix="auditpack-workers-")
+                self._folder = ScratchFolder.make()
             except OSError as exc:
                 raise temp_folder_problem(exc) from None
             self._lifeline = Lifeline(context)
             # Workers are not recycled: max_tasks_per_child deadlocks ProcessPoolExecutor on Python 3.11.
             self.pool = concurrent.futures.ProcessPoolExecutor(
                 self.count, mp_context=context, initializer=_start_worker,
-                initargs=(self.templates, self.theme, self.build_date, self._lifeline.watched, self._folder))
+                initargs=(self.templates, self.theme, self.build_date, self._lifeline.watched, self._folder.path))
             # Starting a worker waits until the server has imported WeasyPrint: meanwhile this
             # process goes on templating the content.
             self._starting = threading.Thread(target=self._start_processes, daemon=True)
@@ -142,6 +142,70 @@ class PdfWorkers:
                 self.pool.submit(_ready)
         except (concurrent.futures.BrokenExecutor, OSError):
             pass  # a worker died or could not start: the caller's jobs report it, not a traceback from this thread
+
+
+class ScratchFolder:
+    """The workers' temporary folder, claimed with a lock for as long as its build runs.
+
+    A build killed outright (SIGKILL, a power cut, the OOM killer) cannot remove it, and each holds
+    about 18 MB of fonts; the lock goes with the process however it ends, so the next build removes
+    the folders whose lock nobody holds (:meth:`sweep`). Only folders with auditpack's name and
+    claim file are ever touched."""
+
+    PREFIX = "auditpack-workers-"
+    CLAIM = ".claimed-by-a-build"
+
+    def __init__(self, path: str, claim: int | None):
+        self.path, self._claim = path, claim
+
+    @classmethod
+    def make(cls) -> ScratchFolder:
+        """The claim is locked before it takes its name, so a sweep never sees it unlocked."""
+        cls.sweep()
+        path = tempfile.mkdtemp(prefix=cls.PREFIX)
+        if sys.platform == "win32":
+            return cls(path, None)
+        import fcntl
+        unnamed = os.path.join(path, cls.CLAIM + ".new")
+        claim = os.open(unnamed, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        fcntl.flock(claim, fcntl.LOCK_EX)
+        os.rename(unnamed, os.path.join(path, cls.CLAIM))
+        return cls(path, claim)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        if self._claim is not None:
+            os.close(self._claim)
+
+    @classmethod
+    def sweep(cls) -> None:
+        """Remove the folders of builds that ended without removing theirs."""
+        if sys.platform == "win32":
+            return  # no flock; a folder there is removed by the build that made it, or left
+        try:
+            entries = list(os.scandir(tempfile.gettempdir()))
+        except OSError:
+            return  # making the new folder will say what is wrong with the temporary folder
+        for entry in entries:
+            if entry.name.startswith(cls.PREFIX) and entry.is_dir(follow_symlinks=False):
+                cls._remove_if_abandoned(entry.path)
+
+    @classmethod
+    def _remove_if_abandoned(cls, path: str) -> None:
+        import fcntl
+        try:
+            claim = os.open(os.path.join(path, cls.CLAIM), os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            return  # not claimed the way this version claims: not known to be a build's, left alone
+        try:
+            if os.fstat(claim).st_uid != os.getuid():
+                return
+            fcntl.flock(claim, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return  # a running build holds it
+        finally:
+            os.close(claim)
+        shutil.rmtree(path, ignore_errors=True)
 
 
 class _Deferred:
