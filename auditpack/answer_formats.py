@@ -17,7 +17,7 @@ FORMAT = "auditpack-response"
 FORMAT_VERSION = 1
 IDENTITY_FIELDS = ("auditpack:programme", "auditpack:questionnaire", "auditpack:version", "auditpack:audience")
 """The fillable form's hidden, read-only text fields saying what it answers (made by the response form
-template, locked by :mod:`auditpack.render.pdf`, read by :mod:`auditpack.collate.pdf_form`);
+template, locked by :mod:`auditpack.render.form_fields`, read by :mod:`auditpack.collate.pdf_form`);
 ``auditpack:audience`` only on an audience's form."""
 RATER_FIELD = "auditpack:rater"
 """A hidden field holding 'group' on a group's form (see templates/print/group-rating.html.j2)."""

@@ -122,3 +122,12 @@ def text_right_edges(path: Path) -> list[tuple[float, float]]:
         return edges
     finally:
         document.close()
+
+
+def widget_names(form: Path) -> dict[str, list[str]]:
+    """Field name -> what MuPDF (and pdf.js) call each of its widgets: its own tooltip (/TU), else its field's;
+    a radio group's buttons in /Opt order."""
+    reader = pypdf.PdfReader(form)
+    fields = [r.get_object() for r in reader.trailer["/Root"]["/AcroForm"]["/Fields"]]
+    return {str(f["/T"]): [str(kid.get_object().get("/TU", f.get("/TU"))) for kid in f.get("/Kids", [f])]
+            for f in fields}

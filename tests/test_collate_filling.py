@@ -24,6 +24,7 @@ from auditpack.collate.answers import DONT_KNOW
 from auditpack.collate.pdf_form import read_pdf
 
 from .conftest import require
+from .pdf_reading import widget_names
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RESPONSES = FIXTURES / "responses"
@@ -126,26 +127,26 @@ def fill_pdfium(form: Path, answers: Answers, out: Path) -> Path:
 MUPDF_TICK = """
 var doc = new PDFDocument(scriptArgs[0]);
 var wanted = JSON.parse(scriptArgs[2]);
-var seen = {}, ticked = 0;
+var ticked = 0;
 for (var p = 0; p < doc.countPages(); p++) {
   var widgets = doc.loadPage(p).getWidgets();
   for (var i = 0; i < widgets.length; i++) {
-    var w = widgets[i], name = w.getLabel(), index = seen[name] || 0;
-    seen[name] = index + 1;
-    if (w.getFieldType() == "radiobutton" && wanted[name] === index) { w.toggle(); w.update(); ticked++; }
+    var w = widgets[i];
+    if (w.getFieldType() == "radiobutton" && wanted.indexOf(w.getLabel()) >= 0) { w.toggle(); w.update(); ticked++; }
   }
 }
-if (ticked != Object.keys(wanted).length) throw new Error("MuPDF ticked " + ticked + " boxes");
+if (ticked != wanted.length) throw new Error("MuPDF ticked " + ticked + " boxes");
 doc.save(scriptArgs[1], "incremental");
 """
 
 
 def fill_mupdf(form: Path, answers: Answers, out: Path) -> Path:
-    """MuPDF (mutool run): tick the box at the answer's index in /Opt through its widget API, and save
-    as an incremental update, as MuPDF-based viewers (SumatraPDF, zathura) save a filled form."""
+    """MuPDF (mutool run): tick the box at the answer's index in /Opt through its widget API, found by the
+    name MuPDF gives the button (its own tooltip), and save as an incremental update, as MuPDF-based
+    viewers (SumatraPDF, zathura) save a filled form."""
     require(shutil.which("mutool"), "mutool is missing (apt-get install -y mupdf-tools)")
-    options = _options(form)
-    wanted = {f"item:{i}:{d}": options[f"item:{i}:{d}"].index(v) for (i, d), v in answers.items()}
+    options, names = _options(form), widget_names(form)
+    wanted = [names[f"item:{i}:{d}"][options[f"item:{i}:{d}"].index(v)] for (i, d), v in answers.items()]
     script = out.with_suffix(".js")
     script.write_text(MUPDF_TICK, encoding="utf-8")
     subprocess.run([shutil.which("mutool"), "run", str(script), str(form), str(out), json.dumps(wanted)],

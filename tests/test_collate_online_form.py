@@ -160,8 +160,8 @@ def test_keyboard_only_and_screen_reader_names(chromium, online_site, tmp_path):
 def _keyboard_only_and_screen_reader_names(browser, online_site, tmp_path):
     person = FormPage(browser, online_site)
     page = person.page
-    group = page.get_by_role("group", name="1. Staff are kind to one another.")
-    doing = group.get_by_role("group", name="How well are we doing?")
+    group = page.get_by_role("group", name="1. Staff are kind to one another.", exact=True)
+    doing = group.get_by_role("group", name="1. Staff are kind to one another. — How well are we doing?", exact=True)
     assert doing.get_by_role("radio").count() == 5
     assert doing.get_by_role("radio", name="I don't know", exact=True).count() == 1, "the ? is not read out"
     doing.get_by_role("radio", name="2 Partly").focus()
@@ -170,10 +170,37 @@ def _keyboard_only_and_screen_reader_names(browser, online_site, tmp_path):
     assert doing.get_by_role("radio", name="3 Mostly").is_checked()
     page.keyboard.press("Tab")  # to the next question
     page.keyboard.press("Space")
-    support = group.get_by_role("group", name="How well does the school support it?")
+    support = group.get_by_role(
+        "group", name="1. Staff are kind to one another. — How well does the school support it?", exact=True)
     assert support.get_by_role("radio", name="1 Not yet").is_checked()
     response = read_online_export(person.save(tmp_path).read_bytes())
     assert response.answers == {("kind-staff", "doing"): "3", ("kind-staff", "support"): "1"}
+    person.close()
+
+
+@pytest.mark.slow
+def test_each_question_is_named_with_its_statement(chromium, online_site):
+    chromium.run(_each_question_is_named_with_its_statement, online_site)
+
+
+def _each_question_is_named_with_its_statement(browser, online_site):
+    """A screen reader names a question's group of radio buttons by its statement and the question, as the
+    fillable PDF names its field: 'How well are we doing?' alone would be heard once per statement. The
+    names are Chromium's, from its accessibility tree (Playwright's role queries)."""
+    q = mini_content().questionnaire("wellbeing")
+    person = FormPage(browser, online_site)
+    page = person.page
+    for item in q.items:
+        statement = " ".join(page.locator(f"#ap-item-{item.id} > legend").inner_text().split())
+        for dim in q.dimensions:
+            group = page.get_by_role("group", name=f"{statement} — {dim.question}", exact=True)
+            assert group.count() == 1, f"{statement} — {dim.question}"
+            assert group.get_by_role("radio").count() == len(q.scale) + dim.dont_know
+            assert group.locator(f"input[name='item:{item.id}:{dim.id}']").count() == len(q.scale) + dim.dont_know
+    for dim in q.dimensions:
+        assert page.get_by_role("group", name=dim.question, exact=True).count() == 0, "named by the question alone"
+    tree = page.locator("#auditpack-form").aria_snapshot()
+    assert '- group "3. Rooms are calm — “quiet” places for Ŵyn and Ŷr. — How well are we doing?"' in tree, tree[:2000]
     person.close()
 
 

@@ -27,7 +27,7 @@ from auditpack.model import DEFAULT_RECORD_COLUMNS, RecordColumn
 from auditpack.validate import load_programmes
 
 from .conftest import FIXTURES, built_once, copy_project, require
-from .pdf_reading import all_text, drawn_shapes, open_pdf, page_texts
+from .pdf_reading import all_text, drawn_shapes, open_pdf, page_texts, widget_names
 from .test_collate_cli import parse
 
 STAGE = "site/downloads/columns/stage-1-rate"
@@ -228,31 +228,31 @@ def fill_pdftk(form: Path, out: Path) -> Path:
 MUPDF_FILL = """
 var doc = new PDFDocument(scriptArgs[0]);
 var radios = JSON.parse(scriptArgs[2]), texts = JSON.parse(scriptArgs[3]);
-var seen = {}, done = 0;
+var done = 0;
 for (var p = 0; p < doc.countPages(); p++) {
   var widgets = doc.loadPage(p).getWidgets();
   for (var i = 0; i < widgets.length; i++) {
-    var w = widgets[i], name = w.getLabel(), index = seen[name] || 0, type = w.getFieldType();
-    seen[name] = index + 1;
-    if (type == "radiobutton" && radios[name] === index) { w.toggle(); w.update(); done++; }
+    var w = widgets[i], name = w.getLabel(), type = w.getFieldType();
+    if (type == "radiobutton" && radios.indexOf(name) >= 0) { w.toggle(); w.update(); done++; }
     if (type == "text" && name in texts) { w.setTextValue(texts[name]); w.update(); done++; }
     var choice = type == "combobox" || type == "listbox";
     if (choice && name in texts) { w.setChoiceValue(texts[name]); w.update(); done++; }
   }
 }
-if (done != Object.keys(radios).length + Object.keys(texts).length) throw new Error("MuPDF filled " + done);
+if (done != radios.length + Object.keys(texts).length) throw new Error("MuPDF filled " + done);
 doc.save(scriptArgs[1], "incremental");
 """
 
 
 def fill_mupdf(form: Path, out: Path) -> Path:
-    """MuPDF (mutool run): ticks the box at the answer's index, types the texts, chooses the options."""
+    """MuPDF (mutool run): ticks the box at the answer's index, types the texts, chooses the options, each
+    widget found by the name MuPDF gives it (its tooltip)."""
     import json
 
     require(shutil.which("mutool"), "mutool is missing (apt-get install -y mupdf-tools)")
-    options = {"1": 0, "2": 1, "3": 2, "dk": 3}
-    radios = {f"item:{i}:{d}": options[v] for (i, d), v in FILLED.items()}
-    texts = {f"record:{i}:{c}": v for (i, c), v in {**WRITTEN, **CHOSEN}.items()}
+    options, names = {"1": 0, "2": 1, "3": 2, "dk": 3}, widget_names(form)
+    radios = [names[f"item:{i}:{d}"][options[v]] for (i, d), v in FILLED.items()]
+    texts = {names[f"record:{i}:{c}"][0]: v for (i, c), v in {**WRITTEN, **CHOSEN}.items()}
     script = out.with_suffix(".js")
     script.write_text(MUPDF_FILL, encoding="utf-8")
     subprocess.run([shutil.which("mutool"), "run", str(script), str(form), str(out), json.dumps(radios),

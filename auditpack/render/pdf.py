@@ -10,9 +10,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..answer_formats import HIDDEN_FIELDS
 from ..template_folders import TemplateFolders
 from . import fonts
+from .form_fields import finish_form
 from .source_date import dated
 from .weasy import import_weasyprint
 
@@ -59,7 +59,7 @@ class PdfRenderer:
                 stylesheets=self.stylesheets, font_config=self.font_config, pdf_forms=forms, **PDF_OPTIONS)
 
     def write(self, document, forms: bool = False) -> RenderedPdf:
-        finisher = _finish_form if forms else None
+        finisher = finish_form if forms else None
         with dated(self.build_date):
             return RenderedPdf(document.write_pdf(pdf_forms=forms, finisher=finisher, **PDF_OPTIONS),
                                len(document.pages))
@@ -73,44 +73,6 @@ class PdfRenderer:
             document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
                 stylesheets=self.stylesheets, font_config=self.font_config)
             return RenderedPdf(document.write_pdf(), len(document.pages))
-
-
-READ_ONLY = 1
-"""Field flag bit 1: the user may not change the field's value (ISO 32000-1, table 221)."""
-HIDDEN = 2
-"""Annotation flag bit 2: a viewer neither shows nor prints the widget, nor lets it be edited (table 165)."""
-
-
-def _finish_form(document, pdf) -> None:
-    _unname_radio_buttons(document, pdf)
-    _lock_identity_fields(pdf)
-
-
-def _lock_identity_fields(pdf) -> None:
-    """Make the fields saying what a form answers read-only and hidden, and keep what they said.
-
-    WeasyPrint writes a hidden input as an ordinary text field that a viewer lets anyone retype.
-    The value is kept as the field's default (/DV) too, so collate can tell a field changed after
-    the form was made from a form of another questionnaire.
-    """
-    for obj in pdf.objects:
-        if isinstance(obj, dict) and obj.get("Subtype") == "/Widget" and \
-                getattr(obj.get("T"), "string", None) in HIDDEN_FIELDS:
-            obj["Ff"] = int(obj.get("Ff", 0)) | READ_ONLY
-            obj["F"] = HIDDEN
-            obj["DV"] = obj["V"]
-
-
-def _unname_radio_buttons(document, pdf) -> None:
-    """Drop the name WeasyPrint also gives each radio button of a group.
-
-    A button is a widget of its group's field; named too, readers see it as a second field
-    ('q.q') and strict parsers warn. The group keeps the name, its /Opt keeps the values.
-    """
-    for obj in pdf.objects:
-        if isinstance(obj, dict) and obj.get("Subtype") == "/Widget" and "Parent" in obj:
-            obj.pop("T", None)
-            obj.pop("TU", None)
 
 
 def _local_fetcher(roots: list[Path]):
