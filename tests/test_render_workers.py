@@ -92,12 +92,12 @@ def test_the_next_build_removes_what_a_killed_build_left_in_the_temporary_folder
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
                                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": short})
         deadline = time.monotonic() + 120
-        while not [p for p in temporary.glob("auditpack-workers-*/weasyprint-*")]:
+        while not list(temporary.glob("auditpack-workers-*/weasyprint-*")):
             assert killed.poll() is None and time.monotonic() < deadline, "the build ended before its workers started"
             time.sleep(0.05)
         os.killpg(killed.pid, signal.SIGKILL)
         killed.wait(timeout=60)
-        left_by_kill = {p for p in temporary.glob("auditpack-workers-*")} - {not_ours, running}
+        left_by_kill = set(temporary.glob("auditpack-workers-*")) - {not_ours, running}
         assert len(left_by_kill) == 1, "the killed build should have left its folder (else this test proves nothing)"
 
         result = build_school(mini_project, short, "-j", "2")
