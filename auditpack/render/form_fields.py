@@ -34,7 +34,7 @@ def finish_form(document, pdf) -> None:
     objects = _Objects(pdf)
     _name_radio_buttons(document, objects)
     _list_each_field_once(objects)
-    for widget in objects.widgets():
+    for widget in objects.widgets:
         if getattr(widget.get("T"), "string", None) in HIDDEN_FIELDS:
             _lock(widget)
             _untag(widget, objects)
@@ -46,19 +46,18 @@ class _Objects:
 
     def __init__(self, pdf):
         self.pdf = pdf
+        self.widgets: list = [obj for obj in pdf.objects if isinstance(obj, dict) and obj.get("Subtype") == "/Widget"]
+        """Found once: the finishing steps change widgets' entries, never which objects are widgets."""
 
     def get(self, reference):
         return self.pdf.objects[int(reference.split()[0])]
-
-    def widgets(self):
-        return [obj for obj in self.pdf.objects if isinstance(obj, dict) and obj.get("Subtype") == "/Widget"]
 
 
 def _name_radio_buttons(document, objects: _Objects) -> None:
     """A button's name is its group's: drop the /T WeasyPrint gives it too, and name it by its answer."""
     from pydyf import String  # type: ignore[import-untyped]  # WeasyPrint's PDF objects; no type information
 
-    for widget in objects.widgets():
+    for widget in objects.widgets:
         if "Parent" in widget:
             widget.pop("T", None)
             widget.pop("TU", None)
@@ -71,7 +70,7 @@ def _name_radio_buttons(document, objects: _Objects) -> None:
 
 def _list_each_field_once(objects: _Objects) -> None:
     """Keep in /AcroForm /Fields only the fields at the top of the tree: a radio button is its group's kid."""
-    kids = {widget.reference for widget in objects.widgets() if "Parent" in widget}
+    kids = {widget.reference for widget in objects.widgets if "Parent" in widget}
     fields = objects.pdf.catalog["AcroForm"]["Fields"]
     fields[:] = [reference for reference in fields if reference not in kids]
 
@@ -106,7 +105,7 @@ def _untag(widget, objects: _Objects) -> None:
 def _hidden_last_on_each_page(objects: _Objects) -> None:
     """Hidden widgets after every other annotation of their page: last in any order a viewer derives
     from /Annots (the row or column order of /Tabs /R and /C), never first."""
-    hidden = {w.reference for w in objects.widgets() if int(w.get("F", 0)) & HIDDEN}
+    hidden = {w.reference for w in objects.widgets if int(w.get("F", 0)) & HIDDEN}
     for number in objects.pdf.pages["Kids"][::3]:
         page = objects.pdf.objects[number]
         annots = page.get("Annots")
