@@ -200,6 +200,7 @@ def site_sources(project: Project, programmes: list[Content], plan: documents.Pl
     files |= {f"docs/{site_pages.DOWNLOADS}/{path}": pdf.data for path, pdf in pdfs.items()}
     files |= {f"docs/{site_pages.DOWNLOADS}/{path}": text for path, text in blank_tally_sheets(programmes).items()}
     files |= _site_assets(project.templates)
+    files |= site.theme_files()
     files["docs/assets/brand.css"] = _rendering(lambda: _brand_css(project))
     files[f"docs/{zip_name}"] = b""  # replaced by the real archive once the site is built
     if project.logo:

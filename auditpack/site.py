@@ -17,11 +17,17 @@ import yaml
 
 from .render import safe, text
 from .render.source_date import dated
+from .template_folders import PACKAGED
 
 if TYPE_CHECKING:  # a worker that builds the site should not import the content model for it
     from .config import SiteConfig
 
 log = logging.getLogger("auditpack")
+
+THEME = "theme"
+"""The folder beside mkdocs.yml that holds auditpack's changes to Material's templates (its
+``custom_dir``), copied from ``templates/theme`` in the package. A project's own templates folder
+cannot replace them: MkDocs renders theme templates without auditpack's sandbox."""
 
 
 class SiteBuildError(Exception):
@@ -50,6 +56,7 @@ def mkdocs_config(config: SiteConfig, nav: list, extra_css: list[str], logo: str
             "font": False,
             "features": ["navigation.sections", "navigation.top", "search.highlight", "content.tooltips"],
             "palette": {"scheme": "default", "primary": "custom", "accent": "custom"},
+            "custom_dir": THEME,
             **({"logo": logo} if logo else {}),
         },
         "plugins": ["search", "offline"],
@@ -62,6 +69,13 @@ def mkdocs_config(config: SiteConfig, nav: list, extra_css: list[str], logo: str
                        "anchors": "warn"},
         "nav": nav,
     }
+
+
+def theme_files() -> dict[str, bytes]:
+    """auditpack's overrides of Material's templates, by their path under :data:`THEME`."""
+    folder = PACKAGED / THEME
+    return {f"{THEME}/{path.relative_to(folder).as_posix()}": path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def write_project(folder: Path, settings: dict) -> Path:

@@ -20,7 +20,7 @@ from auditpack.collate.online_export import read_online_export
 from auditpack.render.online_form import blank_tally_sheets, render_online_forms
 from auditpack.template_folders import TemplateFolders
 
-from .conftest import require
+from .browser import Axe
 from .test_collate_filling import mini_content, random_answers
 
 PAGE = "mini/answer-wellbeing.html"
@@ -31,14 +31,9 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag2
 
 def axe_violations(page) -> list[str]:
     """axe-core's WCAG 2.2 AA violations on the page as it stands, as 'rule: first element' lines."""
-    try:
-        from axe_playwright_python.sync_playwright import Axe
-    except ImportError:
-        require(False, "axe-playwright-python is not installed (pip install axe-playwright-python)")
-
     page.wait_for_load_state("load")
     page.evaluate("document.fonts.ready.then(() => true)")
-    found = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    found = Axe().run(page, options=AXE_OPTIONS)["violations"]
     return [f"{v['id']} ({v['impact']}): {v['help']}: {[n['target'] for n in v['nodes']][:3]} "
             f"{v['nodes'][0].get('failureSummary', '')}" for v in found]
 

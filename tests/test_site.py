@@ -99,3 +99,20 @@ def test_generated_project_builds_with_stock_mkdocs(mini_build, tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "mini" / "stage-1-prepare.html").is_file()
     assert (tmp_path / "downloads" / "mini" / "mini-complete-pack.pdf").is_file()
+
+
+def test_the_search_partial_is_materials_with_the_dialog_named():
+    """auditpack's search partial is the installed Material's, the dialog's name added and nothing else,
+    so a Material upgrade that changes its partial fails here instead of being hidden by the copy."""
+    import material
+
+    from auditpack.site import THEME
+    from auditpack.template_folders import PACKAGED
+
+    ours = (PACKAGED / THEME / "partials" / "search.html").read_text(encoding="utf-8")
+    theirs = (Path(material.__file__).parent / "templates" / "partials" / "search.html").read_text(encoding="utf-8")
+    body = ours[ours.index("-#}") + 3:]
+    named = '<div class="md-search" data-md-component="search" role="dialog" aria-label="{{ lang.t(\'search\') }}">'
+    assert named in body
+    assert body.replace(named, '<div class="md-search" data-md-component="search" role="dialog">') \
+        == theirs[theirs.index("-#}") + 3:]
