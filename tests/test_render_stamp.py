@@ -16,6 +16,7 @@ from auditpack.render.renderer import Renderer
 from auditpack.render.stamp import LARGE_PRINT_SIZE, StampSheet, room, school_places
 
 from .pdf_reading import MM, all_text, open_pdf, page_texts, render
+from .tagged_reading import read_aloud
 
 NAMES = ["St Anne's Primary", "Ysgol Gynradd Tŷ Gwyn a'r Ŵyl",
          "The Very Long Named Church of England Voluntary Aided Primary School and Nursery of St Michael"]
@@ -67,17 +68,35 @@ def test_stamped_pdf_stays_tagged_and_valid(tmp_path, sheet, downloads):
             assert result.returncode == 0, result.stdout[-500:]
 
 
-def test_name_is_drawn_as_an_artifact(tmp_path, sheet, downloads):
-    path = stamped(tmp_path, sheet, downloads / "stage-2-gather" / "collation.pdf", NAMES[0])
+def test_name_is_tagged_text_read_after_its_label(tmp_path, sheet, downloads):
+    """The name is content: marked content under a /Span of the structure tree (with the name as
+    /ActualText), read by a screen reader right after "School:", never an artifact."""
+    path = stamped(tmp_path, sheet, downloads / "stage-2-gather" / "collation.pdf", NAMES[1])
     with pikepdf.open(path) as pdf:
         ops = [(str(op.operator), list(op.operands)) for op in pikepdf.parse_content_stream(pdf.pages[0])]
-    draws = [i for i, (name, operands) in enumerate(ops)
-             if name == "Do" and operands == [pikepdf.Name("/AuditpackSchoolName")]]
-    assert draws
-    for index in draws:
-        opened = max(i for i in range(index) if ops[i][0] in ("BMC", "BDC"))
-        assert ops[opened] == ("BMC", [pikepdf.Name.Artifact])
-        assert all(name != "EMC" for name, _ in ops[opened + 1:index])
+        draws = [i for i, (name, operands) in enumerate(ops)
+                 if name == "Do" and operands == [pikepdf.Name("/AuditpackSchoolName")]]
+        assert draws
+        nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+        marks = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}[int(pdf.pages[0].obj.StructParents)]
+        for index in draws:
+            opened = max(i for i in range(index) if ops[i][0] in ("BMC", "BDC"))
+            name, operands = ops[opened]
+            assert (name, operands[0]) == ("BDC", pikepdf.Name.Span)
+            element = marks[int(operands[1].MCID)]
+            assert str(element.S) == "/Span" and str(element.ActualText) == NAMES[1]
+    assert f"School: {NAMES[1]} Collated by:" in read_aloud(path, 0)
+
+
+def test_a_schools_copy_is_titled_with_the_school(tmp_path, sheet, downloads):
+    source = downloads / "stage-2-gather" / "group-recording.pdf"
+    with pikepdf.open(source) as pdf:
+        title = str(pdf.docinfo.Title)
+    path = stamped(tmp_path, sheet, source, NAMES[2])
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.docinfo.Title) == f"{title} | {NAMES[2]}"
+        assert pdf.open_metadata()["dc:title"] == f"{title} | {NAMES[2]}"
+    assert str(open_pdf(path).metadata.title) == f"{title} | {NAMES[2]}"  # pypdf reads the update too
 
 
 def test_same_input_same_bytes_and_unnamed_pdfs_untouched(sheet, downloads):

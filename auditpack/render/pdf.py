@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..template_folders import TemplateFolders
-from . import fonts
+from . import fonts, tagging
 from .form_fields import finish_form
 from .source_date import dated
 from .weasy import import_weasyprint
@@ -61,8 +61,8 @@ class PdfRenderer:
     def write(self, document, forms: bool = False) -> RenderedPdf:
         finisher = finish_form if forms else None
         with dated(self.build_date):
-            return RenderedPdf(document.write_pdf(pdf_forms=forms, finisher=finisher, **PDF_OPTIONS),
-                               len(document.pages))
+            data = document.write_pdf(pdf_forms=forms, finisher=finisher, **PDF_OPTIONS)
+        return RenderedPdf(tagging.finish(data), len(document.pages))
 
     def untagged(self, html: str) -> RenderedPdf:
         """``html`` laid out and written as a plain PDF, not PDF/UA: marks that mean nothing outside it

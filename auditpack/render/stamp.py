@@ -5,15 +5,19 @@ belongs with an empty element whose id starts ``school-name`` and which sits on 
 of its line. WeasyPrint turns those ids into named destinations (``/Root /Names /Dests``), and
 binding keeps them in packs as ``p{N}/school-name-...``. Here the names of a whole batch are
 laid out once, on a small untagged "stamp sheet" (one page per name, in the forms' font, size
-and ink); each page becomes a Form XObject drawn at every such destination, marked as an
-artifact so that a tagged PDF stays valid PDF/UA. Rendering a name is one WeasyPrint page per
-school instead of one rendering of every document per school.
+and ink); each page becomes a Form XObject drawn at every such destination. The name is content
+(the answer to "School:"), so each drawing is marked content under a /Span of the structure tree,
+placed just after the field's label, and the Span carries the name as /ActualText; the school's
+copy also names the school in its title (/Title of the Info dictionary and dc:title of the XMP
+metadata). Rendering a name is one WeasyPrint page per school instead of one rendering of every
+document per school.
 
 The work that does not depend on the name is done once per document (:meth:`StampSheet.prepare`):
 finding the places, inserting the drawing into the page content and adding the sheet's fonts and
 an empty Form XObject. Each school's copy (:meth:`StampSheet.stamp`) is then that prepared PDF
-plus an incremental update replacing only the Form XObject with the school's name: a few hundred
-bytes appended, no parsing or rewriting, so a batch costs little more than its distinct documents.
+plus an incremental update replacing only the Form XObject, the name's Spans, the Info dictionary and
+the XMP metadata, each from bytes kept when it was prepared: a couple of kilobytes appended, no parsing
+or rewriting, so a batch costs little more than its distinct documents.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
+from xml.sax.saxutils import escape as xml_escape
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -42,6 +47,10 @@ AIR = 1 * MM
 END_ANCHOR = "school-end"
 """Marks the right-hand end of the line a name is written on: ``school-end-N`` for ``school-name-N``."""
 XOBJECT = Name("/AuditpackSchoolName")
+TITLE = "{title} | {school}"
+"""The title of a school's copy: the document's own title, then the school's name."""
+TITLE_ELEMENT = b'<rdf:li xml:lang="x-default">'
+"""Where the title starts inside dc:title in the XMP metadata WeasyPrint writes."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,12 @@ class Prepared:
     """Offset of the cross-reference stream an update points back to (/Prev)."""
     next_number: int
     """The first free object number (the trailer's /Size): the update's own cross-reference stream."""
+    spans: tuple[tuple[int, bytes], ...] = ()
+    """Each structure element (/Span) of a drawn name: its object number and its dictionary, serialised."""
+    info: tuple[int, bytes, str] | None = None
+    """The Info dictionary's object number, the dictionary without /Title, and the document's title."""
+    metadata: tuple[int, bytes, bytes] | None = None
+    """The XMP metadata stream's object number and its text before and after the title."""
 
 
 class StampSheet:
@@ -134,12 +149,26 @@ class StampSheet:
         box = [stamp.left - size, stamp.baseline - 0.5 * size, stamp.left + stamp.width + size,
                stamp.baseline + 1.3 * size]
         matrix = [fit, 0, 0, fit, -stamp.left * fit, -stamp.baseline * fit]
-        header = (f"{prepared.form} 0 obj\n<< /Type /XObject /Subtype /Form /BBox [{_numbers(box)}] "
+        header = (f"<< /Type /XObject /Subtype /Form /BBox [{_numbers(box)}] "
                   f"/Matrix [{_numbers(matrix)}] /Resources {prepared.resources} 0 R /Filter /FlateDecode "
                   f"/Length {len(content)} >>\nstream\n").encode()
-        start = len(prepared.data)
-        body = header + content + b"\nendstream\nendobj\n"
-        return prepared.data + body + _xref_stream(prepared, start, start + len(body))
+        objects = [(prepared.form, header + content + b"\nendstream")]
+        objects += [(number, element[:-2] + b" /ActualText " + _text(name) + b" >>")
+                    for number, element in prepared.spans]
+        if prepared.info is not None:
+            number, info, title = prepared.info
+            objects.append((number, info[:-2] + b" /Title " + _text(TITLE.format(title=title, school=name)) + b" >>"))
+        if prepared.metadata is not None:
+            number, before, after = prepared.metadata
+            title = TITLE.format(title=prepared.info[2] if prepared.info else "", school=name)
+            xmp = before + xml_escape(title).encode() + after
+            objects.append((number, b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n" % len(xmp) + xmp +
+                            b"\nendstream"))
+        body, offsets = b"", []
+        for number, text in sorted(objects):
+            offsets.append((number, len(prepared.data) + len(body)))
+            body += b"%d 0 obj\n" % number + text + b"\nendobj\n"
+        return prepared.data + body + _xref_stream(prepared, offsets, len(prepared.data) + len(body))
 
     def apply(self, pdf: bytes, name: str, size: float = BODY_SIZE) -> bytes:
         """``pdf`` with ``name`` drawn at each of its school-name places; unchanged if it has none."""
@@ -185,17 +214,65 @@ def _prepared(data: bytes, size: float, width: float) -> Prepared:
         entries.append(f"/ID [<{ids[0]}> <{ids[1]}>]")
         assert form is not None and resources is not None, "the stamp sheet draws the name as a form XObject"
         form_number, resources_number = form.objgen[0], resources.objgen[0]
+        spans = tuple((element.objgen[0], element.unparse(resolved=True)) for element in _name_spans(pdf))
+        info = _info(pdf)
+        metadata = _metadata(pdf)
     xref = int(data[data.rindex(b"startxref") + 9:].split()[0])
     return Prepared(data, form_number, resources_number, size, width, " ".join(entries).encode(), xref,
-                    next_number)
+                    next_number, spans, info, metadata)
 
 
-def _xref_stream(prepared: Prepared, form_offset: int, offset: int) -> bytes:
+def _name_spans(pdf: pikepdf.Pdf) -> list[pikepdf.Object]:
+    """The structure elements of the drawn names: those of the marked content around each drawing."""
+    found = []
+    for page in pdf.pages:
+        if XOBJECT not in page.resources.get(Name.XObject, Dictionary()) or "/StructParents" not in page.obj:
+            continue
+        marks = _parent_tree(pdf).get(int(page.obj.StructParents))
+        mcid = None
+        for op in pikepdf.parse_content_stream(page):
+            name = str(op.operator)
+            if name == "BDC" and isinstance(op.operands[1], Dictionary) and "/MCID" in op.operands[1]:
+                mcid = int(op.operands[1].MCID)
+            elif name == "Do" and op.operands[0] == XOBJECT and mcid is not None and marks is not None:
+                found.append(marks[mcid])
+    return found
+
+
+def _info(pdf: pikepdf.Pdf) -> tuple[int, bytes, str] | None:
+    info = pdf.trailer.get("/Info")
+    if info is None or not info.is_indirect:
+        return None
+    title = str(info.get("/Title", ""))
+    rest = Dictionary({key: value for key, value in info.items() if key != "/Title"})
+    return info.objgen[0], rest.unparse(resolved=True), title
+
+
+def _metadata(pdf: pikepdf.Pdf) -> tuple[int, bytes, bytes] | None:
+    """The XMP metadata cut around dc:title's text; None where there is no title to replace."""
+    metadata = pdf.Root.get("/Metadata")
+    if metadata is None or not metadata.is_indirect:
+        return None
+    xmp = metadata.read_bytes()
+    start = xmp.find(TITLE_ELEMENT, xmp.find(b"<dc:title>"))
+    end = xmp.find(b"</rdf:li>", start)
+    if xmp.find(b"<dc:title>") < 0 or start < 0 or end < 0:
+        return None
+    return metadata.objgen[0], xmp[:start + len(TITLE_ELEMENT)], xmp[end:]
+
+
+def _text(value: str) -> bytes:
+    """A PDF text string in UTF-16BE with its byte order mark: any name, in bytes that never need escaping."""
+    return b"<FEFF" + value.encode("utf-16-be").hex().upper().encode() + b">"
+
+
+def _xref_stream(prepared: Prepared, offsets: list[tuple[int, int]], offset: int) -> bytes:
     """The update's cross-reference stream (the prepared file uses object streams, so its updates
-    use a stream too): where the new form and the stream itself are, and the way back to the rest."""
+    use a stream too): where the replaced objects and the stream itself are, and the way back to the rest."""
     number = prepared.next_number
-    rows = struct.pack(">BIH", 1, form_offset, 0) + struct.pack(">BIH", 1, offset, 0)
-    header = (f"{number} 0 obj\n<< /Type /XRef /Size {number + 1} /Index [{prepared.form} 1 {number} 1] "
+    rows = b"".join(struct.pack(">BIH", 1, at, 0) for _, at in offsets) + struct.pack(">BIH", 1, offset, 0)
+    index = " ".join(f"{n} 1" for n, _ in offsets)
+    header = (f"{number} 0 obj\n<< /Type /XRef /Size {number + 1} /Index [{index} {number} 1] "
               f"/W [1 4 2] ").encode() + prepared.trailer + \
         f" /Prev {prepared.xref} /Length {len(rows)} >>\nstream\n".encode()
     return header + rows + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % offset
@@ -262,11 +339,12 @@ def _measure(data: bytes, names: list[str]) -> dict[str, Stamp]:
 
 
 def _draw(pdf: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object, points, scale: float) -> None:
-    """Draw the name at each point, as an artifact.
+    """Draw the name at each point, as tagged text.
 
     Each drawing goes into the content stream just after the field's label (the text ending
-    nearest to the left on that line), so text extraction and screen readers of untagged
-    content read "School: St Anne's Primary", not the name at the end of the page.
+    nearest to the left on that line), so text extraction reads "School: St Anne's Primary",
+    not the name at the end of the page; its /Span follows the label's element in the structure
+    tree, so a screen reader reads it there too.
     """
     resources = page.resources
     if Name.XObject not in resources:
@@ -277,7 +355,8 @@ def _draw(pdf: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object, points, sc
     inserts: dict[int, list] = {}
     for left, baseline in points:
         index = _after_label(texts, left, baseline, len(ops))
-        inserts.setdefault(index, []).extend(_drawing(states.get(index, IDENTITY), left, baseline, scale))
+        mark = _tag(pdf, page, _last_mcid(ops[:index]))
+        inserts.setdefault(index, []).extend(_drawing(states.get(index, IDENTITY), left, baseline, scale, mark))
     out = []
     for index, op in enumerate(ops + [None]):
         out += inserts.get(index, [])
@@ -326,14 +405,60 @@ def _after_label(texts, left: float, baseline: float, end: int) -> int:
     return max(near)[1] if near else end
 
 
-def _drawing(ctm, left: float, baseline: float, scale: float) -> list:
+def _last_mcid(ops) -> int | None:
+    for op in reversed(ops):
+        if str(op.operator) == "BDC" and isinstance(op.operands[1], Dictionary) and "/MCID" in op.operands[1]:
+            return int(op.operands[1].MCID)
+    return None
+
+
+def _parent_tree(pdf: pikepdf.Pdf) -> dict[int, pikepdf.Object]:
+    """The structure parent tree by key (WeasyPrint and binding write it flat, in /Nums)."""
+    tree = pdf.Root.get("/StructTreeRoot")
+    values = tree.ParentTree.get("/Nums", Array()) if tree is not None and "/ParentTree" in tree else Array()
+    return {int(values[i]): values[i + 1] for i in range(0, len(values) - 1, 2)}
+
+
+def _tag(pdf: pikepdf.Pdf, page: pikepdf.Page, label: int | None) -> list:
+    """The marked-content operands for one drawing of the name: a /Span with the page's next MCID,
+    its element put in the structure tree just after the element of the label's text (MCID ``label``).
+    An artifact where the page is not tagged."""
+    marks = _parent_tree(pdf).get(int(page.obj.get("/StructParents", -1)))
+    if not isinstance(marks, Array):
+        return [Name.Artifact]
+    anchor = marks[label] if label is not None and label < len(marks) else None
+    if isinstance(anchor, Dictionary) and isinstance(anchor.get("/P"), Dictionary) and \
+            anchor.P.get("/S") == Name.Span:
+        anchor = anchor.P  # the label's own span (its text is a child of it): the name follows the label
+    if isinstance(anchor, Dictionary) and isinstance(anchor.get("/P"), Dictionary):
+        parent = anchor.P
+    else:
+        parent = pdf.Root.StructTreeRoot.K[0] if isinstance(pdf.Root.StructTreeRoot.K, Array) \
+            else pdf.Root.StructTreeRoot.K
+    kids = _as_list(parent.get("/K"))
+    position = next((i + 1 for i, kid in enumerate(kids)
+                     if isinstance(kid, Dictionary) and anchor is not None and kid.objgen == anchor.objgen), len(kids))
+    mcid = len(marks)
+    element = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Span, K=mcid, Pg=page.obj, P=parent))
+    parent.K = Array(kids[:position] + [element] + kids[position:])
+    marks.append(element)
+    return [Name.Span, Dictionary(MCID=mcid)]
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, Array) else [value]
+
+
+def _drawing(ctm, left: float, baseline: float, scale: float, mark: list) -> list:
     """Operators drawing the name form at a point, undoing the transformation in force there."""
     a, b, c, d, e, f = ctm
     det = a * d - b * c
     inverse = (d / det, -b / det, -c / det, a / det, (c * f - d * e) / det, (b * e - a * f) / det)
     place = _multiply((scale, 0, 0, scale, left, baseline), inverse)  # the name's own fit is in the form's /Matrix
     op = pikepdf.ContentStreamInstruction
-    return [op([Name.Artifact], pikepdf.Operator("BMC")), op([], pikepdf.Operator("q")),
+    return [op(mark, pikepdf.Operator("BDC" if len(mark) == 2 else "BMC")), op([], pikepdf.Operator("q")),
             op([_d(v) for v in place], pikepdf.Operator("cm")),
             op([0], pikepdf.Operator("Tc")), op([0], pikepdf.Operator("Tw")), op([100], pikepdf.Operator("Tz")),
             op([0], pikepdf.Operator("Ts")), op([0], pikepdf.Operator("Tr")),

@@ -1,0 +1,62 @@
+"""An accessibility checker the project does not use to write its PDFs (``pdfua``, on pikepdf) run on every
+PDF of the bundled programmes: every kind, variant and pack, and a school's stamped copies."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from pdfua import validate
+
+from auditpack import documents, pipeline
+
+from .test_cli import run
+
+ALLOWED: dict[str, str] = {}
+"""Checker rule id -> why a finding of it is left. Empty: every PDF passes with no error and no warning."""
+
+
+def findings(paths: list[Path]) -> tuple[Counter, list[str]]:
+    """Findings by rule over ``paths``, and the ones not allowed (with their file), printed for the log."""
+    counts: Counter = Counter()
+    refused = []
+    for path in paths:
+        for finding in validate(str(path)).findings:
+            counts[(finding.rule_id, finding.severity.name)] += 1
+            if finding.rule_id not in ALLOWED:
+                refused.append(f"{path.name}: {finding.rule_id} {finding.severity.name} {finding.message}")
+    print(f"pdfua on {len(paths)} PDFs: {sum(counts.values())} finding(s)")
+    for (rule, severity), count in sorted(counts.items()):
+        print(f"  {rule} {severity} x{count}: left because {ALLOWED.get(rule, 'NOT ALLOWED')}")
+    return counts, refused
+
+
+@pytest.mark.slow
+def test_every_kind_variant_and_pack_passes_the_checker(bundled_build):
+    programmes = pipeline.check(pipeline.Project.open(bundled_build))
+    plan = documents.plan(programmes, tuple(pipeline.Project.open(bundled_build).config.variants))
+    downloads = bundled_build / "site" / "downloads"
+    paths = [downloads / d.path for d in plan.all_documents] + [downloads / p.path for p in plan.packs]
+    assert {d.kind for d in plan.all_documents} == {d.kind for d in plan.documents}  # variants add no kind
+    assert {d.variant for d in plan.variants} >= {"large-print", "fillable"} and plan.packs
+    assert all(path.is_file() for path in paths)
+    _, refused = findings(paths)
+    assert not refused, "\n".join(refused[:20])
+
+
+@pytest.mark.slow
+def test_a_schools_stamped_copies_pass_the_checker(bundled_build, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(bundled_build, root)
+    programmes = [p.programme.id for p in pipeline.check(pipeline.Project.open(root))]
+    (root / "schools.csv").write_text("name,programme\n" + "".join(
+        f"St Anne's & St Joseph's Primary {n},{programme}\n" for n, programme in enumerate(programmes)),
+        encoding="utf-8")
+    result = run("packs", "--schools", str(root / "schools.csv"), "--project", str(root), "-q")
+    assert result.returncode == 0, result.stderr[-2000:]
+    paths = sorted((root / "schools").rglob("*.pdf"))
+    assert len({p.relative_to(root / "schools").parts[0] for p in paths}) == len(programmes)
+    _, refused = findings(paths)
+    assert not refused, "\n".join(refused[:20])
