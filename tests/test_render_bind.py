@@ -84,3 +84,23 @@ def test_contents_links_are_described_by_the_title_of_the_document_they_open(dow
     pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages, start=1)}
     starts = [int(s) for s in re.findall(r"^Stage \d+: .+? (\d+)$", text, re.MULTILINE)]
     assert [pages[link["/Dest"][0].idnum if "/Dest" in link else link["/A"]["/D"][0].idnum] for link in links] == starts
+
+
+@pytest.mark.slow
+def test_a_pack_embeds_one_program_per_font_and_its_pages_read_as_its_documents_do(downloads):
+    import pikepdf
+
+    from .pdf_reading import page_texts
+
+    pack = downloads / "mini-complete-pack.pdf"
+    with pikepdf.open(pack) as pdf:
+        programs: dict[str, set] = {}
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == pikepdf.Name.FontDescriptor:
+                programs.setdefault(str(obj.FontName), set()).add(obj.FontFile2.objgen)
+        documents = sum(1 for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
+                        and obj.get("/Type") == pikepdf.Name.FontDescriptor)
+    assert documents > 2 * len(programs) and all(len(p) == 1 for p in programs.values()), programs
+    texts = [LABEL.sub("", text).strip() for text in page_texts(pack)]
+    briefing = page_texts(downloads / "stage-1-prepare" / "briefing.pdf")
+    assert texts[1:1 + len(briefing)] == [text.strip() for text in briefing]

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from .subsets import share_font_programs
+
 if TYPE_CHECKING:
     from .stamp import StampSheet
 
@@ -70,6 +72,7 @@ def bind(cover: bytes, parts: list[Part], labels: StampSheet | None = None) -> b
         _link_contents(pack, starts, [p.title for p in parts])
         if labels is not None:
             _number_pages(pack, labels)
+        share_font_programs(pack)
         output = io.BytesIO()
         pack.save(output, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return output.getvalue()
