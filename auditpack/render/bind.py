@@ -13,30 +13,66 @@ pypdf took seconds of every build.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from .subsets import share_font_programs
+
+if TYPE_CHECKING:
+    from .stamp import StampSheet
+
 LINK_SCHEME = "auditpack-part:"
 """Cover links point here (``auditpack-part:3`` = the third bound part); binding turns them into page links."""
+PACK_PAGE = "Pack page {page} of {pages}"
+"""Printed on every page of a pack, so the contents' page numbers can be found on paper."""
+MM = 72 / 25.4
+PACK_PAGE_RIGHT = 15 * MM
+"""The pack page number ends here from the paper's right edge: print.css's --page-margin, where the
+running head ends."""
+PACK_PAGE_BASELINE = 10 * MM
+"""The pack page number's baseline, from the top edge: above the running head (which ends 18 mm down),
+the letters at least 7 mm from the edge, inside what office printers print."""
 
 
-def bind(cover: bytes, parts: list[bytes]) -> bytes:
-    """One PDF: the cover, then each part; metadata, language and viewer settings from the cover."""
+@dataclass(frozen=True)
+class Part:
+    """One document bound into a pack, and what the pack says of it."""
+
+    data: bytes
+    pages: int
+    title: str
+    """As the contents list names it: its link's /Contents, what a screen reader announces."""
+    group: str | None = None
+    """The bookmark the document's own bookmarks are nested under (its stage in a complete pack)."""
+
+
+def pack_page(page: int, pages: int) -> str:
+    return PACK_PAGE.format(page=page, pages=pages)
+
+
+def bind(cover: bytes, parts: list[Part], labels: StampSheet | None = None) -> bytes:
+    """One PDF: the cover, then each part; metadata, language and viewer settings from the cover.
+    ``labels`` holds each page's :func:`pack_page` laid out, drawn at the top right of its page."""
     with pikepdf.open(io.BytesIO(cover)) as pack:
         tree = _structure_root(pack)
         next_key = int(tree.get("/ParentTreeNextKey", _next_key(_number_tree(tree.ParentTree))))
         outline_parts, destinations, starts = [], [], []
-        for number, data in enumerate(parts, start=1):
-            with pikepdf.open(io.BytesIO(data)) as part:
+        for number, item in enumerate(parts, start=1):
+            with pikepdf.open(io.BytesIO(item.data)) as part:
                 starts.append(len(pack.pages))
                 next_key = _append(pack, part, tree, next_key)
-                outline_parts.append((starts[-1], _outline(part)))
+                outline_parts.append((starts[-1], item.group, _outline(part)))
                 destinations += _destinations(pack, part, f"p{number}/")
         tree.ParentTreeNextKey = next_key
         _rebuild_outline(pack, outline_parts)
         _set_destinations(pack, destinations)
-        _link_contents(pack, starts)
+        _link_contents(pack, starts, [p.title for p in parts])
+        if labels is not None:
+            _number_pages(pack, labels)
+        share_font_programs(pack)
         output = io.BytesIO()
         pack.save(output, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return output.getvalue()
@@ -115,7 +151,9 @@ def _outline(pdf: pikepdf.Pdf) -> list[tuple[str, int, list]]:
         return walk(outline.root)
 
 
-def _rebuild_outline(pack: pikepdf.Pdf, parts: list[tuple[int, list]]) -> None:
+def _rebuild_outline(pack: pikepdf.Pdf, parts: list[tuple[int, str | None, list]]) -> None:
+    """After the cover's own bookmarks, each part's; parts of one group (a stage) nested under a
+    bookmark naming it, which opens the group's first page."""
     def items(entries, offset) -> list:
         made = []
         for title, page, children in entries:
@@ -125,8 +163,16 @@ def _rebuild_outline(pack: pikepdf.Pdf, parts: list[tuple[int, list]]) -> None:
         return made
 
     with pack.open_outline() as outline:
-        for offset, entries in parts:
-            outline.root.extend(items(entries, offset))
+        parent = None
+        for offset, group, entries in parts:
+            if group is None:
+                parent = None
+                outline.root.extend(items(entries, offset))
+                continue
+            if parent is None or parent.title != group:
+                parent = pikepdf.OutlineItem(group, offset)
+                outline.root.append(parent)
+            parent.children.extend(items(entries, offset))
 
 
 def _destinations(pack: pikepdf.Pdf, part: pikepdf.Pdf, prefix: str) -> list[tuple[str, object]]:
@@ -158,12 +204,37 @@ def _set_destinations(pack: pikepdf.Pdf, added: list[tuple[str, object]]) -> Non
         [x for name, target in merged for x in (pikepdf.String(name), target)])))
 
 
-def _link_contents(pack: pikepdf.Pdf, starts: list[int]) -> None:
-    """Turn the cover's ``auditpack-part:N`` links into links to the first page of part N."""
+def _link_contents(pack: pikepdf.Pdf, starts: list[int], titles: list[str]) -> None:
+    """Turn the cover's ``auditpack-part:N`` links into links to the first page of part N, described
+    (/Contents, what a screen reader announces) by part N's title."""
     for page in pack.pages[:starts[0] if starts else len(pack.pages)]:
         for annotation in page.obj.get("/Annots", []):
             action = annotation.get("/A")
             uri = str(action.get("/URI", "")) if action is not None else ""
             if uri.startswith(LINK_SCHEME):
-                target = pack.pages[starts[int(uri.removeprefix(LINK_SCHEME)) - 1]]
-                annotation.A = Dictionary(S=Name.GoTo, D=Array([target.obj, Name.Fit]))
+                number = int(uri.removeprefix(LINK_SCHEME)) - 1
+                annotation.A = Dictionary(S=Name.GoTo, D=Array([pack.pages[starts[number]].obj, Name.Fit]))
+                annotation.Contents = pikepdf.String(titles[number])
+
+
+def _number_pages(pack: pikepdf.Pdf, labels: StampSheet) -> None:
+    """Draw "Pack page N of M" at the top right of every page, as a pagination artifact; the page's
+    own content is wrapped in q/Q first, so the label is placed in the page's default space."""
+    total = len(pack.pages)
+    for number, page in enumerate(pack.pages, start=1):
+        form, width = labels.form(pack, pack_page(number, total))
+        box = [float(v) for v in page.mediabox]
+        x, y = box[2] - PACK_PAGE_RIGHT - width, box[3] - PACK_PAGE_BASELINE
+        if Name.XObject not in page.resources:
+            page.resources.XObject = Dictionary()
+        name = Name(f"/AuditpackPackPage{number}")  # one name per page: pages may share their resources
+        page.resources.XObject[name] = form
+        page.contents_add(pikepdf.Stream(pack, b"q\n"), prepend=True)
+        page.contents_add(pikepdf.Stream(pack, (
+            f"Q\n/Artifact << /Type /Pagination /Subtype /Header >> BDC\nq 1 0 0 1 {_n(x)} {_n(y)} cm "
+            f"{name} Do Q\nEMC\n").encode()))
+
+
+def _n(value: float) -> str:
+    """Fixed decimals, so the same pack always gives the same bytes."""
+    return f"{value:.3f}"

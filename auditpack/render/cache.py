@@ -24,8 +24,8 @@ from ..output import write_file
 from ..seal import is_sealed, seal
 from . import fonts
 
-NOT_RENDERING = ("stamp.py", "pages.py", "online_form.py")
-"""Modules beside the renderers that never shape a cached PDF (stamping works on copies)."""
+NOT_RENDERING = ("pages.py", "online_form.py")
+"""Modules beside the renderers that never shape a cached PDF (stamp.py does: it draws packs' page numbers)."""
 LIBRARIES = ("auditpack", "weasyprint", "pydyf", "fonttools", "pikepdf", "tinycss2", "cssselect2", "jinja2",
              "python-docx")
 

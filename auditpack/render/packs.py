@@ -14,7 +14,7 @@ import jinja2
 
 from ..documents import Pack, Plan, PrintDocument
 from . import fonts, print_html
-from .bind import LINK_SCHEME
+from .bind import LINK_SCHEME, Part
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,18 @@ class PlanHtml:
         a worker lays them out in turn until one fills exactly its own number of pages."""
         most = 2 + len(pack.documents) // 10
         return [self.cover(pack, members, pages) for pages in range(1, most + 1)]
+
+
+def parts(pack: Pack, members: list[PdfOutput]) -> list[Part]:
+    """The members as bound into ``pack``: titled as its contents list names them, and nested under
+    their stage's bookmark in a pack of several stages."""
+    return [Part(m.data, m.pages, staged(d.stage, d.title), None if pack.stage else staged(d.stage, d.stage.title)
+                 if d.stage else None) for d, m in zip(pack.documents, members, strict=True)]
+
+
+def staged(stage, title: str) -> str:
+    """``title`` as the contents list shows it: after its stage's number, if it has one."""
+    return f"Stage {stage.number}: {title}" if stage else title
 
 
 def _contents(documents: tuple[PrintDocument, ...], members: list[PdfOutput], first_page: int):

@@ -87,7 +87,8 @@ def render_document(env: jinja2.Environment, doc: PrintDocument, options: PrintO
 def render_cover(env: jinja2.Environment, pack: Pack, contents: list[ContentsEntry], options: PrintOptions) -> str:
     return env.get_template("cover.html.j2").render(
         pack=pack, programme=pack.content.programme, contents=contents, for_school=options.for_school,
-        school_anchor=school_anchors(), pathway=options.pathway, logo=options.logo, site_publisher=options.publisher)
+        school_anchor=school_anchors(), pathway=options.pathway, logo=options.logo, site_publisher=options.publisher,
+        footer=options.footer)
 
 
 SCHOOL_ANCHOR = "school-name"

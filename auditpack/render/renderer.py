@@ -27,7 +27,7 @@ from ..logo import Logo
 from ..template_folders import TemplateFolders
 from . import editions, print_html
 from .cache import PdfCache, environment_fingerprint, key
-from .packs import PdfOutput, PlanHtml, RenderStats, theme_css
+from .packs import PdfOutput, PlanHtml, RenderStats, parts, theme_css
 from .pdf import PdfRenderer
 from .print_html import PrintOptions
 from .stamp import StampSheet
@@ -144,8 +144,8 @@ class Renderer:
                                  *[doc_keys[d.path] for d in p.documents]) for p in packs}
         jobs = []
         for p in reuse(packs, pack_keys):
-            parts = [outputs[d.path] for d in p.documents]
-            jobs.append(("pack", p.path, html.covers(p, parts), [m.data for m in parts], [m.pages for m in parts]))
+            bound = [outputs[d.path] for d in p.documents]
+            jobs.append(("pack", p.path, html.covers(p, bound), parts(p, bound)))
         for path, data, pages in self.workers.run(jobs):
             done(path, data, pages, pack_keys[path], rendered=True)
         return {path: outputs[path] for path in [d.path for d in docs] + [p.path for p in packs]} | made_here

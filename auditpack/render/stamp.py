@@ -175,6 +175,20 @@ class StampSheet:
         prepared = self.prepare(pdf, size)
         return self.stamp(prepared, name) if prepared else pdf
 
+    def form(self, pdf: pikepdf.Pdf, name: str) -> tuple[pikepdf.Object, float]:
+        """``name`` as a Form XObject of ``pdf``, drawn at its body size with the start of its baseline
+        at the origin, and its width: for text drawn where no template marked a place (a pack's page
+        numbers, see :mod:`.bind`). The sheet's fonts are copied into ``pdf`` once for all its forms."""
+        stamp = self.stamps[name]
+        size = BODY_SIZE
+        box = [stamp.left - size, stamp.baseline - 0.5 * size, stamp.left + stamp.width + size,
+               stamp.baseline + 1.3 * size]
+        form = pikepdf.Stream(pdf, self._content(name), Type=Name.XObject, Subtype=Name.Form,
+                              BBox=Array([_d(v) for v in box]),
+                              Matrix=Array([1, 0, 0, 1, _d(-stamp.left), _d(-stamp.baseline)]),
+                              Resources=pdf.copy_foreign(self._opened()[1]))
+        return pdf.make_indirect(form), stamp.width
+
     def _content(self, name: str) -> bytes:
         """The drawing of ``name``: the content of its page of the sheet."""
         if name not in self._contents:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..lifeline import Lifeline, end_with_the_parent
 from ..template_folders import TemplateFolders
-from .bind import bind
+from .bind import Part, bind, pack_page
 
 
 class WorkerEnded(OSError):
@@ -277,13 +277,18 @@ def render_html(renderer, html: str, forms: bool) -> tuple[bytes, int]:
     return pdf.data, pdf.pages
 
 
-def bind_pack(renderer, cover_htmls: list[str], parts: list[bytes], part_pages: list[int]) -> tuple[bytes, int]:
+def bind_pack(renderer, cover_htmls: list[str], parts: list[Part]) -> tuple[bytes, int]:
     """A long contents list can push the cover onto another page, which moves every page number
-    in it: take the first version of the cover that fills exactly the pages it assumed."""
+    in it: take the first version of the cover that fills exactly the pages it assumed. Every page's
+    "Pack page N of M" is laid out once, in the forms' font, and drawn as it is bound."""
+    from .stamp import StampSheet  # not at the top: the stamp reads the content model, which the server never loads
+
     for cover_pages, html in enumerate(cover_htmls, start=1):
         cover = renderer.layout(html)
         if len(cover.pages) == cover_pages:
-            return bind(renderer.write(cover).data, parts), cover_pages + sum(part_pages)
+            pages = cover_pages + sum(p.pages for p in parts)
+            labels = StampSheet.render(renderer, [pack_page(n, pages) for n in range(1, pages + 1)])
+            return bind(renderer.write(cover).data, parts, labels), pages
     raise ValueError(f"a pack's contents list runs to more than {len(cover_htmls)} pages")
 
 
