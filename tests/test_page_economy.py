@@ -10,6 +10,7 @@ Letter; the test prints each document's pages under 35 % used, and fails on any 
 from __future__ import annotations
 
 import dataclasses
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pypdfium2
@@ -25,9 +26,29 @@ UNDER = 0.35
 ARA_FORM = "blackpool-ara/stage-2-individual-responses/response-form.pdf"
 MOST_SHEETS = 5
 
-# Pages under 35 % used that are there on purpose, by (paper, document, page), each with its reason.
-# A document listed here that no longer has such a page makes the test fail too, so the list stays short.
-EXPLAINED: dict[tuple[str, str, int], str] = {}
+# Pages under 35 % used that are there on purpose: a pattern (fnmatch) over "PAPER:document#page" and
+# the reason. A pattern that matches no page of its paper any more makes the test fail, so the list
+# stays short and true.
+EXPLAINED: list[tuple[str, str]] = [
+    ("*:blackpool-ara/stage-?-*/briefing.pdf#2",
+     ("a full first page, then the 'Our notes' writing lines (a page to write on), which take the last line "
+     "of the documents list along rather than stand alone")),
+    ("Letter:imhars/stage-4-write-up/briefing.pdf#3", "the same: 'Our notes' after two full pages of Letter"),
+    ("*:imhars/stage-4-write-up/research-notes-identifying-need-and-monitoring-impact.pdf#2",
+     ("one research method's block; the next method's block goes with the closing 'Themes emerging' lines, "
+     "and the two do not fit together under it")),
+    ("A4:wellbeing-review/general/response-form-wellbeing-review-pupils.pdf#3",
+     "the last section's comment box, kept with that section's last statement"),
+    ("A4:wellbeing-review/general/response-form-wellbeing-review-staff.pdf#6",
+     "the last section's comment box, kept with that section's last statement"),
+    ("Letter:blackpool-ara/stage-3-group-discussion/group-recording-large-print.pdf#11",
+     ("large print: one statement's recording block (16 pt, 12 mm lines) is a third of a page; "
+     "the last is kept with the closing 'Anything else' block on page 12")),
+]
+
+
+def explained(paper: str, document: str, number: int) -> str | None:
+    return next((reason for pattern, reason in EXPLAINED if fnmatch(f"{paper}:{document}#{number}", pattern)), None)
 
 
 @pytest.fixture(scope="module")
@@ -91,14 +112,15 @@ def test_no_page_is_printed_for_a_few_lines(paper, bundled_build, request):
     found = short_pages(build, paper)
     by_document: dict[str, list[str]] = {}
     for (_, document, number), used in sorted(found.items()):
-        by_document.setdefault(document, []).append(f"p{number} {used:.0%}")
+        reason = explained(paper, document, number) or "NOT EXPLAINED"
+        by_document.setdefault(document, []).append(f"p{number} {used:.0%} ({reason})")
     print(f"\n{paper}: pages under {UNDER:.0%} used, {len(found)} in {len(documents_of(build))} documents")
     for document, pages in by_document.items():
-        reason = next((r for (p, d, _), r in EXPLAINED.items() if p == paper and d == document), "NOT EXPLAINED")
-        print(f"  {document}: {', '.join(pages)} ({reason})")
-    unexplained = sorted(k for k in found if k not in EXPLAINED)
+        print(f"  {document}: {'; '.join(pages)}")
+    unexplained = sorted(k for k in found if not explained(*k))
     assert not unexplained, f"pages under {UNDER:.0%} used that nobody explained: {unexplained}"
-    stale = sorted(k for k in EXPLAINED if k[0] == paper and k not in found)
+    stale = [pattern for pattern, _ in EXPLAINED if fnmatch(f"{paper}:", pattern.split(":")[0] + ":")
+             and not any(fnmatch(f"{p}:{d}#{n}", pattern) for p, d, n in found)]
     assert not stale, f"explained pages that are no longer short (take them off the list): {stale}"
 
 
