@@ -109,7 +109,7 @@ def test_no_statement_splits_across_pages(bundled_build):
             whole = " ".join(pages)
             for item in items:
                 text = " ".join(item.text.split())
-                if text in whole:
+                if text[:30] in whole:  # a split statement is not in the joined text: running heads come between
                     assert any(text in page for page in pages), f"{form.name}: '{text[:40]}...' is split"
 
 
