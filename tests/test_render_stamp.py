@@ -5,15 +5,25 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
+import pdfplumber
 import pikepdf
 import pytest
 from PIL import ImageChops
 
 from auditpack import pipeline
 from auditpack.render.renderer import Renderer
-from auditpack.render.stamp import LARGE_PRINT_SIZE, StampSheet, room, school_places
+from auditpack.render.stamp import (
+    LARGE_PRINT_MIN_SIZE,
+    LARGE_PRINT_SIZE,
+    LAYOUTS,
+    MIN_SIZE,
+    StampSheet,
+    room,
+    school_places,
+)
 
 from .pdf_reading import MM, all_text, open_pdf, page_texts, render
 from .tagged_reading import read_aloud
@@ -130,12 +140,12 @@ def test_name_sits_on_the_school_line(tmp_path, sheet, downloads):
     assert right - left < 64
 
 
-def test_long_names_are_narrowed_to_fit_and_large_print_is_larger(tmp_path, sheet, downloads):
+def test_long_names_end_before_their_line_and_large_print_is_larger(tmp_path, sheet, downloads):
     source = downloads / "stage-2-gather" / "group-recording.pdf"
     with pikepdf.open(source) as pdf:
         [(x, _)] = school_places(pdf)[0]
         width = room(pdf)
-    assert 50 * MM < width < 90 * MM  # the marked end of the School line, not a guess
+    assert 140 * MM < width < 180 * MM  # the marked end of the School line (a row to itself), not a guess
     (_left, _, right, _), _ = _ink(tmp_path, sheet, source, NAMES[2])
     assert right <= (x + width) / MM + 1.5  # ends before the line does, clear of the next field
     (_, top, _, bottom), _ = _ink(tmp_path, sheet, source, NAMES[0])
@@ -143,7 +153,34 @@ def test_long_names_are_narrowed_to_fit_and_large_print_is_larger(tmp_path, shee
     assert (big_bottom - big_top) > 1.3 * (bottom - top)
 
 
-def test_the_stamp_sheet_is_untagged_and_one_page_per_name(sheet):
+def test_the_stamp_sheet_is_untagged_and_a_page_per_name_and_line_count(sheet):
     with pikepdf.open(io.BytesIO(sheet.data)) as pdf:
-        assert len(pdf.pages) == len(NAMES) and "/StructTreeRoot" not in pdf.Root
-    assert {s.page for s in sheet.stamps.values()} == set(range(len(NAMES)))
+        assert len(pdf.pages) == LAYOUTS * len(NAMES) and "/StructTreeRoot" not in pdf.Root
+    assert sorted(s.page for layouts in sheet.stamps.values() for s in layouts) == list(range(LAYOUTS * len(NAMES)))
+    assert [s.lines for s in sheet.stamps[NAMES[2]]] == list(range(1, LAYOUTS + 1))
+
+
+def _sizes(path: Path) -> Counter:
+    """How many characters of each size page 1 prints (pdfplumber: a reader auditpack does not use)."""
+    with pdfplumber.open(path) as pdf:
+        return Counter(round(c["size"], 2) for c in pdf.pages[0].chars if c["text"].strip())
+
+
+@pytest.mark.parametrize("size,minimum", [(None, MIN_SIZE), (LARGE_PRINT_SIZE, LARGE_PRINT_MIN_SIZE)])
+def test_a_long_name_is_never_narrowed_below_the_minimum_but_wraps_above_its_line(tmp_path, sheet, downloads,
+                                                                                 size, minimum):
+    source = downloads / "stage-2-gather" / "group-recording.pdf"
+    with pikepdf.open(source) as pdf:
+        [(x, baseline)] = school_places(pdf)[0]
+        width, height = room(pdf), float(pdf.pages[0].MediaBox[3])
+    (left, top, right, bottom), path = _ink(tmp_path, sheet, source, NAMES[2], size)
+    render(path, 0, scale=2).save(tmp_path / "long-name.png")  # to look at when this fails
+    added = _sizes(path) - _sizes(source)
+    assert sum(added.values()) == len(NAMES[2].replace(" ", ""))
+    assert added and min(added) >= minimum - 0.01, added          # no character of the name below the minimum
+    assert right <= (x + width) / MM + 1.5                        # it ends before its line does
+    assert bottom < (height - baseline) / MM + 1.2                # its last line stands on the School line
+    with pdfplumber.open(source) as pdf:                          # the line above it lands on nothing printed
+        assert not [c["text"] for c in pdf.pages[0].chars if c["text"].strip() and c["x0"] / MM < right
+                    and c["x1"] / MM > left and c["top"] / MM < bottom and c["bottom"] / MM > top]
+    assert " ".join(page_texts(path)[0].split()).count("Michael") == 1

@@ -40,6 +40,14 @@ BODY_SIZE = 11.5
 """The forms' body size in points (``--body-size`` in print.css); the stamp sheet is set in it."""
 LARGE_PRINT_SIZE = 16.0
 """``--body-size`` of the large-print variant: names there are drawn this much larger."""
+LAYOUTS = 2
+"""A name is laid out on one line and on two; the fewest that fit its line at the minimum size are
+drawn. The School line has room above it for the first of two (``.field.school`` in print.css)."""
+MIN_SIZE = 11.0
+"""``--small-size`` in print.css: a name narrowed to fit its line is never drawn smaller; one that
+does not fit at this size is written on two lines instead."""
+LARGE_PRINT_MIN_SIZE = 16.0
+"""``--small-size`` of the large-print variant: large-print names are never narrowed at all."""
 MAX_WIDTH = 64 * MM
 """The room assumed where a line's end is not marked: about the "School" field of a portrait form."""
 AIR = 1 * MM
@@ -61,7 +69,10 @@ class Stamp:
     page: int
     left: float
     baseline: float
+    """The baseline of the name's last line."""
     width: float
+    """The width of its longest line."""
+    lines: int = 1
 
 
 @dataclass(frozen=True)
@@ -92,10 +103,11 @@ class Prepared:
 class StampSheet:
     """The names of a batch, laid out once; :meth:`prepare` and :meth:`stamp` write them onto PDFs."""
 
-    def __init__(self, data: bytes, stamps: dict[str, Stamp]):
+    def __init__(self, data: bytes, stamps: dict[str, tuple[Stamp, ...]]):
         self.data = data
         self.stamps = stamps
-        self._contents: dict[str, bytes] = {}
+        """Each name laid out on 1, 2 ... LAYOUTS lines, its last line on the baseline."""
+        self._contents: dict[int, bytes] = {}
         self._sheet: tuple[pikepdf.Pdf, pikepdf.Object] | None = None
 
     def __getstate__(self):
@@ -110,17 +122,18 @@ class StampSheet:
         return self._sheet
 
     @classmethod
-    def render(cls, renderer, names: list[str]) -> StampSheet:
-        """Lay out ``names`` with a :class:`~auditpack.render.pdf.PdfRenderer`'s fonts and stylesheets.
+    def render(cls, renderer, names: list[str], layouts: int = LAYOUTS) -> StampSheet:
+        """Lay out ``names`` with a :class:`~auditpack.render.pdf.PdfRenderer`'s fonts and stylesheets,
+        each on 1 ... ``layouts`` lines (1 for text that is never narrowed, such as pack page numbers).
 
         Untagged on purpose: a tagged sheet would bring marked-content ids that mean nothing in
         the PDFs the names are drawn on.
         """
         unique = sorted(set(names))
-        sheet = renderer.untagged(_sheet_html(unique))
-        if sheet.pages != len(unique):
+        sheet = renderer.untagged(_sheet_html(unique, layouts))
+        if sheet.pages != layouts * len(unique):
             raise RuntimeError(f"the stamp sheet has {sheet.pages} pages for {len(unique)} names")
-        return cls(sheet.data, _measure(sheet.data, unique))
+        return cls(sheet.data, _measure(sheet.data, unique, layouts))
 
     def prepare(self, pdf: bytes, size: float = BODY_SIZE) -> Prepared | None:
         """``pdf`` made ready for :meth:`stamp`, names ``size`` points high; None if it has no place for a name."""
@@ -141,13 +154,11 @@ class StampSheet:
 
     def stamp(self, prepared: Prepared, name: str) -> bytes:
         """The prepared PDF with ``name`` written in: an incremental update replacing the empty form."""
-        stamp = self.stamps[name]
-        scale = prepared.size / BODY_SIZE
-        fit = min(1.0, prepared.room / (stamp.width * scale)) if stamp.width else 1.0
-        content = zlib.compress(self._content(name), 9)
+        stamp, fit = self.fitted(prepared, name)
+        content = zlib.compress(self._content(stamp), 9)
         size = BODY_SIZE
         box = [stamp.left - size, stamp.baseline - 0.5 * size, stamp.left + stamp.width + size,
-               stamp.baseline + 1.3 * size]
+               stamp.baseline + (1.35 * stamp.lines - 0.05) * size]
         matrix = [fit, 0, 0, fit, -stamp.left * fit, -stamp.baseline * fit]
         header = (f"<< /Type /XObject /Subtype /Form /BBox [{_numbers(box)}] "
                   f"/Matrix [{_numbers(matrix)}] /Resources {prepared.resources} 0 R /Filter /FlateDecode "
@@ -179,23 +190,40 @@ class StampSheet:
         """``name`` as a Form XObject of ``pdf``, drawn at its body size with the start of its baseline
         at the origin, and its width: for text drawn where no template marked a place (a pack's page
         numbers, see :mod:`.bind`). The sheet's fonts are copied into ``pdf`` once for all its forms."""
-        stamp = self.stamps[name]
+        stamp = self.stamps[name][0]  # one line: page numbers are short
         size = BODY_SIZE
         box = [stamp.left - size, stamp.baseline - 0.5 * size, stamp.left + stamp.width + size,
                stamp.baseline + 1.3 * size]
-        form = pikepdf.Stream(pdf, self._content(name), Type=Name.XObject, Subtype=Name.Form,
+        form = pikepdf.Stream(pdf, self._content(stamp), Type=Name.XObject, Subtype=Name.Form,
                               BBox=Array([_d(v) for v in box]),
                               Matrix=Array([1, 0, 0, 1, _d(-stamp.left), _d(-stamp.baseline)]),
                               Resources=pdf.copy_foreign(self._opened()[1]))
         return pdf.make_indirect(form), stamp.width
 
-    def _content(self, name: str) -> bytes:
-        """The drawing of ``name``: the content of its page of the sheet."""
-        if name not in self._contents:
-            page = self._opened()[0].pages[self.stamps[name].page]
+    def fitted(self, prepared: Prepared, name: str) -> tuple[Stamp, float]:
+        """The layout of ``name`` to draw in ``prepared`` and the factor narrowing it to its line: one
+        line if it fits at the minimum size or more, else the fewest lines that do, never narrower
+        than the minimum (a name too long even on LAYOUTS lines runs on past the line's end)."""
+        scale = prepared.size / BODY_SIZE
+        least = minimum_size(prepared.size) / prepared.size
+        for stamp in self.stamps[name]:
+            fit = min(1.0, prepared.room / (stamp.width * scale)) if stamp.width else 1.0
+            if fit >= least:
+                return stamp, fit
+        return stamp, least
+
+    def _content(self, stamp: Stamp) -> bytes:
+        """The drawing of a layout: the content of its page of the sheet."""
+        if stamp.page not in self._contents:
+            page = self._opened()[0].pages[stamp.page]
             page.contents_coalesce()
-            self._contents[name] = page.obj.Contents.read_bytes()
-        return self._contents[name]
+            self._contents[stamp.page] = page.obj.Contents.read_bytes()
+        return self._contents[stamp.page]
+
+
+def minimum_size(size: float) -> float:
+    """The smallest a name drawn ``size`` points high may be narrowed to (print.css's --small-size)."""
+    return LARGE_PRINT_MIN_SIZE if size >= LARGE_PRINT_SIZE else MIN_SIZE
 
 
 def _sheet_resources(sheet: pikepdf.Pdf) -> Dictionary:
@@ -332,24 +360,54 @@ def _destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, float, float]]:
     return found
 
 
-def _sheet_html(names: list[str]) -> str:
-    pages = "\n".join(f'<p class="stamp"><span class="mark" id="start-{n}"></span>{escape(name)}'
-                      f'<span class="mark" id="end-{n}"></span></p>' for n, name in enumerate(names))
+def _sheet_html(names: list[str], layouts: int) -> str:
+    """``layouts`` pages per name: on one line, on two..., each line between marks."""
+    def page(n: int, name: str, count: int) -> str:
+        marked = "<br>".join(f'<span class="mark" id="start-{n}-{count}-{i}"></span>{escape(line)}'
+                             f'<span class="mark" id="end-{n}-{count}-{i}"></span>'
+                             for i, line in enumerate(_lines(name, count)))
+        return f'<p class="stamp">{marked}</p>'
+    pages = "\n".join(page(n, name, count) for n, name in enumerate(names) for count in range(1, layouts + 1))
     return f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Names</title></head>' \
            f'<body>\n{pages}\n</body></html>\n'
 
 
-def _measure(data: bytes, names: list[str]) -> dict[str, Stamp]:
-    """Where each name starts, ends and sits, from the zero-size marks around it on the sheet."""
+def _lines(name: str, count: int) -> list[str]:
+    """``name`` broken into ``count`` lines of about equal length at the spaces nearest each share
+    (fewer if it has fewer spaces)."""
+    words = name.split(" ")
+    lines: list[str] = []
+    while words:
+        target = len(" ".join(words)) / (count - len(lines))
+        line = words.pop(0)
+        while words and len(lines) < count - 1 and \
+                abs(len(line) + 1 + len(words[0]) - target) <= abs(len(line) - target):
+            line += " " + words.pop(0)
+        if len(lines) == count - 1:
+            line = " ".join([line, *words])
+            words = []
+        lines.append(line)
+    return lines
+
+
+def _measure(data: bytes, names: list[str], layouts: int) -> dict[str, tuple[Stamp, ...]]:
+    """Where each layout of each name starts, ends and sits, from the zero-size marks around its
+    lines on the sheet: the left of its first line, the baseline of its last, its longest line."""
     with pikepdf.open(io.BytesIO(data)) as sheet:
         marks = {}
         for key, destination in pikepdf.NameTree(sheet.Root.Names.Dests).items():
             marks[key] = (float(destination[2]), float(destination[3]))
-    stamps = {}
+    measured = {}
     for n, name in enumerate(names):
-        (left, baseline), (right, _) = marks[f"start-{n}"], marks[f"end-{n}"]
-        stamps[name] = Stamp(name, n, left, baseline, right - left)
-    return stamps
+        found = []
+        for count in range(1, layouts + 1):
+            lines = [(marks[f"start-{n}-{count}-{i}"], marks[f"end-{n}-{count}-{i}"])
+                     for i in range(len(_lines(name, count)))]
+            (left, _), _ = lines[0]
+            width = max(right - start for (start, _), (right, _) in lines)
+            found.append(Stamp(name, layouts * n + count - 1, left, lines[-1][0][1], width, len(lines)))
+        measured[name] = tuple(found)
+    return measured
 
 
 def _draw(pdf: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object, points, scale: float) -> None:

@@ -287,7 +287,7 @@ def bind_pack(renderer, cover_htmls: list[str], parts: list[Part]) -> tuple[byte
         cover = renderer.layout(html)
         if len(cover.pages) == cover_pages:
             pages = cover_pages + sum(p.pages for p in parts)
-            labels = StampSheet.render(renderer, [pack_page(n, pages) for n in range(1, pages + 1)])
+            labels = StampSheet.render(renderer, [pack_page(n, pages) for n in range(1, pages + 1)], layouts=1)
             return bind(renderer.write(cover).data, parts, labels), pages
     raise ValueError(f"a pack's contents list runs to more than {len(cover_htmls)} pages")
 
