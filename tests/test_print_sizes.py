@@ -134,3 +134,28 @@ def test_the_long_school_name_is_stamped_whole_at_the_minimum_or_larger(school_b
         with pdfplumber.open(path) as pdf:
             text = " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
         assert "of St Michael" in text and "The Very Long" in text, path  # both its lines, whole
+
+
+@pytest.mark.slow
+def test_a_long_school_name_on_a_pack_cover_stays_inside_its_box(school_build):
+    """Written on two lines, the name's first line sits in the room above "Prepared for", below the
+    box's top border and clear of every other character of the cover."""
+    words = LONG_NAME.split()
+    first_word, last_word = words[0], words[-1]
+    for path in sorted(school_build.rglob("*-complete-pack.pdf")):
+        with pdfplumber.open(path) as pdf:
+            page = pdf.pages[0]
+            printed = page.extract_words()
+            [label] = [w for w in printed if w["text"] == "Prepared"]
+            [label_end] = [w for w in printed if w["text"] == "for" and abs(w["top"] - label["top"]) < 1]
+            box = max((r for r in page.rects if r["top"] < label["top"] and r["bottom"] > label["bottom"]),
+                      key=lambda r: r["top"])  # the border's inner edge
+            name = [c for c in page.chars if c["top"] > box["top"] - 20 and c["bottom"] < box["bottom"] + 20
+                    and c["x0"] > label_end["x1"] and c["text"].strip()]
+            text = "".join(c["text"] for c in name)
+            assert text.startswith(first_word) and text.endswith(last_word), (path.name, text)
+            assert box["top"] + 1 < min(c["top"] for c in name), path.name       # below the top border
+            assert max(c["bottom"] for c in name) < box["bottom"] - 1, path.name  # above the bottom border
+            others = [c for c in page.chars if c not in name and c["text"].strip()]
+            assert not [c["text"] for c in others for n in name if c["x0"] < n["x1"] and c["x1"] > n["x0"]
+                        and c["top"] < n["bottom"] and c["bottom"] > n["top"]], path.name
