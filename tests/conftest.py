@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import hashlib
 import hmac
@@ -112,6 +113,19 @@ def bundled_build(tmp_path_factory) -> Path:
             (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
         pipeline.build(pipeline.Project.open(root))
     return built_once(tmp_path_factory, "bundled", "project", make)
+
+
+@pytest.fixture(scope="session")
+def letter_build(tmp_path_factory) -> Path:
+    """The bundled programmes built once on Letter, as `build --paper Letter` builds them (the content
+    is the repository's own, linked, not copied)."""
+    def make(root: Path) -> None:
+        root.mkdir()
+        (root / "content").symlink_to(REPO / "content")
+        (root / "site_config.yml").write_bytes((REPO / "site_config.yml").read_bytes())
+        project = pipeline.Project.open(root)
+        pipeline.build(dataclasses.replace(project, config=project.config.model_copy(update={"paper": "Letter"})))
+    return built_once(tmp_path_factory, "bundled-letter", "project", make)
 
 
 @pytest.fixture(scope="session")

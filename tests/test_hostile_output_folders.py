@@ -363,11 +363,11 @@ def test_collate_into_a_folder_the_user_made_is_refused(project, tmp_path):
 # --- a full disk ---------------------------------------------------------------------------------
 
 def _on_full_disk(command: list[str], disk: Path) -> subprocess.CompletedProcess:
-    """``command`` with a 1 MB file system mounted on ``disk`` (a real tmpfs, in a mount namespace
+    """``command`` with a 256 KB file system mounted on ``disk`` (a real tmpfs, in a mount namespace
     of its own, so nothing is left mounted), and then a list of what is left on it."""
     if not shutil.which("unshare"):
         pytest.skip("needs unshare (util-linux) to mount a small file system")
-    script = 'mount -t tmpfs -o size=1m tmpfs "$0" || exit 99; "$@"; status=$?; ls -AR "$0"; exit $status'
+    script = 'mount -t tmpfs -o size=256k tmpfs "$0" || exit 99; "$@"; status=$?; ls -AR "$0"; exit $status'
     disk.mkdir(parents=True)
     result = subprocess.run(["unshare", "--mount", "--map-root-user", "sh", "-c", script, str(disk), *command],
                             capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})

@@ -9,16 +9,11 @@ Letter; the test prints each document's pages under 35 % used, and fails on any 
 
 from __future__ import annotations
 
-import dataclasses
 from fnmatch import fnmatch
 from pathlib import Path
 
 import pypdfium2
 import pytest
-
-from auditpack import pipeline
-
-from .conftest import REPO, built_once
 
 MM = 72 / 25.4
 TOP_MARGIN, BOTTOM_MARGIN = 20, 18  # mm, the @page margins of print.css
@@ -49,18 +44,6 @@ EXPLAINED: list[tuple[str, str]] = [
 
 def explained(paper: str, document: str, number: int) -> str | None:
     return next((reason for pattern, reason in EXPLAINED if fnmatch(f"{paper}:{document}#{number}", pattern)), None)
-
-
-@pytest.fixture(scope="module")
-def letter_build(tmp_path_factory) -> Path:
-    """The bundled programmes built once on Letter, as `build --paper Letter` builds them."""
-    def make(root: Path) -> None:
-        root.mkdir()
-        (root / "content").symlink_to(REPO / "content")
-        (root / "site_config.yml").write_bytes((REPO / "site_config.yml").read_bytes())
-        project = pipeline.Project.open(root)
-        pipeline.build(dataclasses.replace(project, config=project.config.model_copy(update={"paper": "Letter"})))
-    return built_once(tmp_path_factory, "bundled-letter", "project", make)
 
 
 def used_fractions(path: Path) -> list[float]:

@@ -93,13 +93,16 @@ def test_margins_survive_office_printers(downloads):
 
 
 @pytest.mark.slow
-def test_no_statement_splits_across_pages(bundled_build):
-    """Each statement, with its boxes, is printed whole on one page of every form that lists statements."""
-    project = pipeline.Project.open(bundled_build)
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_no_statement_splits_across_pages(paper, request):
+    """Each statement, with its boxes, is printed whole on one page of every form that lists statements,
+    on both papers (a first row WeasyPrint split was found on Letter only, see render/unsplit.py)."""
+    built = request.getfixturevalue("bundled_build" if paper == "A4" else "letter_build")
+    project = pipeline.Project.open(built)
     with_statements = [c for c in pipeline.check(project) if c.questionnaires]
     assert {c.programme.id for c in with_statements} >= {"blackpool-ara", "wellbeing-review"}
     for content in with_statements:
-        folder = bundled_build / "site" / "downloads" / content.programme.id
+        folder = built / "site" / "downloads" / content.programme.id
         forms = [p for p in folder.rglob("*.pdf")
                  if p.name.startswith(("response-form", "group-recording", "collation")) and "blank" not in p.name]
         assert len(forms) >= 6

@@ -19,8 +19,6 @@ import pytest
 
 from auditpack.kinds import KINDS
 
-from .conftest import copy_project
-
 MM = 72 / 25.4
 MINIMUM = {"standard": 11.0, "large-print": 16.0}
 """print.css's --small-size in each variant: nothing a person reads is smaller."""
@@ -73,15 +71,6 @@ def smallest(chars) -> dict[tuple[str, str], Char]:
         if key not in found or c.size < found[key].size:
             found[key] = c
     return found
-
-
-@pytest.fixture(scope="module")
-def letter_build(bundled_build, tmp_path_factory) -> Path:
-    """The bundled programmes built again on Letter paper, as `auditpack build --paper Letter` does."""
-    root = copy_project(bundled_build, tmp_path_factory.mktemp("letter") / "project")
-    subprocess.run([sys.executable, "-m", "auditpack", "build", "--project", str(root), "--paper", "Letter", "-q"],
-                   check=True, capture_output=True)
-    return root
 
 
 @pytest.fixture(scope="module")

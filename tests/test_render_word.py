@@ -72,6 +72,9 @@ def test_column_headings_are_those_of_the_pdf(bundled_docx):
             for row in [r for r in table.rows if _is_header(r)]:
                 for cell in row.cells:
                     heading = _plain(cell.text)
+                    q = doc.questionnaire
+                    if heading == "Question" and q and all(d.question in pdf_text for d in q.dimensions):
+                        continue  # the PDF's side-by-side grid heads its columns by the questions themselves
                     assert heading in pdf_text, f"{doc.path}: column {heading!r}"
         if doc.kind == "response-form":
             header = [_plain(c.text) for c in headed[-1].rows[0].cells]

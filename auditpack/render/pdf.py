@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..template_folders import TemplateFolders
-from . import fonts, tagging
+from . import fonts, tagging, unsplit
 from .form_fields import finish_form
 from .source_date import dated
 from .weasy import import_weasyprint
@@ -51,12 +51,22 @@ class PdfRenderer:
             ]
 
     def layout(self, html: str, forms: bool = False):
-        """Paginate once; the result can be written alone and bound into packs."""
-        from weasyprint import HTML
+        """Paginate; the result can be written alone and bound into packs. A section with a row split
+        between pages is started on a new page and the document paginated again (see :mod:`.unsplit`)."""
+        from weasyprint import CSS, HTML
 
-        with dated(self.build_date):
-            return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-                stylesheets=self.stylesheets, font_config=self.font_config, pdf_forms=forms, **PDF_OPTIONS)
+        moved: list[str] = []
+        for _ in range(unsplit.PASSES):
+            extra = [CSS(string=unsplit.page_breaks(moved))] if moved else []
+            with dated(self.build_date):
+                document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                    stylesheets=[*self.stylesheets, *extra], font_config=self.font_config, pdf_forms=forms,
+                    **PDF_OPTIONS)
+            split = [name for name in unsplit.split_sections(document) if name not in moved]
+            if not split:
+                break
+            moved += split
+        return document
 
     def write(self, document, forms: bool = False) -> RenderedPdf:
         finisher = finish_form if forms else None
