@@ -226,8 +226,7 @@ LINKS_JS = """() => Array.from(document.querySelectorAll(
 
 
 EVERY_RULE_JS = """([context, options, every]) => axe.run(context ? context : document, every
-    ? {...options, rules: Object.fromEntries(axe.getRules().map(
-        rule => [rule.ruleId, {enabled: !rule.tags.includes('wcag2aaa')}]))}
+    ? {...options, rules: Object.fromEntries(axe.getRules().map(rule => [rule.ruleId, {enabled: true}]))}
     : options)"""
 
 

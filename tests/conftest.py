@@ -116,7 +116,7 @@ def bundled_build(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def letter_build(tmp_path_factory) -> Path:
+def bundled_letter_build(tmp_path_factory) -> Path:
     """The bundled programmes built once on Letter, as `build --paper Letter` builds them (the content
     is the repository's own, linked, not copied)."""
     def make(root: Path) -> None:

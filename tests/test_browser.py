@@ -159,7 +159,11 @@ def axe_report(session: Session) -> tuple[list[str], list[str]]:
                 why = " / ".join(line.strip() for line in node.get("failureSummary", "").splitlines()[1:3])
                 lines.append(f"    {' '.join(map(str, node['target']))}: {' '.join(node['html'].split())[:160]}\n"
                              f"        {why}")
-            (failing if violation["impact"] in FAILING_IMPACTS else others).extend(lines)
+            aaa_only = "wcag2aaa" in violation["tags"] and not any(
+                t in violation["tags"] for t in ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"))
+            if aaa_only:  # reported with the others: the site's target is WCAG 2.2 AA
+                lines[0] += " (AAA: reported, not failed)"
+            (failing if violation["impact"] in FAILING_IMPACTS and not aaa_only else others).extend(lines)
     return failing, others
 
 
@@ -337,18 +341,18 @@ WIDE_ELEMENTS_JS = """() => {
 
 
 def test_axe_is_the_current_one_with_every_rule_on(mini):
-    """The scans above ran the kept axe-core with every one of its rules but the WCAG AAA ones."""
+    """The scans above ran the kept axe-core with every one of its rules, those axe leaves off by
+    default included; WCAG AAA findings are reported, not failed (the site's target is AA)."""
     for name, visit in mini.visits.items():
         assert visit.axe is not None, (name, visit.error)
         assert visit.axe["testEngine"]["version"] == AXE_VERSION, name
         assert "runOnly" not in visit.axe["toolOptions"], name
         rules = visit.axe["toolOptions"]["rules"]
         off = {rule for rule, setting in rules.items() if not setting["enabled"]}
-        assert len(rules) > 100 and off == AAA_RULES, (name, off)
+        assert len(rules) > 100 and not off, (name, off)
         assert rules["target-size"]["enabled"] and rules["region"]["enabled"], name
 
 
-AAA_RULES = {"color-contrast-enhanced", "identical-links-same-purpose", "meta-refresh-no-exceptions"}
 # The element with focus, once every transition it started (a drawer sliding in) has ended.
 FOCUSED_BOX_JS = """async () => {
     while (document.getAnimations().length)

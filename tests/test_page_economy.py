@@ -32,9 +32,9 @@ EXPLAINED: list[tuple[str, str]] = [
     ("*:imhars/stage-4-write-up/research-notes-identifying-need-and-monitoring-impact.pdf#2",
      ("one research method's block; the next method's block goes with the closing 'Themes emerging' lines, "
      "and the two do not fit together under it")),
-    ("A4:wellbeing-review/general/response-form-wellbeing-review-pupils.pdf#3",
+    ("*:wellbeing-review/general/response-form-wellbeing-review-pupils*.pdf#3",
      "the last section's comment box, kept with that section's last statement"),
-    ("A4:wellbeing-review/general/response-form-wellbeing-review-staff.pdf#6",
+    ("*:wellbeing-review/general/response-form-wellbeing-review-staff*.pdf#6",
      "the last section's comment box, kept with that section's last statement"),
     ("Letter:blackpool-ara/stage-3-group-discussion/group-recording-large-print.pdf#11",
      ("large print: one statement's recording block (16 pt, 12 mm lines) is a third of a page; "
@@ -91,7 +91,7 @@ def test_a_page_s_used_fraction_is_where_its_ink_ends(mini_build):
 @pytest.mark.slow
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_no_page_is_printed_for_a_few_lines(paper, bundled_build, request):
-    build = bundled_build if paper == "A4" else request.getfixturevalue("letter_build")
+    build = bundled_build if paper == "A4" else request.getfixturevalue("bundled_letter_build")
     found = short_pages(build, paper)
     by_document: dict[str, list[str]] = {}
     for (_, document, number), used in sorted(found.items()):
@@ -111,7 +111,7 @@ def test_no_page_is_printed_for_a_few_lines(paper, bundled_build, request):
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_the_ara_response_form_takes_at_most_five_sheets(paper, bundled_build, request):
     """One respondent's form, printed single-sided (both sides is a school's choice)."""
-    build = bundled_build if paper == "A4" else request.getfixturevalue("letter_build")
+    build = bundled_build if paper == "A4" else request.getfixturevalue("bundled_letter_build")
     form = build / "site" / "downloads" / ARA_FORM
     sheets = len(used_fractions(form))
     document = pypdfium2.PdfDocument(str(form))

@@ -97,7 +97,7 @@ def test_margins_survive_office_printers(downloads):
 def test_no_statement_splits_across_pages(paper, request):
     """Each statement, with its boxes, is printed whole on one page of every form that lists statements,
     on both papers (a first row WeasyPrint split was found on Letter only, see render/unsplit.py)."""
-    built = request.getfixturevalue("bundled_build" if paper == "A4" else "letter_build")
+    built = request.getfixturevalue("bundled_build" if paper == "A4" else "bundled_letter_build")
     project = pipeline.Project.open(built)
     with_statements = [c for c in pipeline.check(project) if c.questionnaires]
     assert {c.programme.id for c in with_statements} >= {"blackpool-ara", "wellbeing-review"}

@@ -89,7 +89,7 @@ def built(request) -> Path:
     """A folder of built PDFs: the bundled programmes' downloads on each paper, or a school's packs."""
     if request.param == "school":
         return request.getfixturevalue("school_build")
-    project = request.getfixturevalue("bundled_build" if request.param == "A4" else "letter_build")
+    project = request.getfixturevalue("bundled_build" if request.param == "A4" else "bundled_letter_build")
     return project / "site" / "downloads"
 
 
