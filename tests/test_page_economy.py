@@ -34,11 +34,8 @@ EXPLAINED: list[tuple[str, str]] = [
      "and the two do not fit together under it")),
     ("*:wellbeing-review/general/response-form-wellbeing-review-pupils*.pdf#3",
      "the last section's comment box, kept with that section's last statement"),
-    ("*:wellbeing-review/general/response-form-wellbeing-review-staff*.pdf#6",
+    ("Letter:wellbeing-review/general/response-form-wellbeing-review-staff*.pdf#6",
      "the last section's comment box, kept with that section's last statement"),
-    ("Letter:blackpool-ara/stage-3-group-discussion/group-recording-large-print.pdf#11",
-     ("large print: one statement's recording block (16 pt, 12 mm lines) is a third of a page; "
-     "the last is kept with the closing 'Anything else' block on page 12")),
 ]
 
 
