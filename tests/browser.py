@@ -229,6 +229,13 @@ EVERY_RULE_JS = """([context, options, every]) => axe.run(context ? context : do
     ? {...options, rules: Object.fromEntries(axe.getRules().map(rule => [rule.ruleId, {enabled: true}]))}
     : options)"""
 
+SETTLED_JS = """() => Promise.all(document.getAnimations()
+    .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+    .map(a => a.finished.catch(() => null))).then(() => true)"""
+"""Resolves when every finite CSS transition and animation has ended: axe measures colours as drawn, so
+a header fading in after a scroll would read as low contrast half-way through (CI saw #9fb4c4 on
+#1d4f73, the topic's white at partial opacity)."""
+
 
 class Axe:
     """axe-core injected into a page and run there."""
@@ -240,6 +247,7 @@ class Axe:
         """axe.run on the page as it stands (``context``: a selector, else the whole document)."""
         if not page.evaluate("() => typeof axe !== 'undefined'"):
             page.evaluate(self.script)
+        page.evaluate(SETTLED_JS)
         return page.evaluate(EVERY_RULE_JS, [context, options or AXE_OPTIONS, options is None])
 
 
