@@ -9,6 +9,8 @@ import hmac
 import json
 import os
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -126,6 +128,29 @@ def bundled_letter_build(tmp_path_factory) -> Path:
         project = pipeline.Project.open(root)
         pipeline.build(dataclasses.replace(project, config=project.config.model_copy(update={"paper": "Letter"})))
     return built_once(tmp_path_factory, "bundled-letter", "project", make)
+
+
+LONG_NAME = ("The Very Long Named St Anne's & St Joseph's Church of England Voluntary Aided Primary School "
+             "and Nursery of St Michael")
+"""A school name near the 120-character limit, with an apostrophe and an ampersand: it must be stamped
+whole, at the minimum size or larger, and escaped, never markup."""
+
+
+@pytest.fixture(scope="session")
+def school_build(bundled_build, tmp_path_factory) -> Path:
+    """Every bundled programme's documents and packs for one school with a very long name, made once by
+    `build --school` as a school's copies are made: ``schools/PROGRAMME/`` (each programme in a folder
+    of its own: a second `build --school` of the same school replaces the first one's folder). The stamped name is drawn
+    after rendering, so the print-size and pdfua checks read these copies as well as the site's."""
+    def make(root: Path) -> None:
+        shutil.copytree(bundled_build, root, ignore=shutil.ignore_patterns("site"))
+        for content in pipeline.check(pipeline.Project.open(root)):
+            done = subprocess.run([sys.executable, "-m", "auditpack", "build", "--project", str(root), "--school",
+                                   LONG_NAME, "--programme", content.programme.id, "-q",
+                                   "--out", str(root / "schools" / content.programme.id)],
+                                  capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr[-2000:]
+    return built_once(tmp_path_factory, "school", "project", make) / "schools"
 
 
 @pytest.fixture(scope="session")
