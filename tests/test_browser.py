@@ -112,7 +112,11 @@ def mini(request, browser, axe, mini_build):
 
 @pytest.fixture(scope="module", params=VARIANTS)
 def bundled(request, browser, axe, bundled_build):
-    with session_for(browser, axe, "bundled", bundled_build / "site", request.param) as session:
+    """The bundled site over each transport; axe-core scans the copy opened from disk, as schools open a
+    downloaded site (the pages are the same files over http, and a third axe pass of about 60 pages
+    cost 20-35 s; the tiny site is scanned over both)."""
+    scanner = axe if request.param == "file" else None
+    with session_for(browser, scanner, "bundled", bundled_build / "site", request.param) as session:
         yield session
 
 
@@ -465,8 +469,9 @@ def test_bundled_site_requests_nothing_outside(bundled):
     assert not problems, f"{bundled.name}:\n" + "\n".join(problems)
 
 
-def test_bundled_site_has_no_serious_accessibility_violations(bundled, axe):
-    assert_no_serious_violations(bundled)
+@pytest.mark.parametrize("bundled", ["file"], indirect=True)
+def test_bundled_site_has_no_serious_accessibility_violations(bundled):
+    assert_no_serious_violations(bundled)  # a page not scanned fails there
 
 
 def test_bundled_search_finds_a_questionnaire_item(bundled):
