@@ -35,7 +35,10 @@ class Format:
 PDF = Format("pdf", ".pdf", "PDF", "PDF", "application/pdf", b"%PDF-", paged=True)
 DOCX = Format("docx", ".docx", "DOCX", "Word (editable)",
               "application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04", paged=False)
-FORMATS = {f.name: f for f in (PDF, DOCX)}
+LAYOUT = Format("layout", ".layout.json", "JSON", "Scan layout", "application/json", b"{", paged=False)
+"""Where a scannable form's boxes are printed, written beside its PDF for ``auditpack scan``
+(see auditpack.render.scan_layout): made from the PDF on every build, never a kind's format."""
+FORMATS = {f.name: f for f in (PDF, DOCX, LAYOUT)}
 
 
 def format_of(path: str) -> Format:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..template_folders import TemplateFolders
-from . import fonts, tagging, unsplit
+from . import fonts, qr, tagging, unsplit
 from .form_fields import finish_form
 from .source_date import dated
 from .weasy import import_weasyprint
@@ -93,6 +93,9 @@ def _local_fetcher(roots: list[Path]):
         def fetch(self, url, headers=None):
             if url.startswith("data:"):
                 return super().fetch(url, headers)
+            if qr.is_qr_url(url):
+                from weasyprint.urls import URLFetcherResponse
+                return URLFetcherResponse(url, body=qr.qr_svg(url), headers={"Content-Type": "image/svg+xml"})
             if url.startswith("file://"):
                 from urllib.parse import unquote, urlsplit
                 parts = urlsplit(url)

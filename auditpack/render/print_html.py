@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import jinja2
 
-from .. import wording
+from .. import scan_code, wording
 from ..documents import Pack, PrintDocument
 from ..kinds import PDF, WEEKLY_TASK
 from ..model import Content, Task
@@ -81,7 +81,25 @@ def render_document(env: jinja2.Environment, doc: PrintDocument, options: PrintO
         typical_effort=lambda components: text.days(max((c.effort_days for c in components), default=1.5)).split()[0],
         task_time=None,
         checkin_task=_checkin_task(doc),
+        scan_form=scan_code.PLACEHOLDER if scanned_on_paper(doc) else None, scan_pages=scan_code.MAX_PAGES,
     )
+
+
+def scanned_on_paper(doc: PrintDocument) -> bool:
+    """Whether a document's pages carry corner marks and a page code for ``auditpack scan``: a kind
+    whose answers are read back, printed to be filled in by hand (not the fillable or blank copy)."""
+    return doc.declared.scannable and doc.variant in (None, "large-print")
+
+
+def with_form_id(html: str, *layout: str) -> tuple[str, str | None]:
+    """The HTML of a document and its form id: for a scannable one, a hash of the HTML itself and of
+    ``layout`` (what else places its boxes: paper, stylesheets), put in place of the placeholder
+    (see scan_code); for any other, the HTML as it is and None."""
+    if scan_code.PLACEHOLDER not in html:
+        return html, None
+    form = scan_code.form_id(html, *layout)
+    return html.replace(scan_code.PLACEHOLDER, form).replace(scan_code.words(scan_code.PLACEHOLDER),
+                                                             scan_code.words(form)), form
 
 
 def render_cover(env: jinja2.Environment, pack: Pack, contents: list[ContentsEntry], options: PrintOptions) -> str:

@@ -30,6 +30,7 @@ from .cache import PdfCache, environment_fingerprint, key
 from .packs import PdfOutput, PlanHtml, RenderStats, parts, theme_css
 from .pdf import PdfRenderer
 from .print_html import PrintOptions
+from .scan_layout import FormIdentity, layout_json, layout_path
 from .stamp import StampSheet
 from .workers import PdfWorkers
 
@@ -104,7 +105,9 @@ class Renderer:
         fingerprint = environment_fingerprint([print_css, self.theme], options, self.build_date)
         total = len(docs) + len(packs)
         outputs: dict[str, PdfOutput] = {}
-        htmls = {d.path: html.document(d) for d in docs}
+        marked = {d.path: print_html.with_form_id(html.document(d), fingerprint) for d in docs}
+        htmls = {path: page for path, (page, _) in marked.items()}
+        forms = {path: form for path, (_, form) in marked.items() if form}
         doc_keys = {d.path: key(fingerprint, d.variant or "", htmls[d.path]) for d in docs}
         titles = {d.path: d.title for d in docs} | {p.path: p.title for p in packs}
 
@@ -139,6 +142,7 @@ class Renderer:
             for e in other_formats}  # while the workers render the PDFs
         for path, data, pages in finished:
             done(path, data, pages, doc_keys[path], rendered=True)
+        made_here |= {layout.path: layout for layout in _layouts(docs, forms, outputs, options)}
 
         pack_keys = {p.path: key(fingerprint, "pack", html.cover(p, [outputs[d.path] for d in p.documents]),
                                  *[doc_keys[d.path] for d in p.documents]) for p in packs}
@@ -149,6 +153,18 @@ class Renderer:
         for path, data, pages in self.workers.run(jobs):
             done(path, data, pages, pack_keys[path], rendered=True)
         return {path: outputs[path] for path in [d.path for d in docs] + [p.path for p in packs]} | made_here
+
+
+def _layouts(docs, forms: dict[str, str], outputs: dict[str, PdfOutput], options: PrintOptions) -> list[PdfOutput]:
+    """The ``.layout.json`` of each scannable form, read from its PDF (see :mod:`.scan_layout`)."""
+    made = []
+    for d in docs:
+        if d.path in forms:
+            identity = FormIdentity(forms[d.path], d.programme.id, d.programme.version, d.kind, d.variant or "standard",
+                                    options.paper, d.questionnaire.id if d.questionnaire else None,
+                                    d.audience.id if d.audience else None)
+            made.append(PdfOutput(layout_path(d.path), d.title, layout_json(outputs[d.path].data, identity), 0))
+    return made
 
 
 def _stamp_sheet(templates: TemplateFolders, theme: str, build_date: int, names: list[str]) -> StampSheet:

@@ -33,6 +33,7 @@ from xml.sax.saxutils import escape as xml_escape
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from .destinations import named_destinations
 from .print_html import SCHOOL_ANCHOR
 
 MM = 72 / 25.4
@@ -327,7 +328,7 @@ def _numbers(values) -> str:
 def school_places(pdf: pikepdf.Pdf) -> dict[int, list[tuple[float, float]]]:
     """(left, baseline) of every place a school name belongs, by page index, in document order."""
     places: dict[int, list[tuple[float, float]]] = {}
-    for key, (page, left, top) in _destinations(pdf).items():
+    for key, (page, left, top) in named_destinations(pdf).items():
         if key.rsplit("/", 1)[-1].startswith(SCHOOL_ANCHOR):
             places.setdefault(page, []).append((left, top))
     return {index: sorted(points, key=lambda p: (-p[1], p[0])) for index, points in places.items()}
@@ -336,28 +337,13 @@ def school_places(pdf: pikepdf.Pdf) -> dict[int, list[tuple[float, float]]]:
 def room(pdf: pikepdf.Pdf) -> float:
     """The width of the narrowest line a name is written on (from each ``school-name-N`` to its
     ``school-end-N``), less a little air; MAX_WIDTH where a line's end is not marked."""
-    marks = _destinations(pdf)
+    marks = named_destinations(pdf)
     widths = []
     for key, (_, left, _) in marks.items():
         if key.rsplit("/", 1)[-1].startswith(SCHOOL_ANCHOR):
             end = marks.get(key.replace(SCHOOL_ANCHOR, END_ANCHOR))
             widths.append(end[1] - left - AIR if end and end[1] > left + AIR else MAX_WIDTH)
     return min(widths, default=MAX_WIDTH)
-
-
-def _destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, float, float]]:
-    """Every named destination of the /XYZ kind: its page index, left and top."""
-    names = pdf.Root.get("/Names")
-    if names is None or "/Dests" not in names:
-        return {}
-    pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
-    found = {}
-    for key, named in pikepdf.NameTree(names.Dests).items():
-        destination = named.D if isinstance(named, Dictionary) else named
-        page, kind = destination[0], destination[1]
-        if kind == Name.XYZ and page.objgen in pages:
-            found[key] = (pages[page.objgen], float(destination[2]), float(destination[3]))
-    return found
 
 
 def _sheet_html(names: list[str], layouts: int) -> str:

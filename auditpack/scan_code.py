@@ -1,0 +1,65 @@
+"""The code a scannable page carries, so that a scan of it can say which form and page it is.
+
+Each page of a form that collects answers prints a QR code and, for people, the same code in
+words. The QR holds only a form id and a page number, in QR's alphanumeric mode: 17 characters
+fit the smallest symbol (21 modules), which at 0.5 mm a module still reads from a 150 dpi scan
+or a phone photo, and fits the page's top margin beside the running head. The form id is a hash
+of everything that places the form's boxes (its HTML, the paper and the stylesheets), so two
+prints with one id have their boxes in the same places; what it names (programme, questionnaire,
+audience, version, kind, variant, paper) is written beside the PDFs with the boxes' positions.
+A page from another programme, version or paper has an id that no layout of the project has.
+
+Pure and at the bottom of the layers: the print templates write this code and the scanner reads
+it, so the format is defined once, here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+PREFIX = "AP1"
+"""auditpack's page code, format 1: a reader refuses a QR code that does not start so."""
+FORM_ID_LENGTH = 8
+"""Hexadecimal digits of a form id (32 bits: a clash between two forms of one project is about one in
+four thousand million)."""
+PLACEHOLDER = "FORMIDXX"
+"""Stands in the HTML for a form's id while the HTML the id is computed from is made."""
+MAX_PAGES = 99
+"""Pages of one form that get a code; a form longer than this is refused when it is rendered."""
+_PAYLOAD = re.compile(rf"^{PREFIX}:([0-9A-F]{{{FORM_ID_LENGTH}}}):([1-9][0-9]?)$")
+
+
+@dataclass(frozen=True)
+class PageCode:
+    form: str
+    """The form's id: :data:`FORM_ID_LENGTH` upper-case hexadecimal digits."""
+    page: int
+    """1-based, within the form (not within a pack it is bound into)."""
+
+    @property
+    def payload(self) -> str:
+        """What the QR code holds, e.g. ``AP1:3F9A2C1B:3``."""
+        return f"{PREFIX}:{self.form}:{self.page}"
+
+    @classmethod
+    def parse(cls, text: str) -> PageCode | None:
+        """The code a QR code holds, or None when it is not one of auditpack's."""
+        found = _PAYLOAD.match(text.strip())
+        return cls(found.group(1), int(found.group(2))) if found else None
+
+
+def form_id(*parts: str) -> str:
+    """The id of the form whose boxes are placed by ``parts`` (its HTML, paper, stylesheets...)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:FORM_ID_LENGTH].upper()
+
+
+def words(form: str) -> str:
+    """The form id as people read it aloud or type it: two groups of four, e.g. ``3F9A 2C1B``."""
+    half = FORM_ID_LENGTH // 2
+    return f"{form[:half]} {form[half:]}"
