@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import codes, documents, output, pipeline
 from .errors import ContentError, ContentErrors, Location, suggest, with_source_lines
-from .kinds import PDF
+from .kinds import PDF, format_of
 from .load import wide_unicode
 from .model import Content
 from .output import build_lock, check_paths, replacing, write_files
@@ -368,6 +368,8 @@ def _prepare(sheet: StampSheet, plan: documents.Plan, generic: dict[str, PdfOutp
     sizes = {d.path: LARGE_PRINT_SIZE if d.variant == "large-print" else BODY_SIZE for d in plan.all_documents}
     prepared = {}
     for path, pdf in generic.items():
+        if format_of(path) is not PDF:
+            continue  # a scannable form's layout is the same for every school
         size = sizes.get(path, BODY_SIZE)
         key = (hashlib.sha256(pdf.data).digest(), size)
         if key not in seen:

@@ -72,8 +72,10 @@ def test_zip_holds_exactly_the_folder(batch_build):
         folder = root / "schools" / slug
         with zipfile.ZipFile(root / "schools" / f"{slug}.zip") as archive:
             inside = {i.filename: archive.read(i) for i in archive.infolist()}
-            assert all(i.compress_type == zipfile.ZIP_STORED and i.date_time == (1980, 1, 1, 0, 0, 0)
-                       for i in archive.infolist())
+            # PDFs stored (compressed already), the scannable forms' layouts (JSON) deflated
+            assert all(i.compress_type == (zipfile.ZIP_STORED if i.filename.endswith(".pdf") else zipfile.ZIP_DEFLATED)
+                       and i.date_time == (1980, 1, 1, 0, 0, 0) for i in archive.infolist())
+            assert any(i.filename.endswith(".layout.json") for i in archive.infolist())
         on_disk = {f"{slug}/{p.relative_to(folder).as_posix()}": p.read_bytes()
                    for p in folder.rglob("*") if p.is_file() and p.name != MARKER}  # bookkeeping, not sent
         assert inside == on_disk and list(inside) == sorted(inside)
