@@ -83,14 +83,16 @@ MM = 72 / 25.4
 
 
 def drawn_shapes(path: Path, page_index: int) -> list[tuple[float, float, float, float]]:
-    """Bounds (left, bottom, width, height) in millimetres of every drawn path on a page."""
+    """Bounds (left, bottom, width, height) in millimetres of every drawn path on a page, and of every
+    drawing in a Form XObject (an SVG image: a scannable form's corner marks and QR code) as a whole:
+    pdfium gives the paths inside a form in the form's own coordinates, not the page's."""
     from pypdfium2 import raw
 
     document = pypdfium2.PdfDocument(str(path))
     try:
         shapes = []
-        for obj in document[page_index].get_objects():
-            if obj.type == raw.FPDF_PAGEOBJ_PATH:
+        for obj in document[page_index].get_objects(max_depth=1):
+            if obj.type in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
                 left, bottom, right, top = obj.get_bounds()
                 shapes.append((left / MM, bottom / MM, (right - left) / MM, (top - bottom) / MM))
         return shapes
