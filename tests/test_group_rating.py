@@ -44,7 +44,8 @@ def _answer_marks(html: str) -> list[str]:
     """Each box or radio button in the order printed: the individual's form lays a section's statements
     out in one grid (page economy), the group's beside its record columns, but the marks are the same."""
     tables = re.findall(r'<table class="rating[ "].*?</table>', html, re.DOTALL)
-    return re.findall(r'<span class="box"></span>|<input type="radio"[^>]*>', "".join(tables))
+    return re.findall(r'<span class="box">(?:<span class="scan-[^>]*></span>)*</span>|<input type="radio"[^>]*>',
+                      "".join(tables))  # a box of a form printed to be scanned holds its corners' marks
 
 
 @pytest.mark.parametrize("variant", [None, "fillable"])

@@ -34,6 +34,10 @@ from .scan_layout import FormIdentity, layout_json, layout_path
 from .stamp import StampSheet
 from .workers import PdfWorkers
 
+PRINT_SHEETS = ("print.css", "scan.css", "scan-mark.svg")
+"""The files of ``templates/print/`` a PDF is drawn with besides its own template: a change to any of
+them renders every PDF again (and gives scannable forms a new form id)."""
+
 
 class Renderer:
     """Renders documents with a project's settings, in ``workers`` processes (one: in this one), reusing
@@ -101,8 +105,8 @@ class Renderer:
         members = {d.path for p in packs for d in p.documents}
         docs = [d for d in plan.all_documents if paths is None or d.path in paths or d.path in members]
         other_formats = [e for e in plan.editions if paths is None or e.path in paths]
-        print_css = self.templates.file("print/print.css").read_text(encoding="utf-8")
-        fingerprint = environment_fingerprint([print_css, self.theme], options, self.build_date)
+        sheets = [self.templates.file(f"print/{name}").read_text(encoding="utf-8") for name in PRINT_SHEETS]
+        fingerprint = environment_fingerprint([*sheets, self.theme], options, self.build_date)
         total = len(docs) + len(packs)
         outputs: dict[str, PdfOutput] = {}
         marked = {d.path: print_html.with_form_id(html.document(d), fingerprint) for d in docs}
