@@ -107,9 +107,10 @@ class Renderer:
         other_formats = [e for e in plan.editions if paths is None or e.path in paths]
         sheets = [self.templates.file(f"print/{name}").read_text(encoding="utf-8") for name in PRINT_SHEETS]
         fingerprint = environment_fingerprint([*sheets, self.theme], options, self.build_date)
+        placing = environment_fingerprint([*sheets, self.theme], options, self.build_date, code=False)
         total = len(docs) + len(packs)
         outputs: dict[str, PdfOutput] = {}
-        marked = {d.path: print_html.with_form_id(html.document(d), fingerprint) for d in docs}
+        marked = {d.path: print_html.with_form_id(html.document(d), placing) for d in docs}
         htmls = {path: page for path, (page, _) in marked.items()}
         forms = {path: form for path, (_, form) in marked.items() if form}
         doc_keys = {d.path: key(fingerprint, d.variant or "", htmls[d.path]) for d in docs}
