@@ -30,19 +30,17 @@ LIBRARIES = ("auditpack", "weasyprint", "pydyf", "fonttools", "pikepdf", "tinycs
              "python-docx")
 
 
-def environment_fingerprint(stylesheets: list[str], options: object, build_date: int, code: bool = True) -> str:
-    """What every PDF of a build depends on besides its own HTML. ``code=False`` leaves out the hashes of
-    auditpack's own renderer modules (its released version stays in): a scannable form's id, which
-    should not change with every unreleased edit of the code, only with what places its boxes."""
+def environment_fingerprint(stylesheets: list[str], options: object, build_date: int) -> str:
+    """What every PDF of a build depends on besides its own HTML."""
     digest = hashlib.sha256()
     for sheet in stylesheets:
         digest.update(sheet.encode())
     for face in fonts.font_faces():
         digest.update(face.family.encode() + face.weight.encode() + face.style.encode())
         digest.update(_file_hash(face.path).encode())
-    for module in sorted(Path(__file__).parent.glob("*.py")) if code else ():  # the renderers, for unreleased edits
-        if module.name not in NOT_RENDERING:
-            digest.update(_file_hash(module).encode())
+    for code in sorted(Path(__file__).parent.glob("*.py")):  # the renderers themselves, for unreleased edits
+        if code.name not in NOT_RENDERING:
+            digest.update(_file_hash(code).encode())
     digest.update(library_versions(LIBRARIES).encode())
     digest.update(repr(options).encode())
     digest.update(str(build_date).encode())

@@ -20,6 +20,7 @@ from typing import Self
 
 import jinja2
 
+from .. import __version__
 from ..config import SiteConfig
 from ..documents import Plan
 from ..errors import TemplateProblem
@@ -107,7 +108,10 @@ class Renderer:
         other_formats = [e for e in plan.editions if paths is None or e.path in paths]
         sheets = [self.templates.file(f"print/{name}").read_text(encoding="utf-8") for name in PRINT_SHEETS]
         fingerprint = environment_fingerprint([*sheets, self.theme], options, self.build_date)
-        placing = environment_fingerprint([*sheets, self.theme], options, self.build_date, code=False)
+        # What places a scannable form's boxes besides its HTML, for its form id: the same on every machine
+        # that builds the same project with the same auditpack. The theme is left out (it names the
+        # font files by their paths on this machine), and so are library versions and code edits.
+        placing = key(*sheets, repr(options), __version__)
         total = len(docs) + len(packs)
         outputs: dict[str, PdfOutput] = {}
         marked = {d.path: print_html.with_form_id(html.document(d), placing) for d in docs}
