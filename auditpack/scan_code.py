@@ -27,7 +27,8 @@ four thousand million)."""
 PLACEHOLDER = "FORMIDXX"
 """Stands in the HTML for a form's id while the HTML the id is computed from is made."""
 MAX_PAGES = 99
-"""Pages of one form that get a code; a form longer than this is refused when it is rendered."""
+"""Pages of one form that get a code (the page number has two digits); a longer form's later pages would
+have none. No form comes near it: the longest bundled one has 15 pages."""
 _PAYLOAD = re.compile(rf"^{PREFIX}:([0-9A-F]{{{FORM_ID_LENGTH}}}):([1-9][0-9]?)$")
 
 
