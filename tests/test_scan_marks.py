@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from auditpack import pipeline
 from auditpack.render.scan_layout import FORMAT, layout_path
 from auditpack.scan_code import PageCode
 
 from .conftest import require
-from .pdf_reading import MM, open_pdf
+from .pdf_reading import MM, open_pdf, page_texts
 
 zxingcpp = pytest.importorskip("zxingcpp")
 
@@ -33,7 +35,7 @@ def downloads(mini_build) -> Path:
 @pytest.fixture(scope="module")
 def pages_of(tmp_path_factory):
     """The PDF's pages as poppler draws them (a renderer WeasyPrint has no part in), each drawn once."""
-    require(subprocess.run(["which", "pdftoppm"], capture_output=True).returncode == 0, "pdftoppm is missing")
+    require(shutil.which("pdftoppm") is not None, "pdftoppm is missing (apt-get install -y poppler-utils)")
     drawn: dict[Path, list[Image.Image]] = {}
 
     def draw(pdf: Path) -> list[Image.Image]:
@@ -70,8 +72,6 @@ def test_every_page_has_a_qr_code_naming_the_form_and_the_page(downloads, pages_
 
 
 def test_the_form_id_is_printed_in_words_under_the_page_number(downloads):
-    from .pdf_reading import page_texts
-
     for pdf in scannable(downloads):
         form = layout_of(pdf)["form"]
         for number, text in enumerate(page_texts(pdf), start=1):
@@ -122,8 +122,6 @@ def test_the_layout_is_where_the_boxes_are_drawn(downloads, pages_of):
 
 
 def test_every_box_and_comment_area_of_the_form_is_in_the_layout(downloads, mini_build):
-    from auditpack import pipeline
-
     [content] = pipeline.check(pipeline.Project.open(mini_build))
     q = content.questionnaire("wellbeing")
     for pdf in scannable(downloads):
@@ -140,8 +138,6 @@ def test_every_box_and_comment_area_of_the_form_is_in_the_layout(downloads, mini
 def test_the_form_id_follows_the_wording_and_the_paper(mini_project):
     """The same content builds the same id; a statement reworded (its row may wrap differently) or
     another paper gives another, so a scan is never read against boxes that moved."""
-    from auditpack import pipeline
-
     def form_id(project_dir: Path, paper: str | None = None) -> str:
         project = pipeline.Project.open(project_dir)
         if paper:
