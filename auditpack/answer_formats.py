@@ -27,6 +27,10 @@ INFO_COLUMNS = ("item_id", "number", "section", "statement")
 """The tally sheet's columns before the counts: for the recorder, not read back apart from ``item_id``."""
 AUDIENCE_COLUMN = "audience"
 """The column an audience's tally sheet adds after :data:`INFO_COLUMNS`, naming the audience on each row."""
+SCAN_STATE = "scan-state.json"
+"""The file that makes a folder a scan's output (``auditpack scan --out``): collate, given such a
+folder, counts only its :data:`SCAN_ANSWERS` folder, not its pictures, review page or state."""
+SCAN_ANSWERS = "answers"
 
 
 def allowed_values(questionnaire: Questionnaire, dimension: Dimension) -> list[str]:

@@ -29,6 +29,7 @@ COMMANDS = {
     "diff": "list stages, tasks and items added, removed or reworded between two versions of the content",
     "packs": "build the packs of many schools from a CSV file: a folder and a zip per school",
     "collate": "count answers from filled PDFs, online-form files and tally sheets into a report and action plan",
+    "scan": "read scanned or photographed paper forms into answers files that collate counts",
 }
 
 
@@ -43,6 +44,10 @@ def parser() -> argparse.ArgumentParser:
         if name == "collate":
             from .collate import cli as collate_cli
             collate_cli.add_parser(commands)  # adds its own --project, --config and -q
+            continue
+        if name == "scan":
+            from .scan import cli as scan_cli
+            scan_cli.add_parser(commands)  # adds its own --project, --config and -q
             continue
         command = commands.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
         command.add_argument("--project", type=Path, default=Path("."), metavar="DIR",
@@ -389,7 +394,14 @@ def _cmd_collate(args) -> int:
     return collate_cli.run(args, _fixed_date())
 
 
+def _cmd_scan(args) -> int:
+    from .scan import cli as scan_cli
+
+    return scan_cli.run(args)
+
+
 ADD_OPTIONS = {"build": _build_options, "check": _check_options, "new": _new_options, "schema": _schema_options,
                "diff": _diff_options, "serve": _serve_options, "packs": _packs_options}
 RUN = {"build": _cmd_build, "check": _cmd_check, "serve": _cmd_serve, "new": _cmd_new, "schema": _cmd_schema,
-       "diff": _cmd_diff, "collate": _cmd_collate, "packs": _cmd_packs}
+       "diff": _cmd_diff, "collate": _cmd_collate, "packs": _cmd_packs,
+       "scan": _cmd_scan}

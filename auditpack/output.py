@@ -45,7 +45,9 @@ MARKER_TEXT = ("auditpack output: {kind}\n"
                "auditpack made this folder and replaces what it holds on every run; keep nothing else here.\n"
                "Without this file, auditpack refuses to write here.\n")
 SITE, WORK, PREVIEW, SCHOOLS, SCHOOL, COLLATION = "site", "work", "preview", "schools", "school", "collation"
-"""Kinds of output. SCHOOLS is the folder of a batch of school folders and their zips."""
+SCAN = "scan"
+"""Kinds of output. SCHOOLS is the folder of a batch of school folders and their zips; SCAN is what
+``auditpack scan`` read (answers, pictures, review page)."""
 DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
 """A write that failed for want of space: reported with the output it was writing."""
 

@@ -29,6 +29,21 @@ PLACEHOLDER = "FORMIDXX"
 MAX_PAGES = 99
 """Pages of one form that get a code (the page number has two digits); a longer form's later pages would
 have none. No form comes near it: the longest bundled one has 15 pages."""
+MARK_MM = 5.0
+"""Side of the solid square printed in each corner of a scannable page (print.css ``--mark``)."""
+MARK_INSET_MM = 6.0
+"""Distance of each corner mark from the paper's edges (print.css ``--mark-inset``): inside the area
+every printer prints, outside the page's content."""
+QR_MM = 12.0
+"""Side of the printed QR code with its quiet zone (print.css ``--qr``)."""
+QUIET_ZONE = 2
+"""Light modules around the code: QR asks for 4, readers manage with 2, and the page around it is white
+anyway; the room is spent on larger modules."""
+QR_MODULES = 21
+"""A code of :data:`FORM_ID_LENGTH` + 9 alphanumeric characters fits QR version 1 (21 by 21 modules)."""
+QR_SYMBOL_MM = QR_MM * QR_MODULES / (QR_MODULES + 2 * QUIET_ZONE)
+"""Side of the code's dark-bounded square, as a reader measures it: how a scan's scale is known."""
+POINTS_PER_MM = 72 / 25.4
 _PAYLOAD = re.compile(rf"^{PREFIX}:([0-9A-F]{{{FORM_ID_LENGTH}}}):([1-9][0-9]?)$")
 
 
@@ -49,6 +64,13 @@ class PageCode:
         """The code a QR code holds, or None when it is not one of auditpack's."""
         found = _PAYLOAD.match(text.strip())
         return cls(found.group(1), int(found.group(2))) if found else None
+
+
+def mark_centres(width: float, height: float) -> tuple[tuple[float, float], ...]:
+    """Where the centres of a page's four corner marks are printed, in points from the top-left corner
+    (x right, y down), clockwise from the top-left: a scan is put straight by mapping its marks here."""
+    near = (MARK_INSET_MM + MARK_MM / 2) * POINTS_PER_MM
+    return ((near, near), (width - near, near), (width - near, height - near), (near, height - near))
 
 
 def form_id(*parts: str) -> str:

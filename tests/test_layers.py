@@ -28,10 +28,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                "auditpack.answer_formats", "auditpack.wording")),
     ("plan", ("auditpack.documents", "auditpack.schema")),
     ("render", ("auditpack.render", "auditpack.site")),
-    ("collate", ("auditpack.collate",)),
+    ("collate", ("auditpack.collate", "auditpack.scan")),
     ("write", ("auditpack.pipeline", "auditpack.freshness", "auditpack.batch", "auditpack.serve",
                "auditpack.scaffold", "auditpack.diff")),
-    ("commands", ("auditpack.cli", "auditpack.collate.cli", "auditpack.__main__")),
+    ("commands", ("auditpack.cli", "auditpack.collate.cli", "auditpack.scan.cli", "auditpack.__main__")),
 )
 """Lowest first. A name is a module, or a package and everything in it unless named on its own."""
 

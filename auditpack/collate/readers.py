@@ -1,6 +1,7 @@
 """Find the input files, read each with the reader for its format, and check it against the questionnaire.
 
-Files and folders may be given in any mix; folders are searched recursively in a stable order.
+Files and folders may be given in any mix; folders are searched recursively in a stable order, and
+of the output folder of ``auditpack scan`` only its answers are read.
 Every file is counted whole or skipped whole with its reason, except that answers to statements
 a questionnaire no longer has (a form from an older content version) are left out and listed:
 statements are matched by id, which content authors keep stable when they reword one.
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..answer_formats import allowed_values
+from ..answer_formats import SCAN_ANSWERS, SCAN_STATE, allowed_values
 from ..documents import questionnaire_record_columns
 from ..files import NotRegularFile, TooLarge, read_regular
 from ..model import Content, Questionnaire
@@ -79,11 +80,11 @@ def find_files(paths: list[Path], exclude: Path | None = None) -> tuple[list[Pat
             files += found
             missing += refused
         elif path.exists():
-            missing.append(Skipped(_display(path), "it is not a regular file or folder"))
+            missing.append(Skipped(shown_path(path), "it is not a regular file or folder"))
         elif path.is_symlink():
-            missing.append(Skipped(_display(path), LINK_TO_NOWHERE))
+            missing.append(Skipped(shown_path(path), LINK_TO_NOWHERE))
         else:
-            missing.append(Skipped(_display(path), "no such file or folder"))
+            missing.append(Skipped(shown_path(path), "no such file or folder"))
     seen: set[Path] = set()
     unique = []
     for file in files:
@@ -101,6 +102,8 @@ def _folder_files(folder: Path, excluded: Path | None) -> tuple[list[Path], list
     refused: list[Skipped] = []
     for top, subfolders, names in os.walk(folder):
         here = Path(top)
+        if SCAN_STATE in names and SCAN_ANSWERS in subfolders:  # a scan's folder: its answers, not its pictures
+            subfolders[:], names[:] = [SCAN_ANSWERS], []
         kept = []
         for name in sorted(subfolders):
             sub = here / name
@@ -109,14 +112,14 @@ def _folder_files(folder: Path, excluded: Path | None) -> tuple[list[Path], list
             if not sub.is_symlink():
                 kept.append(name)
             elif why := _refused_link(sub, folder, root, "folder"):  # one inside is read through its real path
-                refused.append(Skipped(_display(sub), why))
+                refused.append(Skipped(shown_path(sub), why))
         subfolders[:] = kept
         for name in sorted(names):
             file = here / name
             if name.startswith("."):
                 continue
             if why := _refused_link(file, folder, root, "file") if file.is_symlink() else None:
-                refused.append(Skipped(_display(file), why))
+                refused.append(Skipped(shown_path(file), why))
             else:
                 files.append(file)  # pipes and devices are refused when read: see _read_bytes
     return files, refused
@@ -128,7 +131,7 @@ def _refused_link(link: Path, folder: Path, root: Path, what: str) -> str | None
     if real is None:
         return LINK_TO_NOWHERE
     if not real.is_relative_to(root):
-        shown = _display(folder)
+        shown = shown_path(folder)
         return (f"it is a link to a {what} outside {'the current folder' if shown == '.' else shown}; links are "
                 f"not followed out of a folder given to collate (name that {what} itself to count it)")
     return None
@@ -152,7 +155,7 @@ def read_inputs(paths: list[Path], target: Target, max_bytes: int = DEFAULT_MAX_
         for start in range(0, len(files), BATCH):
             loaded: list[tuple[str, bytes, str, Kind | None] | Skipped] = []
             for file in files[start:start + BATCH]:
-                shown = _display(file)
+                shown = shown_path(file)
                 try:
                     data = _read_bytes(file, max_bytes)
                 except Unusable as exc:
@@ -345,7 +348,7 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def _display(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """A path as the user would recognise it: relative to the current folder where it is inside it, and
     printable (a file name may hold control characters, or bytes that are not UTF-8)."""
     try:  # links are not followed: a link is shown by its own name, not its target's

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import io
 
-from ..scan_code import PageCode
+from ..scan_code import QUIET_ZONE, PageCode
 
 SCHEME = "auditpack-qr:"
-QUIET_ZONE = 2
-"""Light modules around the code: QR asks for 4, readers manage with 2, and the page around it is white
-anyway; the room is spent on larger modules."""
 
 
 def is_qr_url(url: str) -> bool:

@@ -1,0 +1,184 @@
+"""``auditpack scan FILES... --out DIR``: read filled paper forms into answers collate counts.
+
+Exit status: 0 when every page was read and every answer is certain; 1 when anything was left for
+review or refused (the rest is still written); 2 when the command itself cannot run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+HELP = "read scanned or photographed paper forms into answers files that collate counts"  # as in cli.COMMANDS
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser("scan", help=HELP, description=HELP[0].upper() + HELP[1:] + ".",
+                                   formatter_class=argparse.RawDescriptionHelpFormatter, epilog=(
+                                       "Scan each person's pages together, in any order and either way up.\n"
+                                       "Then: auditpack collate --questionnaire ID DIR"))
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                        help="scanner PDFs or TIFFs, phone photos (JPEG, PNG, HEIC), or folders of them")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help="folder for the answers, pictures and review page (made or replaced)")
+    parser.add_argument("--layouts", type=Path, action="append", default=[], metavar="FOLDER",
+                        help="also find forms in this build's output (an earlier print); may be repeated")
+    parser.add_argument("--apply-review", type=Path, metavar="FILE",
+                        help="apply the decisions saved from DIR/review.html, instead of reading scans")
+    parser.add_argument("-j", "--jobs", type=int, metavar="N", help="read pages in N processes (default: one per core)")
+    parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR",
+                        help="the project folder holding site_config.yml (default: here)")
+    parser.add_argument("--config", type=Path, metavar="FILE", help="settings file (default: DIR/site_config.yml)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import pipeline
+    from ..errors import ContentErrors
+    from ..output import SCAN, OutputRefused, check_output
+
+    try:
+        project = pipeline.Project.open(args.project, args.config)
+        programmes = pipeline.check(project)
+    except ContentErrors as exc:
+        print(exc.format(outcome="nothing was scanned"), file=sys.stderr)
+        return 2
+    try:
+        check_output(args.out, SCAN, project.own_files)
+    except OutputRefused as exc:
+        print(f"auditpack scan: {exc.strerror}", file=sys.stderr)
+        return 2
+    if args.apply_review:
+        return _apply(args, project, programmes)
+    if not args.files:
+        print("auditpack scan: name the scans to read (files or folders), or --apply-review FILE", file=sys.stderr)
+        return 2
+    return _scan(args, project, programmes)
+
+
+def _scan(args, project, programmes) -> int:
+    from ..collate.readers import find_files, shown_path
+    from ..output import SCAN, replacing, write_files
+    from .assemble import assemble
+    from .layouts import find_layouts
+    from .reading import default_workers, page_refs, read_pages
+    from .results import files_of, state_of
+    from .review import review_html
+
+    folders = [project.output_dir, project.root / "schools", *args.layouts]
+    layouts, bad_layouts = find_layouts([f for f in folders if f.exists()])
+    for path, reason in bad_layouts:
+        print(f"layout   {path}: {reason}", file=sys.stderr)
+    if not layouts:
+        print("auditpack scan: this project has no scannable forms built yet: run auditpack build first "
+              "(or give the output folder of the build the forms were printed from with --layouts)",
+              file=sys.stderr)
+        return 2
+    files, missing = find_files(list(args.files), exclude=args.out)
+    refs, refused_files = page_refs(files, shown_path)
+    refused_files = [(s.path, s.reason) for s in missing] + refused_files
+    reads = []
+    try:
+        for read in read_pages(refs, layouts, args.jobs or default_workers()):
+            reads.append(read)
+            if not args.quiet:
+                print(f"read     {read.ref.where}", file=sys.stdout)
+    except KeyboardInterrupt:
+        print("auditpack scan: interrupted; nothing was written.", file=sys.stderr)
+        return 130
+    assembled = assemble(reads, layouts)
+    assembled.refused[:0] = refused_files
+    state, pictures = state_of(assembled)
+    html = review_html(state, str(args.out), project_templates(project), _names(programmes))
+    try:
+        with replacing(args.out, SCAN, project.own_files) as staging:
+            write_files(staging, files_of(state, pictures, html))
+    except OSError as exc:
+        print(f"auditpack scan: could not write the results: {exc.strerror or exc}: {exc.filename or args.out}",
+              file=sys.stderr)
+        return 2
+    return _report(state, args.out)
+
+
+def _apply(args, project, programmes) -> int:
+    from ..answer_formats import SCAN_STATE
+    from ..files import NotRegularFile, TooLarge, read_regular
+    from ..output import SCAN, claim, write_files
+    from .results import BadDecisions, apply_decisions, files_of
+    from .review import review_html
+
+    try:
+        state = json.loads(read_regular(args.out / SCAN_STATE, 64 * 1024 * 1024))
+        decisions = json.loads(read_regular(args.apply_review, 16 * 1024 * 1024))
+    except (OSError, NotRegularFile, TooLarge, ValueError, RecursionError) as exc:
+        which = args.apply_review if isinstance(exc, ValueError) else getattr(exc, "filename", None) or args.out
+        print(f"auditpack scan: {which}: cannot be read as a scan's state or decisions file ({type(exc).__name__})",
+              file=sys.stderr)
+        return 2
+    try:
+        settled, unknown = apply_decisions(state, decisions)
+    except BadDecisions as exc:
+        print(f"auditpack scan: {args.apply_review}: {exc}", file=sys.stderr)
+        return 2
+    for doubt_id in unknown:
+        print(f"ignored  {doubt_id[:80]}: no such open question in {args.out} (decided already, or from another scan)",
+              file=sys.stderr)
+    html = review_html(state, str(args.out), project_templates(project), _names(programmes))
+    try:
+        write_files(claim(args.out, SCAN, project.own_files), files_of(state, None, html))
+    except OSError as exc:
+        print(f"auditpack scan: could not write the results: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"Applied {settled} decision(s).")
+    return _report(state, args.out)
+
+
+def _report(state, out: Path) -> int:
+    for where, reason in state["refused"]:
+        print(f"refused  {where}: {reason}", file=sys.stderr)
+    doubts = sum(len(r["doubts"]) for r in state["responses"])
+    settled = sum(1 for r in state["responses"] if not r["doubts"] and not r.get("left_out"))
+    print(f"Read {len(state['responses'])} form(s): {settled} with answers written, "
+          f"{sum(1 for r in state['responses'] if r['doubts'])} waiting for review ({doubts} question(s)); "
+          f"{len(state['refused'])} page(s) or file(s) refused; {len(state['blank'])} blank page(s) -> {out}")
+    if doubts:
+        print(f"Open {out / 'review.html'} in a browser to decide, then: "
+              f"auditpack scan --apply-review decisions.json --out {out}")
+    return 1 if doubts or state["refused"] else 0
+
+
+def project_templates(project):
+    from ..template_folders import TemplateFolders
+
+    return TemplateFolders.for_project(project.root)
+
+
+def _names(programmes):
+    """How the review page names questions and answers, from the programmes' content."""
+    from .review import Names
+
+    questionnaires = {q.id: q for content in programmes for q in content.questionnaires}
+
+    def question(questionnaire_id: str, field: str) -> str:
+        _, item_id, dimension_id = (field.split(":", 2) + ["", ""])[:3]
+        q = questionnaires.get(questionnaire_id)
+        item = next((i for i in q.items if i.id == item_id), None) if q else None
+        dimension = next((d for d in q.dimensions if d.id == dimension_id), None) if q else None
+        if q is None or item is None:
+            return f"statement {item_id}, {dimension_id}"
+        text = " ".join(item.text.split())
+        shown = text if len(text) <= 90 else text[:89] + "…"
+        asked = f", {dimension.short}" if dimension and len(q.dimensions) > 1 else ""
+        return f"statement {q.item_number(item)} ({shown}){asked}"
+
+    def answer(questionnaire_id: str, value: str) -> str:
+        q = questionnaires.get(questionnaire_id)
+        point = next((p for p in q.scale if p.key == value), None) if q else None
+        if point is not None:
+            return f"{value} {point.label}"
+        return f"{value} ({q.dont_know_label})" if q and value == "dk" else value
+
+    return Names(question, answer)

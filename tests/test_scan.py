@@ -1,0 +1,226 @@
+"""``auditpack scan``: real forms printed, filled with known marks, degraded, scanned and collated.
+
+The forms are the ones the build made (rendered by PDFium, a renderer WeasyPrint has no part in);
+the marks are drawn through each form's layout, so the test knows every answer; the scans are
+degraded as a scanner or a phone would (tests/scan_synthetic.py). Counts are compared after
+``auditpack collate`` has read the scan folder, so the whole way from paper to report is checked.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from auditpack import pipeline
+from auditpack.cli import main
+from auditpack.collate.readers import Target, read_inputs
+from auditpack.model import Content
+
+from . import scan_synthetic as synth
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """A built project with its site (and so its layouts), without its cache."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("build", ".*"))
+    return target
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def mini(mini_build, tmp_path) -> Path:
+    """A copy of the built tiny programme (site and layouts included), to scan into."""
+    return copy_project(mini_build, tmp_path / "mini")
+
+
+def form(project: Path, name: str = "response-form.pdf") -> Path:
+    return next(project.joinpath("site").rglob(name))
+
+
+def target(project: Path, questionnaire: str) -> Target:
+    programmes: list[Content] = pipeline.check(pipeline.Project.open(project))
+    return next(Target(c, q) for c in programmes for q in c.questionnaires if q.id == questionnaire)
+
+
+def expected(given: dict[str, str]) -> dict[tuple[str, str], Counter]:
+    return {(f.split(":")[1], f.split(":")[2]): Counter({v: 1}) for f, v in given.items()}
+
+
+def counted(project: Path, folder: Path, questionnaire: str):
+    return read_inputs([folder], target(project, questionnaire))
+
+
+def scan(project: Path, *args: str) -> int:
+    return main(["scan", "--project", str(project), "-q", *args])
+
+
+def test_a_scanner_pdf_in_any_order_and_either_way_up_is_read_and_collated(mini, tmp_path, capsys):
+    rng = random.Random(7)
+    copies, answers = [], []
+    for _ in range(3):
+        sheets = synth.render(form(mini), 200)
+        filled = synth.fill_form(sheets, rng, change_share=0.2)
+        answers.append(filled.given)
+        pages = [synth.degrade(s.image, rng, rotate=4) for s in sheets]
+        pages.reverse()  # fed last page first
+        pages[0] = np.ascontiguousarray(np.rot90(pages[0], 2))  # and one sheet upside down
+        copies += pages
+    synth.save_pdf(copies, tmp_path / "scan.pdf")
+    out = tmp_path / "scanned"
+    assert scan(mini, str(tmp_path / "scan.pdf"), "--out", str(out)) == 0, capsys.readouterr()
+    assert len(list((out / "answers").glob("*.json"))) == 3
+    inputs = counted(mini, out, "wellbeing")
+    assert not inputs.skipped, inputs.skipped  # the pictures, review page and state are not read as answers
+    total: dict = {}
+    for given in answers:
+        for key, counter in expected(given).items():
+            total.setdefault(key, Counter()).update(counter)
+    assert inputs.totals() == total
+    assert inputs.responses == 3
+    report = tmp_path / "report"
+    assert main(["collate", "--questionnaire", "wellbeing", str(out), "--project", str(mini), "--out", str(report)]) \
+        == 0
+    assert "Counted 3 responses" in capsys.readouterr().out
+
+
+def test_phone_photos_with_perspective_and_shadow_are_read(mini, tmp_path, capsys):
+    rng = random.Random(11)
+    sheets = synth.render(form(mini), 240)
+    filled = synth.fill_form(sheets, rng)
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for n, sheet in enumerate(sheets):
+        image = synth.degrade(sheet.image, rng, photo=True, quality=60, noise=8, light=0.45)
+        cv2.imwrite(str(photos / f"IMG_{n}.jpg"), image, [cv2.IMWRITE_JPEG_QUALITY, 70])
+    out = tmp_path / "scanned"
+    assert scan(mini, str(photos), "--out", str(out)) == 0, capsys.readouterr()
+    assert counted(mini, out, "wellbeing").totals() == expected(filled.given)
+
+
+def test_a_group_rating_form_is_read_as_one_group(bundled_build, tmp_path, capsys):
+    project = copy_project(bundled_build, tmp_path / "project")
+    pdf = form(project, "group-rating-wellbeing-review-staff.pdf")
+    rng = random.Random(5)
+    sheets = synth.render(pdf, 200)
+    filled = synth.fill_form(sheets, rng)
+    synth.save_pdf([synth.degrade(s.image, rng) for s in sheets], tmp_path / "group.pdf")
+    out = tmp_path / "scanned"
+    assert scan(project, str(tmp_path / "group.pdf"), "--out", str(out)) == 0, capsys.readouterr()
+    inputs = counted(project, out, "wellbeing-review")
+    assert inputs.totals() == expected(filled.given)
+    assert [c.rater for c in inputs.counted] == ["group"] and inputs.counted[0].audience == "staff"
+
+
+def test_doubts_wait_for_review_and_decisions_settle_them(mini, tmp_path, capsys):
+    rng = random.Random(3)
+    sheets = synth.render(form(mini), 200)
+    filled = synth.fill_form(sheets, rng, blank_share=0)
+    first, second = list(filled.given)[:2]
+    boxes = synth.questions(sheets[0])
+    other = next(b for b in boxes[first] if b["value"] != filled.given[first])
+    synth.tick(sheets[0], other, rng)  # two boxes ticked
+    faint = next(b for b in boxes[second] if b["value"] != filled.given[second])
+    synth.tick(sheets[0], faint, rng, ink=200, width_pt=0.8)  # and a faint stroke beside an answer
+    synth.save_pdf([synth.degrade(s.image, rng, rotate=1) for s in sheets], tmp_path / "scan.pdf")
+    out = tmp_path / "scanned"
+    assert scan(mini, str(tmp_path / "scan.pdf"), "--out", str(out)) == 1
+    printed = capsys.readouterr().out
+    assert "1 waiting for review (2 question(s))" in printed and "review.html" in printed
+    assert not list((out / "answers").glob("*.json"))  # no half-read form is ever counted
+    state = json.loads((out / "scan-state.json").read_text())
+    doubts = {d["field"]: d for d in state["responses"][0]["doubts"]}
+    assert set(doubts) == {first, second}
+    assert set(doubts[first]["candidates"]) == {filled.given[first], other["value"]}
+    for doubt in doubts.values():
+        assert (out / doubt["picture"]).stat().st_size > 500
+    html = (out / "review.html").read_text()
+    assert html.count("<fieldset") == 2 and "http" not in html.replace("http-equiv", "")
+    decisions = {"format": "auditpack-scan-decisions", "format_version": 1,
+                 "decisions": {doubts[first]["id"]: filled.given[first], doubts[second]["id"]: filled.given[second]}}
+    (tmp_path / "decisions.json").write_text(json.dumps(decisions))
+    assert scan(mini, "--apply-review", str(tmp_path / "decisions.json"), "--out", str(out)) == 0
+    assert counted(mini, out, "wellbeing").totals() == expected(filled.given)
+    assert "<fieldset" not in (out / "review.html").read_text()
+
+
+def test_bad_pages_are_named_and_the_rest_still_read(mini, bundled_build, tmp_path, capsys):
+    rng = random.Random(9)
+    sheets = synth.render(form(mini), 200)
+    filled = synth.fill_form(sheets, rng)
+    good = [synth.degrade(s.image, rng, rotate=1) for s in sheets]
+    stranger = synth.render(form(bundled_build, "response-form-wellbeing-review-staff.pdf"), 200)[0].image
+    blank = np.full_like(good[0], 255)
+    no_code = good[0].copy()
+    no_code[: no_code.shape[0] // 8, no_code.shape[1] // 2:] = 255  # the top right corner cut off
+    tiny = cv2.resize(good[1], (good[1].shape[1] // 8, good[1].shape[0] // 8), interpolation=cv2.INTER_AREA)
+    pages = [good[0], good[1], good[1], stranger, blank, no_code, tiny]
+    synth.save_pdf(pages, tmp_path / "scan.pdf")
+    (tmp_path / "notes.txt").write_text("not a scan")
+    out = tmp_path / "scanned"
+    assert scan(mini, str(tmp_path / "scan.pdf"), str(tmp_path / "notes.txt"), "--out", str(out)) == 1
+    err = capsys.readouterr().err
+    where = f"{tmp_path / 'scan.pdf'}, page"
+    assert f"{where} 3: it is the same sheet as" in err
+    assert f"{where} 4: its code names form" in err and "--layouts" in err
+    assert f"{where} 6: no page code could be read" in err
+    assert f"{where} 7: it was scanned at about" in err or f"{where} 7: the image is only" in err \
+        or f"{where} 7: no page code" in err
+    assert "notes.txt: it is not a scan" in err
+    state = json.loads((out / "scan-state.json").read_text())
+    assert state["blank"] == [f"{tmp_path / 'scan.pdf'}, page 5"]
+    assert counted(mini, out, "wellbeing").totals() == expected(filled.given)
+
+
+def test_a_missing_page_is_a_doubt_not_a_silent_half_form(mini, tmp_path, capsys):
+    rng = random.Random(2)
+    sheets = synth.render(form(mini), 200)
+    synth.fill_form(sheets, rng)
+    synth.save_pdf([synth.degrade(sheets[0].image, rng)], tmp_path / "scan.pdf")
+    out = tmp_path / "scanned"
+    assert scan(mini, str(tmp_path / "scan.pdf"), "--out", str(out)) == 1
+    doubts = json.loads((out / "scan-state.json").read_text())["responses"][0]["doubts"]
+    assert [d["field"] for d in doubts] == [None] and "page(s) 2 of this 2-page form" in doubts[0]["reason"]
+
+
+def test_forms_printed_by_an_earlier_build_are_read_with_its_layouts(mini, tmp_path, capsys):
+    earlier = tmp_path / "earlier"
+    shutil.copytree(mini / "site", earlier)
+    rng = random.Random(4)
+    sheets = synth.render(form(mini), 200)
+    filled = synth.fill_form(sheets, rng)
+    synth.save_pdf([synth.degrade(s.image, rng) for s in sheets], tmp_path / "scan.pdf")
+    shutil.rmtree(mini / "site")  # the project's own output no longer has the form
+    out = tmp_path / "scanned"
+    assert scan(mini, str(tmp_path / "scan.pdf"), "--out", str(out)) == 2
+    assert "no scannable forms built yet" in capsys.readouterr().err
+    assert scan(mini, str(tmp_path / "scan.pdf"), "--out", str(out), "--layouts", str(earlier)) == 0
+    assert counted(mini, out, "wellbeing").totals() == expected(filled.given)
+
+
+def test_a_multi_page_tiff_is_read(mini, tmp_path, capsys):
+    from PIL import Image
+
+    rng = random.Random(8)
+    sheets = synth.render(form(mini), 300)
+    filled = synth.fill_form(sheets, rng)
+    images = [Image.fromarray(synth.degrade(s.image, rng, quality=90)) for s in sheets]
+    images[0].save(tmp_path / "scan.tif", save_all=True, append_images=images[1:], compression="tiff_deflate")
+    out = tmp_path / "scanned"
+    assert scan(mini, str(tmp_path / "scan.tif"), "--out", str(out)) == 0, capsys.readouterr()
+    assert counted(mini, out, "wellbeing").totals() == expected(filled.given)
+
+
+def test_scan_never_replaces_a_folder_it_did_not_make(mini, tmp_path, capsys):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "keep.txt").write_text("precious")
+    assert scan(mini, str(tmp_path), "--out", str(mine)) == 2
+    assert (mine / "keep.txt").read_text() == "precious"
+    assert "auditpack did not make it" in capsys.readouterr().err
