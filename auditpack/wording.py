@@ -30,6 +30,8 @@ class Phrases:
     """What a person does for each statement on paper, e.g. 'answer 2 questions by ticking one box for each'."""
     how_to_answer: str
     """The paper forms' instruction, after 'Do not write your name. Answers are collated anonymously.'"""
+    to_change: str
+    """How to change an answer on a form read back by ``auditpack scan`` (auditpack/scan/decide.py reads it so)."""
     online_per_statement: str
     """The online form's 'for each statement, ...' before the scale range."""
     leave_out: str
@@ -57,6 +59,7 @@ def phrases(q: Questionnaire) -> Phrases:
     return Phrases(
         scale_range=scale_range, dont_know=dont_know, per_statement=per_statement,
         how_to_answer=f"For each statement, {per_statement}: {scale_range}{or_dont_know}.",
+        to_change="To change an answer, fill its box in and tick the new one.",
         online_per_statement="give" if count == 1 else f"answer {count} questions with",
         leave_out="You can leave any statement out." if count == 1 else "You can leave any question out.",
         strengths=_strengths(q, count),

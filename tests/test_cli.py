@@ -58,10 +58,10 @@ def test_help_names_the_commands():
 
 def test_an_unknown_command_is_a_usage_error_not_an_argument_of_build():
     for entry in ("build.py", "auditpack"):
-        result = run("scan", "--help", entry=entry)
+        result = run("tally", "--help", entry=entry)
         assert result.returncode == 2 and result.stdout == ""  # not build's help, and not a success
-        assert "auditpack: error: unknown command 'scan' (expected one of build, check, serve, new, schema, diff, " \
-               "packs, collate, or none for 'build')" in result.stderr
+        assert "auditpack: error: unknown command 'tally' (expected one of build, check, serve, new, schema, diff, " \
+               "packs, collate, scan, or none for 'build')" in result.stderr
         assert "usage: auditpack build" not in result.stderr
         result = run("chek", entry=entry)
         assert result.returncode == 2 and "hint: did you mean 'check'?" in result.stderr

@@ -24,6 +24,7 @@ from auditpack.collate.readers import Target, read_inputs
 from auditpack.model import Content
 
 from . import scan_synthetic as synth
+from .test_collate_online_form import axe_violations
 
 
 def copy_project(source: Path, target: Path) -> Path:
@@ -118,17 +119,24 @@ def test_a_group_rating_form_is_read_as_one_group(bundled_build, tmp_path, capsy
     assert [c.rater for c in inputs.counted] == ["group"] and inputs.counted[0].audience == "staff"
 
 
-def test_doubts_wait_for_review_and_decisions_settle_them(mini, tmp_path, capsys):
+def doubtful_scan(mini: Path, tmp_path: Path):
+    """A scan with two doubts on its first page: two boxes ticked, and a faint stroke beside an answer.
+    Returns the answers meant, the two questions doubted, and the second box ticked in the first."""
     rng = random.Random(3)
     sheets = synth.render(form(mini), 200)
     filled = synth.fill_form(sheets, rng, blank_share=0)
     first, second = list(filled.given)[:2]
     boxes = synth.questions(sheets[0])
     other = next(b for b in boxes[first] if b["value"] != filled.given[first])
-    synth.tick(sheets[0], other, rng)  # two boxes ticked
+    synth.tick(sheets[0], other, rng)
     faint = next(b for b in boxes[second] if b["value"] != filled.given[second])
-    synth.tick(sheets[0], faint, rng, ink=200, width_pt=0.8)  # and a faint stroke beside an answer
+    synth.tick(sheets[0], faint, rng, ink=200, width_pt=0.8)
     synth.save_pdf([synth.degrade(s.image, rng, rotate=1) for s in sheets], tmp_path / "scan.pdf")
+    return filled, first, second, other
+
+
+def test_doubts_wait_for_review_and_decisions_settle_them(mini, tmp_path, capsys):
+    filled, first, second, other = doubtful_scan(mini, tmp_path)
     out = tmp_path / "scanned"
     assert scan(mini, str(tmp_path / "scan.pdf"), "--out", str(out)) == 1
     printed = capsys.readouterr().out
@@ -224,3 +232,40 @@ def test_scan_never_replaces_a_folder_it_did_not_make(mini, tmp_path, capsys):
     assert scan(mini, str(tmp_path), "--out", str(mine)) == 2
     assert (mine / "keep.txt").read_text() == "precious"
     assert "auditpack did not make it" in capsys.readouterr().err
+
+
+def test_the_review_page_works_offline_in_a_browser(mini, tmp_path, chromium, capsys):
+    filled, first, second, _ = doubtful_scan(mini, tmp_path)
+    out = tmp_path / "scanned"
+    assert scan(mini, str(tmp_path / "scan.pdf"), "--out", str(out)) == 1
+    saved = chromium.run(_decide_in_the_browser, out / "review.html", tmp_path)
+    chosen = json.loads(saved.read_text())["decisions"]
+    first_choice = next(value for doubt, value in chosen.items() if doubt.endswith("/" + first))
+    assert next(value for doubt, value in chosen.items() if doubt.endswith("/" + second)) == filled.given[second]
+    assert scan(mini, "--apply-review", str(saved), "--out", str(out)) == 0
+    assert counted(mini, out, "wellbeing").totals() == {
+        **expected(filled.given), (first.split(":")[1], first.split(":")[2]): Counter({first_choice: 1})}
+
+
+def _decide_in_the_browser(browser, review: Path, tmp_path: Path) -> Path:
+    """Open the review page from disk, check it (axe, no requests, pictures shown), choose box 1 for
+    the two-ticks question and the meant answer for the other, and save the decisions."""
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(review.as_uri())
+    assert axe_violations(page) == []
+    assert page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 40)")
+    sets = page.locator("fieldset")
+    assert sets.count() == 2
+    for n in range(2):
+        sets.nth(n).get_by_role("radio").first.check()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Save decisions").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert page.get_by_role("status").text_content() == "2 of 2 decided, saved as decisions.json"
+    assert all(url.startswith("file:") or url.startswith("blob:") for url in requests), requests
+    context.close()
+    return path

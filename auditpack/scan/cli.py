@@ -158,6 +158,7 @@ def project_templates(project):
 
 def _names(programmes):
     """How the review page names questions and answers, from the programmes' content."""
+    from ..answer_formats import DONT_KNOW
     from .review import Names
 
     questionnaires = {q.id: q for content in programmes for q in content.questionnaires}
@@ -179,6 +180,6 @@ def _names(programmes):
         point = next((p for p in q.scale if p.key == value), None) if q else None
         if point is not None:
             return f"{value} {point.label}"
-        return f"{value} ({q.dont_know_label})" if q and value == "dk" else value
+        return f"? {q.dont_know_label}" if q and value == DONT_KNOW else value  # as the form prints it
 
     return Names(question, answer)

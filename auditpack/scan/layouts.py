@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..files import NotRegularFile, TooLarge, read_regular
+from ..kinds import KINDS
 from ..render.scan_layout import EXTENSION, FORMAT
 from ..scan_code import words
 
@@ -75,7 +76,7 @@ class Layout:
     @property
     def title(self) -> str:
         """The form as a message names it, e.g. 'response form for staff (large print, A4) of wellbeing 1.0'."""
-        kind = self.kind.replace("-", " ")
+        kind = KINDS[self.kind].title.lower() if self.kind in KINDS else self.kind
         whose = f" for {self.audience}" if self.audience else ""
         variant = "" if self.variant == "standard" else f"{self.variant.replace('-', ' ')}, "
         return f"{kind}{whose} ({variant}{self.paper}) of {self.programme} {self.version}, form {words(self.form)}"

@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from ..answer_formats import FORMAT, FORMAT_VERSION, SCAN_ANSWERS, SCAN_STATE
+from ..kinds import KINDS
 from .assemble import Assembled
 
 STATE_FORMAT = "auditpack-scan-state"
@@ -31,8 +32,8 @@ def state_of(assembled: Assembled) -> tuple[dict[str, Any], dict[str, bytes]]:
     names: dict[str, int] = {}
     for response in assembled.responses:
         layout = response.layout
-        stem = _safe("-".join(p for p in (layout.questionnaire or layout.kind, layout.audience, layout.kind
-                                          if layout.kind != "response-form" else None) if p))
+        kind = KINDS.get(layout.kind)
+        stem = _safe("-".join(p for p in (layout.questionnaire, layout.audience, layout.kind) if p))
         names[stem] = names.get(stem, 0) + 1
         name = f"{stem}-{names[stem]:03d}"
         pictures: dict[str, bytes] = {}
@@ -55,7 +56,7 @@ def state_of(assembled: Assembled) -> tuple[dict[str, Any], dict[str, bytes]]:
             "id": response.id, "name": name, "form": layout.form, "title": layout.title,
             "identity": {"programme": layout.programme, "questionnaire": layout.questionnaire,
                          "version": layout.version, "audience": layout.audience},
-            "rater": "group" if layout.kind == "group-rating" else "individual",
+            "rater": "group" if kind is not None and kind.group else "individual",
             "pages": [{"page": n, "file": response.pages[n].ref.shown, "file_page": response.pages[n].ref.index + 1}
                       for n in sorted(response.pages)],
             "answers": {d.field: d.answer for _, d in response.decisions() if d.answer is not None},

@@ -12,6 +12,7 @@ from typing import Any
 
 import jinja2
 
+from ..render.sandbox import environment
 from ..template_folders import TemplateFolders
 from .results import DECISIONS_FORMAT, LEAVE_OUT, NO_ANSWER
 
@@ -48,8 +49,8 @@ def review_html(state: dict[str, Any], folder: str, templates: TemplateFolders, 
     settled = sum(1 for r in state["responses"] if not r["doubts"] and not r.get("left_out"))
     summary = (f"{len(state['responses'])} form(s) found; {settled} read in full; {len(doubts)} question(s) to "
                f"decide; {len(state['refused'])} page(s) not read; {len(state['blank'])} blank page(s).")
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(templates.folders("scan")), autoescape=True,
-                                     undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    return environment.get_template("review.html.j2").render(
+    pages = environment(*templates.folders("scan"), autoescape=True, undefined=jinja2.StrictUndefined,
+                        keep_trailing_newline=True)  # sandboxed: a project's own template is its author's code
+    return pages.get_template("review.html.j2").render(
         doubts=doubts, open_doubts=len(doubts), refused=state["refused"], writing=writing, summary=summary,
         folder=folder, decisions_format=DECISIONS_FORMAT)
