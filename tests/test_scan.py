@@ -266,6 +266,6 @@ def _decide_in_the_browser(browser, review: Path, tmp_path: Path) -> Path:
     path = tmp_path / download.value.suggested_filename
     download.value.save_as(path)
     assert page.get_by_role("status").text_content() == "2 of 2 decided, saved as decisions.json"
-    assert all(url.startswith("file:") or url.startswith("blob:") for url in requests), requests
+    assert all(url.startswith(("file:", "blob:")) for url in requests), requests
     context.close()
     return path
