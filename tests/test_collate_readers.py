@@ -199,3 +199,19 @@ def test_a_copy_of_a_skipped_form_says_its_twin_is_skipped_too(mini_form, tmp_pa
     assert not inputs.counted and len(reasons) == 2
     assert reasons[0].startswith("it has no answers")
     assert reasons[1].startswith("it is identical to ") and "which is skipped too: it has no answers" in reasons[1]
+
+
+def test_of_a_scans_folder_only_the_answers_are_read_wherever_it_sits(tmp_path):
+    """``auditpack scan --out`` leaves pictures, a review page and its state beside the answers: given
+    the folder, or a folder holding it, collate reads the answers and nothing else."""
+    scanned = tmp_path / "answers" / "scanned"
+    for name in ("answers/wellbeing-001.json", "pictures/wellbeing-001-comments-people.png", "review.html",
+                 "scan-state.json"):
+        (scanned / name).parent.mkdir(parents=True, exist_ok=True)
+        (scanned / name).write_text("{}")
+    (tmp_path / "answers" / "online.json").write_text("{}")
+    for given in (scanned, tmp_path / "answers"):
+        files, refused = find_files([given])
+        assert not refused
+        assert sorted(f.name for f in files) == sorted(
+            ["wellbeing-001.json", *(["online.json"] if given != scanned else [])])
