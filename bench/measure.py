@@ -22,6 +22,13 @@ PROC = Path("/proc")
 
 def run(command: list[str], capture: bool = False) -> tuple[float, float, str]:
     """(seconds, peak MiB of any one process of the command, its output if ``capture``)."""
+    seconds, peaks, output = run_family(command, capture)
+    return seconds, max(peaks.values()) / 1024, output
+
+
+def run_family(command: list[str], capture: bool = False) -> tuple[float, dict[int, int], str]:
+    """(seconds, the peak KiB of each process of the command by pid, its output if ``capture``): their
+    sum is the most the command and its workers can have held at once."""
     peaks: dict[int, int] = {}
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE if capture else subprocess.DEVNULL, text=True)
@@ -36,7 +43,7 @@ def run(command: list[str], capture: bool = False) -> tuple[float, float, str]:
         raise subprocess.CalledProcessError(process.returncode, command, output)
     if not peaks:  # no /proc: the largest of this process's children so far
         peaks[process.pid] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peaks.values()) / 1024, output or ""
+    return seconds, peaks, output or ""
 
 
 def _watch_family(root: int, peaks: dict[int, int], finished: threading.Event, interval: float = 0.05) -> None:

@@ -46,6 +46,7 @@ CONDITIONS = {
 
 
 VERBOSE = False
+ONLY = ""
 
 
 def build(into: Path) -> Path:
@@ -91,6 +92,8 @@ def accuracy(site: Path, copies: int, seed: int) -> None:
     print(f"{len(layouts)} scannable forms; {copies} filled copies of each per condition")
     grand = Counter()
     for name, condition in CONDITIONS.items():
+        if ONLY and name != ONLY:
+            continue
         tally = Counter()
         rng = random.Random(seed)
         started = time.perf_counter()
@@ -103,6 +106,8 @@ def accuracy(site: Path, copies: int, seed: int) -> None:
                 pages += len(reads)
                 done = assemble(reads, layouts)
                 tally["pages not read"] += len(done.refused)
+                for where, reason in done.refused:
+                    print(f"   not read: {pdf.name} ({where}): {reason}")
                 read = {}
                 doubted = set()
                 for response in done.responses:
@@ -156,9 +161,10 @@ def speed(site: Path, pages: int, seed: int) -> None:
             line = (f'"{sys.executable}" -m auditpack scan -q -j {jobs} --project "{project}" '
                     f'--out "{out}" "{scan}" > /dev/null; exit 0')
             command = ["sh", "-c", line]
-            seconds, peak, _ = measure.run(command)
+            seconds, peaks, _ = measure.run_family(command)
             print(f"{pages}-page 200 dpi scanner PDF ({scan.stat().st_size / 1e6:.0f} MB), -j {jobs}: {seconds:.1f} s, "
-                  f"{pages / seconds:.1f} pages/s, peak {peak:.0f} MiB in any one process")
+                  f"{pages / seconds:.1f} pages/s, peak {max(peaks.values()) / 1024:.0f} MiB in any one process, "
+                  f"{sum(peaks.values()) / 1024:.0f} MiB in all {len(peaks) - 1} processes together at most")
 
 
 def main() -> None:
@@ -169,9 +175,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--verbose", action="store_true", help="name each clear mark sent to review")
+    parser.add_argument("--only", choices=list(CONDITIONS), help="run one condition only")
     args = parser.parse_args()
-    global VERBOSE
-    VERBOSE = args.verbose
+    global VERBOSE, ONLY
+    VERBOSE, ONLY = args.verbose, args.only or ""
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site or build(Path(tmp))
         accuracy(site, args.copies, args.seed)

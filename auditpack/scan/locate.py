@@ -63,7 +63,7 @@ def locate(gray: np.ndarray, layouts: dict[str, Layout]) -> Located:
                           "(scan at 150 dpi or more)")
     even = evened(gray, per_mm)
     page = layout.pages[code.page - 1]
-    marks = _corner_marks(even, per_mm, corners)
+    marks = _corner_marks(even, per_mm, corners, mark_centres(page.width, page.height))
     scale = CANVAS_DPI / 72
     target = np.array([[x * scale, y * scale] for x, y in mark_centres(page.width, page.height)], np.float32)
     matrix = cv2.getPerspectiveTransform(np.array(marks, np.float32), target)
@@ -143,9 +143,11 @@ def _rotated(points: np.ndarray, turns: int, shape: tuple[int, ...]) -> np.ndarr
     return out
 
 
-def _corner_marks(even: np.ndarray, per_mm: float, qr: np.ndarray) -> list[tuple[float, float]]:
+def _corner_marks(even: np.ndarray, per_mm: float, qr: np.ndarray,
+                  printed: tuple[tuple[float, float], ...]) -> list[tuple[float, float]]:
     """Centres of the four corner marks, clockwise from the top-left: of the solid squares of about
-    the marks' size, the one furthest towards each corner of the page."""
+    the marks' size, the one furthest towards each corner of the page. ``printed`` is where they are
+    on the page, in points, which places marks a skewed sheet's corners cut off."""
     ink = (even < 110).astype(np.uint8)
     count, _, stats, centres = cv2.connectedComponentsWithStats(ink, connectivity=8)
     side = MARK_MM * per_mm
@@ -161,12 +163,20 @@ def _corner_marks(even: np.ndarray, per_mm: float, qr: np.ndarray) -> list[tuple
         towards = [c for c in candidates if np.all(np.sign(c - middle) == direction)]
         found.append(max(towards, key=lambda c: float(np.dot(c - middle, direction))) if towards else None)
     lost = [i for i, mark in enumerate(found) if mark is None]
-    if len(lost) > 1:
+    if len(lost) > 2:
         raise PageProblem("its corner marks could not be found (are corners cut off, folded or covered? "
                           "the whole page must be in the scan or photo)")
-    if lost:  # one corner cut off by a skewed sheet: the page is a parallelogram, so the other three place it
+    if len(lost) == 1:  # a corner cut off by a skewed sheet: the page is a parallelogram, the other three place it
         i = lost[0]
         found[i] = found[(i + 1) % 4] + found[(i + 3) % 4] - found[(i + 2) % 4]  # type: ignore[operator]
+    elif lost:  # two cut off: the two left give the turn, scale and shift (a scanner adds no perspective)
+        kept = [i for i in range(4) if found[i] is not None]
+        image = [complex(*found[i]) for i in kept]  # type: ignore[misc]
+        page = [complex(*printed[i]) for i in kept]
+        a = (image[1] - image[0]) / (page[1] - page[0])
+        for i in lost:
+            z = a * (complex(*printed[i]) - page[0]) + image[0]
+            found[i] = np.array([z.real, z.imag])
     _check_shape(found, qr)  # type: ignore[arg-type]
     return [(float(x), float(y)) for x, y in found]  # type: ignore[misc]
 
