@@ -111,12 +111,25 @@ def test_a_group_rating_form_is_read_as_one_group(bundled_build, tmp_path, capsy
     rng = random.Random(5)
     sheets = synth.render(pdf, 200)
     filled = synth.fill_form(sheets, rng)
+    noted = next(sheet for sheet in sheets if sheet.layout["writing"])
+    written = noted.layout["writing"][:2]  # the group notes evidence beside its first statement
+    assert [area["field"].split(":")[0] for area in written] == ["record", "record"]
+    for area in written:
+        synth.scribble(noted, area, rng)
     synth.save_pdf([synth.degrade(s.image, rng) for s in sheets], tmp_path / "group.pdf")
     out = tmp_path / "scanned"
     assert scan(project, str(tmp_path / "group.pdf"), "--out", str(out)) == 0, capsys.readouterr()
     inputs = counted(project, out, "wellbeing-review")
     assert inputs.totals() == expected(filled.given)
     assert [c.rater for c in inputs.counted] == ["group"] and inputs.counted[0].audience == "staff"
+    answers = json.loads(next((out / "answers").glob("*.json")).read_text())
+    notes = {f"record:{item}:{column}": text for item, columns in answers["record"].items()
+             for column, text in columns.items()}
+    assert sorted(notes) == sorted(area["field"] for area in written)  # the empty areas are not kept
+    for text in notes.values():
+        picture = out / text.removeprefix("(handwritten: see ").removesuffix(")")
+        assert picture.stat().st_size > 1000 and picture.suffix == ".png"
+    assert [t[:2] for t in inputs.counted[0].record_text] == [tuple(f.split(":")[1:]) for f in sorted(notes)]
 
 
 def doubtful_scan(mini: Path, tmp_path: Path):

@@ -84,11 +84,11 @@ def files_of(state: dict[str, Any], pictures: dict[str, bytes] | None, review_ht
 def answers_json(response: dict[str, Any]) -> str:
     """A settled response as the online form exports one: collate reads both alike."""
     answers: dict[str, dict[str, str]] = {}
-    for question, value in sorted(response["answers"].items()):
-        _, item, dimension = question.split(":", 2)
-        answers.setdefault(item, {})[dimension] = value
-    comments: dict[str, str] = {}
     record: dict[str, dict[str, str]] = {}
+    for question, value in sorted(response["answers"].items()):
+        kind, item, column = question.split(":", 2)  # item:ITEM:QUESTION, or record:ITEM:COLUMN
+        (answers if kind == "item" else record).setdefault(item, {})[column] = value
+    comments: dict[str, str] = {}
     for area, picture in sorted(response["writing"].items()):
         kind, _, rest = area.partition(":")
         note = f"(handwritten: see {picture})"
