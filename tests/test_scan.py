@@ -282,3 +282,58 @@ def _decide_in_the_browser(browser, review: Path, tmp_path: Path) -> Path:
     assert all(url.startswith(("file:", "blob:")) for url in requests), requests
     context.close()
     return path
+
+
+def test_an_iphone_heic_photo_is_read(mini, tmp_path, capsys):
+    pillow_heif = pytest.importorskip("pillow_heif")
+    from PIL import Image
+
+    pillow_heif.register_heif_opener()
+    rng = random.Random(12)
+    sheets = synth.render(form(mini), 220)
+    filled = synth.fill_form(sheets, rng)
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for n, sheet in enumerate(sheets):
+        image = synth.degrade(sheet.image, rng, photo=True, quality=85, light=0.35)
+        Image.fromarray(image).save(photos / f"IMG_{n}.HEIC", quality=80)
+    out = tmp_path / "scanned"
+    assert scan(mini, str(photos), "--out", str(out)) == 0, capsys.readouterr()
+    assert counted(mini, out, "wellbeing").totals() == expected(filled.given)
+
+
+def test_decisions_that_do_not_fit_are_refused_and_nothing_changes(mini, tmp_path, capsys):
+    doubtful_scan(mini, tmp_path)
+    out = tmp_path / "scanned"
+    assert scan(mini, str(tmp_path / "scan.pdf"), "--out", str(out)) == 1
+    state = (out / "scan-state.json").read_bytes()
+    doubt = json.loads(state)["responses"][0]["doubts"][0]["id"]
+    wrong = tmp_path / "wrong.json"
+    for decisions, said in (
+            ({"format": "auditpack-scan-decisions", "decisions": {doubt: "<script>"}}, "is not one of"),
+            ({"format": "something else"}, "not a decisions file saved from review.html"),
+            ({"format": "auditpack-scan-decisions", "decisions": [1, 2]}, "is not a list of doubts")):
+        wrong.write_text(json.dumps(decisions))
+        assert scan(mini, "--apply-review", str(wrong), "--out", str(out)) == 2
+        assert said in capsys.readouterr().err
+        assert (out / "scan-state.json").read_bytes() == state
+    wrong.write_text("{not json")
+    assert scan(mini, "--apply-review", str(wrong), "--out", str(out)) == 2
+    assert "cannot be read" in capsys.readouterr().err
+    (out / "scan-state.json").write_text(json.dumps({"responses": [{"doubts": [{"id": doubt}]}]}))
+    wrong.write_text(json.dumps({"format": "auditpack-scan-decisions", "decisions": {doubt: "1"}}))
+    assert scan(mini, "--apply-review", str(wrong), "--out", str(out)) == 2
+    err = capsys.readouterr().err
+    assert "is not as scan wrote it" in err and "Traceback" not in err
+
+
+def test_a_pdf_page_the_size_of_a_wall_is_drawn_no_larger_than_a_photo(mini, tmp_path, capsys):
+    import pikepdf
+
+    huge = pikepdf.new()
+    huge.add_blank_page(page_size=(14400, 14400))  # 200 inches square: 40,000 pixels a side at 200 dpi
+    huge.save(tmp_path / "huge.pdf")
+    out = tmp_path / "scanned"
+    assert scan(mini, str(tmp_path / "huge.pdf"), "--out", str(out)) == 1
+    err = capsys.readouterr().err
+    assert "huge.pdf, page 1: left out (a blank page)" in err and "no page of a scannable form" in err

@@ -1,7 +1,8 @@
 """``auditpack scan FILES... --out DIR``: read filled paper forms into answers collate counts.
 
-Exit status: 0 when every page was read and every answer is certain; 1 when anything was left for
-review or refused (the rest is still written); 2 when the command itself cannot run.
+Exit status: 0 when every page was read and every answer is certain (blank pages, the backs of a
+duplex scan, are listed and left out); 1 when anything was left for review or refused, or no form was
+found (the rest is still written); 2 when the command itself cannot run.
 """
 
 from __future__ import annotations
@@ -120,15 +121,20 @@ def _apply(args, project, programmes) -> int:
         return 2
     try:
         settled, unknown = apply_decisions(state, decisions)
+        html = review_html(state, str(args.out), project_templates(project), _names(programmes))
+        files = files_of(state, None, html)
     except BadDecisions as exc:
         print(f"auditpack scan: {args.apply_review}: {exc}", file=sys.stderr)
+        return 2
+    except (KeyError, TypeError, AttributeError, ValueError):
+        print(f"auditpack scan: {args.out / SCAN_STATE} is not as scan wrote it (was it edited?); "
+              "scan the forms again", file=sys.stderr)
         return 2
     for doubt_id in unknown:
         print(f"ignored  {doubt_id[:80]}: no such open question in {args.out} (decided already, or from another scan)",
               file=sys.stderr)
-    html = review_html(state, str(args.out), project_templates(project), _names(programmes))
     try:
-        write_files(claim(args.out, SCAN, project.own_files), files_of(state, None, html))
+        write_files(claim(args.out, SCAN, project.own_files), files)
     except OSError as exc:
         print(f"auditpack scan: could not write the results: {exc.strerror or exc}", file=sys.stderr)
         return 2
@@ -139,6 +145,8 @@ def _apply(args, project, programmes) -> int:
 def _report(state, out: Path) -> int:
     for where, reason in state["refused"]:
         print(f"refused  {where}: {reason}", file=sys.stderr)
+    for where in state["blank"]:  # the back of a single-sided form in a duplex scan: expected, not a fault
+        print(f"blank    {where}: left out (a blank page)", file=sys.stderr)
     doubts = sum(len(r["doubts"]) for r in state["responses"])
     settled = sum(1 for r in state["responses"] if not r["doubts"] and not r.get("left_out"))
     print(f"Read {len(state['responses'])} form(s): {settled} with answers written, "
@@ -147,7 +155,9 @@ def _report(state, out: Path) -> int:
     if doubts:
         print(f"Open {out / 'review.html'} in a browser to decide, then: "
               f"auditpack scan --apply-review decisions.json --out {out}")
-    return 1 if doubts or state["refused"] else 0
+    if not state["responses"]:
+        print("auditpack scan: no page of a scannable form was found", file=sys.stderr)
+    return 1 if doubts or state["refused"] or not state["responses"] else 0
 
 
 def project_templates(project):

@@ -71,7 +71,10 @@ def load_page(ref: PageRef) -> np.ndarray:
         try:
             document = pypdfium2.PdfDocument(ref.path)
             try:
-                bitmap = document[ref.index].render(scale=PDF_DPI / 72, grayscale=True)
+                page = document[ref.index]
+                width, height = page.get_size()  # a page of any size is drawn no larger than a photo
+                scale = min(PDF_DPI / 72, MAX_SIDE / max(width, height, 1))
+                bitmap = page.render(scale=scale, grayscale=True)
                 return np.array(bitmap.to_pil().convert("L"))
             finally:
                 document.close()

@@ -131,9 +131,10 @@ def apply_decisions(state: dict[str, Any], decisions: dict[str, Any]) -> tuple[i
             if choice is None:
                 kept.append(doubt)
                 continue
-            if choice not in (*doubt["candidates"], NO_ANSWER) and doubt["field"] is not None:
-                raise BadDecisions(f"the choice for {doubt['id']} is '{choice[:40]}', which is not one of its "
-                                   f"boxes ({', '.join(doubt['candidates'])}) or none")
+            allowed = (*doubt["candidates"], NO_ANSWER) if doubt["field"] is not None else doubt["candidates"]
+            if choice not in allowed:
+                raise BadDecisions(f"the choice for {doubt['id'][:80]} is '{choice[:40]}', which is not one of "
+                                   f"{', '.join(repr(c) for c in allowed)}")
             settled += 1
             if doubt["field"] is None:
                 if choice == LEAVE_OUT:
