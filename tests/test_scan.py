@@ -77,6 +77,13 @@ def test_a_scanner_pdf_in_any_order_and_either_way_up_is_read_and_collated(mini,
     out = tmp_path / "scanned"
     assert scan(mini, str(tmp_path / "scan.pdf"), "--out", str(out)) == 0, capsys.readouterr()
     assert len(list((out / "answers").glob("*.json"))) == 3
+    again = tmp_path / "again"  # in one process this time: the same bytes, whatever the timing
+    assert scan(mini, str(tmp_path / "scan.pdf"), "--out", str(again), "-j", "1") == 0
+    files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    differ = [f for f in files if (out / f).read_bytes() != (again / f).read_bytes()
+              .replace(str(again).encode(), str(out).encode())]  # the review page names its folder
+    assert differ == [], differ
     inputs = counted(mini, out, "wellbeing")
     assert not inputs.skipped, inputs.skipped  # the pictures, review page and state are not read as answers
     total: dict = {}
