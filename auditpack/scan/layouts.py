@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..files import NotRegularFile, TooLarge, read_regular
 from ..kinds import KINDS
-from ..render.scan_layout import EXTENSION, FORMAT
+from ..render.scan_layout import EXTENSION, FORMAT, FormIdentity
 from ..scan_code import words
 
 MAX_LAYOUT_BYTES = 4 * 1024 * 1024
@@ -61,25 +61,23 @@ class PageLayout:
 
 @dataclass(frozen=True)
 class Layout:
-    form: str
-    programme: str
-    version: str
-    kind: str
-    variant: str
-    paper: str
-    questionnaire: str | None
-    audience: str | None
+    identity: FormIdentity
     pages: tuple[PageLayout, ...]
     path: str
     """Where it was read from, for messages."""
 
     @property
+    def form(self) -> str:
+        return self.identity.form
+
+    @property
     def title(self) -> str:
         """The form as a message names it, e.g. 'response form for staff (large print, A4) of wellbeing 1.0'."""
-        kind = KINDS[self.kind].title.lower() if self.kind in KINDS else self.kind
-        whose = f" for {self.audience}" if self.audience else ""
-        variant = "" if self.variant == "standard" else f"{self.variant.replace('-', ' ')}, "
-        return f"{kind}{whose} ({variant}{self.paper}) of {self.programme} {self.version}, form {words(self.form)}"
+        form = self.identity
+        kind = KINDS[form.kind].title.lower() if form.kind in KINDS else form.kind
+        whose = f" for {form.audience}" if form.audience else ""
+        variant = "" if form.variant == "standard" else f"{form.variant.replace('-', ' ')}, "
+        return f"{kind}{whose} ({variant}{form.paper}) of {form.programme} {form.version}, form {words(form.form)}"
 
 
 class LayoutError(Exception):
@@ -116,9 +114,9 @@ def read_layout(path: Path) -> Layout:
         text = {key: record.get(key) for key in ("programme", "version", "kind", "variant", "paper")}
         if not all(isinstance(value, str) for value in text.values()) or not isinstance(record.get("form"), str):
             raise TypeError
-        return Layout(record["form"], text["programme"], text["version"], text["kind"], text["variant"],  # type: ignore[arg-type]
-                      text["paper"], _optional(record.get("questionnaire")),  # type: ignore[arg-type]
-                      _optional(record.get("audience")), pages, str(path))
+        identity = FormIdentity(record["form"], **text, questionnaire=_optional(record.get("questionnaire")),  # type: ignore[arg-type]
+                                audience=_optional(record.get("audience")))
+        return Layout(identity, pages, str(path))
     except (KeyError, TypeError, ValueError):
         raise LayoutError("its pages, boxes or names are not as auditpack writes them") from None
 

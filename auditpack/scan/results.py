@@ -32,8 +32,9 @@ def state_of(assembled: Assembled) -> tuple[dict[str, Any], dict[str, bytes]]:
     names: dict[str, int] = {}
     for response in assembled.responses:
         layout = response.layout
-        kind = KINDS.get(layout.kind)
-        stem = _safe("-".join(p for p in (layout.questionnaire, layout.audience, layout.kind) if p))
+        form = layout.identity
+        kind = KINDS.get(form.kind)
+        stem = _safe("-".join(p for p in (form.questionnaire, form.audience, form.kind) if p))
         names[stem] = names.get(stem, 0) + 1
         name = f"{stem}-{names[stem]:03d}"
         pictures: dict[str, bytes] = {}
@@ -54,8 +55,8 @@ def state_of(assembled: Assembled) -> tuple[dict[str, Any], dict[str, bytes]]:
                            "candidates": list(doubt.candidates), "field": doubt.field, "picture": picture})
         responses.append({
             "id": response.id, "name": name, "form": layout.form, "title": layout.title,
-            "identity": {"programme": layout.programme, "questionnaire": layout.questionnaire,
-                         "version": layout.version, "audience": layout.audience},
+            "identity": {"programme": form.programme, "questionnaire": form.questionnaire,
+                         "version": form.version, "audience": form.audience},
             "rater": "group" if kind is not None and kind.group else "individual",
             "pages": [{"page": n, "file": response.pages[n].ref.shown, "file_page": response.pages[n].ref.index + 1}
                       for n in sorted(response.pages)],
