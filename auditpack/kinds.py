@@ -90,6 +90,9 @@ class Kind:
     """The standard document's formats; variants are PDF only."""
     scannable: bool = False
     """Its answers can be read back from a filled-in copy (see auditpack.collate)."""
+    scanned: bool = False
+    """Printed on a questionnaire to be filled by hand and read back by ``auditpack scan``: corner marks
+    and a page code on every page, each box and writing area beside a statement in its layout."""
     per_audience: bool = False
     """One document per audience when its questionnaire declares audiences, named ``<stem>-<audience>``."""
     group: bool = False
@@ -117,7 +120,7 @@ KINDS = {k.name: k for k in (
     Kind("group-recording", "Group recording form",
          "For one recorder per group of 5 to 10: what works, ideas to improve, priorities.",
          draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, variants=("large-print", "blank"),
-         formats=("pdf", "docx"), per_audience=True, group=True),
+         formats=("pdf", "docx"), per_audience=True, group=True, scanned=True),
     Kind("collation", "Collation template",
          "Gathers every response or group's findings in one place, then an action-planning table.",
          draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, formats=("pdf", "docx"), counts_answers=True),
@@ -125,11 +128,11 @@ KINDS = {k.name: k for k in (
          "One per person: every statement, each question, a box per score and \"I don't know\".",
          needs=QUESTIONNAIRE, draws_on=(QUESTIONNAIRE,), every=QUESTIONNAIRE,
          variants=("large-print", "blank", "fillable"), formats=("pdf", "docx"), scannable=True,
-         per_audience=True),
+         scanned=True, per_audience=True),
     Kind("group-rating", "Group rating form",
          "For a group that agrees one rating per statement: who took part, the rating, and what it records.",
          needs=QUESTIONNAIRE, draws_on=(QUESTIONNAIRE,), variants=("large-print", "blank", "fillable"),
-         formats=("pdf", "docx"), scannable=True, group=True,
+         formats=("pdf", "docx"), scannable=True, scanned=True, group=True,
          per_audience=True),
     Kind("facilitator-guide", "Facilitator's guidance sheet",
          "How to run the exercise, step by step, with a checklist.",

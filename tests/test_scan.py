@@ -24,6 +24,7 @@ from auditpack.collate.readers import Target, read_inputs
 from auditpack.model import Content
 
 from . import scan_synthetic as synth
+from .pdf_reading import page_texts
 from .test_collate_online_form import axe_violations
 
 
@@ -344,3 +345,27 @@ def test_a_pdf_page_the_size_of_a_wall_is_drawn_no_larger_than_a_photo(mini, tmp
     assert scan(mini, str(tmp_path / "huge.pdf"), "--out", str(out)) == 1
     err = capsys.readouterr().err
     assert "huge.pdf, page 1: left out (a blank page)" in err and "no page of a scannable form" in err
+
+
+def test_a_group_recording_form_gives_its_priorities_and_notes(bundled_build, tmp_path, capsys):
+    """The recorder's form of the ARA's group discussions: no ratings, but a priority ticked and notes
+    written beside each statement discussed. collate counts the priorities and keeps the notes."""
+    project = copy_project(bundled_build, tmp_path / "project")
+    pdf = next(project.joinpath("site").rglob("stage-3-group-discussion/group-recording.pdf"))
+    assert "did not discuss. To change an answer, fill its box in and tick the new one." in page_texts(pdf)[0]
+    rng = random.Random(6)
+    sheets = synth.render(pdf, 200)
+    filled = synth.fill_form(sheets, rng, blank_share=0.3)  # the priorities; some statements not discussed
+    noted = [area for sheet in sheets[:2] for area in sheet.layout["writing"][:3]]
+    for sheet in sheets[:2]:
+        for area in sheet.layout["writing"][:3]:
+            synth.scribble(sheet, area, rng)
+    synth.save_pdf([synth.degrade(s.image, rng) for s in sheets], tmp_path / "recording.pdf")
+    out = tmp_path / "scanned"
+    assert scan(project, str(tmp_path / "recording.pdf"), "--out", str(out)) == 0, capsys.readouterr()
+    inputs = counted(project, out, "staff-audit")
+    assert not inputs.skipped and [c.rater for c in inputs.counted] == ["group"]
+    assert inputs.totals() == {}  # a recording form asks for no ratings
+    assert {tuple(f.split(":")[1:]): Counter({v: 1}) for f, v in filled.given.items()} == inputs.record_totals()
+    assert len(noted) == 6 and sorted(f"record:{i}:{c}" for i, c, _ in inputs.counted[0].record_text) == \
+        sorted(area["field"] for area in noted)

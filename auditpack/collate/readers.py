@@ -233,10 +233,10 @@ def _checked_response(shown: str, kind: Kind, digest: str, raw: RawResponse, tar
             raise Unusable(f"its answer to '{item_id}', question '{dim_id}' is '{printable(value, 20)}', which is "
                            f"not on the scale (expected {describe_values(q, dim)})")
         counts[(item_id, dim_id)] = Counter({normalised: 1})
-    if not counts:
+    record_counts, record_text = _record(raw, target, unknown)
+    if not counts and not (raw.rater == "group" and (record_counts or record_text)):
         why = " for any statement of this questionnaire" if unknown else ""
         raise Unusable(f"it has no answers{why} (a blank form?)")
-    record_counts, record_text = _record(raw, target, unknown)
     return Counted(shown, kind, digest, counts, 1, version=identity.version, unknown=_few(tuple(sorted(unknown))),
                    comments=raw.comments, response_id=raw.response_id, revision=raw.revision, rater=raw.rater,
                    record_counts=record_counts, record_text=record_text,

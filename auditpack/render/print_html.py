@@ -87,8 +87,9 @@ def render_document(env: jinja2.Environment, doc: PrintDocument, options: PrintO
 
 def scanned_on_paper(doc: PrintDocument) -> bool:
     """Whether a document's pages carry corner marks and a page code for ``auditpack scan``: a kind
-    whose answers are read back, printed to be filled in by hand (not the fillable or blank copy)."""
-    return doc.declared.scannable and doc.variant in (None, "large-print")
+    read back from paper, on a questionnaire, printed to be filled in by hand (not the fillable or
+    blank copy)."""
+    return doc.declared.scanned and doc.questionnaire is not None and doc.variant in (None, "large-print")
 
 
 def with_form_id(html: str, *layout: str) -> tuple[str, str | None]:
