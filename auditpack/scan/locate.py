@@ -120,8 +120,9 @@ def _page_code(gray: np.ndarray) -> tuple[PageCode, np.ndarray]:
             raise PageProblem("its QR code is not an auditpack page code (is it a page of another kind of form?)")
         if is_blank(gray):
             raise PageProblem("it is blank (the back of a sheet?)")
-        raise PageProblem("no page code could be read (is the top right corner cut off, folded or out of focus? "
-                          "scan it again)")
+        raise PageProblem("no page code could be read: if it is a page of a form, its top right corner may be cut "
+                          "off, folded or out of focus (scan it again); pages without a code, such as briefing "
+                          "sheets, need not be scanned")
     return next(iter(codes.items()))
 
 
