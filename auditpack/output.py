@@ -178,7 +178,8 @@ def clear_leftovers(target: Path, kind: str) -> list[Path]:
     touched = []
     for leftover in sorted(target.parent.iterdir()) if target.parent.is_dir() else []:
         match = pattern.fullmatch(leftover.name)
-        if not match or _running(int(match[2])) or not _ours_or_empty(leftover, kind):
+        if not match or _running(int(match[2])) or not (_ours_or_empty(leftover, kind)
+                                                         or _marked_when_killed(leftover, kind)):
             continue
         if match[1] == "old" and not os.path.lexists(target):
             os.replace(leftover, target)
@@ -330,6 +331,19 @@ def _ours_or_empty(folder: Path, kind: str) -> bool:
     if folder.is_symlink() or not folder.is_dir():
         return False
     return not any(folder.iterdir()) or _ours(folder, kind)
+
+
+def _marked_when_killed(folder: Path, kind: str) -> bool:
+    """Whether ``folder`` holds only a marker cut short: the build that made it was killed while
+    writing its marker (the first thing it writes), so the marker is empty or a beginning of ours."""
+    if folder.is_symlink() or not folder.is_dir() or [p.name for p in folder.iterdir()] != [MARKER]:
+        return False
+    marker = folder / MARKER
+    if marker.is_symlink() or not marker.is_file():
+        return False
+    with contextlib.suppress(OSError), open(marker, "rb") as file:
+        return MARKER_TEXT.format(kind=kind).encode().startswith(file.read(len(MARKER_TEXT) + 64))
+    return False
 
 
 def _ours(folder: Path, kind: str) -> bool:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from auditpack.output import SITE, BuildLocked, ProjectFiles, build_lock, clear_leftovers, mark, replacing
+from auditpack.output import MARKER, SITE, BuildLocked, ProjectFiles, build_lock, clear_leftovers, mark, replacing
 
 from .conftest import REPO
 
@@ -148,6 +148,24 @@ def _dead_pid() -> int:
     process = subprocess.Popen([sys.executable, "-c", "pass"])
     process.wait()
     return process.pid
+
+
+def test_a_staging_folder_whose_build_was_killed_writing_its_marker_is_cleared(tmp_path):
+    """The marker is the first file a build writes into its staging folder; killed while writing it
+    (seen under load), the build leaves the marker empty or cut short, and nothing else."""
+    (tmp_path / "site").mkdir()
+    cut = [tmp_path / f".site.new-{_dead_pid()}" for _ in range(2)]
+    for folder, text in zip(cut, ("", "auditpack output: si"), strict=True):
+        folder.mkdir()
+        (folder / MARKER).write_text(text)
+    kept = [tmp_path / f".site.new-{_dead_pid()}" for _ in range(2)]
+    kept[0].mkdir()
+    (kept[0] / MARKER).write_text("")
+    (kept[0] / "notes.txt").write_text("someone's file")  # not only a marker: not ours to delete
+    kept[1].mkdir()
+    (kept[1] / MARKER).write_text("something else entirely")
+    assert sorted(clear_leftovers(tmp_path / "site", SITE)) == sorted(cut)
+    assert all(folder.exists() for folder in kept) and not any(folder.exists() for folder in cut)
 
 
 def test_output_moved_aside_by_a_build_killed_between_its_renames_is_put_back(tmp_path):
