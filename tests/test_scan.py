@@ -360,6 +360,9 @@ def test_a_group_recording_form_gives_its_priorities_and_notes(bundled_build, tm
     for sheet in sheets[:2]:
         for area in sheet.layout["writing"][:3]:
             synth.scribble(sheet, area, rng)
+    last = sheets[-1].layout["writing"][-1]
+    assert last["field"] == "comments:general"  # "Anything else the group wants to say"
+    synth.scribble(sheets[-1], last, rng)
     synth.save_pdf([synth.degrade(s.image, rng) for s in sheets], tmp_path / "recording.pdf")
     out = tmp_path / "scanned"
     assert scan(project, str(tmp_path / "recording.pdf"), "--out", str(out)) == 0, capsys.readouterr()
@@ -369,3 +372,4 @@ def test_a_group_recording_form_gives_its_priorities_and_notes(bundled_build, tm
     assert {tuple(f.split(":")[1:]): Counter({v: 1}) for f, v in filled.given.items()} == inputs.record_totals()
     assert len(noted) == 6 and sorted(f"record:{i}:{c}" for i, c, _ in inputs.counted[0].record_text) == \
         sorted(area["field"] for area in noted)
+    assert inputs.counted[0].comments == 1

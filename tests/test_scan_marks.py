@@ -134,8 +134,8 @@ def test_every_box_and_comment_area_of_the_form_is_in_the_layout(downloads, mini
             assert items and items <= {item.id for item in q.items}, pdf.name
             assert boxes == {(f"record:{item}:priority", value) for item in items
                              for value in ("High", "Medium", "Low")}, pdf.name
-            assert sorted(writing) == sorted(f"record:{item}:{column}" for item in items
-                                             for column in ("working", "ideas")), pdf.name
+            assert sorted(writing) == sorted([*(f"record:{item}:{column}" for item in items
+                                               for column in ("working", "ideas")), "comments:general"]), pdf.name
             continue
         expected = {(f"item:{item.id}:{dim.id}", value) for item in q.items for dim in q.dimensions
                     for value in [*(p.key for p in q.scale), *(["dk"] if dim.dont_know else [])]}
