@@ -50,7 +50,7 @@ def measure_boxes(canvas: np.ndarray, scale: float, boxes: tuple[Box, ...]) -> l
     for box in boxes:
         x, y = round(box.x * scale), round(box.y * scale)
         w, h = max(3, round(box.width * scale)), max(3, round(box.height * scale))
-        best, best_ring, paper_ring = (x, y), -1.0, 0.0
+        best, best_ring = (x, y), -1.0
         for dy in range(-reach, reach + 1):
             for dx in range(-reach, reach + 1):
                 ring = _ring(darkness, x + dx, y + dy, w, h, border)
@@ -60,8 +60,7 @@ def measure_boxes(canvas: np.ndarray, scale: float, boxes: tuple[Box, ...]) -> l
         inset_x, inset_y = max(1, round(w * INSET)), max(1, round(h * INSET))
         inside = (bx + inset_x, by + inset_y, w - 2 * inset_x, h - 2 * inset_y)
         area = max(1, inside[2] * inside[3])
-        paper_ring = best_ring / 255
-        result.append(Ink(box, _sum(dark_sum, *inside) / area, _sum(grey_sum, *inside) / area, paper_ring > 0.45))
+        result.append(Ink(box, _sum(dark_sum, *inside) / area, _sum(grey_sum, *inside) / area, best_ring / 255 > 0.45))
     return result
 
 

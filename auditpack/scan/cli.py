@@ -93,7 +93,7 @@ def _scan(args, project, programmes) -> int:
     assembled = assemble(reads, layouts)
     assembled.refused[:0] = refused_files
     state, pictures = state_of(assembled)
-    html = review_html(state, str(args.out), project_templates(project), _names(programmes))
+    html = review_html(state, str(args.out), project.templates, _names(programmes))
     try:
         with replacing(args.out, SCAN, project.own_files) as staging:
             write_files(staging, files_of(state, pictures, html))
@@ -121,7 +121,7 @@ def _apply(args, project, programmes) -> int:
         return 2
     try:
         settled, unknown = apply_decisions(state, decisions)
-        html = review_html(state, str(args.out), project_templates(project), _names(programmes))
+        html = review_html(state, str(args.out), project.templates, _names(programmes))
         files = files_of(state, None, html)
     except BadDecisions as exc:
         print(f"auditpack scan: {args.apply_review}: {exc}", file=sys.stderr)
@@ -158,12 +158,6 @@ def _report(state, out: Path) -> int:
     if not state["responses"]:
         print("auditpack scan: no page of a scannable form was found", file=sys.stderr)
     return 1 if doubts or state["refused"] or not state["responses"] else 0
-
-
-def project_templates(project):
-    from ..template_folders import TemplateFolders
-
-    return TemplateFolders.for_project(project.root)
 
 
 def _names(programmes):

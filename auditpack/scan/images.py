@@ -8,7 +8,6 @@ orientation says and reduced to at most :data:`MAX_SIDE` pixels.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,7 +112,7 @@ class _opened:
                                  "or set the phone to save JPEG") from None
             pillow_heif.register_heif_opener()
         try:
-            self.image = Image.open(io.BytesIO(self.path.read_bytes()))
+            self.image = Image.open(self.path)  # lazily: a page of a long TIFF reads only what it needs
             self.image.size  # noqa: B018 - reads the header now, so a broken file fails here
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
             raise Unreadable(f"it is not an image that can be read ({type(exc).__name__})") from None

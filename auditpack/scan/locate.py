@@ -27,6 +27,11 @@ BLANK_INK = 0.0015
 class PageProblem(Exception):
     """A page that cannot be read; the message says why, for the person scanning."""
 
+    def __init__(self, message: str, blank: bool = False):
+        super().__init__(message)
+        self.blank = blank
+        """The page has no ink at all: a back of a duplex scan, listed rather than refused."""
+
 
 @dataclass(frozen=True)
 class Located:
@@ -119,7 +124,7 @@ def _page_code(gray: np.ndarray) -> tuple[PageCode, np.ndarray]:
         if others:
             raise PageProblem("its QR code is not an auditpack page code (is it a page of another kind of form?)")
         if is_blank(gray):
-            raise PageProblem("it is blank (the back of a sheet?)")
+            raise PageProblem("it is blank (the back of a sheet?)", blank=True)
         raise PageProblem("no page code could be read: if it is a page of a form, its top right corner may be cut "
                           "off, folded or out of focus (scan it again); pages without a code, such as briefing "
                           "sheets, need not be scanned")

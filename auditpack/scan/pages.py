@@ -16,7 +16,7 @@ from .boxes import INSET, crop, measure_boxes, writing_ink
 from .decide import Decision, decide, state
 from .images import PageRef, Unreadable, load_page
 from .layouts import Layout
-from .locate import PageProblem, is_blank, locate
+from .locate import PageProblem, locate
 
 WRITTEN = 0.002
 """Share of a writing area covered by handwriting from which it counts as written in."""
@@ -54,7 +54,7 @@ def read_page(ref: PageRef, layouts: dict[str, Layout]) -> PageRead | PageFailed
     try:
         found = locate(gray, layouts)
     except PageProblem as exc:
-        return PageFailed(ref, str(exc), blank=is_blank(gray) if min(gray.shape) >= 400 else False)
+        return PageFailed(ref, str(exc), blank=exc.blank)
     page = found.layout.pages[found.code.page - 1]
     decisions, pictures, strokes = [], {}, []
     for question, boxes in page.questions().items():

@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from ..kinds import PDF
 from .images import SUFFIXES, PageRef, Unreadable, count_pages
 from .layouts import Layout
 from .pages import PageFailed, PageRead, read_page
@@ -86,7 +87,7 @@ def _read(ref: PageRef) -> PageRead | PageFailed:
 def _starts_pdf(file: Path) -> bool:
     try:
         with open(file, "rb") as handle:
-            return b"%PDF-" in handle.read(1024)
+            return PDF.magic in handle.read(1024)
     except OSError:
         return False
 

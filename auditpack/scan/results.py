@@ -74,9 +74,7 @@ def files_of(state: dict[str, Any], pictures: dict[str, bytes] | None, review_ht
     for response in state["responses"]:
         if not response["doubts"] and not response.get("left_out"):
             files[f"{SCAN_ANSWERS}/{response['name']}.json"] = answers_json(response)
-        for path in response["pictures"]:
-            if pictures is not None:
-                files[path] = pictures[path]
+    files |= pictures or {}
     files["review.html"] = review_html
     files[SCAN_STATE] = json.dumps(state, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     return files
