@@ -111,6 +111,8 @@ MISSING_ROLE_DESCRIPTION = Code("AP175", "missing-role-description", "a role has
 MISSING_PATHWAY_DESCRIPTION = Code("AP176", "missing-pathway-description", "a pathway has no 'description'",
                                    severity="warning")
 MISSING_OUTCOME = Code("AP177", "missing-outcome", "a stage has no 'outcome'", severity="warning")
+MISSING_GLYPH = Code("AP178", "missing-glyph", "a character no packaged typeface has: it would print as an empty box",
+                     severity="warning")
 
 # --- AP2xx: site_config.yml ------------------------------------------------------------------
 UNKNOWN_LANGUAGE = Code("AP200", "unknown-language", "a site language the theme has no words for")

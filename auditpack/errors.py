@@ -163,7 +163,8 @@ class ContentErrors(Exception):
 def warnings_text(warnings: list[ContentError]) -> str:
     """Warnings from content that is otherwise fine, each as a problem is shown, and a count."""
     lines = [e.format() for e in with_source_lines(sorted(set(warnings), key=ContentError.sort_key))]
-    lines.append(f"{_counted(len(warnings), 'warning')}: the documents leave out what they name until it is added.")
+    lines.append(f"{_counted(len(warnings), 'warning')}: nothing is refused because of them; the documents "
+                 "leave out what a warning says is missing.")
     return "\n".join(lines)
 
 

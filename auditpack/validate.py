@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from . import codes
 from .errors import ContentError, ContentErrors, Location, one_of, suggest
+from .glyphs import missing_glyphs
 from .load import MAX_FILE_BYTES, SourceMap, load_yaml_file, too_large
 from .model import TOP_LEVEL_KEYS, Content
 from .output import windows_reserved
@@ -76,7 +77,7 @@ def load_programme(folder: Path) -> tuple[Content | None, list[ContentError]]:
         return None, errors + translate(exc.errors(), source.locate, CONTENT)
     if errors:
         return None, errors
-    return content, recommended(content, raw, source)
+    return content, recommended(content, raw, source) + missing_glyphs(raw, source)
 
 
 def _merge_folder(folder: Path) -> tuple[dict | None, SourceMap, list[ContentError]]:

@@ -29,7 +29,7 @@ FROZEN = {
     "AP134": "record-choices", "AP135": "duplicate-record-column", "AP136": "too-many-record-columns",
     "AP170": "missing-summary", "AP171": "missing-publisher", "AP172": "missing-licence", "AP173": "missing-date",
     "AP174": "missing-short-title", "AP175": "missing-role-description", "AP176": "missing-pathway-description",
-    "AP177": "missing-outcome",
+    "AP177": "missing-outcome", "AP178": "missing-glyph",
     "AP200": "unknown-language", "AP201": "output-folder", "AP202": "low-contrast", "AP203": "unusable-logo",
     "AP300": "no-school-letters", "AP301": "choose-programme", "AP302": "no-header", "AP303": "unknown-column",
     "AP304": "repeated-column", "AP305": "missing-column", "AP306": "extra-cells", "AP307": "same-folder",

@@ -56,7 +56,8 @@ def test_check_passes_with_a_located_warning_for_each_missing_key(sparse):
     assert "content/sparse/programme.yml:9:5: warning: role 'lead' has no 'description' " \
            "[AP175 missing-role-description]\n      - id: lead\n        ^\n" \
            "    hint: add 'description:'" in result.stderr
-    assert result.stderr.rstrip().endswith("9 warnings: the documents leave out what they name until it is added.")
+    assert result.stderr.rstrip().endswith(
+        "9 warnings: nothing is refused because of them; the documents leave out what a warning says is missing.")
 
 
 def test_check_json_gives_each_warning_its_code_severity_and_position(sparse):

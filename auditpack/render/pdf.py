@@ -34,14 +34,15 @@ class PdfRenderer:
         """``build_date`` (seconds since 1970) is stamped into the fonts: fontTools stamps those it
         instances (Noto Sans is a variable font) and subsets, and would use the current time."""
         self.build_date = build_date
-        import_weasyprint()
+        with fonts.packaged_fonts_only():
+            import_weasyprint()
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         print_css = templates.file("print/print.css")
         self.base_url = print_css.parent.as_uri() + "/"
         self.fetcher = _local_fetcher([*(root.resolve() for root in templates.roots), *fonts.font_folders()])
-        with dated(build_date):
+        with dated(build_date), fonts.packaged_fonts_only():
             self.font_config = FontConfiguration()
             # The theme (paper, gutter, fonts, brand) comes last so that it overrides print.css.
             self.stylesheets = [
