@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from . import i18n
+from .i18n import gettext as _
 from .kinds import FORMATS, GUIDANCE, KINDS, PDF, QUESTIONNAIRE, STANDARD_KINDS, VARIANTS, Format, Kind
 from .model import (
     DEFAULT_RECORD_COLUMNS,
@@ -54,7 +56,7 @@ class PrintDocument:
     @property
     def record_default(self) -> bool:
         """It records what a group's form records when its content declares nothing."""
-        return self.record_columns == DEFAULT_RECORD_COLUMNS
+        return len(self.record_columns) == len(DEFAULT_RECORD_COLUMNS) and all(c.builtin for c in self.record_columns)
 
     @property
     def record_wide(self) -> bool:
@@ -73,15 +75,15 @@ class PrintDocument:
 
     @property
     def kind_title(self) -> str:
-        return self.declared.title
+        return _(self.declared.title)
 
     @property
     def kind_summary(self) -> str:
-        return self.declared.summary
+        return _(self.declared.summary)
 
     @property
     def variant_label(self) -> str:
-        return VARIANTS[self.variant].label if self.variant else "standard"
+        return _(VARIANTS[self.variant].label if self.variant else "standard")
 
     @property
     def introduction(self) -> str:
@@ -152,22 +154,32 @@ class Plan:
 def plan(programmes: list[Content], variants: tuple[str, ...] = (), formats: tuple[str, ...] | None = None) -> Plan:
     """The documents and packs of ``programmes``, with the ``variants`` chosen in the settings, and each
     document in its kind's ``formats`` besides PDF (None: all of them)."""
-    documents, packs = [], []
+    documents: list[PrintDocument] = []
+    packs: list[Pack] = []
     for content in programmes:
-        programme_docs = []
-        for stage in content.stages:
-            stage_docs = [doc for spec in stage_specs(stage) for doc in _documents_for(content, stage, spec)]
-            programme_docs += stage_docs
-            packs.append(Pack(PDF.path(f"{content.programme.id}/{stage_folder(stage)}-pack"),
-                              f"Stage {stage.number} pack: {stage.title}", content, tuple(stage_docs), stage))
-        programme_docs += _unstaged_documents(content, programme_docs)
+        with i18n.speaking(content.programme.language):
+            programme_docs = _programme_documents(content, packs)
         documents += programme_docs
-        packs.append(Pack(PDF.path(f"{content.programme.id}/{content.programme.id}-complete-pack"),
-                          f"Complete pack: {content.programme.title}", content, tuple(programme_docs)))
     extra = [_variant(doc, name) for doc in documents for name in variants if _has_variant(doc, name)]
     editions = [Edition(doc, FORMATS[name]) for doc in documents for name in doc.declared.formats
                 if name != PDF.name and (formats is None or name in formats)]
     return Plan(tuple(documents), tuple(packs), tuple(extra), tuple(editions))
+
+
+def _programme_documents(content: Content, packs: list[Pack]) -> list[PrintDocument]:
+    """A programme's documents, its packs added to ``packs``; titles in the programme's language."""
+    programme_docs: list[PrintDocument] = []
+    for stage in content.stages:
+        stage_docs = [doc for spec in stage_specs(stage) for doc in _documents_for(content, stage, spec)]
+        programme_docs += stage_docs
+        packs.append(Pack(PDF.path(f"{content.programme.id}/{stage_folder(stage)}-pack"),
+                          _("Stage %(number)s pack: %(title)s") % {"number": stage.number, "title": stage.title},
+                          content, tuple(stage_docs), stage))
+    programme_docs += _unstaged_documents(content, programme_docs)
+    packs.append(Pack(PDF.path(f"{content.programme.id}/{content.programme.id}-complete-pack"),
+                      _("Complete pack: %(title)s") % {"title": content.programme.title}, content,
+                      tuple(programme_docs)))
+    return programme_docs
 
 
 def variant_path(path: str, variant: str) -> str:
@@ -182,8 +194,10 @@ def _has_variant(doc: PrintDocument, variant: str) -> bool:
 
 
 def _variant(doc: PrintDocument, variant: str) -> PrintDocument:
+    with i18n.speaking(doc.programme.language):
+        title = f"{doc.title} ({_(VARIANTS[variant].label)})"
     return PrintDocument(**{**doc.__dict__, "path": variant_path(doc.path, variant), "variant": variant,
-                            "title": f"{doc.title} ({VARIANTS[variant].label})"})
+                            "title": title})
 
 
 def stage_folder(stage: Stage) -> str:
@@ -211,7 +225,7 @@ def _documents_for(content: Content, stage: Stage | None, spec: DocumentSpec,
                   sections=sections, rows=spec.rows or kind.rows,
                   record_columns=record_columns(kind, spec, questionnaire),
                   guidance=content.guidance_note(spec.guidance) if spec.guidance else None)
-    title = spec.title or kind.title
+    title = spec.title or _(kind.title)
     if kind.per_audience and questionnaire and questionnaire.audiences:
         return [_for_audience(PrintDocument(PDF.path(f"{folder}/{kind.file_stem(suffix or questionnaire.id, a.id)}"),
                                             spec.kind, f"{title}: {a.title_in(questionnaire)}", **common), a)
@@ -238,7 +252,9 @@ def record_columns(kind: Kind, spec: DocumentSpec, questionnaire: Questionnaire 
     for declared in (spec.record_columns, questionnaire.record_columns if questionnaire else None):
         if declared is not None:
             return tuple(declared)
-    return DEFAULT_RECORD_COLUMNS if kind.group else ()
+    if not kind.group:
+        return ()
+    return tuple(column.model_copy(update={"heading": _(column.heading)}) for column in DEFAULT_RECORD_COLUMNS)
 
 
 def questionnaire_record_columns(content: Content, questionnaire: Questionnaire) -> dict[str, RecordColumn]:

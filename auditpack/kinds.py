@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .i18n import N_
+
 
 @dataclass(frozen=True)
 class Format:
@@ -57,9 +59,9 @@ class Variant:
 
 
 VARIANTS = {v.name: v for v in (
-    Variant("large-print", "large print"),
-    Variant("blank", "blank, for your own statements", needs_statements=True),
-    Variant("fillable", "fillable on screen"),
+    Variant("large-print", N_("large print")),
+    Variant("blank", N_("blank, for your own statements"), needs_statements=True),
+    Variant("fillable", N_("fillable on screen")),
 )}
 
 QUESTIONNAIRE, GUIDANCE, COMPONENTS, WEEKLY_TASK = "questionnaire", "guidance", "components", "weekly-task"
@@ -114,42 +116,42 @@ class Kind:
 
 
 KINDS = {k.name: k for k in (
-    Kind("briefing", "Briefing sheet",
-         "Purpose, who is involved, a task checklist with owners, and space for notes.",
+    Kind("briefing", N_("Briefing sheet"),
+         N_("Purpose, who is involved, a task checklist with owners, and space for notes."),
          standard=True, variants=("large-print",)),
-    Kind("group-recording", "Group recording form",
-         "For one recorder per group of 5 to 10: what works, ideas to improve, priorities.",
+    Kind("group-recording", N_("Group recording form"),
+         N_("For one recorder per group of 5 to 10: what works, ideas to improve, priorities."),
          draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, variants=("large-print", "blank"),
          formats=("pdf", "docx"), per_audience=True, group=True, scanned=True),
-    Kind("collation", "Collation template",
-         "Gathers every response or group's findings in one place, then an action-planning table.",
+    Kind("collation", N_("Collation template"),
+         N_("Gathers every response or group's findings in one place, then an action-planning table."),
          draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, formats=("pdf", "docx"), counts_answers=True),
-    Kind("response-form", "Individual response form",
-         "One per person: every statement, each question, a box per score and \"I don't know\".",
+    Kind("response-form", N_("Individual response form"),
+         N_("One per person: every statement, each question, a box per score and \"I don't know\"."),
          needs=QUESTIONNAIRE, draws_on=(QUESTIONNAIRE,), every=QUESTIONNAIRE,
          variants=("large-print", "blank", "fillable"), formats=("pdf", "docx"), scannable=True,
          scanned=True, per_audience=True),
-    Kind("group-rating", "Group rating form",
-         "For a group that agrees one rating per statement: who took part, the rating, and what it records.",
+    Kind("group-rating", N_("Group rating form"),
+         N_("For a group that agrees one rating per statement: who took part, the rating, and what it records."),
          needs=QUESTIONNAIRE, draws_on=(QUESTIONNAIRE,), variants=("large-print", "blank", "fillable"),
          formats=("pdf", "docx"), scannable=True, scanned=True, group=True,
          per_audience=True),
-    Kind("facilitator-guide", "Facilitator's guidance sheet",
-         "How to run the exercise, step by step, with a checklist.",
+    Kind("facilitator-guide", N_("Facilitator's guidance sheet"),
+         N_("How to run the exercise, step by step, with a checklist."),
          needs=GUIDANCE, draws_on=(GUIDANCE,), every=GUIDANCE, variants=("large-print",)),
-    Kind("audit-timetable", "Audit timetable",
-         "When each focus group, interview and observation takes place, per component.",
+    Kind("audit-timetable", N_("Audit timetable"),
+         N_("When each focus group, interview and observation takes place, per component."),
          draws_on=(COMPONENTS,)),
-    Kind("checkin-log", "Weekly check-in log",
-         "A page to record the weekly senior-leader check-in.", draws_on=(WEEKLY_TASK,), rows=12),
-    Kind("research-notes", "Research notes",
-         "Notes from each audit activity for one component.",
+    Kind("checkin-log", N_("Weekly check-in log"),
+         N_("A page to record the weekly senior-leader check-in."), draws_on=(WEEKLY_TASK,), rows=12),
+    Kind("research-notes", N_("Research notes"),
+         N_("Notes from each audit activity for one component."),
          needs=COMPONENTS, draws_on=(COMPONENTS,), per_component=True),
-    Kind("short-report", "Short report",
-         "Strengths, challenges and next steps for one component, agreed and signed.",
+    Kind("short-report", N_("Short report"),
+         N_("Strengths, challenges and next steps for one component, agreed and signed."),
          needs=COMPONENTS, draws_on=(COMPONENTS,), per_component=True),
-    Kind("action-plan", "Action plan",
-         "Actions, leads, dates, resources and how you will know it worked.", rows=8, variants=("large-print",)),
+    Kind("action-plan", N_("Action plan"),
+         N_("Actions, leads, dates, resources and how you will know it worked."), rows=8, variants=("large-print",)),
 )}
 """In the order documents are listed on a stage's page and bound into its pack."""
 

@@ -20,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     ValidationInfo,
     WithJsonSchema,
@@ -29,6 +30,8 @@ from pydantic import (
 
 from . import codes
 from .errors import Invalid, one_of, suggest
+from .i18n import N_
+from .i18n import gettext as _
 from .kinds import COMPONENTS, GUIDANCE, KINDS, QUESTIONNAIRE
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
@@ -105,6 +108,8 @@ class RecordColumn(Strict):
     """Lines to write on, for a 'text' column."""
     choices: list[ShortText] = Field(default=[], max_length=8)
     """The options of a 'choice' column, in the order printed, e.g. [High, Medium, Low]."""
+    _builtin: bool = PrivateAttr(default=False)
+    """One of :data:`DEFAULT_RECORD_COLUMNS`, whose words auditpack translates."""
     shown_in_report: bool = False
     """Whether the collation report may quote what was written in this column. Off by default: free
     text is kept per response in its own CSV beside the report, never in the summary."""
@@ -119,11 +124,16 @@ class RecordColumn(Strict):
                           "'kind: choice', or no 'choices'")
         return self
 
+    @property
+    def builtin(self) -> bool:
+        """One of :data:`DEFAULT_RECORD_COLUMNS` (in any language)."""
+        return self._builtin
+
     def options(self, questionnaire: Questionnaire | None) -> list[tuple[str, str]]:
         """(answer value, words printed) of a choice or rating column, in the order printed."""
         if self.kind == "rating" and questionnaire is not None:
             return [(str(p.value), f"{p.value} {p.label}") for p in questionnaire.scale]
-        return [(c, c) for c in self.choices]
+        return [(c, _(c) if self._builtin else c) for c in self.choices]
 
 
 def _check_record_columns(columns: list[RecordColumn] | None) -> list[RecordColumn] | None:
@@ -143,11 +153,15 @@ def _check_record_columns(columns: list[RecordColumn] | None) -> list[RecordColu
 
 
 DEFAULT_RECORD_COLUMNS = (
-    RecordColumn(id="working", heading="Already working, good practice"),
-    RecordColumn(id="ideas", heading="Ideas for improvement"),
-    RecordColumn(id="priority", heading="Priority", kind="choice", choices=["High", "Medium", "Low"]),
+    RecordColumn(id="working", heading=N_("Already working, good practice")),
+    RecordColumn(id="ideas", heading=N_("Ideas for improvement")),
+    RecordColumn(id="priority", heading=N_("Priority"), kind="choice", choices=[N_("High"), N_("Medium"), N_("Low")]),
 )
-"""What a group's form records beside each statement when its content declares nothing."""
+"""What a group's form records beside each statement when its content declares nothing. Their words
+are auditpack's own, so they are printed in the programme's language (the plan translates the
+headings; :meth:`RecordColumn.options` the choices, whose values stay as they are here)."""
+for _column in DEFAULT_RECORD_COLUMNS:
+    _column._builtin = True
 
 
 class Programme(Strict):
@@ -457,12 +471,18 @@ class Questionnaire(Strict):
     scale: list[ScalePoint] = Field(min_length=2, max_length=10)
     scale_note: Text | None = None
     """Why this scale; printed beside it."""
-    dont_know_label: ShortText = "I don't know"
+    dont_know_wording: ShortText | None = Field(default=None, alias="dont_know_label")
+    """What the "don't know" answer is called on forms; without it, "I don't know" in the programme's language."""
     dimensions: list[Dimension] = Field(min_length=1, max_length=4)
     sections: list[Section] = Field(min_length=1)
     record_columns: list[RecordColumn] | None = None
     """What every form of this questionnaire has written beside each statement (see RecordColumn).
     Without it, group forms record what already works, ideas and a priority, and individual forms nothing."""
+
+    @property
+    def dont_know_label(self) -> str:
+        """The "don't know" answer's name on forms: the content's, else auditpack's in the language being written."""
+        return self.dont_know_wording or _("I don't know")
 
     @field_validator("record_columns")
     @classmethod

@@ -9,12 +9,18 @@ An ordinal scale takes scores ("a score from 1 to 4"); a categorical one takes c
 R, A or G"), so no form asks for a score on a colour scale. The scale phrases hold numbers and codes
 only (codes are letters and digits, see :data:`auditpack.model.ScaleCode`), never a label, so they are
 safe in HTML and Markdown as they are; templates add the labels through their own escaping.
+
+Every phrase is in the language being written (see :mod:`.i18n`): whole sentences with
+placeholders, so a translator can put the parts in the order their language needs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import i18n
+from .i18n import gettext as _
+from .i18n import ngettext
 from .model import Questionnaire
 
 
@@ -54,91 +60,108 @@ def phrases(q: Questionnaire) -> Phrases:
     count = len(q.dimensions)
     scale_range = choices(q)
     dont_know = any(d.dont_know for d in q.dimensions)
-    per_statement = "tick one box" if count == 1 else f"answer {count} questions by ticking one box for each"
-    or_dont_know = f', or "{q.dont_know_label}"' if dont_know else ""
+    per_statement = _("tick one box") if count == 1 else \
+        ngettext("answer %(count)s question by ticking one box for each",
+                 "answer %(count)s questions by ticking one box for each", count) % {"count": count}
+    how_to_answer = _("For each statement, %(per_statement)s: %(range)s.") if not dont_know else \
+        _('For each statement, %(per_statement)s: %(range)s, or "%(dont_know)s".')
     return Phrases(
         scale_range=scale_range, dont_know=dont_know, per_statement=per_statement,
-        how_to_answer=f"For each statement, {per_statement}: {scale_range}{or_dont_know}.",
-        to_change="To change an answer, fill its box in and tick the new one.",
-        online_per_statement="give" if count == 1 else f"answer {count} questions with",
-        leave_out="You can leave any statement out." if count == 1 else "You can leave any question out.",
+        how_to_answer=how_to_answer % {"per_statement": per_statement, "range": scale_range,
+                                       "dont_know": q.dont_know_label},
+        to_change=_("To change an answer, fill its box in and tick the new one."),
+        online_per_statement=_("give") if count == 1 else
+        ngettext("answer %(count)s question with", "answer %(count)s questions with", count) % {"count": count},
+        leave_out=_("You can leave any statement out.") if count == 1 else _("You can leave any question out."),
         strengths=_strengths(q, count),
         needs=_needs(q, count),
-        group_agrees="agree one answer" if count == 1 else "agree one answer to each question",
-        every_question="the question" if count == 1 else "every question",
-        some_question="the question" if count == 1 else "some question",
-        each_question="the question" if count == 1 else "each question",
+        group_agrees=_("agree one answer") if count == 1 else _("agree one answer to each question"),
+        every_question=_("the question") if count == 1 else _("every question"),
+        some_question=_("the question") if count == 1 else _("some question"),
+        each_question=_("the question") if count == 1 else _("each question"),
     )
 
 
 def _strengths(q: Questionnaire, count: int) -> str:
     if q.ordinal:
-        return "Statements most people scored high" + _on_every_question(count) + "."
+        if count == 1:
+            return _("Statements most people scored high.")
+        if count == 2:
+            return _("Statements most people scored high on both questions.")
+        return ngettext("Statements most people scored high on all %(count)s questions.",
+                        "Statements most people scored high on all %(count)s questions.", count) % {"count": count}
     codes = q.judgement.strength if q.judgement else []
     if not codes:
-        return "Statements you count as strengths."
-    return f"Statements most people answered {keys_in_words(codes)}" + _on_every_question(count) + "."
+        return _("Statements you count as strengths.")
+    answers = keys_in_words(codes)
+    if count == 1:
+        return _("Statements most people answered %(answers)s.") % {"answers": answers}
+    if count == 2:
+        return _("Statements most people answered %(answers)s on both questions.") % {"answers": answers}
+    return ngettext("Statements most people answered %(answers)s on all %(count)s questions.",
+                    "Statements most people answered %(answers)s on all %(count)s questions.", count) \
+        % {"answers": answers, "count": count}
 
 
 def _needs(q: Questionnaire, count: int) -> str:
     if q.ordinal:
-        return "Statements scored low" + (f", or where {_gap(q)}" if count > 1 else "") + "."
+        return _("Statements scored low.") if count == 1 else \
+            _("Statements scored low, or where %(gap)s.") % {"gap": _gap(q)}
     codes = q.judgement.need if q.judgement else []
     if not codes:
-        return "Statements you count as needs."
-    return f"Statements many people answered {keys_in_words(codes)}" + ("" if count == 1 else " on some question") + "."
-
-
-def _on_every_question(count: int) -> str:
-    return "" if count == 1 else " on both questions" if count == 2 else f" on all {count} questions"
+        return _("Statements you count as needs.")
+    answers = keys_in_words(codes)
+    return _("Statements many people answered %(answers)s.") % {"answers": answers} if count == 1 else \
+        _("Statements many people answered %(answers)s on some question.") % {"answers": answers}
 
 
 def _gap(q: Questionnaire) -> str:
     """Where the second question's answers fall behind the first's, as the content names it."""
     first, second = q.dimensions[0], q.dimensions[1]
-    return q.gap_wording or f'"{second.short}" is scored lower than "{first.short}"'
+    return q.gap_wording or _('"%(second)s" is scored lower than "%(first)s"') % {"second": second.short,
+                                                                               "first": first.short}
 
 
 def keys_in_words(keys: list[str]) -> str:
-    """'R, A or G'."""
-    return keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} or {keys[-1]}"
+    """'R, A or G', in the language being written."""
+    return i18n.one_of(list(keys))
 
 
 def span(q: Questionnaire) -> str:
     """The answers a question takes, without "don't know": '1 to 4', or 'R, A or G'."""
     if q.ordinal:
-        return f"{q.scale[0].value} to {q.scale[-1].value}"
+        return _("%(first)s to %(last)s") % {"first": q.scale[0].value, "last": q.scale[-1].value}
     return keys_in_words([p.key for p in q.scale])
 
 
 def choices(q: Questionnaire) -> str:
     """What a person gives for each question: 'a score from 1 to 4', or 'one of R, A or G'."""
-    return f"a score from {span(q)}" if q.ordinal else f"one of {span(q)}"
+    return (_("a score from %(span)s") if q.ordinal else _("one of %(span)s")) % {"span": span(q)}
 
 
 def runs(q: Questionnaire) -> str:
     """'the scale runs 1 to 4', or 'the answers are R, A or G': for a message about a wrong answer."""
-    return f"the scale runs {span(q)}" if q.ordinal else f"the answers are {span(q)}"
+    return (_("the scale runs %(span)s") if q.ordinal else _("the answers are %(span)s")) % {"span": span(q)}
 
 
 def noun(q: Questionnaire) -> str:
     """What one answer on the scale is called: 'score', or 'answer'."""
-    return "score" if q.ordinal else "answer"
+    return _("score") if q.ordinal else _("answer")
 
 
 def heading(q: Questionnaire) -> str:
     """The heading of the key's first column: 'Score', or 'Answer'."""
-    return noun(q).capitalize()
+    return _("Score") if q.ordinal else _("Answer")
 
 
 def how_to(q: Questionnaire) -> str:
     """The heading over the key on a form: 'How to score', or 'How to answer'."""
-    return f"How to {'score' if q.ordinal else 'answer'}"
+    return _("How to score") if q.ordinal else _("How to answer")
 
 
 def how_given(q: Questionnaire) -> str:
     """The heading over the key on the questionnaire's page: 'How answers are scored', or '... given'."""
-    return f"How answers are {'scored' if q.ordinal else 'given'}"
+    return _("How answers are scored") if q.ordinal else _("How answers are given")
 
 
 FILTERS = dict(scale_span=span, scale_choices=choices, scale_noun=noun, scale_heading=heading, scale_how_to=how_to,

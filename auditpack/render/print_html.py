@@ -6,12 +6,14 @@ imported here, so the HTML can be tested and inspected on its own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import jinja2
+from markupsafe import Markup
 
-from .. import scan_code, wording
+from .. import i18n, scan_code, wording
 from ..documents import Pack, PrintDocument
 from ..kinds import PDF, WEEKLY_TASK
 from ..model import Content, Task
@@ -53,10 +55,29 @@ def environment(templates: TemplateFolders, compiled: bool = False, *more_kinds:
     """``compiled``: keep compiled templates between builds (see :func:`.sandbox.environment`).
     The folders of ``more_kinds`` are searched after ``print/`` (``""``: the templates folders themselves)."""
     folders = [folder for kind in ("print", *more_kinds) for folder in templates.folders(kind)]
-    return sandbox.environment(*folders, filters=FILTERS,
-                               compiled="print" if compiled else None,
-                               autoescape=True, undefined=jinja2.StrictUndefined,
-                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = sandbox.environment(*folders, filters=FILTERS, globals={"page_counter_css": page_counter_css},
+                              compiled="print" if compiled else None,
+                              autoescape=True, undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    i18n.install(env)
+    return env
+
+
+def page_counter_css(second_line: str | None = None) -> Markup:
+    """'Page 1 of 2' as a CSS ``content`` value, in the language being written: the translated words as
+    CSS strings around ``counter(page)`` and ``counter(pages)``, and ``second_line`` under them."""
+    words = i18n.gettext("Page %(page)s of %(pages)s") % {"page": "\x01", "pages": "\x02"}
+    parts = [{"\x01": "counter(page)", "\x02": "counter(pages)"}.get(part) or css_string(part)
+             for part in re.split("([\x01\x02])", words) if part]
+    if second_line:
+        parts.append(css_string("\n" + Markup(second_line).unescape()))
+    return Markup(" ".join(parts))
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string that cannot end early or open a comment: every character but
+    letters, digits and spaces written as a CSS escape."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
 
 
 def anchor_for(doc: PrintDocument) -> str:
@@ -66,6 +87,12 @@ def anchor_for(doc: PrintDocument) -> str:
 
 def render_document(env: jinja2.Environment, doc: PrintDocument, options: PrintOptions,
                     stage_documents: Sequence[PrintDocument] = ()) -> str:
+    with i18n.speaking(doc.programme.language):
+        return _render_document(env, doc, options, stage_documents)
+
+
+def _render_document(env: jinja2.Environment, doc: PrintDocument, options: PrintOptions,
+                     stage_documents: Sequence[PrintDocument]) -> str:
     template = env.get_template(doc.declared.template)
     return template.render(
         doc=doc, content=doc.content, programme=doc.programme, stage=doc.stage,
@@ -78,7 +105,7 @@ def render_document(env: jinja2.Environment, doc: PrintDocument, options: PrintO
         section_number=doc.questionnaire.section_number if doc.questionnaire else None,
         phrases=wording.phrases(doc.questionnaire) if doc.questionnaire else None,
         blank_rows=lambda n: [""] * n,
-        typical_effort=lambda components: text.days(max((c.effort_days for c in components), default=1.5)).split()[0],
+        typical_effort=lambda components: text.days(max((c.effort_days for c in components), default=1.5)),
         task_time=None,
         checkin_task=_checkin_task(doc),
         scan_form=scan_code.PLACEHOLDER if scanned_on_paper(doc) else None, scan_pages=scan_code.MAX_PAGES,
@@ -104,10 +131,11 @@ def with_form_id(html: str, *layout: str) -> tuple[str, str | None]:
 
 
 def render_cover(env: jinja2.Environment, pack: Pack, contents: list[ContentsEntry], options: PrintOptions) -> str:
-    return env.get_template("cover.html.j2").render(
-        pack=pack, programme=pack.content.programme, contents=contents, for_school=options.for_school,
-        school_anchor=school_anchors(), pathway=options.pathway, logo=options.logo, site_publisher=options.publisher,
-        footer=options.footer)
+    with i18n.speaking(pack.content.programme.language):
+        return env.get_template("cover.html.j2").render(
+            pack=pack, programme=pack.content.programme, contents=contents, for_school=options.for_school,
+            school_anchor=school_anchors(), pathway=options.pathway, logo=options.logo,
+            site_publisher=options.publisher, footer=options.footer)
 
 
 SCHOOL_ANCHOR = "school-name"

@@ -6,11 +6,14 @@ import datetime as dt
 
 from markupsafe import Markup
 
+from .. import i18n
+from ..i18n import N_, ngettext
+from ..i18n import gettext as _
 from .safe import markdown_html
 
 ACTIVITY_NAMES = {
-    "focus-group": "Focus group", "interview": "Interview", "observation": "Observation",
-    "learning-walk": "Learning walk", "document-review": "Document review", "survey": "Survey",
+    "focus-group": N_("Focus group"), "interview": N_("Interview"), "observation": N_("Observation"),
+    "learning-walk": N_("Learning walk"), "document-review": N_("Document review"), "survey": N_("Survey"),
 }
 
 
@@ -29,13 +32,18 @@ def md_inline(text: str | None) -> Markup:
 
 
 def long_date(value: dt.date) -> str:
-    return f"{value.day} {value.strftime('%B %Y')}"
+    """'4 December 2026', '4 Rhagfyr 2026': day, month's name and year, in the language being written."""
+    from babel.dates import format_date
+
+    return format_date(value, "d MMMM y", locale=i18n.current())
 
 
 def days(value: float) -> str:
-    number = f"{value:g}"
-    return f"{number} day" if number == "1" else f"{number} days"
+    """'1 day', '1.5 days', '1,5 diwrnod'. Fractions take the plural form ('other') in every language
+    CLDR knows, so the count given to ngettext is only whole for whole numbers."""
+    count = int(value) if float(value).is_integer() else 1_000_001
+    return ngettext("%(number)s day", "%(number)s days", count) % {"number": i18n.number(value)}
 
 
 def activity_name(kind: str) -> str:
-    return ACTIVITY_NAMES.get(kind, kind)
+    return _(ACTIVITY_NAMES[kind]) if kind in ACTIVITY_NAMES else kind

@@ -1,0 +1,186 @@
+"""The fixed wording auditpack writes, in the language of the programme it writes for.
+
+Every phrase auditpack itself prints (a form's instructions, a column heading, "Page 1 of 2") is
+written in English in the templates and the code, marked for translation: ``_("Statement")`` in
+Python (``from .i18n import gettext as _``) and in templates, ``{% trans %}`` blocks for longer
+text. The translations are gettext catalogues (``locale/LANG/LC_MESSAGES/auditpack.po``), managed
+with Babel and compiled when first used. ``python -m auditpack.i18n`` gathers the marked phrases into ``locale/auditpack.pot`` and
+brings each catalogue up to date with it; ``tests/test_i18n.py`` fails while a catalogue misses
+one.
+
+The language is that of the document being made, set with :func:`speaking` around its rendering:
+one Jinja environment serves programmes in several languages, and macros imported without the
+render's context still find it. A language with no catalogue is written in English.
+
+Plurals go through ``ngettext`` (Welsh has six forms; "1 responses" must not happen in any language)
+and numbers through :func:`number`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import functools
+import gettext as _gettext
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import jinja2
+
+LOCALE = Path(__file__).parent / "locale"
+DOMAIN = "auditpack"
+SOURCE = "en"
+"""The language the phrases are written in: its catalogue translates each to itself."""
+
+_language: contextvars.ContextVar[str] = contextvars.ContextVar("auditpack_language", default="en_GB")
+"""The language being written, as Babel names a locale ('cy', 'en_GB')."""
+
+
+def languages() -> tuple[str, ...]:
+    """The languages auditpack has a catalogue for."""
+    return tuple(sorted(p.parent.parent.name for p in LOCALE.glob(f"*/LC_MESSAGES/{DOMAIN}.po")))
+
+
+def base_language(tag: str) -> str:
+    """'cy-GB' -> 'cy', 'en_GB' -> 'en': catalogues are by language, not by region."""
+    return tag.replace("_", "-").split("-")[0].lower()
+
+
+@contextlib.contextmanager
+def speaking(tag: str) -> Iterator[None]:
+    """Phrases made inside are in the language of ``tag`` (a programme's ``language``)."""
+    token = _language.set(_locale_name(tag))
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def current() -> str:
+    """The locale being written in, as Babel names it: 'en_GB', 'cy'."""
+    return _language.get()
+
+
+@functools.cache
+def _locale_name(tag: str) -> str:
+    """A programme's ``language`` as a locale Babel has data for: its region dropped if Babel does
+    not know it, English if Babel knows neither (a typo is the content's problem, not the print's)."""
+    from babel import Locale, UnknownLocaleError
+
+    for candidate in (tag.replace("_", "-"), base_language(tag)):
+        try:
+            return str(Locale.parse(candidate, sep="-"))
+        except (ValueError, UnknownLocaleError):
+            continue
+    return "en_GB"
+
+
+@functools.cache
+def translations(language: str) -> _gettext.NullTranslations:
+    """The compiled catalogue of ``language``; English (the phrases as written) where there is none."""
+    po = LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po.is_file():
+        return _gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
+    with po.open("rb") as source:
+        catalogue = read_po(source, locale=language, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def gettext(message: str) -> str:
+    return translations(base_language(current())).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return translations(base_language(current())).ngettext(singular, plural, count)
+
+
+def pgettext(context: str, message: str) -> str:
+    return translations(base_language(current())).pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, count: int) -> str:
+    return translations(base_language(current())).npgettext(context, singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Marks a phrase for the catalogue where it is written, to be translated where it is used."""
+    return message
+
+
+def number(value: float) -> str:
+    """A number as the current language writes it (decimal mark, grouping)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=current())
+
+
+def one_of(items: list[str]) -> str:
+    """'R, A or G' as the current language says it (Welsh: 'R, A neu G')."""
+    from babel.lists import format_list
+
+    return format_list(items, style="or", locale=current())
+
+
+def all_of(items: list[str]) -> str:
+    """'a, b and c' as the current language says it."""
+    from babel.lists import format_list
+
+    return format_list(items, locale=current())
+
+
+def install(env: jinja2.Environment) -> None:
+    """Give a Jinja environment ``_``, ``gettext``, ``ngettext`` and ``{% trans %}`` in the current
+    language (new-style: placeholders are ``%(name)s``, filled in after translation and escaped)."""
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext,  # type: ignore[attr-defined]
+                                  npgettext=npgettext)
+
+
+EXTRACT_FROM = [("**/templates/**.j2", "jinja2.ext:babel_extract"), ("**.py", "python")]
+"""Where the marked phrases are: the packaged templates and the code (``N_`` marks one for later)."""
+EXTRACT_OPTIONS = {"**/templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true",
+                                          "trim_blocks": "true", "lstrip_blocks": "true"}}
+
+
+def extract():
+    """Every phrase marked for translation in the package, as a Babel catalogue (the ``.pot``)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+
+    catalogue = Catalog(project="auditpack", domain=DOMAIN, charset="utf-8", fuzzy=False)
+    keywords = {**DEFAULT_KEYWORDS, "N_": None}
+    package = Path(__file__).parent
+    for filename, lineno, message, comments, context in extract_from_dir(
+            package, EXTRACT_FROM, EXTRACT_OPTIONS, keywords=keywords, strip_comment_tags=True):
+        catalogue.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return catalogue
+
+
+def update_catalogues() -> None:
+    """Write ``locale/auditpack.pot`` from the marked phrases and bring every catalogue up to date
+    with it: new phrases added untranslated, phrases no longer marked dropped, changed ones fuzzy."""
+    from babel.messages.pofile import read_po, write_po
+
+    template = extract()
+    with (LOCALE / f"{DOMAIN}.pot").open("wb") as out:
+        write_po(out, template, width=100, omit_header=False, include_lineno=False, sort_by_file=True)
+    for language in languages():
+        po = LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+        with po.open("rb") as source:
+            catalogue = read_po(source, locale=language, domain=DOMAIN)
+        catalogue.update(template, update_header_comment=False, no_fuzzy_matching=True)
+        catalogue.obsolete.clear()
+        with po.open("wb") as out:
+            write_po(out, catalogue, width=100, include_lineno=False, sort_by_file=True)
+
+
+if __name__ == "__main__":
+    update_catalogues()

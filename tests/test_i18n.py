@@ -1,0 +1,172 @@
+"""auditpack's own wording goes through the catalogues: each catalogue has every marked phrase,
+translated, with the same placeholders; no fixed English reaches a printed document unmarked; and a
+Welsh programme's documents speak Welsh, plurals and dates included."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import re
+from html.parser import HTMLParser
+
+import pytest
+from babel import dates
+from babel.messages.pofile import read_po
+
+from auditpack import documents, i18n, pipeline, wording
+from auditpack.kinds import VARIANTS
+from auditpack.render import print_html, text
+from auditpack.template_folders import PACKAGED, TemplateFolders
+
+from .conftest import FIXTURES
+
+PLACEHOLDER = re.compile(r"%\(\w+\)s")
+
+
+@pytest.fixture(scope="module")
+def marked():
+    return {m.id if isinstance(m.id, str) else tuple(m.id): m for m in i18n.extract() if m.id}
+
+
+def catalogue(language: str):
+    with (i18n.LOCALE / language / "LC_MESSAGES" / f"{i18n.DOMAIN}.po").open("rb") as source:
+        return read_po(source, locale=language)
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_every_marked_phrase_is_translated_with_its_placeholders(language, marked):
+    cat = catalogue(language)
+    found = {m.id if isinstance(m.id, str) else tuple(m.id): m for m in cat if m.id}
+    assert sorted(set(marked) - set(found), key=str) == [], "run: python -m auditpack.i18n, then translate"
+    assert sorted(set(found) - set(marked), key=str) == [], "phrases no longer marked: python -m auditpack.i18n"
+    problems = []
+    for key, message in found.items():
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        source = key if isinstance(key, str) else key[-1]
+        if message.fuzzy or not all(strings) or len(strings) != (1 if isinstance(key, str) else cat.num_plurals):
+            problems.append(f"untranslated: {key!r}")
+        for string in strings:
+            if sorted(PLACEHOLDER.findall(string)) != sorted(set(PLACEHOLDER.findall(source))) and \
+                    set(PLACEHOLDER.findall(string)) != set(PLACEHOLDER.findall(source)):
+                problems.append(f"placeholders differ: {key!r} -> {string!r}")
+    assert problems == []
+
+
+def test_the_pot_file_is_current(marked):
+    with (i18n.LOCALE / f"{i18n.DOMAIN}.pot").open("rb") as source:
+        written = {m.id if isinstance(m.id, str) else tuple(m.id) for m in read_po(source) if m.id}
+    assert written == set(marked), "run: python -m auditpack.i18n"
+
+
+def test_welsh_has_six_plural_forms_and_the_right_one_is_used():
+    with i18n.speaking("cy"):
+        assert text.days(1) == "1 diwrnod" and text.days(2.5) == "2.5 diwrnod"
+        assert text.long_date(dt.date(2026, 12, 4)) == "4 Rhagfyr 2026"
+        assert i18n.one_of(["R", "A", "G"]) == "R, A neu G"
+    with i18n.speaking("en-GB"):
+        assert (text.days(1), text.days(1.5), text.days(3)) == ("1 day", "1.5 days", "3 days")
+        assert text.long_date(dt.date(2026, 12, 4)) == "4 December 2026"
+        assert i18n.one_of(["R", "A", "G"]) == "R, A or G"
+    assert catalogue("cy").num_plurals == 6
+
+
+def test_a_language_without_a_catalogue_is_written_in_english_and_a_region_is_ignored():
+    with i18n.speaking("pl-PL"):
+        assert i18n.gettext("Statement") == "Statement"
+        assert text.long_date(dt.date(2026, 12, 4)) == "4 grudnia 2026"  # dates still in the language
+    with i18n.speaking("cy-GB"):
+        assert i18n.gettext("Statement") == "Datganiad"
+    with i18n.speaking("not a language"):
+        assert i18n.gettext("Statement") == "Statement" and text.days(2) == "2 days"
+
+
+# --- No English escapes the catalogue ---------------------------------------------------------------
+
+def pseudo(message: str) -> str:
+    """Every ASCII letter of a phrase as its full-width form, placeholders kept: English that was not
+    translated stays ASCII and shows."""
+    return "".join(chunk if PLACEHOLDER.fullmatch(chunk) else
+                   "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalpha() else c for c in chunk)
+                   for chunk in re.split(f"({PLACEHOLDER.pattern})", message))
+
+
+class Pseudo(gettext.NullTranslations):
+    def gettext(self, message):
+        return pseudo(message)
+
+    def ngettext(self, singular, plural, n):
+        return pseudo(singular if n == 1 else plural)
+
+    def pgettext(self, context, message):
+        return pseudo(message)
+
+    def npgettext(self, context, singular, plural, n):
+        return pseudo(singular if n == 1 else plural)
+
+
+class Shown(HTMLParser):
+    """What a person reads or hears: text, and the attributes a screen reader or viewer shows."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.hidden += tag in ("style", "script")
+        values = dict(attrs)
+        self.parts += [values[a] or "" for a in ("title", "aria-label", "alt") if a in values]
+        if tag == "meta" and values.get("name") in ("description", "keywords"):
+            self.parts.append(values.get("content") or "")
+
+    def handle_endtag(self, tag):
+        self.hidden -= tag in ("style", "script")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def content_words(folder) -> set[str]:
+    words = set()
+    for path in (folder / "content").rglob("*.yml"):
+        words |= set(re.findall(r"[A-Za-z]+", path.read_text(encoding="utf-8")))
+    return {w.lower() for w in words}
+
+
+@pytest.mark.parametrize("folder", ["mini", "columns"])
+def test_no_fixed_english_reaches_a_printed_document(folder, monkeypatch):
+    """Rendered in a pseudo-language whose every phrase is full-width, each planned document of every
+    variant, and each pack's cover, holds no ASCII word that is not in its content (or a month's name,
+    which Babel writes): any there is fixed wording not marked for translation."""
+    monkeypatch.setattr(i18n, "translations", lambda language: Pseudo())
+    project = FIXTURES / folder
+    [content] = pipeline.check(pipeline.Project.open(project))
+    allowed = content_words(project) | {m.lower() for m in dates.get_month_names(locale="en_GB").values()}
+    env = print_html.environment(TemplateFolders((PACKAGED,)))
+    plan = documents.plan([content], variants=tuple(VARIANTS))
+    options = print_html.PrintOptions()
+    shown = {f"{doc.kind} ({doc.variant or 'standard'})": print_html.render_document(env, doc, options)
+             for doc in plan.all_documents}
+    shown |= {f"cover of {pack.path}": print_html.render_cover(env, pack, [], print_html.PrintOptions(for_school=True))
+              for pack in plan.packs}
+    assert {d.kind for d in plan.all_documents} >= ({"group-rating"} if folder == "columns" else
+                                                    {"briefing", "collation", "response-form", "group-recording"})
+    leaks = {}
+    for name, html in shown.items():
+        parser = Shown()
+        parser.feed(html)
+        words = {w for w in re.findall(r"[A-Za-z]{2,}", " ".join(parser.parts)) if w.lower() not in allowed}
+        if words:
+            leaks[name] = words
+    assert leaks == {}
+
+
+def test_wording_phrases_follow_the_language():
+    [content] = pipeline.check(pipeline.Project.open(FIXTURES / "mini"))
+    q = content.questionnaires[0]
+    with i18n.speaking("cy"):
+        said = wording.phrases(q)
+    assert said.how_to_answer.startswith("Ar gyfer pob datganiad, atebwch 2 gwestiwn") or \
+        said.how_to_answer.startswith("Ar gyfer pob datganiad, atebwch 2 cwestiwn")
+    assert "sgôr o 1 i 4" in said.how_to_answer
