@@ -30,6 +30,7 @@ COMMANDS = {
     "packs": "build the packs of many schools from a CSV file: a folder and a zip per school",
     "collate": "count answers from filled PDFs, online-form files and tally sheets into a report and action plan",
     "scan": "read scanned or photographed paper forms into answers files that collate counts",
+    "translate": "write or update a programme's translation file for a language, ready for a translator",
 }
 
 
@@ -187,7 +188,7 @@ def _cmd_check(args) -> int:
 
     if args.format == "json":
         return _check_json(args)
-    programmes, warnings = pipeline.checked(_project(args))
+    programmes, warnings, _translated = pipeline.checked(_project(args))
     if warnings:
         print(warnings_text(warnings), file=sys.stderr)
     for content in programmes:
@@ -209,7 +210,7 @@ def _check_json(args) -> int:
 
     root = args.project.resolve()
     try:
-        programmes, warnings = pipeline.checked(_project(args))
+        programmes, warnings, _translated = pipeline.checked(_project(args))
     except ContentErrors as exc:
         print(problems_json(exc.errors, root))
         return 1
@@ -388,6 +389,39 @@ def _progress_printer(quiet: bool, unit: str = "PDFs"):
     return progress
 
 
+def _translate_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--language", required=True, metavar="TAG",
+                         help="the language to translate into, e.g. cy (Welsh), pl, ar")
+    command.add_argument("--programme", metavar="ID", help="only this programme (default: every programme)")
+
+
+def _cmd_translate(args) -> int:
+    """Each programme's translations/LANGUAGE.po written or brought up to date with its content."""
+    from . import i18n, translations, validate
+
+    project = _project(args)
+    language = args.language.strip()
+    if not language or i18n.base_language(language) != i18n.base_language(i18n.locale_name(language)):
+        _usage("translate", f"--language: '{args.language}' is not a language Babel knows (e.g. cy, pl, ar, ur)")
+    folders = sorted(p for p in project.content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    if args.programme:
+        folders = [f for f in folders if f.name == args.programme]
+        if not folders:
+            _usage("translate", f"--programme: no programme folder '{args.programme}' in {project.content_dir}")
+    for folder in folders:
+        content, raw, source, problems = validate.validated(folder)
+        if content is None:
+            raise ContentErrors([p for p in problems if validate.is_error(p)])
+        if i18n.base_language(content.programme.language) == i18n.base_language(language):
+            _usage("translate", f"--language: {folder.name} is already written in '{content.programme.language}'")
+        counts = translations.update_file(folder, raw, source, language, project.root)
+        listed = "" if language in content.programme.translations else \
+            f"; add '{language}' to 'translations' in programme.yml to publish it"
+        print(f"wrote {translations.file_for(folder, language)}: {counts['translated']} translated, "
+              f"{counts['new']} to translate, {counts['changed']} to check{listed}")
+    return 0
+
+
 def _cmd_collate(args) -> int:
     from .collate import cli as collate_cli
 
@@ -401,7 +435,8 @@ def _cmd_scan(args) -> int:
 
 
 ADD_OPTIONS = {"build": _build_options, "check": _check_options, "new": _new_options, "schema": _schema_options,
-               "diff": _diff_options, "serve": _serve_options, "packs": _packs_options}
+               "diff": _diff_options, "serve": _serve_options, "packs": _packs_options,
+               "translate": _translate_options}
 RUN = {"build": _cmd_build, "check": _cmd_check, "serve": _cmd_serve, "new": _cmd_new, "schema": _cmd_schema,
        "diff": _cmd_diff, "collate": _cmd_collate, "packs": _cmd_packs,
-       "scan": _cmd_scan}
+       "scan": _cmd_scan, "translate": _cmd_translate}

@@ -52,6 +52,7 @@ MERGE_KEY = Code("AP014", "merge-key", "a YAML merge key ('<<') is used")
 KEY_NOT_TEXT = Code("AP015", "key-not-text", "a key is a list or a block instead of plain text")
 DUPLICATE_KEY = Code("AP016", "duplicate-key", "a key is set twice in one block")
 INVALID_CHARACTER = Code("AP017", "invalid-character", "a value holds an invisible or invalid character")
+BAD_TRANSLATION_FILE = Code("AP018", "bad-translation-file", "a translation file (.po) is not valid PO syntax")
 
 # --- AP1xx: a programme's content --------------------------------------------------------------
 NO_PROGRAMMES = Code("AP100", "no-programmes", "the content folder holds no programme folders")
@@ -113,6 +114,13 @@ MISSING_PATHWAY_DESCRIPTION = Code("AP176", "missing-pathway-description", "a pa
 MISSING_OUTCOME = Code("AP177", "missing-outcome", "a stage has no 'outcome'", severity="warning")
 MISSING_GLYPH = Code("AP178", "missing-glyph", "a character no packaged typeface has: it would print as an empty box",
                      severity="warning")
+MISSING_TRANSLATION_FILE = Code("AP180", "missing-translation-file",
+                                "a language listed in 'translations' has no translation file", severity="warning")
+UNTRANSLATED = Code("AP181", "untranslated", "a text has no translation in a listed language", severity="warning")
+STALE_TRANSLATION = Code("AP182", "stale-translation",
+                         "a translation was written for an earlier wording of its text", severity="warning")
+BAD_TRANSLATIONS = Code("AP183", "bad-translations", "the 'translations' list names a language twice, or the "
+                        "programme's own")
 
 # --- AP2xx: site_config.yml ------------------------------------------------------------------
 UNKNOWN_LANGUAGE = Code("AP200", "unknown-language", "a site language the theme has no words for")

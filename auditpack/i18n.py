@@ -4,9 +4,9 @@ Every phrase auditpack itself prints (a form's instructions, a column heading, "
 written in English in the templates and the code, marked for translation: ``_("Statement")`` in
 Python (``from .i18n import gettext as _``) and in templates, ``{% trans %}`` blocks for longer
 text. The translations are gettext catalogues (``locale/LANG/LC_MESSAGES/auditpack.po``), managed
-with Babel and compiled when first used. ``python -m auditpack.i18n`` gathers the marked phrases into ``locale/auditpack.pot`` and
-brings each catalogue up to date with it; ``tests/test_i18n.py`` fails while a catalogue misses
-one.
+with Babel and compiled when first used. ``python -m auditpack.i18n`` gathers the marked phrases
+into ``locale/auditpack.pot`` and brings each catalogue up to date with it; ``tests/test_i18n.py``
+fails while a catalogue misses one.
 
 The language is that of the document being made, set with :func:`speaking` around its rendering:
 one Jinja environment serves programmes in several languages, and macros imported without the
@@ -50,7 +50,7 @@ def base_language(tag: str) -> str:
 @contextlib.contextmanager
 def speaking(tag: str) -> Iterator[None]:
     """Phrases made inside are in the language of ``tag`` (a programme's ``language``)."""
-    token = _language.set(_locale_name(tag))
+    token = _language.set(locale_name(tag))
     try:
         yield
     finally:
@@ -63,7 +63,7 @@ def current() -> str:
 
 
 @functools.cache
-def _locale_name(tag: str) -> str:
+def locale_name(tag: str) -> str:
     """A programme's ``language`` as a locale Babel has data for: its region dropped if Babel does
     not know it, English if Babel knows neither (a typo is the content's problem, not the print's)."""
     from babel import Locale, UnknownLocaleError
@@ -108,6 +108,15 @@ def pgettext(context: str, message: str) -> str:
 
 def npgettext(context: str, singular: str, plural: str, count: int) -> str:
     return translations(base_language(current())).npgettext(context, singular, plural, count)
+
+
+def language_name(tag: str) -> str:
+    """A language's name in itself, for a language switcher: 'Cymraeg', 'English', 'العربية'."""
+    from babel import Locale
+
+    language = base_language(locale_name(tag))
+    name = Locale.parse(language).get_display_name(language) or tag
+    return name[:1].upper() + name[1:]
 
 
 def N_(message: str) -> str:

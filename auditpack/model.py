@@ -181,6 +181,9 @@ class Programme(Strict):
     licence: Text | None = None
     """Who may copy and adapt the programme; without it, nothing is said about copying."""
     language: ShortText = "en-GB"
+    translations: list[ShortText] = []
+    """Other languages the programme is published in, e.g. [cy]: each has its translation file,
+    translations/LANGUAGE.po in the programme's folder (see auditpack/translations.py)."""
     audience: Text | None = None
     """Who the programme is for, shown on the overview page."""
 
@@ -192,6 +195,17 @@ class Programme(Strict):
         if isinstance(data, dict) and "short_title" not in data and _fits_short_text(data.get("title")):
             return {**data, "short_title": data["title"]}
         return data
+
+    @model_validator(mode="after")
+    def _translations_are_other_languages(self):
+        tags = [t.replace("_", "-").lower() for t in self.translations]
+        own = self.language.replace("_", "-").lower()
+        repeated = sorted({t for t in tags if tags.count(t) > 1 or t == own})
+        if repeated:
+            raise Invalid(codes.BAD_TRANSLATIONS, f"'translations' lists '{repeated[0]}' "
+                          + ("twice" if repeated[0] != own else "which is the programme's own language"),
+                          "each other language once, e.g. [cy]", at=("translations",))
+        return self
 
     @field_validator("published")
     @classmethod

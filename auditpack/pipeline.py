@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import codes, documents, freshness, output, site
+from . import codes, documents, freshness, i18n, output, site
 from .config import SiteConfig, load_settings
 from .errors import ContentError, ContentErrors, Location, TemplateProblem
 from .kinds import PDF, format_of
@@ -144,37 +144,83 @@ def build(project: Project, progress=lambda done, total, path, reused=False: Non
         return summary
 
 
+@dataclass(frozen=True)
+class Edition:
+    """The site and PDFs in one language: the programmes in their own languages at the top of the
+    output folder, and those translated into another language in a folder named for it (``cy/``)."""
+
+    folder: str
+    """'' for the programmes as written, else the language tag."""
+    programmes: list[Content]
+    language: str
+    """The language of the site's own words (Material's, and auditpack's pages)."""
+
+
+def editions(project: Project, programmes: list[Content], translated: list[Content]) -> list[Edition]:
+    """The source edition, then one per language the programmes are translated into, in the order first listed."""
+    languages = list(dict.fromkeys(c.programme.language for c in translated))
+    return [Edition("", programmes, project.config.language)] + [
+        Edition(language, [c for c in translated if c.programme.language == language], language)
+        for language in languages]
+
+
 def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
     started = time.perf_counter()
-    programmes, warnings = checked(project)  # the content is valid before any PDF worker starts
+    programmes, warnings, translated = checked(project)  # the content is valid before any PDF worker starts
     date = build_date(programmes, options.fixed_date)
-    plan = documents.plan(programmes, tuple(project.config.variants))
-    check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])  # no output overwrites another
+    all_editions = editions(project, programmes, translated)
+    plans = [documents.plan(edition.programmes, tuple(project.config.variants)) for edition in all_editions]
+    for plan in plans:
+        check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])  # none overwrites another
+    stats = RenderStats()
+    printed, pages = [], 0
     with renderer(project, date, project.workers(options.workers), options.use_cache) as pdf_renderer:
         pdf_renderer.start()  # the workers set up WeasyPrint while the pages are made
-        pending = site_pages.pending_pdfs(plan)
-        files, settings, pages = site_sources(project, programmes, plan, pending)
         with replacing(project.output_dir, output.SITE, project.own_files) as site_dir, \
                 replacing(project.work_dir, output.WORK, project.own_files) as work_dir:
-            write_files(work_dir, files)
-            mkdocs_yml = site.write_project(work_dir, settings)
-            site_built = []
-
-            def build_site_beside_pdfs() -> None:
-                """A worker builds the site once it has started on the PDFs (their page counts and
-                sizes are filled in afterwards)."""
-                site_built.append(pdf_renderer.submit(site.build_site, mkdocs_yml, site_dir, date, True))
-
-            stats = RenderStats()
-            pdfs = pdf_renderer.render(plan, progress=progress, stats=stats, while_rendering=build_site_beside_pdfs)
-            site_built[0].result()
+            for edition, plan in zip(all_editions, plans, strict=True):
+                pdfs, made = _build_edition(project, edition, all_editions, plan, pdf_renderer, date,
+                                            site_dir / edition.folder, work_dir / edition.folder, progress, stats)
+                printed += [pdf for path, pdf in pdfs.items() if format_of(path) is PDF]  # not the Word files
+                pages += made
             pdf_renderer.release()
-            _add_pdfs(work_dir / "docs", site_dir, pdfs, site_pages.facts(project.templates, pending, pdfs))
             write_site_zip(site_dir, site_zip_name(project))
-    printed = [pdf for path, pdf in pdfs.items() if format_of(path) is PDF]  # not the Word files beside them
-    return BuildSummary(len(programmes), len(pages), len(printed), sum(p.pages for p in printed),
+    return BuildSummary(len(programmes), pages, len(printed), sum(p.pages for p in printed),
                         sum(len(p.data) for p in printed), time.perf_counter() - started,
                         project.output_dir, stats.rendered, stats.reused, warnings=tuple(warnings))
+
+
+def _build_edition(project: Project, edition: Edition, every: list[Edition], plan: documents.Plan, pdf_renderer,
+                   date: int, site_dir: Path, work_dir: Path, progress, stats: RenderStats) -> tuple[dict, int]:
+    """One edition's PDFs and site, its site built by a worker beside its PDFs. The source edition's
+    site comes first: MkDocs empties its site folder, which holds the other editions' folders."""
+    pending = site_pages.pending_pdfs(plan)
+    with i18n.speaking(edition.language):
+        files, settings, pages = site_sources(project, edition.programmes, plan, pending,
+                                              alternates(edition, every), edition.language if edition.folder else None)
+    write_files(work_dir, files)
+    mkdocs_yml = site.write_project(work_dir, settings)
+    site_built = []
+
+    def build_site_beside_pdfs() -> None:
+        """A worker builds the site once it has started on the PDFs (their page counts and sizes are
+        filled in afterwards)."""
+        site_built.append(pdf_renderer.submit(site.build_site, mkdocs_yml, site_dir, date, True))
+
+    pdfs = pdf_renderer.render(plan, progress=progress, stats=stats, while_rendering=build_site_beside_pdfs)
+    site_built[0].result()
+    _add_pdfs(work_dir / "docs", site_dir, pdfs, site_pages.facts(project.templates, pending, pdfs))
+    return pdfs, len(pages)
+
+
+def alternates(edition: Edition, every: list[Edition]) -> list[dict]:
+    """The site's language switcher: each edition's home page, relative to this edition's root, named
+    in its own language. None when there is one edition."""
+    if len(every) == 1:
+        return []
+    up = "../" if edition.folder else ""
+    return [{"name": i18n.language_name(other.language), "lang": other.language,
+             "link": f"{up}{other.folder + '/' if other.folder else ''}index.html"} for other in every]
 
 
 def _add_pdfs(docs_dir: Path, site_dir: Path, pdfs: dict, facts: dict[bytes, bytes]) -> None:
@@ -191,9 +237,12 @@ def renderer(project: Project, date: int, workers: int = 1, use_cache: bool = Fa
                     project.cache_dir if use_cache else None)
 
 
-def site_sources(project: Project, programmes: list[Content], plan: documents.Plan, pdfs: dict):
-    """Everything MkDocs needs, as ``{path: content}`` under a work folder, plus its settings."""
-    zip_name = site_zip_name(project)
+def site_sources(project: Project, programmes: list[Content], plan: documents.Plan, pdfs: dict,
+                 languages: list[dict] | None = None, language: str | None = None):
+    """Everything MkDocs needs, as ``{path: content}`` under a work folder, plus its settings.
+    ``languages``: the language switcher's entries (see :func:`alternates`); ``language``: the
+    site's own, if not the settings' ``language``."""
+    zip_name = site_zip_name(project) if not language else None  # the whole site's copy is at the top only
     pages = _rendering(lambda: site_pages.render_pages(programmes, plan, pdfs, project.config,
                                                         project.templates, site_zip=zip_name))
     files: dict[str, bytes | str] = {f"docs/{path}": text for path, text in pages.items()}
@@ -202,11 +251,14 @@ def site_sources(project: Project, programmes: list[Content], plan: documents.Pl
     files |= _site_assets(project.templates)
     files |= site.theme_files()
     files["docs/assets/brand.css"] = _rendering(lambda: _brand_css(project))
-    files[f"docs/{zip_name}"] = b""  # replaced by the real archive once the site is built
+    if zip_name:
+        files[f"docs/{zip_name}"] = b""  # replaced by the real archive once the site is built
     if project.logo:
         files[f"docs/{project.logo.site_path}"] = project.logo.data
-    settings = site.mkdocs_config(project.config, site_pages.navigation(programmes, pages), ["assets/brand.css"],
-                                  project.logo.site_path if project.logo else None)
+    config = project.config.model_copy(update={"language": site.theme_language(language)}) if language \
+        else project.config
+    settings = site.mkdocs_config(config, site_pages.navigation(programmes, pages), ["assets/brand.css"],
+                                  project.logo.site_path if project.logo else None, languages or [])
     return files, settings, pages
 
 

@@ -34,13 +34,26 @@ class SiteBuildError(Exception):
     """MkDocs refused the generated site; the messages say why."""
 
 
-def mkdocs_config(config: SiteConfig, nav: list, extra_css: list[str], logo: str | None = None) -> dict:
+def theme_language(tag: str) -> str:
+    """The language Material words a site in for a programme's ``tag``: itself, its language without
+    the region, else English (Material has no words for every language a programme is written in)."""
+    from .config import site_languages  # here: a worker that builds the site need not import pydantic
+
+    known = site_languages()
+    for candidate in (tag, tag.replace("_", "-").split("-")[0].lower()):
+        if candidate in known:
+            return candidate
+    return "en"
+
+
+def mkdocs_config(config: SiteConfig, nav: list, extra_css: list[str], logo: str | None = None,
+                  alternate: list[dict] | None = None) -> dict:
     """The site's configuration: offline-ready (no Google Fonts, no CDN) and strict about links.
 
     Material prints these settings into its pages as they are, as HTML: the name, description
     and publisher go in as plain text that cannot start markup; the footer as inline Markdown
     cleaned like content (a link and \u00a9 are usual there, a script is not). ``logo``: the
-    logo's path in the site, if there is one."""
+    logo's path in the site, if there is one; ``alternate``: the language switcher's entries."""
     return {
         "site_name": safe.plain_title(config.site_name),
         "site_description": safe.plain_title(config.site_description),
@@ -64,7 +77,7 @@ def mkdocs_config(config: SiteConfig, nav: list, extra_css: list[str], logo: str
         "extra_css": extra_css,
         # A local copy of Material's file:// search shim; without it the offline plugin
         # adds one from a CDN, which a school's downloaded copy cannot reach.
-        "extra": {"polyfills": ["assets/iframe-worker-shim.js"]},
+        "extra": {"polyfills": ["assets/iframe-worker-shim.js"], **({"alternate": alternate} if alternate else {})},
         "validation": {"omitted_files": "warn", "absolute_links": "warn", "unrecognized_links": "warn",
                        "anchors": "warn"},
         "nav": nav,

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from . import codes
+from . import codes, translations
 from .errors import ContentError, ContentErrors, Location, one_of, suggest
 from .glyphs import missing_glyphs
 from .load import MAX_FILE_BYTES, SourceMap, load_yaml_file, too_large
@@ -32,6 +32,8 @@ class Checked(NamedTuple):
     programmes: list[Content]
     warnings: list[ContentError]
     """What the programmes would be better with (see :mod:`.recommended`); none stops a build."""
+    translated: list[Content]
+    """Each programme in each language its 'translations' lists (see :mod:`.translations`)."""
 
 
 def load_programmes(content_dir: Path) -> list[Content]:
@@ -49,16 +51,17 @@ def check_programmes(content_dir: Path) -> Checked:
             codes.NO_PROGRAMMES, Location(str(content_dir)), "no programme folders found",
             expected="one folder per programme, each holding programme.yml",
             hint="run from the project folder, or set content_dir in site_config.yml")])
-    programmes, problems = [], []
+    programmes, translated, problems = [], [], []
     for folder in folders:
-        content, found = load_programme(folder)
+        content, found, others = _load_programme(folder)
         problems.extend(found)
         if content is not None:
             programmes.append(content)
+            translated.extend(others)
     problems.extend(_programme_ids_unique(programmes, folders))
     if any(is_error(p) for p in problems):
         raise ContentErrors(problems)
-    return Checked(programmes, problems)
+    return Checked(programmes, problems, translated)
 
 
 def is_error(problem: ContentError) -> bool:
@@ -66,18 +69,41 @@ def is_error(problem: ContentError) -> bool:
 
 
 def load_programme(folder: Path) -> tuple[Content | None, list[ContentError]]:
+    content, problems, _others = _load_programme(folder)
+    return content, problems
+
+
+def _load_programme(folder: Path) -> tuple[Content | None, list[ContentError], list[Content]]:
+    """The programme in ``folder``, the problems found, and the programme in each of its other languages."""
+    content, raw, source, problems = validated(folder)
+    if content is None:
+        return None, problems, []
+    others = []
+    for language in content.programme.translations:
+        translated = translations.translate(folder, raw, source, language)
+        problems += translated.warnings
+        try:
+            others.append(Content.model_validate(translated.raw, context=_declared_ids(translated.raw)))
+        except ValidationError as exc:  # a translation too long for its place, say: shown at the source text
+            problems += translate(exc.errors(), source.locate, CONTENT)
+    return content, problems, others
+
+
+def validated(folder: Path) -> tuple[Content | None, dict, SourceMap, list[ContentError]]:
+    """The programme in ``folder`` (None if it has errors), the data it was made from with where each
+    value was written, and the problems found."""
     raw, source, errors = _merge_folder(folder)
     if raw is None or any(e.code.unreadable for e in errors):
-        return None, errors  # checking the rest would only report keys the broken file holds
+        return None, {}, source, errors  # checking the rest would only report keys the broken file holds
     errors += _unique_ids(raw, source) + _stage_numbers(raw, source) + _portable_ids(raw, source) \
         + _audience_references(raw, source)
     try:
         content = Content.model_validate(raw, context=_declared_ids(raw))
     except ValidationError as exc:
-        return None, errors + translate(exc.errors(), source.locate, CONTENT)
+        return None, raw, source, errors + translate(exc.errors(), source.locate, CONTENT)
     if errors:
-        return None, errors
-    return content, recommended(content, raw, source) + missing_glyphs(raw, source)
+        return None, raw, source, errors
+    return content, raw, source, recommended(content, raw, source) + missing_glyphs(raw, source)
 
 
 def _merge_folder(folder: Path) -> tuple[dict | None, SourceMap, list[ContentError]]:

@@ -61,7 +61,7 @@ def test_an_unknown_command_is_a_usage_error_not_an_argument_of_build():
         result = run("tally", "--help", entry=entry)
         assert result.returncode == 2 and result.stdout == ""  # not build's help, and not a success
         assert "auditpack: error: unknown command 'tally' (expected one of build, check, serve, new, schema, diff, " \
-               "packs, collate, scan, or none for 'build')" in result.stderr
+               "packs, collate, scan, translate, or none for 'build')" in result.stderr
         assert "usage: auditpack build" not in result.stderr
         result = run("chek", entry=entry)
         assert result.returncode == 2 and "hint: did you mean 'check'?" in result.stderr

@@ -30,8 +30,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from .. import wording
+from .. import i18n, wording
 from ..documents import PrintDocument
+from ..i18n import N_
+from ..i18n import gettext as _
 from ..kinds import KINDS
 from .safe import markdown_html
 from .text import long_date
@@ -43,7 +45,7 @@ PAPER = {"A4": (Mm(210), Mm(297)), "Letter": (Mm(215.9), Mm(279.4))}
 MARGIN = Mm(18)
 WRITING_ROOM = Mm(28)
 """The height of a box to write a group's points in: the PDF's three lines."""
-ACTION_PLAN = ("Action", "Lead", "By when", "Resources", "How we'll know", "Review date")
+ACTION_PLAN = (N_("Action"), N_("Lead"), N_("By when"), N_("Resources"), N_("How we'll know"), N_("Review date"))
 
 
 def layout(kind: str):
@@ -52,9 +54,11 @@ def layout(kind: str):
 
 
 def render_docx(doc: PrintDocument, paper: str, footer: str, built: dt.datetime) -> bytes:
-    """The document as an editable Word file, dated ``built`` (the build date, in UTC)."""
-    word = _new(doc, paper, footer, built)
-    layout(doc.kind)(word, doc)
+    """The document as an editable Word file, dated ``built`` (the build date, in UTC), in its programme's
+    language."""
+    with i18n.speaking(doc.programme.language):
+        word = _new(doc, paper, footer, built)
+        layout(doc.kind)(word, doc)
     data = io.BytesIO()
     word.save(data)
     return _fixed_zip(data.getvalue(), built)
@@ -63,17 +67,14 @@ def render_docx(doc: PrintDocument, paper: str, footer: str, built: dt.datetime)
 # The layouts, one per kind that offers DOCX ------------------------------------------------
 
 def group_recording(word, doc: PrintDocument) -> None:
-    _fields(word, ["School", "Date", "Group", "Recorder", "Number present", "Facilitator"])
-    _paragraph(word, [("People present (one tick each, no names): ", True), (" ".join([BOX] * 10), False)])
-    topic = "statement" if doc.questionnaire else ("component" if doc.components else "topic")
-    asks = "write what already works, ideas to improve, and how much it matters" if doc.record_default else \
-        _asks(doc)
-    _paragraph(word, f"For the recorder: note what the group says, not who said it. For each {topic} you discuss, "
-                     f"{asks}. Leave blank anything your group did not discuss.")
+    _fields(word, [_("School"), _("Date"), _("Group"), _("Recorder"), _("Number present"), _("Facilitator")])
+    _paragraph(word, [(_("People present (one tick each, no names):") + " ", True), (" ".join([BOX] * 10), False)])
+    _paragraph(word, " ".join([_("For the recorder: note what the group says, not who said it."), _recorder_asks(doc),
+                               _("Leave blank anything your group did not discuss.")]))
     if doc.record_wide:
         _landscape(word)
     if doc.questionnaire:
-        _fields(word, ["Section(s) this group discussed"])
+        _fields(word, [_("Sections this group discussed")])
         q = doc.questionnaire
         for section in doc.sections:
             word.add_heading(f"{q.section_number(section)}. {section.title}", 2)
@@ -85,9 +86,24 @@ def group_recording(word, doc: PrintDocument) -> None:
             _findings(word, _runs(component.description), doc)
     else:
         for n in range(1, doc.rows + 1):
-            _findings(word, [(f"Topic {n}:", True)], doc)
-    word.add_heading("Anything else the group wants to say", 2)
+            _findings(word, [(_("%(label)s:") % {"label": _("Topic %(number)s") % {"number": n}}, True)], doc)
+    word.add_heading(_("Anything else the group wants to say"), 2)
     _blank_lines(word, 4)
+
+
+def _recorder_asks(doc: PrintDocument) -> str:
+    """What a group recording form asks for each statement, component or topic, as the PDF says it."""
+    columns = {"columns": _headings(doc)}
+    if doc.record_default:
+        return (
+            _("For each statement you discuss, write what already works, ideas to improve, and how much it matters.")
+            if doc.questionnaire else
+            _("For each component you discuss, write what already works, ideas to improve, and how much it matters.")
+            if doc.components else
+            _("For each topic you discuss, write what already works, ideas to improve, and how much it matters."))
+    return (_("For each statement you discuss, fill in: %(columns)s.") if doc.questionnaire else
+            _("For each component you discuss, fill in: %(columns)s.") if doc.components else
+            _("For each topic you discuss, fill in: %(columns)s.")) % columns
 
 
 def _findings(word, about: list, doc: PrintDocument | None = None) -> None:
@@ -100,11 +116,14 @@ def _findings(word, about: list, doc: PrintDocument | None = None) -> None:
 def group_rating(word, doc: PrintDocument) -> None:
     q = doc.questionnaire
     assert q is not None, "the model refuses a group rating form without a questionnaire"
-    _fields(word, ["School", "Date", "Group name or number", "Number present", "Members present (roles, not names)"])
-    asks = f"Beside each statement, {_asks(doc)}. " if doc.record_columns else ""
-    _paragraph(word, f"For the group: talk each statement through and {wording.phrases(q).group_agrees}, then tick "
-                     f"its box. {asks}Write what the group agreed, not who said it. Leave blank anything your "
-                     "group did not discuss.")
+    _fields(word, [_("School"), _("Date"), _("Group name or number"), _("Number present"),
+                   _("Members present (roles, not names)")])
+    said = [_("For the group: talk each statement through and %(agree)s, then tick its box.")
+            % {"agree": wording.phrases(q).group_agrees}]
+    if doc.record_columns:
+        said.append(_("Beside each statement, fill in: %(columns)s.") % {"columns": _headings(doc)})
+    said.append(_("Write what the group agreed, not who said it. Leave blank anything your group did not discuss."))
+    _paragraph(word, " ".join(said))
     word.add_heading(q.title, 2)
     _scale_key(word, q)
     if q.scale_note:
@@ -116,7 +135,7 @@ def group_rating(word, doc: PrintDocument) -> None:
         for item in section.items:
             _rated_statement(word, doc, item)
             _record(word, doc)
-    word.add_heading("Anything else the group wants to say", 2)
+    word.add_heading(_("Anything else the group wants to say"), 2)
     _blank_lines(word, 4)
 
 
@@ -139,7 +158,7 @@ def _rated_statement(word, doc: PrintDocument, item) -> None:
 
 def _rating_header(q) -> list[str]:
     """The head of a rating table, as the response form's."""
-    return ["Question", *[f"{p.key}\n{p.label}" for p in q.scale], f"?\n{q.dont_know_label}"]
+    return [_("Question"), *[f"{p.key}\n{p.label}" for p in q.scale], f"?\n{q.dont_know_label}"]
 
 
 def _record(word, doc: PrintDocument | None) -> None:
@@ -154,7 +173,7 @@ def _record(word, doc: PrintDocument | None) -> None:
     for column in columns:
         if column.kind != "text":
             boxes = "  ".join(f"{BOX} {label}" for _, label in column.options(doc.questionnaire if doc else None))
-            _paragraph(word, [(f"{column.heading} (tick one):", True), (f" {boxes}", False)])
+            _paragraph(word, [(_("%(heading)s (tick one):") % {"heading": column.heading}, True), (f" {boxes}", False)])
 
 
 def _record_tally(word, doc: PrintDocument, items) -> None:
@@ -163,7 +182,7 @@ def _record_tally(word, doc: PrintDocument, items) -> None:
     q = doc.questionnaire
     if not doc.record_columns or q is None:
         return
-    first, second = ["Statement"], [""]
+    first, second = [_("Statement")], [""]
     for column in doc.record_columns:
         labels = [label for _, label in column.options(doc.questionnaire)] if column.kind != "text" else [""]
         first += [column.heading] * len(labels)
@@ -173,39 +192,40 @@ def _record_tally(word, doc: PrintDocument, items) -> None:
     _merge_repeated(table.rows[0].cells, first, 1, len(first))
 
 
-def _asks(doc: PrintDocument) -> str:
-    return "fill in: " + "; ".join(c.heading for c in doc.record_columns)
+def _headings(doc: PrintDocument) -> str:
+    return "; ".join(c.heading for c in doc.record_columns)
 
 
 def response_form(word, doc: PrintDocument) -> None:
     q = doc.questionnaire
     assert q is not None, "the kind table plans a response form only for a questionnaire"
     _markdown(word, doc.introduction)
-    _paragraph(word, [("Do not write your name.", True),
-                      (f" Answers are collated anonymously. {wording.phrases(q).how_to_answer}", False)])
+    _paragraph(word, [(_("Do not write your name."), True),
+                      (f" {_('Answers are collated anonymously.')} {wording.phrases(q).how_to_answer}", False)])
     word.add_heading(wording.how_to(q), 2)
     _scale_key(word, q)
     if q.scale_note:
         _markdown(word, q.scale_note)
-    _fields(word, ["School", "Your role (optional)"])
+    _fields(word, [_("School"), _("Your role (optional)")])
     for section in doc.sections:
         _section_heading(word, q, section)
         for item in section.items:
             _rated_statement(word, doc, item)
-        _paragraph(word, f"Comments on {section.title.lower()} (optional)")
+        _paragraph(word, _("Comments on %(section)s (optional)") % {"section": section.title.lower()})
         _blank_lines(word, 3)
 
 
 def collation(word, doc: PrintDocument) -> None:
-    _fields(word, ["School", "Collated by", "Date", "Number of responses or groups"])
+    _fields(word, [_("School"), _("Collated by"), _("Date"), _("Number of responses or groups")])
     if doc.questionnaire:
         q = doc.questionnaire
-        _paragraph(word, "Count the answers for each statement. Write a tally or a number in each box: one column "
-                         f"per {wording.noun(q)}, plus \"{q.dont_know_label}\" (?). Then mark each statement "
-                         "S (strength), N (need) or leave it blank.")
+        _paragraph(word, _("Count the answers for each statement. Write a tally or a number in each box: one column "
+                           "per %(noun)s, plus \"%(dont_know)s\" (?). Then mark each statement S (strength), N (need) "
+                           "or leave it blank.") % {"noun": wording.noun(q), "dont_know": q.dont_know_label})
         _scale_key(word, q)
         _landscape(word)
-        first = ["Statement"] + [d.question for d in q.dimensions for _ in _tally_columns(q, d)] + ["S or N"]
+        first = [_("Statement")] + [d.question for d in q.dimensions for _column in _tally_columns(q, d)] \
+            + [_("S or N")]
         second = [""] + [c for d in q.dimensions for c in _tally_columns(q, d)] + [""]
         for section in doc.sections:
             word.add_heading(f"{q.section_number(section)}. {section.title}", 2)
@@ -215,31 +235,32 @@ def collation(word, doc: PrintDocument) -> None:
             _merge_header(table, first)
             _record_tally(word, doc, section.items)
         for title, note, lines in (
-                ("Strengths", wording.phrases(q).strengths, 4),
-                ("Needs", wording.phrases(q).needs, 4),
-                ("Needs better communication", f"Statements many people answered \"{q.dont_know_label}\".", 3)):
+                (_("Strengths"), wording.phrases(q).strengths, 4),
+                (_("Needs"), wording.phrases(q).needs, 4),
+                (_("Needs better communication"),
+                 _('Statements many people answered "%(dont_know)s".') % {"dont_know": q.dont_know_label}, 3)):
             word.add_heading(title, 2)
             _paragraph(word, note)
             _blank_lines(word, lines)
-        _action_plan(word, [""] * doc.rows, "Statement or need")
+        _action_plan(word, [""] * doc.rows, _("Statement or need"))
     elif doc.components:
-        _paragraph(word, "Copy each group's main points into the row for its group. Use one block per component.")
+        _paragraph(word, _("Copy each group's main points into the row for its group. Use one block per component."))
         _landscape(word)
         for component in doc.components:
             word.add_heading(component.title, 2)
-            _table(word, [["Group", "Already working", "Ideas for improvement", "Priority (H, M or L)"]],
+            _table(word, [[_("Group"), _("Already working"), _("Ideas for improvement"), _("Priority (H, M or L)")]],
                    [[str(n), "", "", ""] for n in range(1, doc.rows + 1)])
-        _action_plan(word, [c.title for c in doc.components], "Component")
+        _action_plan(word, [c.title for c in doc.components], _("Component"))
     else:
-        _paragraph(word, "Copy each group's main points into the row for its group.")
+        _paragraph(word, _("Copy each group's main points into the row for its group."))
         _landscape(word)
-        _table(word, [["Group", "Key points", "Questions raised", "Ideas and next steps"]],
+        _table(word, [[_("Group"), _("Key points"), _("Questions raised"), _("Ideas and next steps")]],
                [[str(n), "", "", ""] for n in range(1, doc.rows + 1)])
-        _action_plan(word, [""] * doc.rows)
+        _action_plan(word, [""] * doc.rows, _("Priority or area"))
 
 
 def _tally_columns(q, dimension) -> list[str]:
-    return [f"{p.key}\n{p.label}" for p in q.scale] + (["?"] if dimension.dont_know else []) + ["Total"]
+    return [f"{p.key}\n{p.label}" for p in q.scale] + (["?"] if dimension.dont_know else []) + [_("Total")]
 
 
 # Building blocks ------------------------------------------------------------------------------
@@ -250,9 +271,9 @@ def _new(doc: PrintDocument, paper: str, footer: str, built: dt.datetime):
     programme = doc.programme
     properties = word.core_properties
     properties.title = doc.title
-    properties.subject = f"{doc.kind_title} for {programme.title}"
+    properties.subject = _("%(kind)s for %(programme)s") % {"kind": doc.kind_title, "programme": programme.title}
     properties.author = programme.publisher or ""
-    properties.keywords = f"{programme.short_title}, {doc.kind_title}, school audit"
+    properties.keywords = f"{programme.short_title}, {doc.kind_title}, {_('school audit')}"
     properties.comments = ""
     properties.language = programme.language
     properties.identifier = f"{programme.id}/{doc.questionnaire.id}@{programme.version}" if doc.questionnaire else ""
@@ -269,13 +290,16 @@ def _new(doc: PrintDocument, paper: str, footer: str, built: dt.datetime):
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, MARGIN)
     stage = doc.stage
-    section.header.paragraphs[0].text = programme.short_title + (f" · Stage {stage.number}: {stage.title}"
-                                                                 if stage else "")
-    shown = "".join(text for text, *_ in _runs(footer)) if footer else ""
-    dated = f", {long_date(programme.published)}" if programme.published else ""
-    section.footer.paragraphs[0].text = (f"{programme.short_title} version {programme.version}{dated}"
-                                         + (f" · {shown}" if shown else ""))
-    _paragraph(word, f"Stage {stage.number}: {stage.title}" if stage else programme.short_title)
+    stage_title = _("Stage %(number)s: %(title)s") % {"number": stage.number, "title": stage.title} if stage else ""
+    section.header.paragraphs[0].text = programme.short_title + (f" · {stage_title}" if stage else "")
+    shown = "".join(text for text, *_rest in _runs(footer)) if footer else ""
+    version = {"programme": programme.short_title, "version": programme.version}
+    if programme.published:
+        version["date"] = long_date(programme.published)
+    version_line = (_("%(programme)s version %(version)s, %(date)s") if programme.published else
+                    _("%(programme)s version %(version)s")) % version
+    section.footer.paragraphs[0].text = version_line + (f" · {shown}" if shown else "")
+    _paragraph(word, stage_title if stage else programme.short_title)
     word.add_heading(doc.title, 1)
     if doc.description:
         _markdown(word, doc.description)
@@ -317,7 +341,7 @@ def _fields(word, labels: list[str]) -> None:
     table = word.add_table(rows=len(labels), cols=2)
     table.style = "Table Grid"
     for row, label in zip(table.rows, labels, strict=True):
-        _fill(row.cells[0].paragraphs[0], [(f"{label}:", True)])
+        _fill(row.cells[0].paragraphs[0], [(_("%(label)s:") % {"label": label}, True)])
 
 
 def _table(word, headers: list[list[str]], rows: list[list]):
@@ -367,19 +391,19 @@ def _merge_header(table, first: list[str]) -> None:
 
 
 def _scale_key(word, q) -> None:
-    _table(word, [[wording.heading(q), "Meaning"]],
+    _table(word, [[wording.heading(q), _("Meaning")]],
            [[[(p.key, True), (f" {p.label}", False)], p.description or ""] for p in q.scale] +
            [[[("?", True), (f" {q.dont_know_label}", False)],
-             "You are not sure, or have not seen this yet. This is a useful answer too."]])
+             _("You are not sure, or have not seen this yet. This is a useful answer too.")]])
 
 
-def _action_plan(word, labels: list[str], first_column: str = "Priority or area") -> None:
-    word.add_heading("Action plan", 2)
-    _table(word, [[first_column, *ACTION_PLAN]], [[label, *[""] * len(ACTION_PLAN)] for label in labels])
+def _action_plan(word, labels: list[str], first_column: str) -> None:
+    word.add_heading(_("Action plan"), 2)
+    _table(word, [[first_column, *map(_, ACTION_PLAN)]], [[label, *[""] * len(ACTION_PLAN)] for label in labels])
 
 
 def _blank_lines(word, count: int) -> None:
-    for _ in range(count):
+    for _line in range(count):
         word.add_paragraph()
 
 
@@ -400,7 +424,7 @@ def _markdown(word, text: str) -> None:
 def _runs(text: str) -> list:
     """Inline Markdown as (text, bold, italic) runs; the paragraphs of a longer text joined by line breaks."""
     runs: list = []
-    for _, block in _MarkdownRuns.blocks_of(text):
+    for _style, block in _MarkdownRuns.blocks_of(text):
         runs += ([("\n", False)] if runs and block else []) + block
     return runs
 
