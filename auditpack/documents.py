@@ -110,7 +110,7 @@ class Edition:
 
     @property
     def title(self) -> str:
-        return f"{self.document.title}, {self.format.link}"
+        return f"{self.document.title}, {_(self.format.link)}"
 
 
 @dataclass(frozen=True, eq=False)

@@ -149,6 +149,7 @@ def install(env: jinja2.Environment) -> None:
     """Give a Jinja environment ``_``, ``gettext``, ``ngettext`` and ``{% trans %}`` in the current
     language (new-style: placeholders are ``%(name)s``, filled in after translation and escaped)."""
     env.add_extension("jinja2.ext.i18n")
+    env.policies["ext.i18n.trimmed"] = True  # as extracted (EXTRACT_OPTIONS): a block's lines joined by one space
     env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext,  # type: ignore[attr-defined]
                                   npgettext=npgettext)
 

@@ -35,7 +35,7 @@ class Format:
 
 
 PDF = Format("pdf", ".pdf", "PDF", "PDF", "application/pdf", b"%PDF-", paged=True)
-DOCX = Format("docx", ".docx", "DOCX", "Word (editable)",
+DOCX = Format("docx", ".docx", "DOCX", N_("Word (editable)"),
               "application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04", paged=False)
 LAYOUT = Format("layout", ".layout.json", "JSON", "Scan layout", "application/json", b"{", paged=False)
 """Where a scannable form's boxes are printed, written beside its PDF for ``auditpack scan``

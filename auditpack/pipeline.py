@@ -209,7 +209,9 @@ def _build_edition(project: Project, edition: Edition, every: list[Edition], pla
 
     pdfs = pdf_renderer.render(plan, progress=progress, stats=stats, while_rendering=build_site_beside_pdfs)
     site_built[0].result()
-    _add_pdfs(work_dir / "docs", site_dir, pdfs, site_pages.facts(project.templates, pending, pdfs))
+    with i18n.speaking(edition.language):
+        facts = site_pages.facts(project.templates, pending, pdfs)
+    _add_pdfs(work_dir / "docs", site_dir, pdfs, facts)
     return pdfs, len(pages)
 
 

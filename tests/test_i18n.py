@@ -8,6 +8,7 @@ import datetime as dt
 import gettext
 import re
 from html.parser import HTMLParser
+from typing import ClassVar
 
 import pytest
 from babel import dates
@@ -15,12 +16,12 @@ from babel.messages.pofile import read_po
 
 from auditpack import documents, i18n, pipeline, wording
 from auditpack.kinds import VARIANTS
-from auditpack.render import print_html, text
+from auditpack.render import pages, print_html, text
 from auditpack.template_folders import PACKAGED, TemplateFolders
 
 from .conftest import FIXTURES
 
-PLACEHOLDER = re.compile(r"%\(\w+\)s")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
 
 
 @pytest.fixture(scope="module")
@@ -91,10 +92,16 @@ def pseudo(message: str) -> str:
 
 
 class Pseudo(gettext.NullTranslations):
+    """Every phrase in the pseudo-language, and a note of each phrase asked for."""
+
+    asked: ClassVar[set] = set()
+
     def gettext(self, message):
+        self.asked.add(message)
         return pseudo(message)
 
     def ngettext(self, singular, plural, n):
+        self.asked.add((singular, plural))
         return pseudo(singular if n == 1 else plural)
 
     def pgettext(self, context, message):
@@ -135,7 +142,7 @@ def content_words(folder) -> set[str]:
 
 
 @pytest.mark.parametrize("folder", ["mini", "columns"])
-def test_no_fixed_english_reaches_a_printed_document(folder, monkeypatch):
+def test_no_fixed_english_reaches_a_printed_document(folder, monkeypatch, marked):
     """Rendered in a pseudo-language whose every phrase is full-width, each planned document of every
     variant, and each pack's cover, holds no ASCII word that is not in its content (or a month's name,
     which Babel writes): any there is fixed wording not marked for translation."""
@@ -160,6 +167,48 @@ def test_no_fixed_english_reaches_a_printed_document(folder, monkeypatch):
         if words:
             leaks[name] = words
     assert leaks == {}
+    assert sorted(Pseudo.asked - set(marked), key=str) == [], "asked for, but not as extracted into the catalogue"
+
+
+SITE_WORDS = {"auditpack", "scan", "collate", "programme", "questionnaire", "answers", "scanned", "scans", "review",
+              "html", "json", "csv", "index", "md", "download", "downloads", "collation", "out", "pdf", "docx",
+              "content", "note", "rel", "stylesheet", "href", "assets", "online", "form", "css", "js", "src",
+              "script", "ap", "id", "class", "type", "button", "data", "hidden", "span", "section", "legend",
+              "fieldset", "label", "input", "radio", "name", "value", "div", "textarea", "rows", "for", "select",
+              "option", "action", "save", "clear", "status", "role", "aria", "live", "polite", "labelledby",
+              "search", "exclude", "choices", "choice", "item", "statement", "number", "dont", "know", "dk",
+              "record", "comments", "actions", "progress", "primary", "noscript", "autocomplete", "off",
+              "novalidate", "storage", "key", "format", "version", "audience", "rater", "individual", "group",
+              "checked", "strong", "ul", "li", "question", "dimension", "messages", "joiner",
+              "description", "en", "gb", "wellbeing", "tallies", "stage", "prepare", "gather",
+              "p", "br", "small", "sections", "components", "guidance", "changes", "response"}
+"""Words of the site's Markdown that are no phrase: markup, attributes, file names and commands."""
+
+
+@pytest.mark.parametrize("folder", ["mini", "audiences"])
+def test_no_fixed_english_reaches_a_site_page(folder, monkeypatch, marked):
+    """The site's pages and online forms in the pseudo-language hold no ASCII word that is neither
+    content nor markup: fixed wording not marked for translation shows up."""
+    monkeypatch.setattr(i18n, "translations", lambda language: Pseudo())
+    project = FIXTURES / folder
+    [content] = pipeline.check(pipeline.Project.open(project))
+    plan = documents.plan([content], variants=tuple(VARIANTS))
+    pdfs = pages.pending_pdfs(plan)
+    config = pipeline.Project.open(project).config
+    rendered = pages.render_pages([content], plan, pdfs, config, TemplateFolders((PACKAGED,)), site_zip="site.zip")
+    months = {m.lower() for m in dates.get_month_names(locale="en_GB").values()}
+    allowed = content_words(project) | SITE_WORDS | months | \
+        {w.lower() for w in re.findall(r"[A-Za-z]+", config.site_name + " " + content.programme.id)}
+    leaks = {}
+    for path, markdown in rendered.items():
+        shown = re.sub(r"AUDITPACK(LONG|SHORT)\d+FACTS", "", markdown)
+        shown = re.sub(r"\]\([^)]*\)|`[^`]*`|^ {4}auditpack .*$|\{[^}]*\}|[\w-]+=\"[^\"]*\"|</?[\w-]+", "]", shown,
+                       flags=re.MULTILINE)  # link targets, code, attributes and tags: not words a person reads
+        words = {w for w in re.findall(r"[A-Za-z]{2,}", shown) if w.lower() not in allowed}
+        if words:
+            leaks[path] = words
+    assert leaks == {}
+    assert sorted(Pseudo.asked - set(marked), key=str) == [], "asked for, but not as extracted into the catalogue"
 
 
 def test_wording_phrases_follow_the_language():

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import jinja2
 
-from .. import wording
+from .. import i18n, wording
 from ..answer_formats import FORMAT, FORMAT_VERSION, blank_sheet
+from ..i18n import gettext as _
 from ..kinds import KINDS
 from ..model import Audience, Content, Item, Questionnaire
 from ..template_folders import TemplateFolders
@@ -41,23 +42,45 @@ def tally_sheet_path(content: Content, questionnaire: Questionnaire, audience: A
 def render_online_forms(programmes: list[Content], templates: TemplateFolders) -> dict[str, str]:
     """``{page path: Markdown}``: one online-form page per questionnaire of every programme."""
     template = _environment(templates).get_template("online-form.md.j2")
-    pages = {}
+    pages: dict[str, str] = {}
     for content in programmes:
-        for q in content.questionnaires:
-            for audience in audiences_of(q):
-                path = online_form_path(content, q, audience)
-                key = f"{q.id}:{audience.id}" if audience else q.id
-                pages[path] = template.render(
-                    content=content, programme=content.programme, q=q, page_path=path, audience=audience,
-                    title=audience.title_in(q) if audience else q.title,
-                    introduction=audience.introduction or q.introduction if audience else q.introduction,
-                    sections=q.sections_for(audience), statement=audience.statement if audience else _text,
-                    phrases=wording.phrases(q),
-                    storage_key=f"auditpack:{content.programme.id}:{key}:{content.programme.version}",
-                    export_format=FORMAT, export_format_version=FORMAT_VERSION,
-                    role_names=audience.name if audience else ", ".join(content.role(r).name for r in q.respondents),
-                    group_rated=group_rated(content, q))
+        with i18n.speaking(content.programme.language):  # a form is answered in its programme's language
+            pages |= _forms_of(template, content)
     return pages
+
+
+def _forms_of(template: jinja2.Template, content: Content) -> dict[str, str]:
+    pages = {}
+    messages = _script_messages()
+    for q in content.questionnaires:
+        for audience in audiences_of(q):
+            path = online_form_path(content, q, audience)
+            key = f"{q.id}:{audience.id}" if audience else q.id
+            pages[path] = template.render(
+                content=content, programme=content.programme, q=q, page_path=path, audience=audience,
+                title=audience.title_in(q) if audience else q.title,
+                introduction=audience.introduction or q.introduction if audience else q.introduction,
+                sections=q.sections_for(audience), statement=audience.statement if audience else _text,
+                phrases=wording.phrases(q),
+                storage_key=f"auditpack:{content.programme.id}:{key}:{content.programme.version}",
+                export_format=FORMAT, export_format_version=FORMAT_VERSION,
+                role_names=audience.name if audience else ", ".join(content.role(r).name for r in q.respondents),
+                group_rated=group_rated(content, q), messages=messages)
+    return pages
+
+
+def _script_messages() -> dict[str, str]:
+    """What online-form.js says, in the language being written; ``{count}`` and ``{file}`` are filled in there."""
+    return {
+        "notKept": _("Your browser would not keep your answers; save them as a file before you leave this page."),
+        "nothing": _("There are no answers to save yet."),
+        "saved": _("Saved {count} answers as {file} in your downloads. Hand that file in; if you change an answer, "
+                   "save again and hand in the new file."),
+        "confirmClear": _("Clear every answer on this form? Answers you have not saved as a file will be lost."),
+        "cleared": _("Your answers were cleared. The form is ready for a new response."),
+        "noStorage": _("This browser will not keep your answers if you leave the page: save them as a file when "
+                       "you finish."),
+    }
 
 
 def _text(item: Item) -> str:
@@ -79,8 +102,10 @@ def blank_tally_sheets(programmes: list[Content]) -> dict[str, str]:
 
 def _environment(templates: TemplateFolders) -> jinja2.Environment:
     """Autoescaping on: the form is raw HTML, and every value placed in it must be escaped."""
-    return sandbox.environment(
+    env = sandbox.environment(
         *templates.folders("site"), autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True,
         filters=dict(md_inline=text.md_inline, safe_inline=safe.safe_inline, safe_markdown=safe.safe_markdown,
                      **wording.FILTERS))
+    i18n.install(env)
+    return env

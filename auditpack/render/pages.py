@@ -19,9 +19,10 @@ from typing import Any, ClassVar
 
 import jinja2
 
-from .. import wording
+from .. import i18n, wording
 from ..config import SiteConfig
 from ..documents import Edition, Pack, Plan, PrintDocument, stage_folder
+from ..i18n import gettext as _
 from ..kinds import FORMATS, format_of
 from ..model import Audience, Content, Questionnaire, Role, Stage, Task
 from ..template_folders import TemplateFolders
@@ -177,23 +178,23 @@ def stage_page(content: Content, stage: Stage) -> str:
 
 def navigation(programmes: list[Content], pages: dict[str, str]) -> list:
     """The site's navigation, in the order an audit is run."""
-    nav: list = [{"Home": "index.md"}]
+    nav: list = [{_("Home"): "index.md"}]
     for content in programmes:
         pid = content.programme.id
-        entries: list = [{"Overview": f"{pid}/index.md"}]
+        entries: list = [{_("Overview"): f"{pid}/index.md"}]
         entries += [{safe.plain_title(f"{s.number}. {s.title}"): stage_page(content, s)} for s in content.stages]
         if f"{pid}/components.md" in pages:
-            entries.append({"Components": f"{pid}/components.md"})
+            entries.append({_("Components"): f"{pid}/components.md"})
         if f"{pid}/guidance.md" in pages:
-            entries.append({"Guidance": f"{pid}/guidance.md"})
+            entries.append({_("Guidance"): f"{pid}/guidance.md"})
         for q in content.questionnaires:
             entries.append({safe.plain_title(q.title): f"{pid}/questionnaire-{q.id}.md"})
-            entries += [{safe.plain_title(f"Answer online: {a.title_in(q) if a else q.title}"):
+            entries += [{safe.plain_title(_("Answer online: %(title)s") % {"title": a.title_in(q) if a else q.title}):
                          online_form.online_form_path(content, q, a)} for a in online_form.audiences_of(q)]
         if f"{pid}/changes.md" in pages:
-            entries.append({"What's changed": f"{pid}/changes.md"})
+            entries.append({_("What's changed"): f"{pid}/changes.md"})
         nav.append({safe.plain_title(content.programme.short_title): entries})
-    nav.append({"Downloads": "downloads.md"})
+    nav.append({_("Downloads"): "downloads.md"})
     return nav
 
 
@@ -208,11 +209,13 @@ def _environment(templates: TemplateFolders) -> jinja2.Environment:
                    role_name=lambda role_id, content: content.role(role_id).name,
                    numbered_title=lambda section, q: f"{q.section_number(section)}. {section.title}",
                    **wording.FILTERS)
-    return sandbox.environment(*templates.folders("site"), filters=filters,
-                               globals=dict(link=_link, tasks_by_role=_tasks_by_role, task_count=_task_count,
-                                            file_format=format_of),
-                               undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                               trim_blocks=True, lstrip_blocks=True)
+    env = sandbox.environment(*templates.folders("site"), filters=filters,
+                              globals=dict(link=_link, tasks_by_role=_tasks_by_role, task_count=_task_count,
+                                           file_format=format_of),
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                              trim_blocks=True, lstrip_blocks=True)
+    i18n.install(env)
+    return env
 
 
 def _link(page_path: str, target: str) -> str:

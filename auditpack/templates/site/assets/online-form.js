@@ -15,6 +15,7 @@
   var form = document.getElementById("auditpack-form");
   if (!form) { return; }
   var data = form.dataset;
+  var messages = JSON.parse(data.messages || "{}"); // the page's language; see render/online_form.py
   var progress = document.getElementById("ap-progress");
   var status = document.getElementById("ap-status");
   var storage = null;
@@ -60,7 +61,7 @@
     try {
       storage.setItem(data.storageKey, JSON.stringify(state));
     } catch (error) {
-      say("Your browser would not keep your answers; save them as a file before you leave this page.");
+      say(messages.notKept);
     }
   }
 
@@ -194,7 +195,7 @@
       return n + Object.keys(doc.answers[item]).length;
     }, 0);
     if (count === 0) {
-      say("There are no answers to save yet.");
+      say(messages.nothing);
       return;
     }
     var blob = new Blob([JSON.stringify(doc, null, 2) + "\n"], { type: "application/json" });
@@ -207,18 +208,17 @@
       URL.revokeObjectURL(link.href);
       link.remove();
     }, 1000);
-    say("Saved " + count + " answers as " + link.download + " in your downloads. Hand that file in; " +
-        "if you change an answer, save again and hand in the new file.");
+    say(messages.saved.replace("{count}", String(count)).replace("{file}", link.download));
   }
 
   function clear() {
-    if (!window.confirm("Clear every answer on this form? Answers you have not saved as a file will be lost.")) {
+    if (!window.confirm(messages.confirmClear)) {
       return;
     }
     state = emptyState();
     if (storage) { storage.removeItem(data.storageKey); }
     restore();
-    say("Your answers were cleared. The form is ready for a new response.");
+    say(messages.cleared);
   }
 
   form.addEventListener("click", function (event) {
@@ -232,6 +232,6 @@
 
   restore();
   if (!storage) {
-    say("This browser will not keep your answers if you leave the page: save them as a file when you finish.");
+    say(messages.noStorage);
   }
 }());
