@@ -110,6 +110,14 @@ def npgettext(context: str, singular: str, plural: str, count: int) -> str:
     return translations(base_language(current())).npgettext(context, singular, plural, count)
 
 
+def direction() -> str:
+    """'rtl' for a language written right to left (Arabic, Urdu, Hebrew...), else 'ltr': the ``dir`` of
+    the documents and pages made in it."""
+    from babel import Locale
+
+    return "rtl" if Locale.parse(current()).character_order == "right-to-left" else "ltr"
+
+
 def language_name(tag: str) -> str:
     """A language's name in itself, for a language switcher: 'Cymraeg', 'English', 'العربية'."""
     from babel import Locale

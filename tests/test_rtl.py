@@ -1,0 +1,107 @@
+"""Right to left: a programme in Arabic prints from right to left, checked by where its text lands
+on the page (pdfplumber), not only by eye: the scale's boxes run from the right, statements stand
+to the right of their boxes, record columns start at the right, the running head's title is at the
+top right and the page number at the bottom left; the site's pages are dir="rtl"."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from babel.messages.pofile import read_po, write_po
+
+from auditpack import pipeline
+
+from .conftest import FIXTURES, copy_project
+
+ARABIC = {"questionnaires/wellbeing/sections/people/items/kind/text": "الموظفون لطفاء مع بعضهم",
+          "programme/short_title": "تدقيق صغير"}
+
+
+def arabic_edition(root: Path) -> Path:
+    """The mini programme with an Arabic translation, every text in Arabic letters."""
+    project = copy_project(FIXTURES / "mini", root)
+    programme = project / "content" / "mini" / "programme.yml"
+    programme.write_text(programme.read_text(encoding="utf-8").replace(
+        '  version: "2.1"\n', '  version: "2.1"\n  translations: [ar]\n', 1), encoding="utf-8")
+    from auditpack.cli import main
+    assert main(["translate", "--language", "ar", "--project", str(project)]) == 0
+    po = project / "content" / "mini" / "translations" / "ar.po"
+    catalogue = read_po(po.open("rb"))
+    for number, message in enumerate(m for m in catalogue if m.id and m.context):
+        message.string = ARABIC.get(message.context, f"نص عربي {number}")
+    out = io.BytesIO()
+    write_po(out, catalogue)
+    po.write_bytes(out.getvalue())
+    return project
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    project = arabic_edition(tmp_path_factory.mktemp("rtl") / "mini")
+    pipeline.build(pipeline.Project.open(project))
+    return project / "site" / "ar"
+
+
+def words(pdf: Path, page: int = 0):
+    with pdfplumber.open(pdf) as opened:
+        first = opened.pages[page]
+        return first.width, first.height, first.extract_words(keep_blank_chars=False, use_text_flow=False)
+
+
+def arabic_letters(pdf: Path, page: int = 0) -> list[dict]:
+    """The Arabic letters on a page, each with its place (pdfplumber splits shaped Arabic into
+    pieces that are no words, so letters are what can be located)."""
+    with pdfplumber.open(pdf) as opened:
+        return [c for c in opened.pages[page].chars if any("\u0600" <= x <= "\u06ff" for x in c["text"])]
+
+
+@pytest.mark.slow
+def test_the_scale_runs_from_the_right_and_statements_stand_right_of_their_boxes(built):
+    width, _, found = words(built / "downloads" / "mini" / "stage-2-gather" / "response-form.pdf")
+    rows: dict[int, list] = {}
+    for word in found:
+        if word["text"] in ("1", "2", "3", "4", "?"):
+            rows.setdefault(round(word["top"]), []).append(word)
+    header = max(rows.values(), key=len)  # the grid's row of scale keys: 1 2 3 4 ? for each question
+    first_question = sorted(header, key=lambda w: -w["x0"])[:5]  # the rightmost five
+    assert [w["text"] for w in first_question] == ["1", "2", "3", "4", "?"]
+    number = [w for w in found if w["text"] in ("1.", ".1") and w["top"] > header[0]["top"]]
+    assert number and min(w["x0"] for w in number) > max(w["x1"] for w in header), \
+        "the statement (its number first) stands to the right of its boxes"
+
+
+@pytest.mark.slow
+def test_running_head_and_page_number_trade_sides(built):
+    briefing = built / "downloads" / "mini" / "stage-1-prepare" / "briefing.pdf"
+    width, height, found = words(briefing)
+    title = [c for c in arabic_letters(briefing) if c["top"] < 60]
+    assert title and min(c["x0"] for c in title) > width / 2, "the running title is at the top right"
+    footer = [w for w in found if w["top"] > height - 60]
+    version = [w for w in footer if "2.1" in w["text"]]
+    number = [w for w in footer if w["text"] == "1" and w["x1"] < width / 3]
+    assert version and min(w["x0"] for w in version) > width / 2, "the version line is at the bottom right"
+    assert number, "the page number is at the bottom left"
+
+
+@pytest.mark.slow
+def test_record_columns_start_at_the_right(built):
+    width, _, found = words(built / "downloads" / "mini" / "stage-2-gather" / "group-recording.pdf")
+    # the default record columns' headings, from the catalogue (Arabic where it has them, else English)
+    from auditpack import i18n
+    with i18n.speaking("ar"):
+        first, second = i18n.gettext("Already working, good practice"), i18n.gettext("Ideas for improvement")
+    text = {w["text"]: w for w in found}
+    a, b = text.get(first.split()[0]), text.get(second.split()[0])
+    assert a and b and a["x0"] > b["x0"], "the first column is the right-hand one"
+
+
+@pytest.mark.slow
+def test_the_arabic_documents_and_pages_say_they_are_right_to_left(built):
+    import pikepdf
+    with pikepdf.open(built / "downloads" / "mini" / "stage-2-gather" / "response-form.pdf") as pdf:
+        assert str(pdf.Root.Lang) == "ar"
+    page = (built / "mini" / "answer-wellbeing.html").read_text(encoding="utf-8")
+    assert '<html lang="ar"' in page and '<body dir="rtl"' in page
