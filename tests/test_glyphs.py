@@ -161,11 +161,14 @@ def cmap_targets(cmap: str) -> set[str]:
 @pytest.mark.slow
 def test_every_character_of_the_bundled_build_is_in_an_embedded_packaged_face(bundled_build):
     families = {face.family.replace(" ", "") for face in typefaces.installed()}
-    pdfs = sorted((bundled_build / "site" / "downloads").rglob("*.pdf"))
-    assert len(pdfs) > 100
+    pdfs = sorted((bundled_build / "site").rglob("*.pdf"))  # every edition: English, Welsh, Arabic
+    assert len(pdfs) > 200 and any("/ar/" in p.as_posix() for p in pdfs) and any("/cy/" in p.as_posix() for p in pdfs)
+    used = set()
     for pdf in pdfs:
         assert unembedded_fonts(pdf) == [], pdf.name
         for family, characters in mapped_characters(pdf).items():
+            used.add(family)
             assert family in families, (pdf.name, family)
             assert {c for c in characters if ord(c) not in family_cmap(family) and not typefaces.needs_no_glyph(c)} \
                 == set(), (pdf.name, family)
+    assert {"NotoSansArabic", "NotoSans", "AtkinsonHyperlegible"} <= used  # Arabic, and Welsh ŵ/ŷ
