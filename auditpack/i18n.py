@@ -200,5 +200,25 @@ def update_catalogues() -> None:
             write_po(out, catalogue, width=100, include_lineno=False, sort_by_file=True)
 
 
-if __name__ == "__main__":
+def add_catalogue(language: str) -> Path:
+    """An empty catalogue for ``language``, with its plural rules, for a translator to fill."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    po = LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if po.exists():
+        raise SystemExit(f"{po} exists already")
+    po.parent.mkdir(parents=True)
+    with po.open("wb") as out:
+        write_po(out, Catalog(locale=language, domain=DOMAIN, project="auditpack", charset="utf-8", fuzzy=False))
     update_catalogues()
+    return po
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:2] == ["add"] and len(sys.argv) == 3:
+        print(f"wrote {add_catalogue(sys.argv[2])}")
+    else:
+        update_catalogues()

@@ -1,5 +1,6 @@
 """Benchmark the bundled example: full, site-only and PDF time, no-op and one-stage rebuilds,
-and the floor set by WeasyPrint alone. Prints figures and the ratios the project targets.
+the time each extra language adds, and the floor set by WeasyPrint alone. Prints figures and the
+ratios the project targets.
 
     python bench/run.py [--runs 3] [--jobs N] [--schools 100] [--errors]
 
@@ -12,6 +13,7 @@ figures are medians over the runs. Ratios matter more than seconds on a shared m
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import statistics
 import subprocess
@@ -52,7 +54,8 @@ def floor_seconds() -> tuple[float, int]:
     from auditpack.render.pdf import PDF_OPTIONS
 
     project = pipeline.Project.open(REPO)
-    programmes = pipeline.check(project)
+    checked = pipeline.checked(project)
+    programmes = checked.programmes + checked.translated  # every edition, as the full build makes
     plan = documents.plan(programmes, tuple(project.config.variants))
     options = pipeline.renderer(project, pipeline.build_date(programmes)).options
     env = print_html.environment(project.templates)
@@ -93,6 +96,17 @@ def pdf_only(root: Path, jobs: int | None) -> None:
         renderer.render(plan)
 
 
+def one_language(root: Path) -> int:
+    """Take the other languages out of every programme of the copy at ``root``: how many there were."""
+    found = 0
+    for programme in sorted(root.glob("content/*/programme.yml")):
+        text = programme.read_text(encoding="utf-8")
+        listed = re.findall(r"^  translations: \[(.*)\]\n", text, flags=re.MULTILINE)
+        found += sum(len([t for t in entry.split(",") if t.strip()]) for entry in listed)
+        programme.write_text(re.sub(r"^  translations: \[.*\]\n", "", text, flags=re.MULTILINE), encoding="utf-8")
+    return found
+
+
 def one_run(build: list[str], jobs: list[str]) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         root = copy_project(Path(tmp))
@@ -103,6 +117,10 @@ def one_run(build: list[str], jobs: list[str]) -> dict[str, float]:
         figures["one_stage"] = timed(here)
         figures["pdf"] = timed([sys.executable, __file__, "--pdf-only", str(root), *jobs])
         figures["site"] = site_only_seconds(root)
+        languages = one_language(root)
+        figures["one_language"] = timed(here + ["--clear-cache"])
+    figures["per_language"] = (figures["full"] - figures["one_language"]) / max(languages, 1)
+    figures["language/one"] = figures["per_language"] / figures["one_language"]
     figures["floor"], figures["pages"] = floor_seconds()
     figures["full/floor"] = figures["full"] / figures["floor"]
     figures["noop/full"] = figures["noop"] / figures["full"]
@@ -112,6 +130,9 @@ def one_run(build: list[str], jobs: list[str]) -> dict[str, float]:
 
 ROWS = [("full", "full cold build", "s"), ("site", "site only (no PDFs)", "s"), ("pdf", "PDFs only (no site)", "s"),
         ("noop", "no-op rebuild", "s"), ("one_stage", "rebuild after one stage", "s"),
+        ("one_language", "full build, source languages only", "s"),
+        ("per_language", "time each extra language adds", "s"),
+        ("language/one", "ratio extra language / source only", ""),
         ("floor", "floor: serial WeasyPrint", "s"), ("full/floor", "ratio full / floor  (<= 0.65)", ""),
         ("noop/full", "ratio no-op / full  (<= 0.05)", ""), ("one_stage/full", "ratio one stage / full (<= 0.25)", "")]
 

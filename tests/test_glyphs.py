@@ -150,7 +150,7 @@ def cmap_targets(cmap: str) -> set[str]:
         return bytes.fromhex(hex_).decode("utf-16-be")
     found = set()
     for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.DOTALL):
-        found.update(text(t) for t in re.findall(r"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]+)>", block))
+        found.update(c for t in re.findall(r"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]+)>", block) for c in text(t))
     for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.DOTALL):
         for low, high, start in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
             first = ord(text(start)[-1])

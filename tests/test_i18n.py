@@ -219,3 +219,22 @@ def test_wording_phrases_follow_the_language():
     assert said.how_to_answer.startswith("Ar gyfer pob datganiad, atebwch 2 gwestiwn") or \
         said.how_to_answer.startswith("Ar gyfer pob datganiad, atebwch 2 cwestiwn")
     assert "sgôr o 1 i 4" in said.how_to_answer
+
+
+@pytest.mark.slow
+def test_every_page_of_every_edition_says_its_language(bundled_build):
+    """lang on every page: English at the top, Welsh in cy/, Arabic (right to left) in ar/; and each
+    page links the other editions with hreflang."""
+    site = bundled_build / "site"
+    pages = sorted(site.rglob("*.html"))
+    editions = {"cy": 0, "ar": 0, "": 0}
+    for page in pages:
+        folder = page.relative_to(site).parts[0] if page.relative_to(site).parts[0] in ("cy", "ar") else ""
+        text = page.read_text(encoding="utf-8")
+        lang = re.search(r'<html lang="([^"]+)"', text)
+        assert lang and lang.group(1) == (folder or "en"), page
+        assert ('<body dir="rtl"' in text) == (folder == "ar"), page
+        if "md-select__link" in text:  # the theme's pages (not the offline search shim's)
+            assert all(f'hreflang="{other}"' in text for other in ("en", "cy", "ar")), page
+        editions[folder] += 1
+    assert all(count >= 10 for count in editions.values()), editions

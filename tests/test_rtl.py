@@ -60,7 +60,7 @@ def arabic_letters(pdf: Path, page: int = 0) -> list[dict]:
 
 @pytest.mark.slow
 def test_the_scale_runs_from_the_right_and_statements_stand_right_of_their_boxes(built):
-    width, _, found = words(built / "downloads" / "mini" / "stage-2-gather" / "response-form.pdf")
+    _, _, found = words(built / "downloads" / "mini" / "stage-2-gather" / "response-form.pdf")
     rows: dict[int, list] = {}
     for word in found:
         if word["text"] in ("1", "2", "3", "4", "?"):
@@ -88,7 +88,7 @@ def test_running_head_and_page_number_trade_sides(built):
 
 @pytest.mark.slow
 def test_record_columns_start_at_the_right(built):
-    width, _, found = words(built / "downloads" / "mini" / "stage-2-gather" / "group-recording.pdf")
+    _, _, found = words(built / "downloads" / "mini" / "stage-2-gather" / "group-recording.pdf")
     # the default record columns' headings, from the catalogue (Arabic where it has them, else English)
     from auditpack import i18n
     with i18n.speaking("ar"):

@@ -70,3 +70,21 @@ pupil council and parent forum) is the one the mini programme does not have."""
 def test_the_third_example_looks_as_before(bundled_build, name):
     path = bundled_build / "site" / "downloads" / "wellbeing-review" / WELLBEING_REVIEW[name]
     compare(render(path, 0, scale=0.4, grayscale=True), name)
+
+
+LANGUAGES = {
+    "cy-ara-response-form": "cy/downloads/blackpool-ara/stage-2-individual-responses/response-form.pdf",
+    "cy-ara-group-recording": "cy/downloads/blackpool-ara/stage-3-group-discussion/group-recording.pdf",
+    "cy-ara-cover": "cy/downloads/blackpool-ara/blackpool-ara-complete-pack.pdf",
+    "ar-wellbeing-parents-response-form": "ar/downloads/wellbeing-review/general/"
+                                          "response-form-wellbeing-review-parents.pdf",
+    "ar-wellbeing-briefing": "ar/downloads/wellbeing-review/stage-2-review-in-groups/briefing.pdf",
+}
+"""A page one per language of the bundled editions: Welsh (longer words, ŵ and ŷ) and Arabic (right
+to left, its own face)."""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(LANGUAGES))
+def test_each_language_looks_as_before(bundled_build, name):
+    compare(render(bundled_build / "site" / LANGUAGES[name], 0, scale=0.4, grayscale=True), name)

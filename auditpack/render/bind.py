@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from ..i18n import N_
+from ..i18n import gettext as _
 from .subsets import share_font_programs
 
 if TYPE_CHECKING:
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
 
 LINK_SCHEME = "auditpack-part:"
 """Cover links point here (``auditpack-part:3`` = the third bound part); binding turns them into page links."""
-PACK_PAGE = "Pack page {page} of {pages}"
+PACK_PAGE = N_("Pack page %(page)s of %(pages)s")
 """Printed on every page of a pack, so the contents' page numbers can be found on paper."""
 MM = 72 / 25.4
 PACK_PAGE_RIGHT = 15 * MM
@@ -50,7 +52,7 @@ class Part:
 
 
 def pack_page(page: int, pages: int) -> str:
-    return PACK_PAGE.format(page=page, pages=pages)
+    return _(PACK_PAGE) % {"page": page, "pages": pages}
 
 
 def bind(cover: bytes, parts: list[Part], labels: StampSheet | None = None) -> bytes:

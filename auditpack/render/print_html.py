@@ -55,7 +55,8 @@ def environment(templates: TemplateFolders, compiled: bool = False, *more_kinds:
     """``compiled``: keep compiled templates between builds (see :func:`.sandbox.environment`).
     The folders of ``more_kinds`` are searched after ``print/`` (``""``: the templates folders themselves)."""
     folders = [folder for kind in ("print", *more_kinds) for folder in templates.folders(kind)]
-    env = sandbox.environment(*folders, filters=FILTERS, globals={"page_counter_css": page_counter_css, "direction": i18n.direction},
+    env = sandbox.environment(*folders, filters=FILTERS,
+                              globals={"page_counter_css": page_counter_css, "direction": i18n.direction},
                               compiled="print" if compiled else None,
                               autoescape=True, undefined=jinja2.StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)

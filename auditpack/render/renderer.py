@@ -158,7 +158,7 @@ class Renderer:
         jobs = []
         for p in reuse(packs, pack_keys):
             bound = [outputs[d.path] for d in p.documents]
-            jobs.append(("pack", p.path, html.covers(p, bound), parts(p, bound)))
+            jobs.append(("pack", p.path, html.covers(p, bound), parts(p, bound), p.content.programme.language))
         for path, data, pages in self.workers.run(jobs):
             done(path, data, pages, pack_keys[path], rendered=True)
         return {path: outputs[path] for path in [d.path for d in docs] + [p.path for p in packs]} | made_here

@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import i18n
 from ..lifeline import Lifeline, end_with_the_parent
 from ..template_folders import TemplateFolders
 from .bind import Part, bind, pack_page
@@ -277,17 +278,20 @@ def render_html(renderer, html: str, forms: bool) -> tuple[bytes, int]:
     return pdf.data, pdf.pages
 
 
-def bind_pack(renderer, cover_htmls: list[str], parts: list[Part]) -> tuple[bytes, int]:
+def bind_pack(renderer, cover_htmls: list[str], parts: list[Part], language: str) -> tuple[bytes, int]:
     """A long contents list can push the cover onto another page, which moves every page number
     in it: take the first version of the cover that fills exactly the pages it assumed. Every page's
-    "Pack page N of M" is laid out once, in the forms' font, and drawn as it is bound."""
+    "Pack page N of M" (in the pack's ``language``) is laid out once, in the forms' font, and drawn
+    as it is bound."""
     from .stamp import StampSheet  # not at the top: the stamp reads the content model, which the server never loads
 
     for cover_pages, html in enumerate(cover_htmls, start=1):
         cover = renderer.layout(html)
         if len(cover.pages) == cover_pages:
             pages = cover_pages + sum(p.pages for p in parts)
-            labels = StampSheet.render(renderer, [pack_page(n, pages) for n in range(1, pages + 1)], layouts=1)
+            with i18n.speaking(language):
+                numbers = [pack_page(n, pages) for n in range(1, pages + 1)]
+            labels = StampSheet.render(renderer, numbers, layouts=1)
             return bind(renderer.write(cover).data, parts, labels), pages
     raise ValueError(f"a pack's contents list runs to more than {len(cover_htmls)} pages")
 
