@@ -289,10 +289,9 @@ def bind_pack(renderer, cover_htmls: list[str], parts: list[Part], language: str
         cover = renderer.layout(html)
         if len(cover.pages) == cover_pages:
             pages = cover_pages + sum(p.pages for p in parts)
-            with i18n.speaking(language):
-                numbers = [pack_page(n, pages) for n in range(1, pages + 1)]
-            labels = StampSheet.render(renderer, numbers, layouts=1)
-            return bind(renderer.write(cover).data, parts, labels), pages
+            with i18n.speaking(language):  # bind() looks each page's label up by the same words
+                labels = StampSheet.render(renderer, [pack_page(n, pages) for n in range(1, pages + 1)], layouts=1)
+                return bind(renderer.write(cover).data, parts, labels), pages
     raise ValueError(f"a pack's contents list runs to more than {len(cover_htmls)} pages")
 
 
