@@ -6,6 +6,7 @@ top right and the page number at the bottom left; the site's pages are dir="rtl"
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pdfplumber
@@ -77,7 +78,8 @@ def test_the_scale_runs_from_the_right_and_statements_stand_right_of_their_boxes
 def test_running_head_and_page_number_trade_sides(built):
     briefing = built / "downloads" / "mini" / "stage-1-prepare" / "briefing.pdf"
     width, height, found = words(briefing)
-    title = [c for c in arabic_letters(briefing) if c["top"] < 60]
+    head = [c for c in arabic_letters(briefing) if c["top"] < 60]
+    title = [c for c in head if c["text"] in "تدصغي"]  # letters of the short title (تدقيق صغير) and not of the kind
     assert title and min(c["x0"] for c in title) > width / 2, "the running title is at the top right"
     footer = [w for w in found if w["top"] > height - 60]
     version = [w for w in footer if "2.1" in w["text"]]
@@ -87,15 +89,16 @@ def test_running_head_and_page_number_trade_sides(built):
 
 
 @pytest.mark.slow
-def test_record_columns_start_at_the_right(built):
-    _, _, found = words(built / "downloads" / "mini" / "stage-2-gather" / "group-recording.pdf")
-    # the default record columns' headings, from the catalogue (Arabic where it has them, else English)
-    from auditpack import i18n
-    with i18n.speaking("ar"):
-        first, second = i18n.gettext("Already working, good practice"), i18n.gettext("Ideas for improvement")
-    text = {w["text"]: w for w in found}
-    a, b = text.get(first.split()[0]), text.get(second.split()[0])
-    assert a and b and a["x0"] > b["x0"], "the first column is the right-hand one"
+def test_record_columns_and_choices_start_at_the_right(built):
+    """Read from the form's layout (the named destinations WeasyPrint wrote where each area landed):
+    the first record column, and the first choice of a choice column, are the right-hand ones."""
+    layout = json.loads((built / "downloads" / "mini" / "stage-2-gather" / "group-recording.layout.json")
+                        .read_text(encoding="utf-8"))
+    page = layout["pages"][0]
+    writing = {area["field"].rsplit(":", 1)[1]: area["x"] for area in page["writing"]}
+    assert writing["working"] > writing["ideas"]
+    boxes = {box["value"]: box["x"] for box in page["boxes"] if box["field"].endswith(":priority")}
+    assert boxes["High"] > boxes["Medium"] > boxes["Low"]
 
 
 @pytest.mark.slow

@@ -50,7 +50,7 @@ def packaged_fonts_only() -> Iterator[None]:
     machine's own fonts."""
     with tempfile.TemporaryDirectory(prefix="auditpack-fonts-") as folder:
         conf = Path(folder) / "fonts.conf"
-        conf.write_text(_fontconfig(font_folders(), Path(folder) / "cache"), encoding="utf-8")
+        conf.write_text(_fontconfig(font_folders()), encoding="utf-8")
         before = os.environ.get("FONTCONFIG_FILE")
         os.environ["FONTCONFIG_FILE"] = str(conf)
         try:
@@ -62,7 +62,9 @@ def packaged_fonts_only() -> Iterator[None]:
                 os.environ["FONTCONFIG_FILE"] = before
 
 
-def _fontconfig(folders: list[Path], cache: Path) -> str:
+def _fontconfig(folders: list[Path]) -> str:
+    """No cache folder: Fontconfig then reads the few packaged files each time (milliseconds) and
+    writes nothing, so a full or read-only disk gives it nothing to complain about."""
     dirs = "".join(f"<dir>{escape(str(folder))}</dir>" for folder in folders)
     return ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
-            f"<fontconfig>{dirs}<cachedir>{escape(str(cache))}</cachedir></fontconfig>\n")
+            f"<fontconfig>{dirs}</fontconfig>\n")

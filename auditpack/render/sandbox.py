@@ -18,6 +18,7 @@ kept in Jinja's per-user folder, never in the project: Jinja loads compiled temp
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -56,7 +57,19 @@ def bytecode_cache(name: str) -> jinja2.BytecodeCache | None:
 
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
     """A cache that only ever saves time: one that cannot be read or written (a full temporary
-    folder) is skipped, and the templates are compiled again instead of the build failing."""
+    folder) is skipped, and the templates are compiled again instead of the build failing.
+
+    Jinja keys compiled code by the template's name and source only, but the same source compiles
+    differently under other extensions or policies (the i18n extension's ``trimmed``, for one): an
+    upgraded auditpack would run code compiled by the old one. The environment's setup is in the key."""
+
+    def get_bucket(self, environment, name, filename, source):
+        setup = repr((jinja2.__version__, sorted(environment.extensions),
+                      sorted((key, repr(value)) for key, value in environment.policies.items())))
+        key = self.get_cache_key(name, filename) + "-" + hashlib.sha1(setup.encode()).hexdigest()[:16]
+        bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
 
     def load_bytecode(self, bucket) -> None:
         with contextlib.suppress(OSError):
