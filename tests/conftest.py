@@ -70,6 +70,30 @@ def _no_build_date_carried_over(monkeypatch):
     os.environ.pop("SOURCE_DATE_EPOCH", None)  # monkeypatch restores only what was there before
 
 
+def translated_mini(root: Path, language: str, translate) -> Path:
+    """A copy of the tiny programme at ``root`` also published in ``language``: its translation file
+    written by ``auditpack translate`` and every entry given ``translate(number, address, source)``."""
+    import io
+
+    from babel.messages.pofile import read_po, write_po
+
+    from auditpack.cli import main
+
+    project = copy_project(FIXTURES / "mini", root)
+    programme = project / "content" / "mini" / "programme.yml"
+    programme.write_text(programme.read_text(encoding="utf-8").replace(
+        '  version: "2.1"\n', f'  version: "2.1"\n  translations: [{language}]\n', 1), encoding="utf-8")
+    assert main(["translate", "--language", language, "--project", str(project)]) == 0
+    po = project / "content" / "mini" / "translations" / f"{language}.po"
+    catalogue = read_po(po.open("rb"))
+    for number, message in enumerate(m for m in catalogue if m.id and m.context):
+        message.string = translate(number, message.context, message.id)
+    out = io.BytesIO()
+    write_po(out, catalogue)
+    po.write_bytes(out.getvalue())
+    return project
+
+
 @pytest.fixture
 def mini_project(tmp_path) -> Path:
     """A fresh copy of the tiny fixture programme, safe to edit."""

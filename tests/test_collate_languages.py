@@ -4,37 +4,24 @@ answers given all in English."""
 
 from __future__ import annotations
 
-import io
 import random
 import shutil
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po, write_po
 
 from auditpack import pipeline
 from auditpack.cli import main
 
-from .conftest import FIXTURES, copy_project
+from .conftest import translated_mini
 from .test_collate_filling import MINI_FORM, fill_pypdf, mini_content, random_answers
 
 
 @pytest.fixture(scope="module")
 def welsh_project(tmp_path_factory) -> Path:
     """The mini programme also in Welsh, every text translated, built."""
-    project = copy_project(FIXTURES / "mini", tmp_path_factory.mktemp("languages") / "mini")
-    programme = project / "content" / "mini" / "programme.yml"
-    programme.write_text(programme.read_text(encoding="utf-8").replace(
-        '  version: "2.1"\n', '  version: "2.1"\n  translations: [cy]\n', 1), encoding="utf-8")
-    assert main(["translate", "--language", "cy", "--project", str(project)]) == 0
-    po = project / "content" / "mini" / "translations" / "cy.po"
-    catalogue = read_po(po.open("rb"))
-    for message in catalogue:
-        if message.id and message.context:
-            message.string = f"Cymraeg: {message.id}"
-    out = io.BytesIO()
-    write_po(out, catalogue)
-    po.write_bytes(out.getvalue())
+    project = translated_mini(tmp_path_factory.mktemp("languages") / "mini", "cy",
+                              lambda number, address, source: f"Cymraeg: {source}")
     pipeline.build(pipeline.Project.open(project))
     return project
 

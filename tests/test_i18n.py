@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import re
-from html.parser import HTMLParser
 from typing import ClassVar
 
 import pytest
@@ -20,6 +19,7 @@ from auditpack.render import pages, print_html, text
 from auditpack.template_folders import PACKAGED, TemplateFolders
 
 from .conftest import FIXTURES
+from .html_text import shown_text
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
 
@@ -111,29 +111,6 @@ class Pseudo(gettext.NullTranslations):
         return pseudo(singular if n == 1 else plural)
 
 
-class Shown(HTMLParser):
-    """What a person reads or hears: text, and the attributes a screen reader or viewer shows."""
-
-    def __init__(self):
-        super().__init__()
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.hidden += tag in ("style", "script")
-        values = dict(attrs)
-        self.parts += [values[a] or "" for a in ("title", "aria-label", "alt") if a in values]
-        if tag == "meta" and values.get("name") in ("description", "keywords"):
-            self.parts.append(values.get("content") or "")
-
-    def handle_endtag(self, tag):
-        self.hidden -= tag in ("style", "script")
-
-    def handle_data(self, data):
-        if not self.hidden:
-            self.parts.append(data)
-
-
 def content_words(folder) -> set[str]:
     words = set()
     for path in (folder / "content").rglob("*.yml"):
@@ -161,9 +138,7 @@ def test_no_fixed_english_reaches_a_printed_document(folder, monkeypatch, marked
                                                     {"briefing", "collation", "response-form", "group-recording"})
     leaks = {}
     for name, html in shown.items():
-        parser = Shown()
-        parser.feed(html)
-        words = {w for w in re.findall(r"[A-Za-z]{2,}", " ".join(parser.parts)) if w.lower() not in allowed}
+        words = {w for w in re.findall(r"[A-Za-z]{2,}", shown_text(html, attributes=True)) if w.lower() not in allowed}
         if words:
             leaks[name] = words
     assert leaks == {}

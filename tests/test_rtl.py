@@ -5,43 +5,24 @@ top right and the page number at the bottom left; the site's pages are dir="rtl"
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pdfplumber
 import pytest
-from babel.messages.pofile import read_po, write_po
 
 from auditpack import pipeline
 
-from .conftest import FIXTURES, copy_project
+from .conftest import translated_mini
 
 ARABIC = {"questionnaires/wellbeing/sections/people/items/kind/text": "الموظفون لطفاء مع بعضهم",
           "programme/short_title": "تدقيق صغير"}
 
 
-def arabic_edition(root: Path) -> Path:
-    """The mini programme with an Arabic translation, every text in Arabic letters."""
-    project = copy_project(FIXTURES / "mini", root)
-    programme = project / "content" / "mini" / "programme.yml"
-    programme.write_text(programme.read_text(encoding="utf-8").replace(
-        '  version: "2.1"\n', '  version: "2.1"\n  translations: [ar]\n', 1), encoding="utf-8")
-    from auditpack.cli import main
-    assert main(["translate", "--language", "ar", "--project", str(project)]) == 0
-    po = project / "content" / "mini" / "translations" / "ar.po"
-    catalogue = read_po(po.open("rb"))
-    for number, message in enumerate(m for m in catalogue if m.id and m.context):
-        message.string = ARABIC.get(message.context, f"نص عربي {number}")
-    out = io.BytesIO()
-    write_po(out, catalogue)
-    po.write_bytes(out.getvalue())
-    return project
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    project = arabic_edition(tmp_path_factory.mktemp("rtl") / "mini")
+    project = translated_mini(tmp_path_factory.mktemp("rtl") / "mini", "ar",
+                              lambda number, address, source: ARABIC.get(address, f"نص عربي {number}"))
     pipeline.build(pipeline.Project.open(project))
     return project / "site" / "ar"
 

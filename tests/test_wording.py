@@ -10,7 +10,6 @@ import json
 import re
 import subprocess
 import sys
-from html.parser import HTMLParser
 
 import docx
 import pytest
@@ -23,6 +22,7 @@ from auditpack.render import online_form, print_html, word
 from auditpack.template_folders import PACKAGED, TemplateFolders
 
 from .conftest import FIXTURES
+from .html_text import shown_text
 from .pdf_reading import all_text
 
 SHAPES = [
@@ -75,37 +75,12 @@ def _documents(content, q, audience) -> list[PrintDocument]:
     return docs
 
 
-class _Text(HTMLParser):
-    """The text a person reads: not the stylesheets or scripts."""
-
-    def __init__(self):
-        super().__init__()
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.hidden += tag in ("style", "script")
-
-    def handle_endtag(self, tag):
-        self.hidden -= tag in ("style", "script")
-
-    def handle_data(self, data):
-        if not self.hidden:
-            self.parts.append(data)
-
-
-def _html_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return " ".join(parser.parts)
-
-
 @pytest.mark.parametrize(("folder", "questionnaire", "audience"), SHAPES)
 def test_every_kind_says_only_what_fits_the_shape(folder, questionnaire, audience):
     content, q, chosen = _shape(folder, questionnaire, audience)
     env = print_html.environment(TemplateFolders((PACKAGED,)))
     for doc in _documents(content, q, chosen):
-        text = _html_text(print_html.render_document(env, doc, print_html.PrintOptions()))
+        text = shown_text(print_html.render_document(env, doc, print_html.PrintOptions()))
         assert not unfit_wording(text, len(q.dimensions), audience, not q.ordinal), f"{doc.kind} ({doc.variant_label})"
 
 
@@ -125,7 +100,7 @@ def test_word_copies_say_only_what_fits_the_shape(folder, questionnaire, audienc
 def test_online_form_says_only_what_fits_the_shape(folder, questionnaire, audience):
     content, q, chosen = _shape(folder, questionnaire, audience)
     pages = online_form.render_online_forms([content], TemplateFolders((PACKAGED,)))
-    text = _html_text(pages[online_form.online_form_path(content, q, chosen)])
+    text = shown_text(pages[online_form.online_form_path(content, q, chosen)])
     assert not unfit_wording(text, len(q.dimensions), audience, not q.ordinal)
 
 
@@ -147,7 +122,7 @@ def test_collation_report_says_only_what_fits_the_shape(folder, questionnaire, a
     result = subprocess.run([sys.executable, "-m", "auditpack", "collate", str(answers), "--questionnaire", q.id,
                              "--project", str(FIXTURES / folder), "--out", str(out)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    for text in (_html_text((out / "collation-report.html").read_text()), all_text(out / "collation-report.pdf")):
+    for text in (shown_text((out / "collation-report.html").read_text()), all_text(out / "collation-report.pdf")):
         assert not unfit_wording(text, len(q.dimensions), None, not q.ordinal)
 
 
