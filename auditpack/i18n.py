@@ -30,8 +30,6 @@ import jinja2
 
 LOCALE = Path(__file__).parent / "locale"
 DOMAIN = "auditpack"
-SOURCE = "en"
-"""The language the phrases are written in: its catalogue translates each to itself."""
 
 _language: contextvars.ContextVar[str] = contextvars.ContextVar("auditpack_language", default="en_GB")
 """The language being written, as Babel names a locale ('cy', 'en_GB')."""
@@ -40,6 +38,10 @@ _language: contextvars.ContextVar[str] = contextvars.ContextVar("auditpack_langu
 def languages() -> tuple[str, ...]:
     """The languages auditpack has a catalogue for."""
     return tuple(sorted(p.parent.parent.name for p in LOCALE.glob(f"*/LC_MESSAGES/{DOMAIN}.po")))
+
+
+def catalogue_file(language: str) -> Path:
+    return LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def base_language(tag: str) -> str:
@@ -79,7 +81,7 @@ def locale_name(tag: str) -> str:
 @functools.cache
 def translations(language: str) -> _gettext.NullTranslations:
     """The compiled catalogue of ``language``; English (the phrases as written) where there is none."""
-    po = LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    po = catalogue_file(language)
     if not po.is_file():
         return _gettext.NullTranslations()
     from babel.messages.mofile import write_mo
@@ -113,9 +115,14 @@ def npgettext(context: str, singular: str, plural: str, count: int) -> str:
 def direction() -> str:
     """'rtl' for a language written right to left (Arabic, Urdu, Hebrew...), else 'ltr': the ``dir`` of
     the documents and pages made in it."""
+    return _direction(current())
+
+
+@functools.cache
+def _direction(locale: str) -> str:
     from babel import Locale
 
-    return "rtl" if Locale.parse(current()).character_order == "right-to-left" else "ltr"
+    return "rtl" if Locale.parse(locale).character_order == "right-to-left" else "ltr"
 
 
 def language_name(tag: str) -> str:
@@ -144,13 +151,6 @@ def one_of(items: list[str]) -> str:
     from babel.lists import format_list
 
     return format_list(items, style="or", locale=current())
-
-
-def all_of(items: list[str]) -> str:
-    """'a, b and c' as the current language says it."""
-    from babel.lists import format_list
-
-    return format_list(items, locale=current())
 
 
 def install(env: jinja2.Environment) -> None:
@@ -191,7 +191,7 @@ def update_catalogues() -> None:
     with (LOCALE / f"{DOMAIN}.pot").open("wb") as out:
         write_po(out, template, width=100, omit_header=False, include_lineno=False, sort_by_file=True)
     for language in languages():
-        po = LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+        po = catalogue_file(language)
         with po.open("rb") as source:
             catalogue = read_po(source, locale=language, domain=DOMAIN)
         catalogue.update(template, update_header_comment=False, no_fuzzy_matching=True)
@@ -205,7 +205,7 @@ def add_catalogue(language: str) -> Path:
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
 
-    po = LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    po = catalogue_file(language)
     if po.exists():
         raise SystemExit(f"{po} exists already")
     po.parent.mkdir(parents=True)

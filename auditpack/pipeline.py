@@ -194,25 +194,23 @@ def _build_edition(project: Project, edition: Edition, every: list[Edition], pla
                    date: int, site_dir: Path, work_dir: Path, progress, stats: RenderStats) -> tuple[dict, int]:
     """One edition's PDFs and site, its site built by a worker beside its PDFs. The source edition's
     site comes first: MkDocs empties its site folder, which holds the other editions' folders."""
-    pending = site_pages.pending_pdfs(plan)
-    with i18n.speaking(edition.language):
+    with i18n.speaking(edition.language):  # the site's pages and their figures (documents set their own)
+        pending = site_pages.pending_pdfs(plan)
         files, settings, pages = site_sources(project, edition.programmes, plan, pending,
                                               alternates(edition, every), edition.language if edition.folder else None)
-    write_files(work_dir, files)
-    mkdocs_yml = site.write_project(work_dir, settings)
-    site_built = []
+        write_files(work_dir, files)
+        mkdocs_yml = site.write_project(work_dir, settings)
+        site_built = []
 
-    def build_site_beside_pdfs() -> None:
-        """A worker builds the site once it has started on the PDFs (their page counts and sizes are
-        filled in afterwards)."""
-        site_built.append(pdf_renderer.submit(site.build_site, mkdocs_yml, site_dir, date, True))
+        def build_site_beside_pdfs() -> None:
+            """A worker builds the site once it has started on the PDFs (their page counts and sizes are
+            filled in afterwards)."""
+            site_built.append(pdf_renderer.submit(site.build_site, mkdocs_yml, site_dir, date, True))
 
-    pdfs = pdf_renderer.render(plan, progress=progress, stats=stats, while_rendering=build_site_beside_pdfs)
-    site_built[0].result()
-    with i18n.speaking(edition.language):
-        facts = site_pages.facts(project.templates, pending, pdfs)
-    _add_pdfs(work_dir / "docs", site_dir, pdfs, facts)
-    return pdfs, len(pages)
+        pdfs = pdf_renderer.render(plan, progress=progress, stats=stats, while_rendering=build_site_beside_pdfs)
+        site_built[0].result()
+        _add_pdfs(work_dir / "docs", site_dir, pdfs, site_pages.facts(project.templates, pending, pdfs))
+        return pdfs, len(pages)
 
 
 def alternates(edition: Edition, every: list[Edition]) -> list[dict]:

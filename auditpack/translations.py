@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import codes
+from . import codes, i18n
 from .errors import ContentError, ContentErrors, Location
 from .load import MAX_FILE_BYTES, SourceMap
 
@@ -189,9 +189,10 @@ def update_file(folder: Path, raw: dict, source: SourceMap, language: str, proje
             raise ContentErrors([problem])
         old, created = {m.context: m for m in catalogue if m.id and m.context}, catalogue.creation_date
         earlier = _previous_wordings(po.read_text(encoding="utf-8"))
-    fresh = Catalog(locale=_locale(language), domain=folder.name, project=folder.name, version=raw["programme"].get(
-        "version"), charset="utf-8", fuzzy=False, creation_date=created, last_translator="", language_team="",
-        header_comment=HEADER % {"programme": folder.name, "language": language}, msgid_bugs_address="")
+    fresh = Catalog(locale=i18n.locale_name(language), domain=folder.name, project=folder.name,
+                    version=raw["programme"].get("version"), charset="utf-8", fuzzy=False, creation_date=created,
+                    last_translator="", language_team="", msgid_bugs_address="",
+                    header_comment=HEADER % {"programme": folder.name, "language": language})
     counts = {"translated": 0, "new": 0, "changed": 0}
     for text in texts(raw, source):
         where = [(_relative(text.where.file, project_root), text.where.line)]
@@ -225,15 +226,6 @@ def _previous_wordings(po_text: str) -> dict[str, str]:
             parts = [previous[0][len("msgid "):], *previous[1:]]
             found[unescape(context[0][len("msgctxt "):])] = "".join(unescape(p) for p in parts if p.startswith('"'))
     return found
-
-
-def _locale(language: str):
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        return Locale.parse(language.replace("_", "-"), sep="-")
-    except (ValueError, UnknownLocaleError):
-        return None
 
 
 def _relative(file: str, root: Path) -> str:
