@@ -121,6 +121,9 @@ STALE_TRANSLATION = Code("AP182", "stale-translation",
                          "a translation was written for an earlier wording of its text", severity="warning")
 BAD_TRANSLATIONS = Code("AP183", "bad-translations", "the 'translations' list names a language twice, or the "
                         "programme's own")
+BAD_LANGUAGE_TAG = Code("AP184", "bad-language-tag", "a language is not written as a language tag (cy, en-GB, pt-BR)")
+BAD_BILINGUAL_FIRST = Code("AP185", "bad-bilingual-first",
+                           "'bilingual_first' names a language the programme is not written or translated in")
 
 # --- AP2xx: site_config.yml ------------------------------------------------------------------
 UNKNOWN_LANGUAGE = Code("AP200", "unknown-language", "a site language the theme has no words for")

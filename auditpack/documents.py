@@ -9,12 +9,13 @@ renderers can make them without either knowing the other. What each kind is come
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from . import i18n
+from . import bilingual, i18n
 from .i18n import gettext as _
-from .kinds import FORMATS, GUIDANCE, KINDS, PDF, QUESTIONNAIRE, STANDARD_KINDS, VARIANTS, Format, Kind
+from .kinds import BILINGUAL, FORMATS, GUIDANCE, KINDS, PDF, QUESTIONNAIRE, STANDARD_KINDS, VARIANTS, Format, Kind
 from .model import (
     DEFAULT_RECORD_COLUMNS,
     Audience,
@@ -52,6 +53,9 @@ class PrintDocument:
     """The questionnaire's audience the document is for (its sections, wording and introduction), if any."""
     record_columns: tuple[RecordColumn, ...] = ()
     """What is written beside each statement (see :func:`record_columns`)."""
+    languages: tuple[str, ...] = ()
+    """A bilingual document's two languages, the first printed first; its texts are two-language
+    texts (see :mod:`auditpack.bilingual`). Empty for any other document."""
 
     @property
     def record_default(self) -> bool:
@@ -83,7 +87,15 @@ class PrintDocument:
 
     @property
     def variant_label(self) -> str:
-        return _(VARIANTS[self.variant].label if self.variant else "standard")
+        label = _(VARIANTS[self.variant].label if self.variant else "standard")
+        if self.languages:
+            label += " (" + " / ".join(i18n.language_name(tag) for tag in self.languages) + ")"
+        return label
+
+    @property
+    def variant_suffix(self) -> str | None:
+        """What its file name adds to the standard document's: 'large-print', 'bilingual-cy-en'."""
+        return "-".join((self.variant, *(tag.lower() for tag in self.languages))) if self.variant else None
 
     @property
     def introduction(self) -> str:
@@ -123,6 +135,15 @@ class Pack:
 
 
 @dataclass(frozen=True)
+class InTwoLanguages:
+    """A programme whose texts are each in two of its languages (see translations.in_both)."""
+
+    content: Content
+    languages: tuple[str, str]
+    """The first printed first."""
+
+
+@dataclass(frozen=True)
 class Plan:
     documents: tuple[PrintDocument, ...]
     packs: tuple[Pack, ...]
@@ -142,7 +163,7 @@ class Plan:
         return [d for d in self.documents if d.content is content]
 
     def variants_of(self, doc: PrintDocument) -> list[PrintDocument]:
-        return [v for v in self.variants if v.variant and v.path == variant_path(doc.path, v.variant)]
+        return [v for v in self.variants if v.variant_suffix and v.path == variant_path(doc.path, v.variant_suffix)]
 
     def editions_of(self, doc: PrintDocument) -> list[Edition]:
         return [e for e in self.editions if e.document is doc]
@@ -151,16 +172,21 @@ class Plan:
         return [p for p in self.packs if p.content is content]
 
 
-def plan(programmes: list[Content], variants: tuple[str, ...] = (), formats: tuple[str, ...] | None = None) -> Plan:
+def plan(programmes: list[Content], variants: tuple[str, ...] = (), formats: tuple[str, ...] | None = None,
+         bilingual: tuple[InTwoLanguages, ...] = ()) -> Plan:
     """The documents and packs of ``programmes``, with the ``variants`` chosen in the settings, and each
-    document in its kind's ``formats`` besides PDF (None: all of them)."""
+    document in its kind's ``formats`` besides PDF (None: all of them). The bilingual variant is made
+    of the programmes in ``bilingual``, one for each of them."""
     documents: list[PrintDocument] = []
     packs: list[Pack] = []
     for content in programmes:
         with i18n.speaking(content.programme.language):
             programme_docs = _programme_documents(content, packs)
         documents += programme_docs
-    extra = [_variant(doc, name) for doc in documents for name in variants if _has_variant(doc, name)]
+    extra = [_variant(doc, name) for doc in documents for name in variants
+             if name != BILINGUAL and _has_variant(doc, name)]
+    if BILINGUAL in variants:
+        extra += [doc for two in bilingual for doc in _bilingual(two)]
     editions = [Edition(doc, FORMATS[name]) for doc in documents for name in doc.declared.formats
                 if name != PDF.name and (formats is None or name in formats)]
     return Plan(tuple(documents), tuple(packs), tuple(extra), tuple(editions))
@@ -198,6 +224,17 @@ def _variant(doc: PrintDocument, variant: str) -> PrintDocument:
         title = f"{doc.title} ({_(VARIANTS[variant].label)})"
     return PrintDocument(**{**doc.__dict__, "path": variant_path(doc.path, variant), "variant": variant,
                             "title": title})
+
+
+def _bilingual(two: InTwoLanguages) -> list[PrintDocument]:
+    """The bilingual variant of each document of a programme in two languages that has one."""
+    with i18n.speaking(*two.languages):
+        documents = _programme_documents(two.content, [])
+        label = _(VARIANTS[BILINGUAL].label)
+    made = [PrintDocument(**{**doc.__dict__, "variant": BILINGUAL, "languages": two.languages,
+                             "title": bilingual.apart(f"{doc.title} ({label})")})
+            for doc in documents if _has_variant(doc, BILINGUAL)]
+    return [dataclasses.replace(doc, path=variant_path(doc.path, doc.variant_suffix or "")) for doc in made]
 
 
 def stage_folder(stage: Stage) -> str:

@@ -23,16 +23,20 @@ import contextvars
 import functools
 import gettext as _gettext
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import jinja2
+
+from . import bilingual
 
 LOCALE = Path(__file__).parent / "locale"
 DOMAIN = "auditpack"
 
 _language: contextvars.ContextVar[str] = contextvars.ContextVar("auditpack_language", default="en_GB")
 """The language being written, as Babel names a locale ('cy', 'en_GB')."""
+_also: contextvars.ContextVar[str | None] = contextvars.ContextVar("auditpack_also", default=None)
+"""The second language of a bilingual document being written, else None (see :mod:`.bilingual`)."""
 
 
 def languages() -> tuple[str, ...]:
@@ -50,12 +54,15 @@ def base_language(tag: str) -> str:
 
 
 @contextlib.contextmanager
-def speaking(tag: str) -> Iterator[None]:
-    """Phrases made inside are in the language of ``tag`` (a programme's ``language``)."""
+def speaking(tag: str, also: str | None = None) -> Iterator[None]:
+    """Phrases made inside are in the language of ``tag`` (a programme's ``language``), and with
+    ``also``, in that language too: each one a two-language text (see :mod:`.bilingual`)."""
     token = _language.set(locale_name(tag))
+    also_token = _also.set(locale_name(also) if also else None)
     try:
         yield
     finally:
+        _also.reset(also_token)
         _language.reset(token)
 
 
@@ -96,20 +103,33 @@ def translations(language: str) -> _gettext.NullTranslations:
     return Translations(compiled, domain=DOMAIN)
 
 
+def in_each(say: Callable[[str], str]) -> str:
+    """``say(locale)`` for the language being written, or for both of a bilingual document's, as
+    one two-language text: for what Babel formats (a date, an 'or' list) rather than a catalogue."""
+    first = say(current())
+    also = _also.get()
+    return first if also is None else bilingual.both(first, say(also))
+
+
+def _in_each(say):
+    """``say(catalogue)`` in the language being written, or in both of a bilingual document's."""
+    return in_each(lambda locale: say(translations(base_language(locale))))
+
+
 def gettext(message: str) -> str:
-    return translations(base_language(current())).gettext(message)
+    return _in_each(lambda catalogue: catalogue.gettext(message))
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
-    return translations(base_language(current())).ngettext(singular, plural, count)
+    return _in_each(lambda catalogue: catalogue.ngettext(singular, plural, count))
 
 
 def pgettext(context: str, message: str) -> str:
-    return translations(base_language(current())).pgettext(context, message)
+    return _in_each(lambda catalogue: catalogue.pgettext(context, message))
 
 
 def npgettext(context: str, singular: str, plural: str, count: int) -> str:
-    return translations(base_language(current())).npgettext(context, singular, plural, count)
+    return _in_each(lambda catalogue: catalogue.npgettext(context, singular, plural, count))
 
 
 def direction() -> str:
@@ -150,7 +170,7 @@ def one_of(items: list[str]) -> str:
     """'R, A or G' as the current language says it (Welsh: 'R, A neu G')."""
     from babel.lists import format_list
 
-    return format_list(items, style="or", locale=current())
+    return in_each(lambda locale: format_list(items, style="or", locale=locale))
 
 
 def install(env: jinja2.Environment) -> None:

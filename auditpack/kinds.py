@@ -62,7 +62,11 @@ VARIANTS = {v.name: v for v in (
     Variant("large-print", N_("large print")),
     Variant("blank", N_("blank, for your own statements"), needs_statements=True),
     Variant("fillable", N_("fillable on screen")),
+    Variant("bilingual", N_("bilingual"), needs_statements=True),
 )}
+BILINGUAL = "bilingual"
+"""Every statement, question, label and instruction in two of a translated programme's languages, equal
+in size and weight (see :mod:`auditpack.bilingual`); one per language it is translated into."""
 
 QUESTIONNAIRE, GUIDANCE, COMPONENTS, WEEKLY_TASK = "questionnaire", "guidance", "components", "weekly-task"
 """What a kind can draw on besides its stage: a questionnaire, a guidance note, the programme's
@@ -121,20 +125,22 @@ KINDS = {k.name: k for k in (
          standard=True, variants=("large-print",)),
     Kind("group-recording", N_("Group recording form"),
          N_("For one recorder per group of 5 to 10: what works, ideas to improve, priorities."),
-         draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, variants=("large-print", "blank"),
-         formats=("pdf", "docx"), per_audience=True, group=True, scanned=True),
+         draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True,
+         variants=("large-print", "blank", "bilingual"), formats=("pdf", "docx"), per_audience=True, group=True,
+         scanned=True),
     Kind("collation", N_("Collation template"),
          N_("Gathers every response or group's findings in one place, then an action-planning table."),
          draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, formats=("pdf", "docx"), counts_answers=True),
     Kind("response-form", N_("Individual response form"),
          N_("One per person: every statement, each question, a box per score and \"I don't know\"."),
          needs=QUESTIONNAIRE, draws_on=(QUESTIONNAIRE,), every=QUESTIONNAIRE,
-         variants=("large-print", "blank", "fillable"), formats=("pdf", "docx"), scannable=True,
+         variants=("large-print", "blank", "fillable", "bilingual"), formats=("pdf", "docx"), scannable=True,
          scanned=True, per_audience=True),
     Kind("group-rating", N_("Group rating form"),
          N_("For a group that agrees one rating per statement: who took part, the rating, and what it records."),
-         needs=QUESTIONNAIRE, draws_on=(QUESTIONNAIRE,), variants=("large-print", "blank", "fillable"),
-         formats=("pdf", "docx"), scannable=True, scanned=True, group=True,
+         needs=QUESTIONNAIRE, draws_on=(QUESTIONNAIRE,),
+         variants=("large-print", "blank", "fillable", "bilingual"), formats=("pdf", "docx"), scannable=True,
+         scanned=True, group=True,
          per_audience=True),
     Kind("facilitator-guide", N_("Facilitator's guidance sheet"),
          N_("How to run the exercise, step by step, with a checklist."),

@@ -38,6 +38,23 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 """Prose written by advisors; Markdown is allowed."""
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,3}")
+
+
+def is_language_tag(value: str) -> bool:
+    return bool(_LANGUAGE_TAG.fullmatch(value))
+
+
+def _language_tag(value: str) -> str:
+    """A language's tag names folders (``site/cy/``) and files (``translations/cy.po``), so it is
+    only letters, digits and hyphens in the shape of a BCP 47 tag, never a path."""
+    if not is_language_tag(value):
+        raise Invalid(codes.BAD_LANGUAGE_TAG, f"'{value[:40]}' is not a language tag",
+                      "a tag such as cy, en-GB, ar, pt-BR", hint="write the language's ISO 639 code, e.g. cy for Welsh")
+    return value
+
+
+LanguageTag = Annotated[str, StringConstraints(strip_whitespace=True, max_length=35), AfterValidator(_language_tag)]
 
 
 def _fits_short_text(value) -> bool:
@@ -180,10 +197,13 @@ class Programme(Strict):
     """What the programme is, on the home page, the overview page and pack covers."""
     licence: Text | None = None
     """Who may copy and adapt the programme; without it, nothing is said about copying."""
-    language: ShortText = "en-GB"
-    translations: list[ShortText] = []
+    language: LanguageTag = "en-GB"
+    translations: list[LanguageTag] = []
     """Other languages the programme is published in, e.g. [cy]: each has its translation file,
     translations/LANGUAGE.po in the programme's folder (see auditpack/translations.py)."""
+    bilingual_first: LanguageTag | None = None
+    """Which language a bilingual form prints first, e.g. cy: each of ``translations`` gets forms in
+    it and the programme's own language together. Without it, the programme's own language."""
     audience: Text | None = None
     """Who the programme is for, shown on the overview page."""
 
@@ -205,7 +225,16 @@ class Programme(Strict):
             raise Invalid(codes.BAD_TRANSLATIONS, f"'translations' lists '{repeated[0]}' "
                           + ("twice" if repeated[0] != own else "which is the programme's own language"),
                           "each other language once, e.g. [cy]", at=("translations",))
+        if self.bilingual_first is not None and self.bilingual_first.replace("_", "-").lower() not in [own, *tags]:
+            raise Invalid(codes.BAD_BILINGUAL_FIRST, f"'bilingual_first' is '{self.bilingual_first}', which the "
+                          "programme is neither written nor translated in",
+                          f"one of {', '.join([self.language, *self.translations])}", at=("bilingual_first",))
         return self
+
+    def first_of(self, one: str, other: str) -> tuple[str, str]:
+        """Two of its languages in the order a bilingual form prints them (see ``bilingual_first``)."""
+        first = (self.bilingual_first or self.language).replace("_", "-").lower()
+        return (other, one) if other.replace("_", "-").lower() == first else (one, other)
 
     @field_validator("published")
     @classmethod

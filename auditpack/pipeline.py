@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import codes, documents, freshness, i18n, output, site
+from . import codes, documents, freshness, i18n, output, site, translations
 from .config import SiteConfig, load_settings
 from .errors import ContentError, ContentErrors, Location, TemplateProblem
 from .kinds import PDF, format_of
@@ -154,14 +154,32 @@ class Edition:
     programmes: list[Content]
     language: str
     """The language of the site's own words (Material's, and auditpack's pages)."""
+    bilingual: tuple[documents.InTwoLanguages, ...] = ()
+    """The programmes in two languages whose bilingual forms it publishes."""
 
 
 def editions(project: Project, programmes: list[Content], translated: list[Content]) -> list[Edition]:
-    """The source edition, then one per language the programmes are translated into, in the order first listed."""
+    """The source edition, then one per language the programmes are translated into, in the order first
+    listed. Each publishes the bilingual forms of its language with the programme's own; the source
+    edition, all of them."""
     languages = list(dict.fromkeys(c.programme.language for c in translated))
-    return [Edition("", programmes, project.config.language)] + [
-        Edition(language, [c for c in translated if c.programme.language == language], language)
+    bilingual = in_two_languages(programmes, translated)
+    return [Edition("", programmes, project.config.language, bilingual)] + [
+        Edition(language, [c for c in translated if c.programme.language == language], language,
+                tuple(two for two in bilingual if language in two.languages))
         for language in languages]
+
+
+def in_two_languages(programmes: list[Content], translated: list[Content]) -> tuple[documents.InTwoLanguages, ...]:
+    """Each translated programme with its source, in the order its ``bilingual_first`` says."""
+    source = {c.programme.id: c for c in programmes}
+    paired = []
+    for other in translated:
+        own = source[other.programme.id]
+        languages = own.programme.first_of(own.programme.language, other.programme.language)
+        first, second = (own, other) if languages[0] == own.programme.language else (other, own)
+        paired.append(documents.InTwoLanguages(translations.in_both(first, second), languages))
+    return tuple(paired)
 
 
 def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
@@ -169,7 +187,8 @@ def _build(project: Project, progress, options: BuildOptions) -> BuildSummary:
     programmes, warnings, translated = checked(project)  # the content is valid before any PDF worker starts
     date = build_date(programmes, options.fixed_date)
     all_editions = editions(project, programmes, translated)
-    plans = [documents.plan(edition.programmes, tuple(project.config.variants)) for edition in all_editions]
+    plans = [documents.plan(edition.programmes, tuple(project.config.variants), bilingual=edition.bilingual)
+             for edition in all_editions]
     for plan in plans:
         check_paths([d.path for d in plan.all_documents] + [p.path for p in plan.packs])  # none overwrites another
     stats = RenderStats()

@@ -28,7 +28,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import codes, i18n
+from pydantic import BaseModel
+
+from . import bilingual, codes, i18n
 from .errors import ContentError, ContentErrors, Location
 from .load import MAX_FILE_BYTES, SourceMap
 
@@ -40,6 +42,7 @@ TEXT_KEYS = frozenset({
 })
 """Keys whose values are text a person reads (a list of texts, or for 'wording' texts by id)."""
 NOT_TEXT_UNDER = frozenset({"id", "version", "published", "publisher", "language", "translations", "choices",
+                            "bilingual_first",
                             "changelog", "kind", "scale_kind"})
 HEADER = """\
 # The texts of programme '%(programme)s' in '%(language)s', for a translator: write each translation
@@ -117,6 +120,36 @@ def translate(folder: Path, raw: dict, source: SourceMap, language: str) -> Tran
         else:
             _put(translated, text.path, entry.string)
     return Translated(translated, _missing(missing, language, po) + _stale(stale, language, po))
+
+
+def in_both(first, second):
+    """A programme (or any part of one) whose texts are in two languages, each a two-language text
+    (see :mod:`.bilingual`): ``first`` and ``second`` are the same programme in each, validated.
+    Ids, versions and the rest of what is not translated are ``first``'s."""
+    return _in_both(first, second, False)
+
+
+def _in_both(first, second, text: bool):
+    if isinstance(first, str) and isinstance(second, str):
+        return bilingual.both(bilingual.clean(first), bilingual.clean(second)) if text else first
+    if isinstance(first, BaseModel) and type(second) is type(first):
+        changed = {}
+        for name, declared in type(first).model_fields.items():
+            key = declared.alias or name
+            if key in NOT_TEXT_UNDER:
+                continue
+            before = getattr(first, name)
+            after = _in_both(before, getattr(second, name), text or key in TEXT_KEYS)
+            if after is not before:
+                changed[name] = after
+        return first.model_copy(update=changed) if changed else first
+    if isinstance(first, (list, tuple)) and isinstance(second, (list, tuple)) and len(first) == len(second):
+        paired = [_in_both(a, b, text) for a, b in zip(first, second, strict=True)]
+        return type(first)(paired) if any(p is not a for p, a in zip(paired, first, strict=True)) else first
+    if isinstance(first, dict) and isinstance(second, dict) and first.keys() == second.keys():
+        paired_values = {k: _in_both(v, second[k], text or k in TEXT_KEYS) for k, v in first.items()}
+        return paired_values if any(paired_values[k] is not v for k, v in first.items()) else first
+    return first
 
 
 def read(po: Path):

@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundations", ("auditpack", "auditpack.errors", "auditpack.terminal", "auditpack.files", "auditpack.output",
                      "auditpack.interrupt", "auditpack.lifeline", "auditpack.safe_csv", "auditpack.seal",
                      "auditpack.template_folders", "auditpack.codes", "auditpack.watch", "auditpack.kinds",
-                     "auditpack.scan_code", "auditpack.typefaces", "auditpack.i18n")),
+                     "auditpack.scan_code", "auditpack.typefaces", "auditpack.i18n", "auditpack.bilingual")),
     ("load", ("auditpack.load", "auditpack.logo", "auditpack.config", "auditpack.pydantic_errors")),
     ("model", ("auditpack.model", "auditpack.recommended", "auditpack.validate", "auditpack.schools",
                "auditpack.answer_formats", "auditpack.wording", "auditpack.glyphs",

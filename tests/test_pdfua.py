@@ -32,12 +32,14 @@ def findings(paths: list[Path]) -> tuple[Counter, list[str]]:
 
 @pytest.mark.slow
 def test_every_kind_variant_and_pack_passes_the_checker(bundled_build):
-    programmes = pipeline.check(pipeline.Project.open(bundled_build))
-    plan = documents.plan(programmes, tuple(pipeline.Project.open(bundled_build).config.variants))
+    project = pipeline.Project.open(bundled_build)
+    checked = pipeline.checked(project)
+    source = pipeline.editions(project, checked.programmes, checked.translated)[0]  # every bilingual form too
+    plan = documents.plan(source.programmes, tuple(project.config.variants), bilingual=source.bilingual)
     downloads = bundled_build / "site" / "downloads"
     paths = [downloads / d.path for d in plan.all_documents] + [downloads / p.path for p in plan.packs]
     assert {d.kind for d in plan.all_documents} == {d.kind for d in plan.documents}  # variants add no kind
-    assert {d.variant for d in plan.variants} >= {"large-print", "fillable"} and plan.packs
+    assert {d.variant for d in plan.variants} >= {"large-print", "fillable", "bilingual"} and plan.packs
     assert all(path.is_file() for path in paths)
     _, refused = findings(paths)
     assert not refused, "\n".join(refused[:20])

@@ -88,3 +88,25 @@ to left, its own face)."""
 @pytest.mark.parametrize("name", sorted(LANGUAGES))
 def test_each_language_looks_as_before(bundled_build, name):
     compare(render(bundled_build / "site" / LANGUAGES[name], 0, scale=0.4, grayscale=True), name)
+
+
+BILINGUAL = {
+    "bilingual-cy-ara-response-form":
+        ("downloads/blackpool-ara/stage-2-individual-responses/response-form-bilingual-cy-en-gb.pdf", 2),
+    "bilingual-cy-ara-group-recording":
+        ("downloads/blackpool-ara/stage-3-group-discussion/group-recording-bilingual-cy-en-gb.pdf", 1),
+    "bilingual-ar-wellbeing-response-form":
+        ("downloads/wellbeing-review/general/response-form-wellbeing-review-parents-bilingual-ar-en-gb.pdf", 1),
+    "bilingual-ar-wellbeing-group-rating":
+        ("downloads/wellbeing-review/stage-2-review-in-groups/" + "group-rating-wellbeing-review-parents-bilingual"
+         + "-ar-en-gb.pdf", 2),
+}
+"""A page of statements of each bilingual form: Welsh above English, and Arabic (right to left) above
+English (left to right) in one table."""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(BILINGUAL))
+def test_each_bilingual_form_looks_as_before(bundled_build, name):
+    path, page = BILINGUAL[name]
+    compare(render(bundled_build / "site" / path, page, scale=0.4, grayscale=True), name)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import jinja2
 from markupsafe import Markup
 
-from .. import i18n, scan_code, wording
+from .. import bilingual, i18n, scan_code, wording
 from ..documents import Pack, PrintDocument
 from ..kinds import PDF, WEEKLY_TASK
 from ..model import Content, Task
@@ -48,7 +48,7 @@ class ContentsEntry:
 
 
 FILTERS = dict(md=text.md, md_inline=text.md_inline, long_date=text.long_date, days=text.days,
-               activity_name=text.activity_name, **wording.FILTERS)
+               activity_name=text.activity_name, in_each_language=text.in_each_language, **wording.FILTERS)
 
 
 def environment(templates: TemplateFolders, compiled: bool = False, *more_kinds: str) -> jinja2.Environment:
@@ -67,7 +67,7 @@ def environment(templates: TemplateFolders, compiled: bool = False, *more_kinds:
 def page_counter_css(second_line: str | None = None) -> Markup:
     """'Page 1 of 2' as a CSS ``content`` value, in the language being written: the translated words as
     CSS strings around ``counter(page)`` and ``counter(pages)``, and ``second_line`` under them."""
-    words = i18n.gettext("Page %(page)s of %(pages)s") % {"page": "\x01", "pages": "\x02"}
+    words = bilingual.plain(i18n.gettext("Page %(page)s of %(pages)s") % {"page": "\x01", "pages": "\x02"})
     parts = [{"\x01": "counter(page)", "\x02": "counter(pages)"}.get(part) or css_string(part)
              for part in re.split("([\x01\x02])", words) if part]
     if second_line:
@@ -88,6 +88,11 @@ def anchor_for(doc: PrintDocument) -> str:
 
 def render_document(env: jinja2.Environment, doc: PrintDocument, options: PrintOptions,
                     stage_documents: Sequence[PrintDocument] = ()) -> str:
+    """A bilingual document is written in both its languages, each pair of texts set out at the end."""
+    if doc.languages:
+        first, second = doc.languages
+        with i18n.speaking(first, also=second):
+            return bilingual.markup(_render_document(env, doc, options, stage_documents), first, second)
     with i18n.speaking(doc.programme.language):
         return _render_document(env, doc, options, stage_documents)
 

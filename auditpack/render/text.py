@@ -6,7 +6,7 @@ import datetime as dt
 
 from markupsafe import Markup
 
-from .. import i18n
+from .. import bilingual, i18n
 from ..i18n import N_, ngettext
 from ..i18n import gettext as _
 from .safe import markdown_html
@@ -19,23 +19,34 @@ ACTIVITY_NAMES = {
 
 def md(text: str | None) -> Markup:
     """Markdown prose from content as HTML blocks, cleaned to a small allow-list (see :mod:`.safe`),
-    so no script, event handler, frame, style, image or javascript: link reaches a PDF."""
+    so no script, event handler, frame, style, image or javascript: link reaches a PDF. A text in two
+    languages is two texts, each made HTML on its own."""
+    if text is not None and bilingual.is_pair(text):
+        return Markup(bilingual.both(*(md(half) for half in bilingual.halves(text))))
     return Markup(markdown_html(text))
 
 
 def md_inline(text: str | None) -> Markup:
     """Markdown for a single line inside a table cell or list item: no wrapping paragraph."""
+    if text is not None and bilingual.is_pair(text):
+        return Markup(bilingual.both(*(md_inline(half) for half in bilingual.halves(text))))
     html = str(md(text)).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)
 
 
+def in_each_language(html: str) -> Markup:
+    """A block of a template, in a bilingual document, once in each language (see bilingual.apart);
+    elsewhere as it is."""
+    return Markup(bilingual.apart(str(html)))
+
+
 def long_date(value: dt.date) -> str:
     """'4 December 2026', '4 Rhagfyr 2026': day, month's name and year, in the language being written."""
     from babel.dates import format_date
 
-    return format_date(value, "d MMMM y", locale=i18n.current())
+    return i18n.in_each(lambda locale: format_date(value, "d MMMM y", locale=locale))
 
 
 def days(value: float) -> str:
