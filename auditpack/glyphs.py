@@ -8,7 +8,7 @@ print it where there is one (see :mod:`.typefaces`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import codes, typefaces
@@ -18,16 +18,22 @@ from .load import SourceMap
 
 def missing_glyphs(raw: dict, source: SourceMap) -> list[ContentError]:
     """One warning per text and script that the packaged faces cannot print."""
+    return missing_in((source.locate(path), text) for path, text in _texts(raw, ()))
+
+
+def missing_in(texts: Iterable[tuple[Location, str]]) -> list[ContentError]:
+    """The same for texts found elsewhere (a translation file's entries), each with where it starts:
+    the warning points at the character's own line and column at or after it."""
     covered = typefaces.coverage()
     lines: dict[str, tuple[str, ...]] = {}
     warnings = []
-    for path, text in _texts(raw, ()):
+    for where, text in texts:
         missing: dict[str, list[str]] = {}
         for character in text:
             if ord(character) not in covered and not typefaces.needs_no_glyph(character):
                 missing.setdefault(typefaces.script_of(character), []).append(character)
         for script, characters in missing.items():
-            warnings.append(_warning(source.locate(path), script, characters, lines))
+            warnings.append(_warning(where, script, characters, lines))
     return warnings
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from . import bilingual, codes, i18n
+from . import bilingual, codes, glyphs, i18n
 from .errors import ContentError, ContentErrors, Location
 from .load import MAX_FILE_BYTES, SourceMap
 
@@ -110,7 +110,7 @@ def translate(folder: Path, raw: dict, source: SourceMap, language: str) -> Tran
     translated = copy.deepcopy(raw)
     translated["programme"]["language"] = language
     translated["programme"]["translations"] = []  # the edition is in one language: the source lists them all
-    missing, stale = [], []
+    missing, stale, used = [], [], []
     for text in texts(raw, source):
         entry = entries.get(text.key)
         if entry is None or not entry.string:
@@ -119,7 +119,9 @@ def translate(folder: Path, raw: dict, source: SourceMap, language: str) -> Tran
             stale.append((text, entry))
         else:
             _put(translated, text.path, entry.string)
-    return Translated(translated, _missing(missing, language, po) + _stale(stale, language, po))
+            used.append((Location(str(po), entry.lineno or 0, 1 if entry.lineno else 0), entry.string))
+    return Translated(translated, _missing(missing, language, po) + _stale(stale, language, po)
+                      + glyphs.missing_in(used))
 
 
 def in_both(first, second):

@@ -14,6 +14,8 @@ from fontTools.ttLib import TTFont
 
 from auditpack import codes, pipeline, typefaces, validate
 
+from .conftest import translated_mini
+
 SAMPLES = "Croeso i'r ŵyl · مرحبا بكم في المدرسة · اردو · नमस्ते · বাংলা · שלום · Привет"
 """Welsh, Arabic, Urdu, Hindi, Bengali, Hebrew and Russian: every script a bundled face covers."""
 
@@ -49,6 +51,21 @@ def test_each_uncovered_script_is_a_warning_at_its_first_character(mini_project)
     assert "2 characters of Chinese or Japanese (Han) (中文, first U+4E2D)" in han.message
     assert "Gurmukhi (Punjabi)" in gurmukhi.message and "no font package" in gurmukhi.hint
     assert emoji.message.startswith("1 character of emoji")
+
+
+def test_a_translation_s_missing_glyphs_are_warned_of_at_its_entry(tmp_path):
+    """A translator's text is printed as much as the content's: a character no face has, in a
+    translation file, is warned of at its line and column in that file."""
+    project = translated_mini(tmp_path / "mini", "cy",
+                              lambda number, address, source: "Staff 中文 caredig" if address.endswith(
+                                  "items/kind-staff/text") else f"Testun {number}")
+    po = project / "content" / "mini" / "translations" / "cy.po"
+    [warning] = glyph_warnings(project)
+    lines = po.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "中文" in text)
+    assert warning.location.file == str(po)
+    assert (warning.location.line, warning.location.column) == (line, lines[line - 1].index("中") + 1)
+    assert "Chinese or Japanese (Han)" in warning.message
 
 
 def test_a_script_an_optional_package_covers_names_the_package(mini_project):
