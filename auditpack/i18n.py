@@ -173,6 +173,13 @@ def one_of(items: list[str]) -> str:
     return in_each(lambda locale: format_list(items, style="or", locale=locale))
 
 
+def all_of(items: list[str]) -> str:
+    """'R, A and G' as the current language says it (Welsh: 'R, A a G')."""
+    from babel.lists import format_list
+
+    return in_each(lambda locale: format_list(items, style="standard", locale=locale))
+
+
 def install(env: jinja2.Environment) -> None:
     """Give a Jinja environment ``_``, ``gettext``, ``ngettext`` and ``{% trans %}`` in the current
     language (new-style: placeholders are ``%(name)s``, filled in after translation and escaped)."""

@@ -149,6 +149,16 @@ def noun(q: Questionnaire) -> str:
     return _("score") if q.ordinal else _("answer")
 
 
+def nouns(q: Questionnaire) -> str:
+    """What answers on the scale are called: 'scores', or 'answers'."""
+    return _("scores") if q.ordinal else _("answers")
+
+
+def headings(q: Questionnaire) -> str:
+    """What the key of a report's table calls them: 'Scores', or 'Answers'."""
+    return _("Scores") if q.ordinal else _("Answers")
+
+
 def heading(q: Questionnaire) -> str:
     """The heading of the key's first column: 'Score', or 'Answer'."""
     return _("Score") if q.ordinal else _("Answer")
@@ -164,6 +174,6 @@ def how_given(q: Questionnaire) -> str:
     return _("How answers are scored") if q.ordinal else _("How answers are given")
 
 
-FILTERS = dict(scale_span=span, scale_choices=choices, scale_noun=noun, scale_heading=heading, scale_how_to=how_to,
-               scale_how_given=how_given)
+FILTERS = dict(scale_span=span, scale_choices=choices, scale_noun=noun, scale_nouns=nouns, scale_heading=heading,
+               scale_headings=headings, scale_how_to=how_to, scale_how_given=how_given)
 """For the templates: ``{{ q | scale_choices }}``."""

@@ -51,3 +51,42 @@ def test_welsh_and_english_answers_collate_as_one(welsh_project, tmp_path):
     assert mixed_counts == english_counts
     assert mixed_counts.count("\n") > len(q.items)  # a row per statement and question, counted
     shutil.rmtree(tmp_path / "report-mixed")
+
+
+def counts(tallies: Path) -> list[list[str]]:
+    """A tally sheet's rows without the words (section, statement): ids and counts."""
+    import csv
+
+    rows = list(csv.DictReader(tallies.read_text(encoding="utf-8-sig").splitlines()))
+    return [[v for k, v in row.items() if k not in ("section", "statement")] for row in rows]
+
+
+@pytest.mark.slow
+def test_the_report_is_written_in_the_language_asked_for(welsh_project, tmp_path, capsys):
+    """``collate --language cy`` counts the same answers and writes the report in Welsh: its own words
+    from the catalogue, the statements from the translation; a language the programme is not
+    published in is refused, naming those it is."""
+    form = welsh_project / MINI_FORM.replace("site/downloads/", "site/cy/downloads/")
+    q = mini_content().questionnaire("wellbeing")
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    rng = random.Random("report language")
+    for number in range(6):
+        fill_pypdf(form, random_answers(rng, q), answers / f"response-{number}.pdf")
+    english, welsh = tmp_path / "english", tmp_path / "welsh"
+    assert main(["collate", "-q", "--project", str(welsh_project), "--questionnaire", "wellbeing",
+                 "--out", str(english), str(answers)]) == 0
+    assert main(["collate", "-q", "--project", str(welsh_project), "--questionnaire", "wellbeing",
+                 "--language", "cy", "--out", str(welsh), str(answers)]) == 0
+    assert counts(welsh / "tallies.csv") == counts(english / "tallies.csv")
+    assert "Cymraeg: " in (welsh / "tallies.csv").read_text(encoding="utf-8-sig")  # its statements in Welsh
+    page = (welsh / "collation-report.html").read_text(encoding="utf-8")
+    assert '<html lang="cy"' in page
+    for words in ("Adroddiad coladu", "Cynllun gweithredu drafft", "Canlyniadau fesul datganiad", "Cymraeg: "):
+        assert words in page, words
+    for words in ("Draft action plan", "Results by statement", "How to read this report"):
+        assert words not in page, words
+    capsys.readouterr()
+    assert main(["collate", "-q", "--project", str(welsh_project), "--questionnaire", "wellbeing",
+                 "--language", "fr", "--out", str(tmp_path / "fr"), str(answers)]) == 2
+    assert "'fr' is not a language mini is published in (expected one of: en-GB, cy)" in capsys.readouterr().err

@@ -72,7 +72,7 @@ def test_standalone_page_makes_no_requests_and_is_structured(files):
     urls = [a.get(k) for _, a in page.tags for k in ("src", "href", "action", "srcset", "data") if a.get(k)]
     assert all(u.startswith("#") for u in urls), urls
     assert not re.search(r"url\((?!#)|@import|https?://", html), "only the page's own patterns may be referenced"
-    assert ("html", {"lang": "en-GB"}) in page.tags
+    assert ("html", {"lang": "en-GB", "dir": "ltr"}) in page.tags
     assert [t for t, _ in page.tags].count("h1") == 1
     for tag, attrs in page.tags:
         if tag == "th":

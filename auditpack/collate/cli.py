@@ -49,6 +49,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     command.add_argument("--actions", type=_at_least(0), default=5, metavar="N",
                          help="how many needs start the draft action plan (default: 5)")
     command.add_argument("--school", default=None, metavar="NAME", help="school name for the report's header")
+    command.add_argument("--language", default=None, metavar="TAG",
+                         help="write the report in a language the programme is translated into, e.g. cy "
+                              "(default: the programme's own); answers in any of its languages are counted")
     command.add_argument("--max-file-size", type=_at_least(1), default=DEFAULT_MAX_BYTES // (1024 * 1024),
                          metavar="MB", help="skip input files larger than this (default: 20)")
     command.add_argument("--project", type=Path, default=Path("."), metavar="DIR",
@@ -67,11 +70,13 @@ def run(args: argparse.Namespace, fixed_date: str | None = None) -> int:
 
     try:
         project = pipeline.Project.open(args.project, args.config)
-        programmes = pipeline.check(project)
+        checked = pipeline.checked(project)
     except ContentErrors as exc:
         print(exc.format(outcome="nothing was collated"), file=sys.stderr)
         return 1
-    target = _target(programmes, args.questionnaire, args.programme)
+    target = _target(checked.programmes, args.questionnaire, args.programme)
+    if isinstance(target, Target) and args.language:
+        target = _in_language(target, checked.translated, args.language)
     if isinstance(target, str):
         print(f"auditpack collate: {target}", file=sys.stderr)
         return 2
@@ -160,6 +165,19 @@ def _target(programmes, questionnaire_id: str, programme_id: str | None) -> Targ
         return (f"questionnaire '{questionnaire_id}' is in more than one programme ({names}); "
                 "choose one with --programme")
     return Target(*found[0])
+
+
+def _in_language(target: Target, translated, language: str) -> Target | str:
+    """The same questionnaire in a language its programme is translated into: the same ids, so the
+    same answers, with its texts (and the report's own words) in that language."""
+    own = target.content.programme
+    if language.replace("_", "-").lower() == own.language.replace("_", "-").lower():
+        return target
+    for content in translated:
+        if content.programme.id == own.id and content.programme.language == language:
+            return Target(content, content.questionnaire(target.questionnaire.id))
+    published = ", ".join([own.language, *own.translations])
+    return f"--language: '{language}' is not a language {own.id} is published in (expected one of: {published})"
 
 
 def _at_least(minimum: int):

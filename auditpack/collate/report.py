@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .. import wording
+from .. import i18n, wording
 from ..answer_formats import write_sheet
+from ..i18n import gettext as _
 from ..model import Audience, Questionnaire
 from ..render import print_html
 from ..render.renderer import Renderer
@@ -37,13 +38,19 @@ class ReportDocument:
 
     title: str
     questionnaire: Questionnaire
-    kind_title: str = "Collation report"
+    kind_title: str
     description: str | None = None
     variant: str | None = None
 
 
 def render_report(collation: Collation, renderer: Renderer, school: str | None = None) -> dict[str, str | bytes]:
-    """The report's files; ``renderer`` is the project's, dated like the programme's own PDFs."""
+    """The report's files, in the language of the programme collated (a translation's, for
+    ``collate --language``); ``renderer`` is the project's, dated like the programme's own PDFs."""
+    with i18n.speaking(collation.target.content.programme.language):
+        return _render_report(collation, renderer, school)
+
+
+def _render_report(collation: Collation, renderer: Renderer, school: str | None) -> dict[str, str | bytes]:
     config = renderer.config
     env = environment(renderer.templates)
     context = _context(collation, renderer.options_for(school=school))
@@ -52,7 +59,7 @@ def render_report(collation: Collation, renderer: Renderer, school: str | None =
         TALLIES_CSV: write_sheet(collation.questionnaire, collation.inputs.totals(), collation.hidden),
         STATISTICS_CSV: statistics_csv(collation),
     }
-    for audience, audience_collation, _ in context["by_audience"]:
+    for audience, audience_collation, _asked in context["by_audience"]:
         files[audience_statistics_csv(audience)] = statistics_csv(audience_collation)
     record = context["r"]
     if record.written:
@@ -69,8 +76,9 @@ def render_report(collation: Collation, renderer: Renderer, school: str | None =
 
 def render_print_html(collation: Collation, renderer: Renderer, school: str | None = None) -> str:
     """The printed report's HTML, before WeasyPrint lays it out; for tests and inspection."""
-    return environment(renderer.templates).get_template("collation-report.html.j2").render(
-        **_context(collation, renderer.options_for(school=school)))
+    with i18n.speaking(collation.target.content.programme.language):
+        return environment(renderer.templates).get_template("collation-report.html.j2").render(
+            **_context(collation, renderer.options_for(school=school)))
 
 
 def environment(templates: TemplateFolders):
@@ -84,7 +92,8 @@ def environment(templates: TemplateFolders):
 def _context(collation: Collation, options: print_html.PrintOptions) -> dict:
     q = collation.questionnaire
     content = collation.target.content
-    doc = ReportDocument(f"Collation report: {q.title}", q)
+    doc = ReportDocument(_("Collation report: %(questionnaire)s") % {"questionnaire": q.title}, q,
+                         _("Collation report"))
     return dict(c=collation, q=q, doc=doc, content=content, programme=content.programme, stage=None,
                 r=recorded(collation.target, collation.inputs),
                 school=options.school, footer=options.footer, doc_anchor=f"collation-{q.id}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import bilingual, i18n
 from ..i18n import N_, ngettext
@@ -40,6 +40,18 @@ def in_each_language(html: str) -> Markup:
     """A block of a template, in a bilingual document, once in each language (see bilingual.apart);
     elsewhere as it is."""
     return Markup(bilingual.apart(str(html)))
+
+
+def one_of(items) -> Markup:
+    """Items joined as the language being written joins alternatives ('A, B or C'), each escaped
+    unless it is markup already."""
+    return Markup(i18n.one_of([str(escape(item)) for item in items]))
+
+
+def all_of(items) -> Markup:
+    """Items joined as the language being written lists them ('A, B and C'), each escaped unless it is
+    markup already."""
+    return Markup(i18n.all_of([str(escape(item)) for item in items]))
 
 
 def long_date(value: dt.date) -> str:
