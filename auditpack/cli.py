@@ -397,11 +397,11 @@ def _translate_options(command: argparse.ArgumentParser) -> None:
 
 def _cmd_translate(args) -> int:
     """Each programme's translations/LANGUAGE.po written or brought up to date with its content."""
-    from . import i18n, model, translations, validate
+    from . import i18n, translations, validate
 
     project = _project(args)
     language = args.language.strip()
-    if not model.is_language_tag(language) \
+    if not i18n.is_language_tag(language) \
             or i18n.base_language(language) != i18n.base_language(i18n.locale_name(language)):
         _usage("translate", f"--language: '{args.language}' is not a language Babel knows (e.g. cy, pl, ar, ur)")
     folders = sorted(p for p in project.content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))

@@ -13,9 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
-from . import codes
+from . import codes, i18n
 from .errors import ContentError, ContentErrors, Invalid, suggest
 from .kinds import VARIANTS
 from .load import load_yaml_file
@@ -79,6 +88,24 @@ PAPER_SIZES = ("A4", "Letter")
 """The papers :attr:`SiteConfig.paper` accepts, in the words a user types."""
 
 
+class SiteWords(BaseModel):
+    """The settings' words in another language, for the editions in it (see SiteConfig.translations)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    site_name: Annotated[str, StringConstraints(min_length=1, max_length=120)] | None = None
+    site_description: str | None = None
+    footer: str | None = None
+
+
+def _language_tags(words: dict[str, SiteWords]) -> dict[str, SiteWords]:
+    bad = next((tag for tag in words if not i18n.is_language_tag(tag)), None)
+    if bad is not None:
+        raise Invalid(codes.BAD_LANGUAGE_TAG, f"'{bad[:40]}' is not a language tag",
+                      expected="a tag such as cy, en-GB, ar, pt-BR", hint="write the language's ISO 639 code, "
+                      "as the programme's 'translations' list does")
+    return words
+
+
 class SiteConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     site_name: Annotated[str, StringConstraints(min_length=1, max_length=120)] = "School audit resources"
@@ -101,6 +128,23 @@ class SiteConfig(BaseModel):
     variants: list[Literal[tuple(VARIANTS)]] = list(VARIANTS)  # type: ignore[valid-type]
     """Extra versions of the forms to build and link from the site."""
     brand: Brand = Field(default_factory=Brand)
+    translations: Annotated[dict[str, SiteWords], AfterValidator(_language_tags)] = {}
+    """The site's name, description and footer in the other languages programmes are published in,
+    e.g. ``{cy: {footer: "..."}}``: each edition, and each document in that language, uses them; a word
+    not given stays as written above."""
+
+    def in_language(self, tag: str) -> SiteConfig:
+        """The settings as an edition in ``tag`` uses them: its words where ``translations`` gives them."""
+        words = self.words_in(tag)
+        return self.model_copy(update=words.model_dump(exclude_none=True)) if words else self
+
+    def words_in(self, tag: str) -> SiteWords | None:
+        wanted = tag.replace("_", "-").lower()
+        return next((w for t, w in self.translations.items() if t.replace("_", "-").lower() == wanted), None)
+
+    def footer_in(self, tag: str) -> str:
+        words = self.words_in(tag)
+        return words.footer if words and words.footer is not None else self.footer
 
     @field_validator("language")
     @classmethod

@@ -23,6 +23,7 @@ import contextvars
 import functools
 import gettext as _gettext
 import io
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -46,6 +47,15 @@ def languages() -> tuple[str, ...]:
 
 def catalogue_file(language: str) -> Path:
     return LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,3}")
+
+
+def is_language_tag(value: str) -> bool:
+    """Letters, digits and hyphens in the shape of a BCP 47 tag (cy, en-GB, pt-BR): a tag names folders
+    (``site/cy/``) and files (``translations/cy.po``), so it must never be a path."""
+    return bool(_TAG.fullmatch(value))
 
 
 def base_language(tag: str) -> str:

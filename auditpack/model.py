@@ -28,7 +28,7 @@ from pydantic import (
     model_validator,
 )
 
-from . import codes
+from . import codes, i18n
 from .errors import Invalid, one_of, suggest
 from .i18n import N_
 from .i18n import gettext as _
@@ -38,17 +38,9 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 """Prose written by advisors; Markdown is allowed."""
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,3}")
-
-
-def is_language_tag(value: str) -> bool:
-    return bool(_LANGUAGE_TAG.fullmatch(value))
-
-
 def _language_tag(value: str) -> str:
-    """A language's tag names folders (``site/cy/``) and files (``translations/cy.po``), so it is
-    only letters, digits and hyphens in the shape of a BCP 47 tag, never a path."""
-    if not is_language_tag(value):
+    """A language's tag names folders and files: see :func:`auditpack.i18n.is_language_tag`."""
+    if not i18n.is_language_tag(value):
         raise Invalid(codes.BAD_LANGUAGE_TAG, f"'{value[:40]}' is not a language tag",
                       "a tag such as cy, en-GB, ar, pt-BR", hint="write the language's ISO 639 code, e.g. cy for Welsh")
     return value

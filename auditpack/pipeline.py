@@ -274,8 +274,8 @@ def site_sources(project: Project, programmes: list[Content], plan: documents.Pl
         files[f"docs/{zip_name}"] = b""  # replaced by the real archive once the site is built
     if project.logo:
         files[f"docs/{project.logo.site_path}"] = project.logo.data
-    config = project.config.model_copy(update={"language": site.theme_language(language)}) if language \
-        else project.config
+    config = project.config.in_language(language).model_copy(update={"language": site.theme_language(language)}) \
+        if language else project.config
     settings = site.mkdocs_config(config, site_pages.navigation(programmes, pages), ["assets/brand.css"],
                                   project.logo.site_path if project.logo else None, languages or [])
     return files, settings, pages

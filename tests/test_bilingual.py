@@ -84,6 +84,9 @@ def welsh_first(tmp_path_factory) -> Path:
     programme = project / "content" / "mini" / "programme.yml"
     programme.write_text(programme.read_text(encoding="utf-8").replace(
         "  translations: [cy]\n", "  translations: [cy]\n  bilingual_first: cy\n"), encoding="utf-8")
+    settings = project / "site_config.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "translations:\n  cy:\n    site_name: Safle prawf bach\n"
+                        "    footer: Troedyn prawf\n", encoding="utf-8")
     return project
 
 
@@ -210,6 +213,26 @@ def test_no_mark_or_markup_is_printed(built):
         assert not PRIVATE.search(text) and "<span" not in text and "bilingual" not in text.replace(
             "(bilingual)", ""), form.name
         assert "Testun Cymraeg" in text and KIND_EN.split(maxsplit=1)[0] in text, form.name
+
+
+@pytest.mark.slow
+def test_each_language_prints_the_settings_words_in_it(built):
+    """The footer of site_config.yml in the edition's language, both in a bilingual form; the Welsh
+    site's name in Welsh."""
+    require(shutil.which("pdftotext") is not None, "pdftotext is missing (apt-get install -y poppler-utils)")
+
+    def text(pdf: Path) -> str:
+        return " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                       check=True).stdout.split())
+
+    english = text(built / "stage-2-gather" / "response-form.pdf")
+    welsh = text(built.parent.parent / "cy" / "downloads" / "mini" / "stage-2-gather" / "response-form.pdf")
+    both = text(next(built.rglob("response-form-bilingual-cy-en-gb.pdf")))
+    assert "Test footer" in english and "Troedyn prawf" not in english
+    assert "Troedyn prawf" in welsh and "Test footer" not in welsh
+    assert "Troedyn prawf" in both and "Test footer" in both
+    home = (built.parent.parent / "cy" / "index.html").read_text(encoding="utf-8")
+    assert "Safle prawf bach" in home and "Troedyn prawf" in home
 
 
 @pytest.mark.slow

@@ -84,3 +84,24 @@ def test_the_logo_is_read_with_the_settings(tmp_path):
     settings = load_settings(path, tmp_path)
     assert settings.logo.kind == "svg" and settings.logo.site_path == "assets/logo.svg"
     assert settings.logo.data_uri().startswith("data:image/svg+xml;base64,")
+
+
+def test_the_settings_words_in_another_language(tmp_path):
+    """A translated edition takes its name, description and footer from 'translations'; a word not
+    given there stays as written, and a language's tag is matched however its case is written."""
+    path = tmp_path / "site_config.yml"
+    path.write_text("site_name: Audit resources\nfooter: Print in black and white.\ntranslations:\n"
+                    "  cy:\n    footer: Argraffwch mewn du a gwyn.\n", encoding="utf-8")
+    config = load_settings(path, tmp_path).config
+    welsh = config.in_language("CY")
+    assert (welsh.site_name, welsh.footer) == ("Audit resources", "Argraffwch mewn du a gwyn.")
+    assert config.in_language("ar") == config and config.footer_in("ar") == "Print in black and white."
+
+
+def test_a_translation_of_the_settings_must_be_named_by_a_language_tag(tmp_path):
+    path = tmp_path / "site_config.yml"
+    path.write_text("translations:\n  ../cy:\n    footer: x\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_settings(path, tmp_path)
+    [error] = caught.value.errors
+    assert error.code.number == "AP184" and error.location.line == 1

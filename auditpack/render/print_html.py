@@ -6,6 +6,7 @@ imported here, so the HTML can be tested and inspected on its own.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,6 +37,12 @@ class PrintOptions:
     logo: str | None = None
     """The publisher's logo as a data: URI, so the renderer needs no access to the project folder."""
     publisher: str = ""
+    footers: tuple[tuple[str, str], ...] = ()
+    """The footer in other languages, (language tag, footer): a document in one of them prints its own."""
+
+    def footer_in(self, language: str) -> str:
+        wanted = language.replace("_", "-").lower()
+        return next((text for tag, text in self.footers if tag.replace("_", "-").lower() == wanted), self.footer)
 
 
 @dataclass(frozen=True)
@@ -92,8 +99,11 @@ def render_document(env: jinja2.Environment, doc: PrintDocument, options: PrintO
     """A bilingual document is written in both its languages, each pair of texts set out at the end."""
     if doc.languages:
         first, second = doc.languages
+        footer = bilingual.both(options.footer_in(first), options.footer_in(second))
+        options = dataclasses.replace(options, footer=footer)
         with i18n.speaking(first, also=second):
             return bilingual.markup(_render_document(env, doc, options, stage_documents), first, second)
+    options = dataclasses.replace(options, footer=options.footer_in(doc.programme.language))
     with i18n.speaking(doc.programme.language):
         return _render_document(env, doc, options, stage_documents)
 
@@ -142,7 +152,7 @@ def render_cover(env: jinja2.Environment, pack: Pack, contents: list[ContentsEnt
         return env.get_template("cover.html.j2").render(
             pack=pack, programme=pack.content.programme, contents=contents, for_school=options.for_school,
             school_anchor=school_anchors(), pathway=options.pathway, logo=options.logo,
-            site_publisher=options.publisher, footer=options.footer)
+            site_publisher=options.publisher, footer=options.footer_in(pack.content.programme.language))
 
 
 SCHOOL_ANCHOR = "school-name"

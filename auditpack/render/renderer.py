@@ -49,7 +49,9 @@ class Renderer:
                  workers: int = 1, cache_dir: Path | None = None):
         self.templates, self.config, self.build_date = templates, config, build_date
         self.options = PrintOptions(paper=config.paper, gutter_mm=config.gutter_mm, footer=config.footer,
-                                    publisher=config.publisher, logo=logo.data_uri() if logo else None)
+                                    publisher=config.publisher, logo=logo.data_uri() if logo else None,
+                                    footers=tuple((tag, words.footer) for tag, words in config.translations.items()
+                                                  if words.footer is not None))
         self.env = print_html.environment(templates, cache_dir is not None)
         self.theme = _located(lambda: theme_css(self.env, self.options, config.brand))
         self.cache = PdfCache(cache_dir)
