@@ -233,13 +233,18 @@ def _build_edition(project: Project, edition: Edition, every: list[Edition], pla
 
 
 def alternates(edition: Edition, every: list[Edition]) -> list[dict]:
-    """The site's language switcher: each edition's home page, relative to this edition's root, named
-    in its own language. None when there is one edition."""
+    """The site's language switcher: each edition, named in its own language, with its root relative
+    to this edition's and the programmes it has. A programme's pages have the same paths in every
+    edition that has it (``PROGRAMME/...``) and the top-level pages are in all of them, so the
+    switcher opens the same page in the other language, else that edition's home page (see
+    theme/partials/alternate.html). None when there is one edition."""
     if len(every) == 1:
         return []
     up = "../" if edition.folder else ""
     return [{"name": i18n.language_name(other.language), "lang": other.language,
-             "link": f"{up}{other.folder + '/' if other.folder else ''}index.html"} for other in every]
+             "root": f"{up}{other.folder + '/' if other.folder else ''}",
+             "link": f"{up}{other.folder + '/' if other.folder else ''}index.html",
+             "programmes": [c.programme.id for c in other.programmes]} for other in every]
 
 
 def _add_pdfs(docs_dir: Path, site_dir: Path, pdfs: dict, facts: dict[bytes, bytes]) -> None:

@@ -247,3 +247,28 @@ def test_every_page_of_every_edition_says_its_language(bundled_build):
             assert all(f'hreflang="{other}"' in text for other in ("en", "cy", "ar")), page
         editions[folder] += 1
     assert all(count >= 10 for count in editions.values()), editions
+
+
+@pytest.mark.slow
+def test_the_language_switcher_opens_the_same_page_in_the_other_language(bundled_build):
+    """Each switcher link of each page leads to a page that exists: the same page in the other edition
+    where it has that programme (the ARA stage pages in Welsh and English), else that edition's home
+    page (iMHARS, which is not translated, from English to Welsh)."""
+    site = bundled_build / "site"
+    same = 0
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        links = {lang: href for href, lang in
+                 re.findall(r'<a href="([^"]+)" hreflang="([^"]+)" class="md-select__link"', text)}
+        if not links:
+            continue
+        assert set(links) == {"en", "cy", "ar"}, page
+        for lang, href in links.items():
+            target = (page.parent / href).resolve()
+            assert target.is_file() and site.resolve() in target.parents, (page, lang, href)
+            same += target.name == page.name and target != page.resolve()
+    stage = "blackpool-ara/stage-1-prepare.html"
+    assert f'<a href="../../{stage}" hreflang="en"' in (site / "cy" / stage).read_text(encoding="utf-8")
+    assert f'<a href="../cy/{stage}" hreflang="cy"' in (site / stage).read_text(encoding="utf-8")
+    assert '<a href="../cy/index.html" hreflang="cy"' in (site / "imhars" / "index.html").read_text(encoding="utf-8")
+    assert same >= 20
