@@ -19,6 +19,7 @@ import io
 import os
 import time
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from .render.renderer import Renderer
 from .render.stamp import BODY_SIZE, LARGE_PRINT_SIZE, StampSheet
 from .schools import SchoolRequest, request_from_row, slugify, tailor
 
-COLUMNS = ("name", "programme", "pathway", "components")
+COLUMNS = ("name", "programme", "pathway", "components", "language")
 REQUIRED = ("name",)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -76,7 +77,8 @@ class BatchSummary:
 
 # --- reading the CSV ------------------------------------------------------------------------
 
-def read_schools(path: Path, programmes: list[Content], out_dir: Path) -> tuple[list[SchoolJob], list[ContentError]]:
+def read_schools(path: Path, programmes: list[Content], out_dir: Path,
+                 translated: Sequence[Content] = ()) -> tuple[list[SchoolJob], list[ContentError]]:
     """Every good row as a job, and every problem, each at its line and column of ``path``."""
     name = str(path)
     text, problem = _text(path)
@@ -96,7 +98,7 @@ def read_schools(path: Path, programmes: list[Content], out_dir: Path) -> tuple[
     for line, cells, columns in rows[1:]:
         try:
             request = _request(name, line, header, cells, columns)
-            tailor(programmes, request)
+            tailor(programmes, request, translated)
         except ContentErrors as exc:
             problems += exc.errors
             continue
@@ -225,11 +227,11 @@ def _build_school(project: Project, request: SchoolRequest, out_dir, progress, o
     schools = None if out_dir else output.check_output(project.root / "schools", output.SCHOOLS, project.own_files)
     place = out_dir if schools is None else output.child(schools, request.slug)
     target = output.check_output(place, output.SCHOOL, project.own_files)
-    programmes = pipeline.check(project)
-    tailor(programmes, request)  # a wrong id is reported before anything is rendered
+    programmes, _warnings, translated = pipeline.checked(project)
+    tailor(programmes, request, translated)  # a wrong id or language is reported before anything is rendered
     summary = BatchSummary(out_dir=target)
     with output.claimed(schools, output.SCHOOLS, project.own_files) if schools else contextlib.nullcontext():
-        build_schools(project, programmes, [SchoolJob(request, target)], summary, progress, options)
+        build_schools(project, programmes, [SchoolJob(request, target)], summary, progress, options, translated)
         if summary.problems:
             raise ContentErrors(summary.problems)
     [school] = summary.built
@@ -244,14 +246,14 @@ def build_packs(project: Project, schools_file: Path, out_dir: Path | None = Non
     started = time.perf_counter()
     out_dir = output.check_output(out_dir or project.root / "schools", output.SCHOOLS, project.own_files)
     with build_lock(project.root / project.config.work_dir):
-        programmes = pipeline.check(project)
-        jobs, problems = read_schools(schools_file, programmes, out_dir)
+        programmes, _warnings, translated = pipeline.checked(project)
+        jobs, problems = read_schools(schools_file, programmes, out_dir, translated)
         index, count = shard_spec
         mine, refused = _writable(shard(jobs, index, count), project.own_files)
         problems = [p for p in problems if reported_here(p, schools_file, index, count)] + refused
         summary = BatchSummary(problems=problems, skipped=len(jobs) - len(mine) - len(refused), out_dir=out_dir)
         with output.claimed(out_dir, output.SCHOOLS, project.own_files) if mine else contextlib.nullcontext():
-            build_schools(project, programmes, mine, summary, progress, options)
+            build_schools(project, programmes, mine, summary, progress, options, translated)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -292,7 +294,7 @@ def reported_here(problem: ContentError, schools_file: Path, index: int, count: 
 
 
 def build_schools(project: Project, programmes: list[Content], jobs: list[SchoolJob], summary: BatchSummary,
-                  progress, options: BuildOptions) -> None:
+                  progress, options: BuildOptions, translated: Sequence[Content] = ()) -> None:
     """Render each distinct tailoring once (without a name), then stamp and write each school in turn.
 
     The caller holds the build lock. A school that fails is recorded in ``summary.problems`` and
@@ -303,13 +305,14 @@ def build_schools(project: Project, programmes: list[Content], jobs: list[School
     date = pipeline.build_date(programmes, options.fixed_date)
     with pipeline.renderer(project, date, project.workers(options.workers), options.use_cache) as renderer:
         sheet = renderer.stamp_sheet(sorted({j.request.name for j in jobs}))  # one worker pool for every tailoring
-        _build_tailorings(project, programmes, jobs, summary, progress, renderer, sheet)
+        _build_tailorings(project, programmes, jobs, summary, progress, renderer, sheet, translated)
 
 
-def _build_tailorings(project: Project, programmes, jobs, summary, progress, renderer: Renderer, sheet_job) -> None:
+def _build_tailorings(project: Project, programmes, jobs, summary, progress, renderer: Renderer, sheet_job,
+                      translated) -> None:
     sheet, done = None, 0
     seen: dict = {}  # what _prepare made, by content, across tailorings
-    for content, group in _tailorings(programmes, jobs):
+    for content, group in _tailorings(programmes, jobs, translated):
         if len(jobs) > 1:  # a long silence otherwise: the first school is written only after this
             progress(done, len(jobs), f"rendering {_label(content, group[0].request)} for {len(group)} school(s)")
         plan, generic = _render(project, content, group[0].request, summary, progress if len(jobs) == 1 else None,
@@ -350,12 +353,13 @@ def _label(content: Content, request: SchoolRequest) -> str:
     return f"{content.programme.id}{pathway}, {count} component{'s' if count != 1 else ''}"
 
 
-def _tailorings(programmes: list[Content], jobs: list[SchoolJob]):
-    """(tailored content, jobs) per distinct programme, pathway and components, in first-row order."""
+def _tailorings(programmes: list[Content], jobs: list[SchoolJob], translated: Sequence[Content] = ()):
+    """(tailored content, jobs) per distinct programme, language, pathway and components, in first-row order."""
     groups: dict[tuple, tuple[Content, list[SchoolJob]]] = {}
     for job in jobs:
-        content = tailor(programmes, job.request)
-        key = (content.programme.id, job.request.pathway, tuple(c.id for c in content.components))
+        content = tailor(programmes, job.request, translated)
+        key = (content.programme.id, content.programme.language, job.request.pathway,
+               tuple(c.id for c in content.components))
         groups.setdefault(key, (content, []))[1].append(job)
     return list(groups.values())
 

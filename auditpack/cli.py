@@ -142,6 +142,8 @@ def _build_options(command: argparse.ArgumentParser) -> None:
     school.add_argument("--programme", metavar="ID", help="the programme (needed when there are several)")
     school.add_argument("--pathway", metavar="ID", help="keep only this pathway's tasks and wording")
     school.add_argument("--components", metavar="IDS", help="comma-separated component ids to include")
+    school.add_argument("--language", metavar="TAG", help="the packs' language, one the programme is published in "
+                        "(default: its own), e.g. cy")
     school.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: schools/NAME/)")
 
 
@@ -225,13 +227,14 @@ def _school_request(args):
     if args.school and args.school_file:
         _usage("build", "give --school or --school-file, not both")
     if args.school_file:
-        if args.programme or args.pathway or args.components:
-            _usage("build", "with --school-file, put programme, pathway and components in the file")
+        if args.programme or args.pathway or args.components or args.language:
+            _usage("build", "with --school-file, put programme, pathway, components and language in the file")
         return schools.request_from_file(args.school_file)
     if args.school:
-        return schools.request_from_flags(args.school, args.programme, args.pathway, args.components)
-    if args.programme or args.pathway or args.components or args.out:
-        _usage("build", "--programme, --pathway, --components and --out need --school NAME or --school-file FILE")
+        return schools.request_from_flags(args.school, args.programme, args.pathway, args.components, args.language)
+    if args.programme or args.pathway or args.components or args.language or args.out:
+        _usage("build", "--programme, --pathway, --components, --language and --out need --school NAME or "
+               "--school-file FILE")
     return None
 
 

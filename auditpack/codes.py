@@ -144,6 +144,8 @@ SAME_FOLDER = Code("AP307", "same-folder", "two schools would be written to the 
 UNUSABLE_FOLDER_NAME = Code("AP308", "unusable-folder-name", "a school's name cannot be a folder name")
 NOT_REPLACED = Code("AP309", "not-replaced", "a school's folder is not auditpack's to replace")
 NOT_WRITTEN = Code("AP310", "not-written", "a school's packs could not be written")
+SCHOOL_LANGUAGE = Code("AP311", "school-language",
+                       "a school's packs are asked for in a language their programme is not published in")
 
 # --- AP4xx: the command's own inputs ---------------------------------------------------------
 INVALID_EPOCH = Code("AP400", "invalid-epoch", "SOURCE_DATE_EPOCH is not a time output can be stamped with")

@@ -8,6 +8,7 @@ choices, before anything is rendered.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -31,6 +32,8 @@ class SchoolRequest(BaseModel):
     pathway: str | None = None
     components: list[str] | None = None
     """None means every component."""
+    language: str | None = None
+    """A language the programme is published in (its own or one of its translations); None: its own."""
     _source: SourceMap = PrivateAttr(default_factory=lambda: SourceMap({(): Location("--school")}))
     """Where each value was written, so a wrong id is reported at its line in a school file."""
 
@@ -49,11 +52,13 @@ def slugify(name: str) -> str:
     return f"{slug}-school" if windows_reserved(slug) else slug
 
 
-def request_from_flags(name: str, programme: str | None, pathway: str | None, components: str | None) -> SchoolRequest:
+def request_from_flags(name: str, programme: str | None, pathway: str | None, components: str | None,
+                       language: str | None = None) -> SchoolRequest:
     chosen = [c.strip() for c in components.split(",") if c.strip()] if components else None
-    flags = SourceMap({(key,): Location(f"--{key}") for key in ("programme", "pathway", "components")})
+    flags = SourceMap({(key,): Location(f"--{key}") for key in ("programme", "pathway", "components", "language")})
     flags.positions[()] = flags.positions[("name",)] = Location("--school")
-    return _validated({"name": name, "programme": programme, "pathway": pathway, "components": chosen}, flags)
+    return _validated({"name": name, "programme": programme, "pathway": pathway, "components": chosen,
+                       "language": language}, flags)
 
 
 def request_from_row(values: dict[str, str], where: dict[str, Location], row: Location) -> SchoolRequest:
@@ -95,10 +100,11 @@ def _validated(data, source: SourceMap) -> SchoolRequest:
     return request
 
 
-def tailor(programmes: list[Content], request: SchoolRequest) -> Content:
-    """The programme as this school will run it: one pathway's tasks, the chosen components."""
+def tailor(programmes: list[Content], request: SchoolRequest, translated: Sequence[Content] = ()) -> Content:
+    """The programme as this school will run it: in its language (``translated``: the programmes in
+    their other languages), one pathway's tasks, the chosen components."""
     source = request._source
-    content = _programme(programmes, request, source)
+    content = _in_language(_programme(programmes, request, source), translated, request.language, source)
     errors = []
     pathways = [p.id for p in content.pathways]
     if request.pathway and request.pathway not in pathways:
@@ -124,6 +130,24 @@ def _programme(programmes: list[Content], request: SchoolRequest, source: Source
     raise ContentErrors([ContentError(codes.CHOOSE_PROGRAMME, source.locate(("programme",)), what, choices=tuple(ids),
                                       hint=suggest(request.programme, ids) or "add --programme ID ('programme:' in "
                                       "a school file, a 'programme' column in a CSV file)")])
+
+
+def _in_language(content: Content, translated, language: str | None, source: SourceMap) -> Content:
+    own = content.programme
+    if language is None or _same_tag(language, own.language):
+        return content
+    for other in translated:
+        if other.programme.id == own.id and _same_tag(other.programme.language, language):
+            return other
+    published = (own.language, *own.translations)
+    raise ContentErrors([ContentError(codes.SCHOOL_LANGUAGE, source.locate(("language",)),
+                                      f"'{own.id}' is not published in '{language}'", choices=published,
+                                      hint=suggest(language, list(published)) or
+                                      "add the language to the programme's 'translations', with its translation file")])
+
+
+def _same_tag(one: str, other: str) -> bool:
+    return one.replace("_", "-").lower() == other.replace("_", "-").lower()
 
 
 def _unknown(source: SourceMap, key: str, value: str, valid: list[str], noun: str | None = None) -> ContentError:

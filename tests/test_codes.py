@@ -35,7 +35,7 @@ FROZEN = {
     "AP200": "unknown-language", "AP201": "output-folder", "AP202": "low-contrast", "AP203": "unusable-logo",
     "AP300": "no-school-letters", "AP301": "choose-programme", "AP302": "no-header", "AP303": "unknown-column",
     "AP304": "repeated-column", "AP305": "missing-column", "AP306": "extra-cells", "AP307": "same-folder",
-    "AP308": "unusable-folder-name", "AP309": "not-replaced", "AP310": "not-written",
+    "AP308": "unusable-folder-name", "AP309": "not-replaced", "AP310": "not-written", "AP311": "school-language",
     "AP400": "invalid-epoch", "AP401": "not-a-version", "AP402": "folder-exists",
 }
 """Every code ever given out, with its name. Editors and CI match on these: a line here is never

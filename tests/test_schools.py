@@ -9,6 +9,7 @@ from auditpack import batch, pipeline
 from auditpack.errors import ContentErrors
 from auditpack.schools import request_from_file, request_from_flags, slugify, tailor
 
+from .conftest import translated_mini
 from .pdf_reading import all_text, open_pdf, page_texts
 from .test_cli import run
 
@@ -110,3 +111,34 @@ def test_cli_school_build_and_errors(mini_project):
     assert bad.returncode == 1 and "--components: unknown component 'nope'" in bad.stderr
     usage = run("--pathway", "supported", "--project", str(mini_project))
     assert usage.returncode == 2 and "need --school" in usage.stderr
+
+
+def test_a_language_the_programme_is_not_published_in_is_refused_at_its_flag(tmp_path):
+    project = translated_mini(tmp_path / "mini", "cy", lambda number, address, source: f"Cymraeg {number}")
+    checked = pipeline.checked(pipeline.Project.open(project))
+    assert tailor(checked.programmes, request_from_flags("X", None, None, None, "cy"),
+                  checked.translated).programme.language == "cy"
+    with pytest.raises(ContentErrors) as caught:
+        tailor(checked.programmes, request_from_flags("X", None, None, None, "fr"), checked.translated)
+    [error] = caught.value.errors
+    assert (error.code.number, str(error.location), error.message) == ("AP311", "--language",
+                                                                         "'mini' is not published in 'fr'")
+    assert error.choices == ("en-GB", "cy")
+
+
+@pytest.mark.slow
+def test_a_school_s_packs_in_welsh_and_a_schools_file_with_a_language_column(tmp_path):
+    """`build --school NAME --language cy` makes the school's packs from the Welsh edition; a schools
+    CSV file may ask for a language per school."""
+    project = translated_mini(tmp_path / "mini", "cy", lambda number, address, source: f"Cymraeg {number}")
+    result = run("--school", "Ysgol Gymraeg", "--language", "cy", "-q", "--project", str(project))
+    assert result.returncode == 0, result.stderr
+    welsh = all_text(project / "schools" / "ysgol-gymraeg" / "mini" / "stage-2-gather" / "response-form.pdf")
+    assert "Cymraeg" in welsh and "Peidiwch ag ysgrifennu eich enw" in welsh and "Ysgol Gymraeg" in welsh
+    (project / "schools.csv").write_text("name,language\nYsgol Un,cy\nHillside Primary,\n", encoding="utf-8")
+    packs = run("packs", "--schools", str(project / "schools.csv"), "-q", "--project", str(project),
+                "--out", str(project / "many"))
+    assert packs.returncode == 0, packs.stderr
+    form = "mini/stage-2-gather/response-form.pdf"
+    assert "Peidiwch ag ysgrifennu" in all_text(project / "many" / "ysgol-un" / form)
+    assert "Do not write your name" in all_text(project / "many" / "hillside-primary" / form)
