@@ -3,7 +3,8 @@
 Pages are rebuilt within about a second of saving a YAML file, template or setting, and open
 browsers reload themselves. PDFs are rendered only when one is opened, so editing stays fast.
 Content errors are printed and shown as a banner over the last good preview; the server
-never stops because of them.
+never stops because of them. Every edition is previewed: a programme's translations at /cy/,
+/ar/, as the build writes them.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from . import documents, site
 from .errors import ContentErrors, TemplateProblem
 from .kinds import FORMATS, format_of
 from .output import PREVIEW, replacing, write_files
-from .pipeline import Project, build_date, check, renderer, site_sources
+from .pipeline import Project, alternates, build_date, checked, editions, renderer, site_sources
 from .render.packs import PdfOutput
 from .render.pages import DOWNLOADS
 from .render.renderer import Renderer
@@ -48,9 +49,10 @@ class Preview:
         self.swapping = threading.Lock()
         """Held while the site folder is written and swapped, and while a request reads a file from it:
         a page asked for during a rebuild waits for the new site instead of finding no folder (404)."""
-        self._plan: documents.Plan | None = None
+        self._plans: dict[str, documents.Plan] = {}
+        """Each edition's plan, by its folder ('' for the programmes as written)."""
         self._renderer: Renderer | None = None
-        self._pdfs: dict[str, bytes] = {}
+        self._pdfs: dict[tuple[str, str], bytes] = {}
 
     @property
     def site_dir(self) -> Path:
@@ -60,16 +62,20 @@ class Preview:
         started = time.perf_counter()
         try:
             project = Project.open(self.root, self.config_file)
-            programmes = check(project)
+            programmes, _warnings, translated = checked(project)
             date = build_date(programmes, self.fixed_date)
-            plan = documents.plan(programmes, tuple(project.config.variants))
-            placeholders = {d.path: PdfOutput(d.path, d.title, b"", 0) for d in plan.all_documents}
-            placeholders |= {p.path: PdfOutput(p.path, p.title, b"", 0) for p in plan.packs}
-            placeholders |= {e.path: PdfOutput(e.path, e.title, b"", 0) for e in plan.editions}
-            files, settings, _ = site_sources(project, programmes, plan, placeholders)
+            every = editions(project, programmes, translated)
+            plans = {e.folder: documents.plan(e.programmes, tuple(project.config.variants), bilingual=e.bilingual)
+                     for e in every}
             with self.swapping, replacing(self.folder, PREVIEW, project.own_files) as work:
-                write_files(work, files)
-                site.build_site(site.write_project(work, settings), work / "site", date)
+                for edition in every:  # the source edition first: MkDocs empties its site folder
+                    plan = plans[edition.folder]
+                    files, settings, _ = site_sources(project, edition.programmes, plan, _placeholders(plan),
+                                                      alternates(edition, every),
+                                                      edition.language if edition.folder else None)
+                    write_files(work / edition.folder, files)
+                    site.build_site(site.write_project(work / edition.folder, settings),
+                                    work / "site" / edition.folder, date)
             pdf_renderer = renderer(project, date)  # PDFs are rendered here, one when it is opened
         except (ContentErrors, TemplateProblem, site.SiteBuildError, OSError) as exc:
             message = exc.format() if isinstance(exc, ContentErrors) else str(exc)
@@ -79,20 +85,31 @@ class Preview:
             return
         with self.lock:
             self.project, self.error, self.version = project, "", self.version + 1
-            self._plan, self._renderer = plan, pdf_renderer
+            self._plans, self._renderer = plans, pdf_renderer
             self._pdfs.clear()
         if not self.quiet:
             print(f"Rebuilt the preview in {time.perf_counter() - started:.2f} s", flush=True)
 
-    def pdf(self, path: str) -> bytes | None:
-        """A PDF of the current content, rendered the first time it is asked for."""
+    def edition_of(self, path: str) -> tuple[str, str] | None:
+        """(edition folder, path under its downloads) of a request for a download, else None."""
         with self.lock:
-            if path not in self._pdfs and self._renderer is not None and self._plan is not None:
-                output = self._renderer.render(self._plan, {path}).get(path)
+            folders = list(self._plans)
+        for folder in sorted(folders, key=len, reverse=True):  # a translation's folder before the top
+            prefix = f"/{folder}/{DOWNLOADS}/" if folder else f"/{DOWNLOADS}/"
+            if path.startswith(prefix):
+                return folder, path.removeprefix(prefix)
+        return None
+
+    def pdf(self, path: str, folder: str = "") -> bytes | None:
+        """A PDF of the current content in one edition, rendered the first time it is asked for."""
+        with self.lock:
+            plan = self._plans.get(folder)
+            if (folder, path) not in self._pdfs and self._renderer is not None and plan is not None:
+                output = self._renderer.render(plan, {path}).get(path)
                 if output is None:
                     return None
-                self._pdfs[path] = output.data
-            return self._pdfs.get(path)
+                self._pdfs[(folder, path)] = output.data
+            return self._pdfs.get((folder, path))
 
     def watched(self) -> list[Path]:
         """The folders and files the preview depends on, existing or not: a project's templates/
@@ -100,6 +117,13 @@ class Preview:
         project = self.project
         return [project.content_dir, project.root / "templates", *project.templates.roots,
                 self.config_file or project.root / "site_config.yml"]
+
+
+def _placeholders(plan: documents.Plan) -> dict[str, PdfOutput]:
+    """An empty output for every file the plan makes, so the pages can link them before they exist."""
+    empty = {d.path: PdfOutput(d.path, d.title, b"", 0) for d in plan.all_documents}
+    empty |= {p.path: PdfOutput(p.path, p.title, b"", 0) for p in plan.packs}
+    return empty | {e.path: PdfOutput(e.path, e.title, b"", 0) for e in plan.editions}
 
 
 def serve(project: Project, port: int, quiet: bool = False, ready=None, poll: bool = False,
@@ -185,8 +209,9 @@ def _handler(preview: Preview):
                 return self._send(body.encode(), "application/json")
             if path.startswith(ASSETS):
                 return self._asset(path.removeprefix(ASSETS))
-            if path.startswith(f"/{DOWNLOADS}/") and path.endswith(tuple(f.extension for f in FORMATS.values())):
-                return self._pdf(path.removeprefix(f"/{DOWNLOADS}/"))
+            download = preview.edition_of(path)
+            if download and path.endswith(tuple(f.extension for f in FORMATS.values())):
+                return self._pdf(*download)
             if path.endswith("/"):
                 path += "index.html"
             with preview.swapping:
@@ -210,9 +235,9 @@ def _handler(preview: Preview):
             kind = "text/javascript" if name.endswith(".js") else "text/css"
             self._send(file.read_bytes(), f"{kind}; charset=utf-8")
 
-        def _pdf(self, relative: str):
+        def _pdf(self, folder: str, relative: str):
             try:
-                data = preview.pdf(relative)
+                data = preview.pdf(relative, folder)
             except (TemplateProblem, ContentErrors) as exc:
                 return self.send_error(500, explain=str(exc))
             if data is None:

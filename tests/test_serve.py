@@ -17,7 +17,7 @@ from auditpack.serve import Preview, _watch, serve
 from auditpack.template_folders import PACKAGED
 from auditpack.watch import Watcher
 
-from .conftest import REPO
+from .conftest import REPO, translated_mini
 
 
 @contextlib.contextmanager
@@ -264,3 +264,21 @@ def test_a_page_asked_for_during_rebuilds_is_never_missing(preview):
         stop.set()
         reloader.join(60)
     assert seen and missing == []
+
+
+@pytest.mark.slow
+def test_every_edition_is_previewed_with_its_own_pdfs(tmp_path):
+    """A programme published in Welsh is previewed at /cy/ too: its pages in Welsh, its PDFs (and its
+    bilingual forms) rendered in Welsh when opened, as a build writes them."""
+    project = translated_mini(tmp_path / "mini", "cy", lambda number, address, source: f"Cymraeg {number}")
+    with serving(project) as base:
+        page = get(f"{base}/cy/mini/stage-2-gather.html").decode()
+        assert '<html lang="cy"' in page and "Cymraeg" in page
+        welsh = get(f"{base}/cy/downloads/mini/stage-2-gather/response-form.pdf")
+        english = get(f"{base}/downloads/mini/stage-2-gather/response-form.pdf")
+        assert welsh.startswith(b"%PDF-") and english.startswith(b"%PDF-") and welsh != english
+        both = get(f"{base}/cy/downloads/mini/stage-2-gather/response-form-bilingual-en-gb-cy.pdf")
+        assert both.startswith(b"%PDF-")
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            get(f"{base}/cy/downloads/mini/nothing.pdf")
+        assert missing.value.code == 404
