@@ -75,7 +75,8 @@ def environment(templates: TemplateFolders, compiled: bool = False, *more_kinds:
 def page_counter_css(second_line: str | None = None) -> Markup:
     """'Page 1 of 2' as a CSS ``content`` value, in the language being written: the translated words as
     CSS strings around ``counter(page)`` and ``counter(pages)``, and ``second_line`` under them."""
-    words = bilingual.plain(i18n.gettext("Page %(page)s of %(pages)s") % {"page": "\x01", "pages": "\x02"})
+    words = i18n.gettext("Page %(page)s of %(pages)s") % {"page": "\x01", "pages": "\x02"}
+    words = "\n".join(dict.fromkeys(bilingual.halves(words)))  # a bilingual document's: a line each
     parts = [{"\x01": "counter(page)", "\x02": "counter(pages)"}.get(part) or css_string(part)
              for part in re.split("([\x01\x02])", words) if part]
     if second_line:
