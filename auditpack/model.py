@@ -116,7 +116,11 @@ class RecordColumn(Strict):
     lines: int = Field(default=3, ge=1, le=12)
     """Lines to write on, for a 'text' column."""
     choices: list[ShortText] = Field(default=[], max_length=8)
-    """The options of a 'choice' column, in the order printed, e.g. [High, Medium, Low]."""
+    """The options of a 'choice' column, in the order printed, e.g. [High, Medium, Low]: the values
+    answers are stored by, so the same in every language."""
+    labels: list[ShortText] = Field(default=[], max_length=8)
+    """The words printed for ``choices``, one each in the same order, where they are not the values
+    themselves: a translation file gives them for another language (``choices/0``...)."""
     _builtin: bool = PrivateAttr(default=False)
     """One of :data:`DEFAULT_RECORD_COLUMNS`, whose words auditpack translates."""
     shown_in_report: bool = False
@@ -131,6 +135,10 @@ class RecordColumn(Strict):
         if self.kind != "choice" and self.choices:
             raise Invalid(codes.RECORD_CHOICES, f"record column '{self.id}' lists 'choices' but is a '{self.kind}'",
                           "'kind: choice', or no 'choices'")
+        if self.labels and len(self.labels) != len(self.choices):
+            raise Invalid(codes.RECORD_CHOICES, f"record column '{self.id}' has {len(self.labels)} 'labels' for "
+                          f"{len(self.choices)} 'choices'", "one label for each choice, in the same order",
+                          at=("labels",))
         return self
 
     @property
@@ -142,7 +150,8 @@ class RecordColumn(Strict):
         """(answer value, words printed) of a choice or rating column, in the order printed."""
         if self.kind == "rating" and questionnaire is not None:
             return [(str(p.value), f"{p.value} {p.label}") for p in questionnaire.scale]
-        return [(c, _(c) if self._builtin else c) for c in self.choices]
+        labels = self.labels or [_(c) if self._builtin else c for c in self.choices]
+        return list(zip(self.choices, labels, strict=True))
 
 
 def _check_record_columns(columns: list[RecordColumn] | None) -> list[RecordColumn] | None:

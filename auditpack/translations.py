@@ -16,8 +16,9 @@ source text, and ``check`` warns of it, located. ``auditpack translate --languag
 file or brings it up to date (:func:`update_file`): new texts untranslated, changed ones marked
 fuzzy with their earlier source kept for the translator (``#| msgid``), gone ones dropped.
 
-What is not translated: ids, versions, dates, the publisher's name, and the ``choices`` of a choice
-column, which are the values answers are stored by.
+What is not translated: ids, versions, dates and the publisher's name. The ``choices`` of a choice
+column are the values answers are stored by: their translations (``.../choices/0``) become the
+column's ``labels``, the words printed, and the values stay.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ FOLDER = "translations"
 TEXT_KEYS = frozenset({
     "title", "short_title", "summary", "licence", "audience", "name", "description", "purpose", "outcome",
     "notes", "text", "time", "with", "questions", "aims", "steps", "label", "question", "short", "introduction",
-    "scale_note", "dont_know_label", "gap_wording", "heading", "wording",
+    "scale_note", "dont_know_label", "gap_wording", "heading", "wording", "labels",
 })
 """Keys whose values are text a person reads (a list of texts, or for 'wording' texts by id)."""
 NOT_TEXT_UNDER = frozenset({"id", "version", "published", "publisher", "language", "translations", "choices",
@@ -72,15 +73,23 @@ class Translated:
 
 def texts(raw: dict, source: SourceMap) -> list[Text]:
     """Every translatable text of a programme, in the order it is written."""
-    return [Text(key, path, value, source.locate(path)) for key, path, value in _walk(raw, (), ())]
+    return [Text(key, path, value, source.locate(written)) for key, path, value, written in _walk(raw, (), ())]
 
 
-def _walk(value, path: tuple, key: tuple, text: bool = False) -> Iterator[tuple[str, tuple, str]]:
+def _walk(value, path: tuple, key: tuple, text: bool = False) -> Iterator[tuple[str, tuple, str, tuple]]:
+    """(address, where its translation goes, source text, where the source text is written)."""
     if isinstance(value, str):
         if text:
-            yield "/".join(key), path, value
+            yield "/".join(key), path, value, path
     elif isinstance(value, dict):
         for name, child in value.items():
+            if name == "choices" and not value.get("labels") and isinstance(child, list):
+                # the values stay; their translations are printed as the column's labels
+                for index, choice in enumerate(child):
+                    if isinstance(choice, str):
+                        yield ("/".join(key + ("choices", str(index))), path + ("labels", index), choice,
+                               path + ("choices", index))
+                continue
             if name in NOT_TEXT_UNDER:
                 continue
             yield from _walk(child, path + (name,), key + (str(name),), text or name in TEXT_KEYS)
@@ -181,6 +190,8 @@ def read(po: Path):
 
 def _put(data, path: tuple, value: str) -> None:
     for step in path[:-1]:
+        if step == "labels" and "labels" not in data:  # a choice's translation: the labels start as the values
+            data["labels"] = list(data["choices"])
         data = data[step]
     data[path[-1]] = value
 

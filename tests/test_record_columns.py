@@ -111,7 +111,7 @@ def test_the_schema_describes_record_columns():
 
     schema = content_schema()
     column = schema["$defs"]["RecordColumn"]
-    assert set(column["properties"]) == {"id", "heading", "kind", "lines", "choices", "shown_in_report"}
+    assert set(column["properties"]) == {"id", "heading", "kind", "lines", "choices", "labels", "shown_in_report"}
     assert all(p.get("description") for p in column["properties"].values())
 
 

@@ -138,3 +138,39 @@ def test_an_unknown_language_is_refused_before_anything_is_written(mini_project)
     result = run("translate", "--language", "zz", cwd=mini_project)
     assert result.returncode == 2 and "not a language Babel knows" in result.stderr
     assert not po_file(mini_project).exists()
+
+
+def test_a_choice_column_keeps_its_values_and_prints_its_translated_labels(tmp_path):
+    """The choices of a choice column are what answers are stored by: translated, they become the
+    column's labels (printed), and the values stay, so a Welsh form's 'Uchel' is collated as 'High'."""
+    from auditpack import documents, pipeline
+    from auditpack.render import print_html
+
+    from .conftest import FIXTURES, copy_project
+
+    project = copy_project(FIXTURES / "columns", tmp_path / "columns")
+    [programme_yml] = project.glob("content/*/programme.yml")
+    text = programme_yml.read_text(encoding="utf-8")
+    programme_yml.write_text(text.replace('  version: "1.0"\n', '  version: "1.0"\n  translations: [cy]\n', 1),
+                             encoding="utf-8")
+    run("translate", "--language", "cy", cwd=project)
+    [po] = project.glob("content/*/translations/cy.po")
+    welsh_words = {"High": "Uchel", "Medium": "Canolig", "Low": "Isel"}
+    addresses = []
+
+    def translate(key, source):
+        addresses.append(key)
+        return welsh_words.get(source, f"CY {source}")
+
+    fill(po, translate)
+    assert sorted(a.rsplit("/", 1)[1] for a in addresses if "/choices/" in a) == ["0", "1", "2"]
+    checked = pipeline.checked(pipeline.Project.open(project))
+    [welsh] = checked.translated
+    column = next(c for q in welsh.questionnaires for c in q.record_columns or () if c.kind == "choice")
+    assert column.choices == ["High", "Medium", "Low"] and column.labels == ["Uchel", "Canolig", "Isel"]
+    assert column.options(None) == [("High", "Uchel"), ("Medium", "Canolig"), ("Low", "Isel")]
+    plan = documents.plan([welsh], variants=("fillable",))
+    env = print_html.environment(pipeline.Project.open(project).templates)
+    form = next(d for d in plan.variants if d.kind == "group-rating" and d.variant == "fillable")
+    html = print_html.render_document(env, form, print_html.PrintOptions())
+    assert "Uchel" in html and 'value="High"' in html
