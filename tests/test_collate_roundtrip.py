@@ -153,7 +153,7 @@ def test_report_counts_every_response_and_lists_every_skipped_file(answered, rep
         (folder / "group-tallies.csv").read_bytes(), mini_content().questionnaire("wellbeing")).counts.values())
     responses = sum(PDFS_PER_ENGINE.values()) + ONLINE + tally_responses
     assert f"{responses} responses counted from {sum(PDFS_PER_ENGINE.values())} filled PDF forms, " \
-           f"{ONLINE} online form exports, 1 tally sheet standing for {tally_responses} responses." in html
+           f"{ONLINE} online form exports and 1 tally sheet standing for {tally_responses} responses." in html
     copies = re.findall(r"(form-0 \(copy\)\.pdf|pypdf/form-0\.pdf)</td><td>it is identical to ", html)
     assert len(copies) == 1, "one of the two identical files is counted, the other skipped"
     for name, reason in [("blank-form.pdf", "it has no answers"),

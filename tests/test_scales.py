@@ -176,5 +176,5 @@ def test_a_declared_ordinal_rule_is_used_and_printed(tmp_path):
     with pipeline.renderer(pipeline.Project.open(project), pipeline.build_date([content])) as renderer:
         shown = render_print_html(declared, renderer)
         usual = render_print_html(default, renderer)
-    assert "some question&rsquo;s median is below 2, or the gap is 2 or more" in shown
-    assert "some question&rsquo;s median is below the middle of the scale (below 2.5), or the gap is 1 or more" in usual
+    assert "the median of some question is below 2, or the gap is 2 or more" in shown
+    assert "the median of some question is below the middle of the scale (below 2.5), or the gap is 1 or more" in usual
