@@ -226,7 +226,7 @@ def update_catalogues() -> None:
 
     template = extract()
     with (LOCALE / f"{DOMAIN}.pot").open("wb") as out:
-        write_po(out, template, width=100, omit_header=False, include_lineno=False, sort_by_file=True)
+        write_po(out, template, width=100, omit_header=False, include_lineno=False, sort_output=True)
     for language in languages():
         po = catalogue_file(language)
         with po.open("rb") as source:
@@ -234,7 +234,7 @@ def update_catalogues() -> None:
         catalogue.update(template, update_header_comment=False, no_fuzzy_matching=True)
         catalogue.obsolete.clear()
         with po.open("wb") as out:
-            write_po(out, catalogue, width=100, include_lineno=False, sort_by_file=True)
+            write_po(out, catalogue, width=100, include_lineno=False, sort_output=True)
 
 
 def add_catalogue(language: str) -> Path:
