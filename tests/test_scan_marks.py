@@ -144,6 +144,7 @@ def test_every_box_and_comment_area_of_the_form_is_in_the_layout(downloads, mini
         assert all(w["height"] > 20 * MM for page in layout["pages"] for w in page["writing"])  # three lines
 
 
+@pytest.mark.slow  # renders the form four times, on two papers: 14 s of the quick subset
 def test_the_form_id_follows_the_wording_and_the_paper(mini_project):
     """The same content builds the same id; a statement reworded (its row may wrap differently) or
     another paper gives another, so a scan is never read against boxes that moved."""
