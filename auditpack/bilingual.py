@@ -26,7 +26,6 @@ SEPARATOR = " / "
 """Between the halves where they sit on one line, in plain text and in print."""
 _BLOCK = re.compile(r"<(?:p|ul|ol|div|table|h[1-6]|blockquote|pre|hr)\b")
 _TITLE = re.compile(r"<(/?)title\b", re.IGNORECASE)
-_RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"})
 
 
 def clean(text: str) -> str:
@@ -63,9 +62,9 @@ def plain(text: str) -> str:
     return first if first == second else first + SEPARATOR + second
 
 
-def markup(document: str, first: str, second: str) -> str:
+def markup(document: str, first: tuple[str, str], second: tuple[str, str]) -> str:
     """A document's HTML with each pair written out: in the text as an element per language
-    (``first`` and ``second`` are their tags), in a tag or a ``<title>`` as plain text."""
+    (``first`` and ``second`` are each its (tag, direction)), in a tag or a ``<title>`` as plain text."""
     out, position, in_tag, in_title = [], 0, False, False
     for match in _pairs(document):
         before = document[position:match[0]]
@@ -79,7 +78,7 @@ def markup(document: str, first: str, second: str) -> str:
     return clean("".join(out))
 
 
-def _elements(pair: str, first: str, second: str) -> str:
+def _elements(pair: str, first: tuple[str, str], second: tuple[str, str]) -> str:
     one, other = halves(pair)
     tag = "div" if _BLOCK.search(one) or _BLOCK.search(other) else "span"
     separator = "" if tag == "div" else f'<span class="bilingual-separator">{SEPARATOR}</span>'
@@ -87,9 +86,9 @@ def _elements(pair: str, first: str, second: str) -> str:
             f'<{tag} class="bilingual second" {_language(second)}>{other}</{tag}>')
 
 
-def _language(tag: str) -> str:
-    base = tag.replace("_", "-").split("-")[0].lower()
-    return f'lang="{html.escape(tag, quote=True)}" dir="{"rtl" if base in _RIGHT_TO_LEFT else "ltr"}"'
+def _language(language: tuple[str, str]) -> str:
+    tag, direction = language
+    return f'lang="{html.escape(tag, quote=True)}" dir="{html.escape(direction, quote=True)}"'
 
 
 def _pairs(text: str):

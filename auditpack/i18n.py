@@ -148,6 +148,11 @@ def direction() -> str:
     return _direction(current())
 
 
+def direction_of(tag: str) -> str:
+    """The same for a language named by its tag."""
+    return _direction(locale_name(tag))
+
+
 @functools.cache
 def _direction(locale: str) -> str:
     from babel import Locale

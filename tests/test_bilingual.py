@@ -47,16 +47,16 @@ def test_a_pair_is_read_in_each_language_even_inside_another():
 
 def test_markup_sets_out_pairs_in_text_and_flattens_them_in_attributes_and_titles():
     pair = bilingual.both("Cytuno", "Agree")
-    html = bilingual.markup(f'<title>{pair}</title><p title="{pair}">{pair}</p>', "cy", "en-GB")
+    html = bilingual.markup(f'<title>{pair}</title><p title="{pair}">{pair}</p>', ("cy", "ltr"), ("en-GB", "ltr"))
     assert '<title>Cytuno / Agree</title>' in html and 'title="Cytuno / Agree"' in html
     assert '<span class="bilingual first" lang="cy" dir="ltr">Cytuno</span>' in html
     assert '<span class="bilingual second" lang="en-GB" dir="ltr">Agree</span>' in html
-    arabic = bilingual.markup(f"<p>{bilingual.both('أوافق', 'Agree')}</p>", "ar", "en")
+    arabic = bilingual.markup(f"<p>{bilingual.both('أوافق', 'Agree')}</p>", ("ar", "rtl"), ("en", "ltr"))
     assert 'lang="ar" dir="rtl"' in arabic and 'lang="en" dir="ltr"' in arabic
 
 
 def test_blocks_of_markdown_stay_blocks_in_each_language():
-    html = bilingual.markup("<td>" + bilingual.both("<p>Un</p>", "<p>One</p>") + "</td>", "cy", "en")
+    html = bilingual.markup("<td>" + bilingual.both("<p>Un</p>", "<p>One</p>") + "</td>", ("cy", "ltr"), ("en", "ltr"))
     assert '<div class="bilingual first" lang="cy" dir="ltr"><p>Un</p></div>' in html
 
 
@@ -72,7 +72,7 @@ def test_marks_from_content_cannot_open_or_break_a_pair():
     hostile = "a\ue000b\ue001c\ue002d"
     assert bilingual.clean(hostile) == "abcd"
     for broken in ("\ue000open", "close\ue002", "split\ue001here", "\ue000a\ue001b"):
-        out = bilingual.markup(f"<p>{broken}</p>", "cy", "en")
+        out = bilingual.markup(f"<p>{broken}</p>", ("cy", "ltr"), ("en", "ltr"))
         assert not PRIVATE.search(out) and not PRIVATE.search(bilingual.plain(broken))
 
 

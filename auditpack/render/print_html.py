@@ -103,7 +103,8 @@ def render_document(env: jinja2.Environment, doc: PrintDocument, options: PrintO
         footer = bilingual.both(options.footer_in(first), options.footer_in(second))
         options = dataclasses.replace(options, footer=footer)
         with i18n.speaking(first, also=second):
-            return bilingual.markup(_render_document(env, doc, options, stage_documents), first, second)
+            return bilingual.markup(_render_document(env, doc, options, stage_documents),
+                                    (first, i18n.direction_of(first)), (second, i18n.direction_of(second)))
     options = dataclasses.replace(options, footer=options.footer_in(doc.programme.language))
     with i18n.speaking(doc.programme.language):
         return _render_document(env, doc, options, stage_documents)
