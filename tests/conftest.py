@@ -213,15 +213,17 @@ def missing_system_packages() -> list[str]:
     return sorted({package for tool, package in SYSTEM_TOOLS.items() if shutil.which(tool) is None})
 
 
+@pytest.hookimpl(trylast=True)  # after -m has deselected: only the tests that will run are counted
 def pytest_collection_modifyitems(items):
-    """The files with the most slow tests first, each file's tests in their own order. pytest-xdist
-    (``--dist loadfile --no-loadscope-reorder``) hands whole files to its workers in this order as they
-    become free, so the long files start early and the many quick ones fill in at the end; its own
-    order, most tests first, left the long files with few tests (test_render_packs, test_freshness)
-    to run alone at the end while the other worker idled."""
+    """The files with the most slow tests first, then those with the most tests, each file's tests in
+    their own order. pytest-xdist (``--dist loadfile --no-loadscope-reorder``) hands whole files to its
+    workers in this order as they become free, so the long files start early and the short ones fill
+    in at the end; its own order, most tests first, left the long files with few tests
+    (test_render_packs, test_freshness) to run alone at the end while the other worker idled."""
     slow = Counter(item.path for item in items if item.get_closest_marker("slow"))
+    count = Counter(item.path for item in items)
     first_seen = {path: index for index, path in enumerate(dict.fromkeys(item.path for item in items))}
-    items.sort(key=lambda item: (-slow[item.path], first_seen[item.path]))
+    items.sort(key=lambda item: (-slow[item.path], -count[item.path], first_seen[item.path]))
 
 
 def pytest_report_header(config):
