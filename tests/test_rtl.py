@@ -15,7 +15,7 @@ from auditpack import pipeline
 
 from .conftest import translated_mini
 
-ARABIC = {"questionnaires/wellbeing/sections/people/items/kind/text": "الموظفون لطفاء مع بعضهم",
+ARABIC = {"questionnaires/wellbeing/sections/people/items/kind-staff/text": "الموظفون لطفاء مع بعضهم",
           "programme/short_title": "تدقيق صغير"}
 
 
