@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import documents, site
+from . import documents, i18n, site
 from .errors import ContentErrors, TemplateProblem
 from .kinds import FORMATS, format_of
 from .output import PREVIEW, replacing, write_files
@@ -70,9 +70,10 @@ class Preview:
             with self.swapping, replacing(self.folder, PREVIEW, project.own_files) as work:
                 for edition in every:  # the source edition first: MkDocs empties its site folder
                     plan = plans[edition.folder]
-                    files, settings, _ = site_sources(project, edition.programmes, plan, _placeholders(plan),
-                                                      alternates(edition, every),
-                                                      edition.language if edition.folder else None)
+                    with i18n.speaking(edition.language):  # the pages' own words, as the build writes them
+                        files, settings, _ = site_sources(project, edition.programmes, plan, _placeholders(plan),
+                                                          alternates(edition, every),
+                                                          edition.language if edition.folder else None)
                     write_files(work / edition.folder, files)
                     site.build_site(site.write_project(work / edition.folder, settings),
                                     work / "site" / edition.folder, date)

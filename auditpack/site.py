@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from .i18n import gettext as _
 from .render import safe, text
 from .render.source_date import dated
 from .template_folders import PACKAGED
@@ -77,7 +78,9 @@ def mkdocs_config(config: SiteConfig, nav: list, extra_css: list[str], logo: str
         "extra_css": extra_css,
         # A local copy of Material's file:// search shim; without it the offline plugin
         # adds one from a CDN, which a school's downloaded copy cannot reach.
-        "extra": {"polyfills": ["assets/iframe-worker-shim.js"], **({"alternate": alternate} if alternate else {})},
+        "extra": {"polyfills": ["assets/iframe-worker-shim.js"], **({"alternate": alternate} if alternate else {}),
+                  # the theme's own words (404.html), in the language being written
+                  "not_found": _("Page not found"), "go_home": _("Go to the home page")},
         "validation": {"omitted_files": "warn", "absolute_links": "warn", "unrecognized_links": "warn",
                        "anchors": "warn"},
         "nav": nav,

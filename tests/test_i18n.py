@@ -272,3 +272,6 @@ def test_the_language_switcher_opens_the_same_page_in_the_other_language(bundled
     assert f'<a href="../cy/{stage}" hreflang="cy"' in (site / stage).read_text(encoding="utf-8")
     assert '<a href="../cy/index.html" hreflang="cy"' in (site / "imhars" / "index.html").read_text(encoding="utf-8")
     assert same >= 20
+    for edition, words in (("", "Page not found"), ("cy", "Heb ddod o hyd i'r dudalen"), ("ar", "الصفحة غير موجودة")):
+        missing = (site / edition / "404.html").read_text(encoding="utf-8")
+        assert words in missing and 'href="./index.html"' in missing, edition  # home, in the page itself

@@ -273,7 +273,7 @@ def test_every_edition_is_previewed_with_its_own_pdfs(tmp_path):
     project = translated_mini(tmp_path / "mini", "cy", lambda number, address, source: f"Cymraeg {number}")
     with serving(project) as base:
         page = get(f"{base}/cy/mini/stage-2-gather.html").decode()
-        assert '<html lang="cy"' in page and "Cymraeg" in page
+        assert '<html lang="cy"' in page and "Cymraeg" in page and "Dogfennau i'w hargraffu" in page
         welsh = get(f"{base}/cy/downloads/mini/stage-2-gather/response-form.pdf")
         english = get(f"{base}/downloads/mini/stage-2-gather/response-form.pdf")
         assert welsh.startswith(b"%PDF-") and english.startswith(b"%PDF-") and welsh != english
