@@ -139,8 +139,7 @@ class SiteConfig(BaseModel):
         return self.model_copy(update=words.model_dump(exclude_none=True)) if words else self
 
     def words_in(self, tag: str) -> SiteWords | None:
-        wanted = tag.replace("_", "-").lower()
-        return next((w for t, w in self.translations.items() if t.replace("_", "-").lower() == wanted), None)
+        return next((w for t, w in self.translations.items() if i18n.tag_key(t) == i18n.tag_key(tag)), None)
 
     def footer_in(self, tag: str) -> str:
         words = self.words_in(tag)

@@ -58,6 +58,11 @@ def is_language_tag(value: str) -> bool:
     return bool(_TAG.fullmatch(value))
 
 
+def tag_key(tag: str) -> str:
+    """A tag as compared with another: 'en_GB', 'EN-gb' and 'en-GB' name one language."""
+    return tag.replace("_", "-").lower()
+
+
 def base_language(tag: str) -> str:
     """'cy-GB' -> 'cy', 'en_GB' -> 'en': catalogues are by language, not by region."""
     return tag.replace("_", "-").split("-")[0].lower()

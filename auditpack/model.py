@@ -219,14 +219,14 @@ class Programme(Strict):
 
     @model_validator(mode="after")
     def _translations_are_other_languages(self):
-        tags = [t.replace("_", "-").lower() for t in self.translations]
-        own = self.language.replace("_", "-").lower()
+        tags = [i18n.tag_key(t) for t in self.translations]
+        own = i18n.tag_key(self.language)
         repeated = sorted({t for t in tags if tags.count(t) > 1 or t == own})
         if repeated:
             raise Invalid(codes.BAD_TRANSLATIONS, f"'translations' lists '{repeated[0]}' "
                           + ("twice" if repeated[0] != own else "which is the programme's own language"),
                           "each other language once, e.g. [cy]", at=("translations",))
-        if self.bilingual_first is not None and self.bilingual_first.replace("_", "-").lower() not in [own, *tags]:
+        if self.bilingual_first is not None and i18n.tag_key(self.bilingual_first) not in [own, *tags]:
             raise Invalid(codes.BAD_BILINGUAL_FIRST, f"'bilingual_first' is '{self.bilingual_first}', which the "
                           "programme is neither written nor translated in",
                           f"one of {', '.join([self.language, *self.translations])}", at=("bilingual_first",))
@@ -234,8 +234,8 @@ class Programme(Strict):
 
     def first_of(self, one: str, other: str) -> tuple[str, str]:
         """Two of its languages in the order a bilingual form prints them (see ``bilingual_first``)."""
-        first = (self.bilingual_first or self.language).replace("_", "-").lower()
-        return (other, one) if other.replace("_", "-").lower() == first else (one, other)
+        first = i18n.tag_key(self.bilingual_first or self.language)
+        return (other, one) if i18n.tag_key(other) == first else (one, other)
 
     @field_validator("published")
     @classmethod

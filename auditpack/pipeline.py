@@ -241,10 +241,10 @@ def alternates(edition: Edition, every: list[Edition]) -> list[dict]:
     if len(every) == 1:
         return []
     up = "../" if edition.folder else ""
-    return [{"name": i18n.language_name(other.language), "lang": other.language,
-             "root": f"{up}{other.folder + '/' if other.folder else ''}",
-             "link": f"{up}{other.folder + '/' if other.folder else ''}index.html",
-             "programmes": [c.programme.id for c in other.programmes]} for other in every]
+    roots = {other.folder: f"{up}{other.folder + '/' if other.folder else ''}" for other in every}
+    return [{"name": i18n.language_name(other.language), "lang": other.language, "root": roots[other.folder],
+             "link": f"{roots[other.folder]}index.html", "programmes": [c.programme.id for c in other.programmes]}
+            for other in every]
 
 
 def _add_pdfs(docs_dir: Path, site_dir: Path, pdfs: dict, facts: dict[bytes, bytes]) -> None:

@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, PrivateAttr, StringConstraints, ValidationError
 from slugify import slugify as _slugify
 
-from . import codes
+from . import codes, i18n
 from .errors import ContentError, ContentErrors, Location, suggest
 from .load import SourceMap, load_yaml_file
 from .model import Content
@@ -134,20 +134,16 @@ def _programme(programmes: list[Content], request: SchoolRequest, source: Source
 
 def _in_language(content: Content, translated, language: str | None, source: SourceMap) -> Content:
     own = content.programme
-    if language is None or _same_tag(language, own.language):
+    if language is None or i18n.tag_key(language) == i18n.tag_key(own.language):
         return content
     for other in translated:
-        if other.programme.id == own.id and _same_tag(other.programme.language, language):
+        if other.programme.id == own.id and i18n.tag_key(other.programme.language) == i18n.tag_key(language):
             return other
     published = (own.language, *own.translations)
     raise ContentErrors([ContentError(codes.SCHOOL_LANGUAGE, source.locate(("language",)),
                                       f"'{own.id}' is not published in '{language}'", choices=published,
                                       hint=suggest(language, list(published)) or
                                       "add the language to the programme's 'translations', with its translation file")])
-
-
-def _same_tag(one: str, other: str) -> bool:
-    return one.replace("_", "-").lower() == other.replace("_", "-").lower()
 
 
 def _unknown(source: SourceMap, key: str, value: str, valid: list[str], noun: str | None = None) -> ContentError:

@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from .. import i18n
 from ..terminal import escaping_output
 from .readers import DEFAULT_MAX_BYTES, Target
 
@@ -171,7 +172,7 @@ def _in_language(target: Target, translated, language: str) -> Target | str:
     """The same questionnaire in a language its programme is translated into: the same ids, so the
     same answers, with its texts (and the report's own words) in that language."""
     own = target.content.programme
-    if language.replace("_", "-").lower() == own.language.replace("_", "-").lower():
+    if i18n.tag_key(language) == i18n.tag_key(own.language):
         return target
     for content in translated:
         if content.programme.id == own.id and content.programme.language == language:

@@ -41,8 +41,8 @@ class PrintOptions:
     """The footer in other languages, (language tag, footer): a document in one of them prints its own."""
 
     def footer_in(self, language: str) -> str:
-        wanted = language.replace("_", "-").lower()
-        return next((text for tag, text in self.footers if tag.replace("_", "-").lower() == wanted), self.footer)
+        return next((text for tag, text in self.footers if i18n.tag_key(tag) == i18n.tag_key(language)),
+                    self.footer)
 
 
 @dataclass(frozen=True)
