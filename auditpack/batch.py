@@ -25,6 +25,7 @@ from pathlib import Path
 
 from . import codes, documents, output, pipeline
 from .errors import ContentError, ContentErrors, Location, suggest, with_source_lines
+from .i18n import N_, ntell, tell
 from .kinds import PDF, format_of
 from .load import wide_unicode
 from .model import Content
@@ -86,8 +87,9 @@ def read_schools(path: Path, programmes: list[Content], out_dir: Path,
         return [], with_source_lines([problem])
     rows = _rows(text)
     if not rows:
-        return [], [ContentError(codes.NO_HEADER, Location(name, 1, 1), "the file has no header row",
-                                 expected=f"a first line naming the columns: {', '.join(COLUMNS)}", choices=COLUMNS)]
+        return [], [ContentError(codes.NO_HEADER, Location(name, 1, 1), tell("the file has no header row"),
+                                 expected=tell("a first line naming the columns: %(columns)s") % {
+                                     "columns": ", ".join(COLUMNS)}, choices=COLUMNS)]
     header_line, header, header_columns = rows[0]
     header = [cell.strip().lower() for cell in header]  # "Name" and " pathway" are meant as columns too
     problem = _header_problem(name, header_line, header, header_columns)
@@ -105,8 +107,10 @@ def read_schools(path: Path, programmes: list[Content], out_dir: Path,
         if request.slug in seen:
             problems.append(ContentError(
                 codes.SAME_FOLDER, Location(name, line, columns[header.index("name")]),
-                f"'{request.name}' would be written to the same folder, '{request.slug}', as line {seen[request.slug]}",
-                expected="a different name for every school", hint="add the town or another word to one of the names"))
+                tell("'%(name)s' would be written to the same folder, '%(folder)s', as line %(line)d") % {
+                    "name": request.name, "folder": request.slug, "line": seen[request.slug]},
+                expected=tell("a different name for every school"),
+                hint=tell("add the town or another word to one of the names")))
             continue
         seen[request.slug] = line
         where = Location(name, line, columns[header.index("name")])
@@ -115,13 +119,14 @@ def read_schools(path: Path, programmes: list[Content], out_dir: Path,
                                   output.child(out_dir, f"{request.slug}.zip"), where))
         except output.UnsafeOutputPath as exc:
             problems.append(ContentError(codes.UNUSABLE_FOLDER_NAME, where,
-                                         f"'{request.name}' cannot be a folder name: {exc.problem}",
-                                         expected="a name schools can unzip on any computer",
-                                         hint="add a word to the name"))
+                                         tell("'%(name)s' cannot be a folder name: %(problem)s") % {
+                                             "name": request.name, "problem": exc.problem},
+                                         expected=tell("a name schools can unzip on any computer"),
+                                         hint=tell("add a word to the name")))
     return jobs, with_source_lines(problems)
 
 
-_SAVE_AS_UTF8 = "in a spreadsheet, save as \"CSV UTF-8\"; or re-save the file as UTF-8"
+_SAVE_AS_UTF8 = N_("in a spreadsheet, save as \"CSV UTF-8\"; or re-save the file as UTF-8")
 
 
 def _text(path: Path) -> tuple[str, ContentError | None]:
@@ -130,16 +135,17 @@ def _text(path: Path) -> tuple[str, ContentError | None]:
     data = path.read_bytes()
     wide = wide_unicode(data)
     if wide:  # Excel's "Unicode text" is UTF-16; its cells would be read as names with a NUL between letters
-        return "", ContentError(codes.NOT_UTF8, Location(str(path)), f"this is {wide} text, not UTF-8",
-                                expected="a CSV file saved as UTF-8", hint=_SAVE_AS_UTF8)
+        return "", ContentError(codes.NOT_UTF8, Location(str(path)),
+                                tell("this is %(encoding)s text, not UTF-8") % {"encoding": wide},
+                                expected=tell("a CSV file saved as UTF-8"), hint=tell(_SAVE_AS_UTF8))
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         before = data[:exc.start].decode("utf-8-sig", errors="replace")
         line = before.count("\n") + 1
         column = len(before) - (before.rfind("\n") + 1) + 1
-        return "", ContentError(codes.NOT_UTF8, Location(str(path), line, column), "this is not UTF-8 text",
-                                expected="a CSV file saved as UTF-8", hint=_SAVE_AS_UTF8)
+        return "", ContentError(codes.NOT_UTF8, Location(str(path), line, column), tell("this is not UTF-8 text"),
+                                expected=tell("a CSV file saved as UTF-8"), hint=tell(_SAVE_AS_UTF8))
 
 
 def _rows(text: str) -> list[tuple[int, list[str], list[int]]]:
@@ -170,19 +176,22 @@ def _header_problem(name: str, line: int, header: list[str], columns: list[int])
         if column not in COLUMNS:
             return ContentError(codes.UNKNOWN_COLUMN,
                                 Location(name, line, columns[index] if index < len(columns) else 1),
-                                f"unknown column '{column}'", expected=f"columns from: {', '.join(COLUMNS)}",
+                                tell("unknown column '%(column)s'") % {"column": column},
+                                expected=tell("columns from: %(columns)s") % {"columns": ", ".join(COLUMNS)},
                                 choices=COLUMNS,
-                                hint="the file separates cells with ';': save it with commas" if ";" in column
-                                else suggest(column, list(COLUMNS)) or "the first line names the columns")
+                                hint=tell("the file separates cells with ';': save it with commas") if ";" in column
+                                else suggest(column, list(COLUMNS)) or tell("the first line names the columns"))
         if header.count(column) > 1:
             return ContentError(codes.REPEATED_COLUMN, Location(name, line, columns[index]),
-                                f"the column '{column}' is named twice",
-                                expected="each column once")
+                                tell("the column '%(column)s' is named twice") % {"column": column},
+                                expected=tell("each column once"))
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        return ContentError(codes.MISSING_COLUMN, Location(name, line, 1), f"no '{missing[0]}' column",
-                            expected=f"a first line naming the columns, e.g. {','.join(c for c in COLUMNS)}",
-                            hint="the first line of the file must be the header")
+        return ContentError(codes.MISSING_COLUMN, Location(name, line, 1),
+                            tell("no '%(column)s' column") % {"column": missing[0]},
+                            expected=tell("a first line naming the columns, e.g. %(columns)s") % {
+                                "columns": ",".join(c for c in COLUMNS)},
+                            hint=tell("the first line of the file must be the header"))
     return None
 
 
@@ -190,8 +199,10 @@ def _request(name: str, line: int, header: list[str], cells: list[str], columns:
     if len(cells) > len(header):
         raise ContentErrors([ContentError(
             codes.EXTRA_CELLS, Location(name, line, columns[min(len(header), len(columns) - 1)]),
-            f"{len(cells)} cells, but the header names {len(header)} columns",
-            expected=", ".join(header), hint="put a cell holding commas in double quotes")])
+            ntell("%(cells)d cells, but the header names %(count)d columns",
+                  "%(cells)d cells, but the header names %(count)d columns", len(header)) % {
+                "cells": len(cells), "count": len(header)},
+            expected=", ".join(header), hint=tell("put a cell holding commas in double quotes"))])
     values = dict(zip(header, [c.strip() for c in cells], strict=False))  # missing cells at the end are blank
     where = {key: Location(name, line, columns[i] if i < len(columns) else 1) for i, key in enumerate(header)}
     return request_from_row(values, where, Location(name, line, 1))
@@ -270,7 +281,8 @@ def _writable(jobs: list[SchoolJob], project_files) -> tuple[list[SchoolJob], li
         except output.OutputRefused as exc:
             refused.append(ContentError(
                 codes.NOT_REPLACED, job.where,
-                f"'{job.request.name}' was not built: refusing to replace {exc.folder}: {exc.problem}",
+                tell("'%(name)s' was not built: refusing to replace %(folder)s: %(problem)s") % {
+                    "name": job.request.name, "folder": exc.folder, "problem": exc.problem},
                 hint=exc.hint))
         else:
             writable.append(job)
@@ -314,7 +326,9 @@ def _build_tailorings(project: Project, programmes, jobs, summary, progress, ren
     seen: dict = {}  # what _prepare made, by content, across tailorings
     for content, group in _tailorings(programmes, jobs, translated):
         if len(jobs) > 1:  # a long silence otherwise: the first school is written only after this
-            progress(done, len(jobs), f"rendering {_label(content, group[0].request)} for {len(group)} school(s)")
+            progress(done, len(jobs), ntell("rendering %(tailoring)s for %(count)d school",
+                                            "rendering %(tailoring)s for %(count)d schools", len(group)) % {
+                "tailoring": _label(content, group[0].request), "count": len(group)})
         plan, generic = _render(project, content, group[0].request, summary, progress if len(jobs) == 1 else None,
                                 renderer)
         sheet = sheet or sheet_job.result()  # laid out by a worker while the first documents rendered
@@ -341,16 +355,19 @@ def _write_or_report(job: SchoolJob, generic: dict, prepared: dict, sheet: Stamp
     try:
         summary.built.append(_write_school(job, generic, prepared, sheet, project_files))
     except OSError as exc:
-        where = f": {exc.filename}" if exc.filename else ""
-        summary.problems.append(ContentError(codes.NOT_WRITTEN, job.where,
-                                             f"'{job.request.name}' could not be written: "
-                                             f"{exc.strerror or exc}{where}"))
+        values = {"name": job.request.name, "reason": exc.strerror or exc, "file": exc.filename}
+        message = tell("'%(name)s' could not be written: %(reason)s: %(file)s") if exc.filename else \
+            tell("'%(name)s' could not be written: %(reason)s")
+        summary.problems.append(ContentError(codes.NOT_WRITTEN, job.where, message % values))
 
 
 def _label(content: Content, request: SchoolRequest) -> str:
-    pathway = f", {request.pathway}" if request.pathway else ""
     count = len(content.components)
-    return f"{content.programme.id}{pathway}, {count} component{'s' if count != 1 else ''}"
+    values = {"programme": content.programme.id, "pathway": request.pathway, "count": count}
+    if request.pathway:
+        return ntell("%(programme)s, %(pathway)s, %(count)d component",
+                     "%(programme)s, %(pathway)s, %(count)d components", count) % values
+    return ntell("%(programme)s, %(count)d component", "%(programme)s, %(count)d components", count) % values
 
 
 def _tailorings(programmes: list[Content], jobs: list[SchoolJob], translated: Sequence[Content] = ()):

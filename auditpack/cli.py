@@ -14,31 +14,34 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__
+from . import __version__, i18n
 from .errors import ContentErrors, TemplateProblem, suggest, warnings_text
+from .i18n import N_, ntell, tell
 from .interrupt import Terminated, sigterm_as_interrupt
 from .output import OutputRefused
 from .terminal import escaping_output, write_raw
 
 COMMANDS = {
-    "build": "validate the content, then build the site and every PDF into the output folder",
-    "check": "validate the content only; print every problem with its file, line and column",
-    "serve": "preview the site while you edit: pages rebuild and the browser reloads on every save",
-    "new": "start a new programme: a commented example that builds first time",
-    "schema": "write JSON Schemas of the content and settings, for editor completion and checking",
-    "diff": "list stages, tasks and items added, removed or reworded between two versions of the content",
-    "packs": "build the packs of many schools from a CSV file: a folder and a zip per school",
-    "collate": "count answers from filled PDFs, online-form files and tally sheets into a report and action plan",
-    "scan": "read scanned or photographed paper forms into answers files that collate counts",
-    "translate": "write or update a programme's translation file for a language, ready for a translator",
+    "build": N_("validate the content, then build the site and every PDF into the output folder"),
+    "check": N_("validate the content only; print every problem with its file, line and column"),
+    "serve": N_("preview the site while you edit: pages rebuild and the browser reloads on every save"),
+    "new": N_("start a new programme: a commented example that builds first time"),
+    "schema": N_("write JSON Schemas of the content and settings, for editor completion and checking"),
+    "diff": N_("list stages, tasks and items added, removed or reworded between two versions of the content"),
+    "packs": N_("build the packs of many schools from a CSV file: a folder and a zip per school"),
+    "collate": N_("count answers from filled PDFs, online-form files and tally sheets into a report and action "
+                  "plan"),
+    "scan": N_("read scanned or photographed paper forms into answers files that collate counts"),
+    "translate": N_("write or update a programme's translation file for a language, ready for a translator"),
 }
+"""Each command's help (marked here, said in the reader's language where the parser is made)."""
 
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="auditpack",
-        description="Turn YAML describing a school audit programme into a resource site and printable packs.",
-        epilog="With no command, 'build' runs. 'auditpack COMMAND --help' explains each command.")
+        description=tell("Turn YAML describing a school audit programme into a resource site and printable packs."),
+        epilog=tell("With no command, 'build' runs. 'auditpack COMMAND --help' explains each command."))
     top.add_argument("--version", action="version", version=f"auditpack {__version__}")
     commands = top.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
@@ -50,18 +53,25 @@ def parser() -> argparse.ArgumentParser:
             from .scan import cli as scan_cli
             scan_cli.add_parser(commands)  # adds its own --project, --config and -q
             continue
-        command = commands.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
+        said = tell(help_text)
+        command = commands.add_parser(name, help=said, description=said[0].upper() + said[1:] + ".")
         command.add_argument("--project", type=Path, default=Path("."), metavar="DIR",
-                             help="the project folder holding site_config.yml and content/ (default: here)")
+                             help=tell("the project folder holding site_config.yml and content/ (default: here)"))
         command.add_argument("--config", type=Path, default=None, metavar="FILE",
-                             help="settings file (default: DIR/site_config.yml)")
-        command.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
+                             help=tell("settings file (default: DIR/site_config.yml)"))
+        command.add_argument("-q", "--quiet", action="store_true", help=tell("print only problems and the summary"))
         ADD_OPTIONS.get(name, lambda c: None)(command)
     return top
 
 
 @escaping_output()
 def main(argv: list[str] | None = None) -> int:
+    """The command, its help and its messages in the language the environment asks for."""
+    with i18n.addressing(i18n.reader_language()):
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     top = parser()
     args = top.parse_args(_with_command(top, argv))
@@ -75,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"auditpack: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as exc:
-        print("auditpack: interrupted; the previous output was left as it was.", file=sys.stderr)
+        print("auditpack: " + tell("interrupted; the previous output was left as it was."), file=sys.stderr)
         return 143 if isinstance(exc, Terminated) else 130
     except OutputRefused as exc:  # a folder auditpack must not write: a mistake in the command or settings
         print(f"auditpack: {exc.strerror}", file=sys.stderr)
@@ -93,9 +103,9 @@ def _with_command(top: argparse.ArgumentParser, argv: list[str]) -> list[str]:
         return argv
     if not argv or argv[0].startswith("-"):
         return ["build", *argv]
-    hint = suggest(argv[0], list(COMMANDS)) or "'auditpack --help' says what each command does"
-    top.error(f"unknown command '{argv[0]}' (expected one of {', '.join(COMMANDS)}, or none for 'build')\n"
-              f"    hint: {hint}")
+    hint = suggest(argv[0], list(COMMANDS)) or tell("'auditpack --help' says what each command does")
+    top.error(tell("unknown command '%(command)s' (expected one of %(commands)s, or none for 'build')") % {
+        "command": argv[0], "commands": ", ".join(COMMANDS)} + "\n    " + tell("hint: %(hint)s") % {"hint": hint})
 
 
 def _project(args):
@@ -107,15 +117,16 @@ def _project(args):
     from .config import PAPER_SIZES  # not at the top: config brings pydantic, which --help need not load
     sizes = {size.lower(): size for size in PAPER_SIZES}
     if paper.lower() not in sizes:
-        _usage(args.command, f"--paper: no such paper (expected one of {', '.join(PAPER_SIZES)})")
+        _usage(args.command, tell("--paper: no such paper (expected one of %(sizes)s)") % {
+            "sizes": ", ".join(PAPER_SIZES)})
     # The command line wins over site_config.yml, for this run only.
     config = project.config.model_copy(update={"paper": sizes[paper.lower()]})
     return dataclasses.replace(project, config=config)
 
 
 def _paper_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--paper", metavar="SIZE", help="paper of every PDF for this run, A4 or Letter "
-                         "(default: paper in site_config.yml, else A4)")
+    command.add_argument("--paper", metavar="SIZE", help=tell("paper of every PDF for this run, A4 or Letter "
+                                                              "(default: paper in site_config.yml, else A4)"))
 
 
 # --- build and check ---------------------------------------------------------------------
@@ -128,23 +139,23 @@ def _fixed_date() -> str | None:
 
 def _build_options(command: argparse.ArgumentParser) -> None:
     _paper_option(command)
-    command.add_argument("-j", "--jobs", type=int, metavar="N",
-                         help="render PDFs in N processes (default: workers in site_config.yml, else one per core)")
+    command.add_argument("-j", "--jobs", type=int, metavar="N", help=tell(
+        "render PDFs in N processes (default: workers in site_config.yml, else one per core)"))
     command.add_argument("--no-cache", action="store_true",
-                         help="render every PDF again instead of reusing unchanged ones from build/cache")
-    command.add_argument("--clear-cache", action="store_true", help="delete build/cache before building")
+                         help=tell("render every PDF again instead of reusing unchanged ones from build/cache"))
+    command.add_argument("--clear-cache", action="store_true", help=tell("delete build/cache before building"))
     school = command.add_argument_group(
-        "packs for one school",
-        "With --school or --school-file, build only that school's packs (not the site) into schools/NAME/.")
-    school.add_argument("--school", metavar="NAME", help="the school's name, printed in the header fields")
+        tell("packs for one school"),
+        tell("With --school or --school-file, build only that school's packs (not the site) into schools/NAME/."))
+    school.add_argument("--school", metavar="NAME", help=tell("the school's name, printed in the header fields"))
     school.add_argument("--school-file", type=Path, metavar="FILE",
-                        help="a YAML file with name, and optionally programme, pathway and components")
-    school.add_argument("--programme", metavar="ID", help="the programme (needed when there are several)")
-    school.add_argument("--pathway", metavar="ID", help="keep only this pathway's tasks and wording")
-    school.add_argument("--components", metavar="IDS", help="comma-separated component ids to include")
-    school.add_argument("--language", metavar="TAG", help="the packs' language, one the programme is published in "
-                        "(default: its own), e.g. cy")
-    school.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: schools/NAME/)")
+                        help=tell("a YAML file with name, and optionally programme, pathway and components"))
+    school.add_argument("--programme", metavar="ID", help=tell("the programme (needed when there are several)"))
+    school.add_argument("--pathway", metavar="ID", help=tell("keep only this pathway's tasks and wording"))
+    school.add_argument("--components", metavar="IDS", help=tell("comma-separated component ids to include"))
+    school.add_argument("--language", metavar="TAG", help=tell("the packs' language, one the programme is "
+                                                               "published in (default: its own), e.g. cy"))
+    school.add_argument("--out", type=Path, metavar="DIR", help=tell("output folder (default: schools/NAME/)"))
 
 
 def _cmd_build(args) -> int:
@@ -154,7 +165,7 @@ def _cmd_build(args) -> int:
     project = _project(args)
     request = _school_request(args)
     if args.jobs is not None and args.jobs < 1:
-        _usage("build", "--jobs needs a number of processes, 1 or more")
+        _usage("build", tell("--jobs needs a number of processes, 1 or more"))
     if args.clear_cache:
         import shutil
         shutil.rmtree(project.cache_dir, ignore_errors=True)
@@ -164,25 +175,41 @@ def _cmd_build(args) -> int:
         summary = batch.build_school(project, request, args.out, progress, options) if request else \
             pipeline.build(project, progress, options)
     except SiteBuildError as exc:
-        print(f"auditpack: the site could not be built; the previous output was kept.\n{exc}", file=sys.stderr)
+        print("auditpack: " + tell("the site could not be built; the previous output was kept.") + f"\n{exc}",
+              file=sys.stderr)
         return 1
     if summary.warnings:
         print(warnings_text(list(summary.warnings)), file=sys.stderr)
-    what = f"packs for {request.name}:" if request else f"{summary.programmes} programme(s): {summary.pages} pages and"
-    if summary.unchanged:
-        print(f"Up to date: nothing has changed since the last build, so nothing was rendered or written "
-              f"({what} {summary.pdfs} PDFs; checked in {summary.seconds:.1f} s) -> {summary.output_dir}")
-        return 0
-    print(f"Built {what} {summary.pdfs} PDFs "
-          f"({summary.pdf_pages} printed pages, {summary.pdf_bytes / 1e6:.1f} MB; {summary.rendered} rendered, "
-          f"{summary.reused} reused) in {summary.seconds:.1f} s -> {summary.output_dir}")
+    print(_built(summary, request.name if request else None))
     return 0
+
+
+def _built(summary, school: str | None) -> str:
+    """What a build made (or found up to date), for the site or for one school's packs."""
+    values = {"school": school, "out": summary.output_dir, "seconds": f"{summary.seconds:.1f}",
+              "pdfs": ntell("%(count)d PDF", "%(count)d PDFs", summary.pdfs) % {"count": summary.pdfs},
+              "programmes": ntell("%(count)d programme", "%(count)d programmes", summary.programmes) % {
+                  "count": summary.programmes},
+              "pages": ntell("%(count)d page", "%(count)d pages", summary.pages) % {"count": summary.pages}}
+    if summary.unchanged:
+        return (tell("Up to date: nothing has changed since the last build, so nothing was rendered or written "
+                     "(packs for %(school)s: %(pdfs)s; checked in %(seconds)s s) -> %(out)s") if school else
+                tell("Up to date: nothing has changed since the last build, so nothing was rendered or written "
+                     "(%(programmes)s: %(pages)s and %(pdfs)s; checked in %(seconds)s s) -> %(out)s")) % values
+    values["made"] = tell("%(printed)s, %(megabytes)s MB; %(rendered)s, %(reused)s") % {
+        "printed": ntell("%(count)d printed page", "%(count)d printed pages", summary.pdf_pages) % {
+            "count": summary.pdf_pages},
+        "megabytes": f"{summary.pdf_bytes / 1e6:.1f}",
+        "rendered": ntell("%(count)d rendered", "%(count)d rendered", summary.rendered) % {"count": summary.rendered},
+        "reused": ntell("%(count)d reused", "%(count)d reused", summary.reused) % {"count": summary.reused}}
+    return (tell("Built packs for %(school)s: %(pdfs)s (%(made)s) in %(seconds)s s -> %(out)s") if school else
+            tell("Built %(programmes)s: %(pages)s and %(pdfs)s (%(made)s) in %(seconds)s s -> %(out)s")) % values
 
 
 def _check_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--format", choices=("text", "json"), default="text",
-                         help="text for people (default), or json for editors and CI: every problem with its code, "
-                              "file, line and column on stdout (see docs/errors.md)")
+                         help=tell("text for people (default), or json for editors and CI: every problem with its "
+                                   "code, file, line and column on stdout (see docs/errors.md)"))
 
 
 def _cmd_check(args) -> int:
@@ -194,15 +221,26 @@ def _cmd_check(args) -> int:
     if warnings:
         print(warnings_text(warnings), file=sys.stderr)
     for content in programmes:
-        stages = len(content.stages)
-        tasks = sum(len(s.tasks) for s in content.stages)
-        items = sum(len(q.items) for q in content.questionnaires)
-        print(f"{content.programme.id}: {stages} stages, {tasks} tasks, {len(content.components)} components, "
-              f"{items} questionnaire items")
-    found = f"no problems found, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings \
-        else "no problems found"
-    print(f"OK: {len(programmes)} programme(s), {found}.")
+        print(_checked(content))
+    found = ntell("no problems found, %(count)d warning", "no problems found, %(count)d warnings", len(warnings)) % {
+        "count": len(warnings)} if warnings else tell("no problems found")
+    print(tell("OK: %(programmes)s, %(found)s.") % {"found": found, "programmes": ntell(
+        "%(count)d programme", "%(count)d programmes", len(programmes)) % {"count": len(programmes)}})
     return 0
+
+
+def _checked(content) -> str:
+    """A programme as check found it: how many stages, tasks, components and questionnaire items."""
+    stages = len(content.stages)
+    tasks = sum(len(s.tasks) for s in content.stages)
+    items = sum(len(q.items) for q in content.questionnaires)
+    return tell("%(programme)s: %(stages)s, %(tasks)s, %(components)s, %(items)s") % {
+        "programme": content.programme.id,
+        "stages": ntell("%(count)d stage", "%(count)d stages", stages) % {"count": stages},
+        "tasks": ntell("%(count)d task", "%(count)d tasks", tasks) % {"count": tasks},
+        "components": ntell("%(count)d component", "%(count)d components", len(content.components)) % {
+            "count": len(content.components)},
+        "items": ntell("%(count)d questionnaire item", "%(count)d questionnaire items", items) % {"count": items}}
 
 
 def _check_json(args) -> int:
@@ -225,16 +263,16 @@ def _school_request(args):
     from . import schools
 
     if args.school and args.school_file:
-        _usage("build", "give --school or --school-file, not both")
+        _usage("build", tell("give --school or --school-file, not both"))
     if args.school_file:
         if args.programme or args.pathway or args.components or args.language:
-            _usage("build", "with --school-file, put programme, pathway, components and language in the file")
+            _usage("build", tell("with --school-file, put programme, pathway, components and language in the file"))
         return schools.request_from_file(args.school_file)
     if args.school:
         return schools.request_from_flags(args.school, args.programme, args.pathway, args.components, args.language)
     if args.programme or args.pathway or args.components or args.language or args.out:
-        _usage("build", "--programme, --pathway, --components, --language and --out need --school NAME or "
-               "--school-file FILE")
+        _usage("build", tell("--programme, --pathway, --components, --language and --out need --school NAME or "
+                             "--school-file FILE"))
     return None
 
 
@@ -242,16 +280,17 @@ def _school_request(args):
 
 def _packs_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--schools", type=Path, required=True, metavar="FILE",
-                         help="CSV file, one row per school, with columns name, pathway, components and "
-                              "optionally programme (components separated by ';' or ','; blank: all)")
-    command.add_argument("--shard", metavar="I/N", help="build only shard I of N (1-based), e.g. 2/4 on the "
-                         "second of four machines; each school always lands in the same shard")
-    command.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: schools/)")
+                         help=tell("CSV file, one row per school, with columns name, pathway, components and "
+                                   "optionally programme (components separated by ';' or ','; blank: all)"))
+    command.add_argument("--shard", metavar="I/N", help=tell("build only shard I of N (1-based), e.g. 2/4 on the "
+                                                             "second of four machines; each school always lands in "
+                                                             "the same shard"))
+    command.add_argument("--out", type=Path, metavar="DIR", help=tell("output folder (default: schools/)"))
     _paper_option(command)
-    command.add_argument("-j", "--jobs", type=int, metavar="N",
-                         help="render PDFs in N processes (default: workers in site_config.yml, else one per core)")
+    command.add_argument("-j", "--jobs", type=int, metavar="N", help=tell(
+        "render PDFs in N processes (default: workers in site_config.yml, else one per core)"))
     command.add_argument("--no-cache", action="store_true",
-                         help="render every PDF again instead of reusing unchanged ones from build/cache")
+                         help=tell("render every PDF again instead of reusing unchanged ones from build/cache"))
 
 
 def _cmd_packs(args) -> int:
@@ -259,22 +298,37 @@ def _cmd_packs(args) -> int:
 
     shard = _shard(args.shard)
     if args.jobs is not None and args.jobs < 1:
-        _usage("packs", "--jobs needs a number of processes, 1 or more")
+        _usage("packs", tell("--jobs needs a number of processes, 1 or more"))
     if not args.schools.is_file():
-        _usage("packs", f"--schools: no such file: {args.schools}")
+        _usage("packs", tell("--schools: no such file: %(file)s") % {"file": args.schools})
     project = _project(args)
     options = pipeline.BuildOptions(workers=args.jobs, use_cache=not args.no_cache, fixed_date=_fixed_date())
     summary = batch.build_packs(project, args.schools, args.out, shard, _progress_printer(args.quiet, "schools"),
                                 options)
     for problem in summary.problems:
         print(problem.format(), file=sys.stderr)
-    stats = summary.stats
-    shard_note = f" (shard {shard[0]}/{shard[1]}; {summary.skipped} other schools left to other shards)" \
-        if shard[1] > 1 else ""
-    print(f"Built packs for {len(summary.built)} school(s), {summary.failed} failed{shard_note}: "
-          f"{stats.rendered} documents rendered, {stats.reused} reused, in {summary.seconds:.1f} s "
-          f"-> {summary.out_dir}")
+    print(_packs_built(summary, shard))
     return 1 if summary.problems else 0
+
+
+def _packs_built(summary, shard: tuple[int, int]) -> str:
+    """What a packs run made: schools built and failed, in this shard, and the documents rendered."""
+    stats = summary.stats
+    values = {"shard": shard[0], "shards": shard[1], "seconds": f"{summary.seconds:.1f}", "out": summary.out_dir,
+              "schools": ntell("%(count)d school", "%(count)d schools", len(summary.built)) % {
+                  "count": len(summary.built)},
+              "failed": ntell("%(count)d failed", "%(count)d failed", summary.failed) % {"count": summary.failed},
+              "others": ntell("%(count)d other school left to other shards",
+                              "%(count)d other schools left to other shards", summary.skipped) % {
+                  "count": summary.skipped},
+              "rendered": ntell("%(count)d document rendered", "%(count)d documents rendered", stats.rendered) % {
+                  "count": stats.rendered},
+              "reused": ntell("%(count)d reused", "%(count)d reused", stats.reused) % {"count": stats.reused}}
+    if shard[1] > 1:
+        return tell("Built packs for %(schools)s, %(failed)s (shard %(shard)d/%(shards)d; %(others)s): "
+                    "%(rendered)s, %(reused)s, in %(seconds)s s -> %(out)s") % values
+    return tell("Built packs for %(schools)s, %(failed)s: %(rendered)s, %(reused)s, in %(seconds)s s "
+                "-> %(out)s") % values
 
 
 def _shard(value: str | None) -> tuple[int, int]:
@@ -286,14 +340,16 @@ def _shard(value: str | None) -> tuple[int, int]:
         index, count = int(parts[0]), int(parts[1])
         if count >= 1 and 1 <= index <= count:
             return index, count
-    _usage("packs", f"--shard {value!r}: expected I/N with 1 <= I <= N, e.g. --shard 1/4")
+    _usage("packs", tell("--shard %(value)s: expected I/N with 1 <= I <= N, e.g. --shard 1/4") % {
+        "value": repr(value)})
 
 
 # --- editor help and versions -------------------------------------------------------------
 
 def _new_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("programme_id", metavar="PROGRAMME_ID", help="id of the new programme, e.g. staff-wellbeing")
-    command.add_argument("--title", help="the programme's title (default: from the id)")
+    command.add_argument("programme_id", metavar="PROGRAMME_ID",
+                         help=tell("id of the new programme, e.g. staff-wellbeing"))
+    command.add_argument("--title", help=tell("the programme's title (default: from the id)"))
 
 
 def _cmd_new(args) -> int:
@@ -302,13 +358,14 @@ def _cmd_new(args) -> int:
     project = _project(args)
     written = new_programme(project.content_dir, project.root, project.templates, args.programme_id, args.title)
     for path in written:
-        print(f"wrote {path}")
-    print("Next: edit these files, then run 'auditpack check' and 'auditpack serve'.")
+        print(tell("wrote %(path)s") % {"path": path})
+    print(tell("Next: edit these files, then run 'auditpack check' and 'auditpack serve'."))
     return 0
 
 
 def _schema_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--out", type=Path, metavar="DIR", help="where to write the schemas (default: DIR/schema)")
+    command.add_argument("--out", type=Path, metavar="DIR",
+                         help=tell("where to write the schemas (default: DIR/schema)"))
 
 
 def _cmd_schema(args) -> int:
@@ -320,16 +377,17 @@ def _cmd_schema(args) -> int:
     files = schema_files()
     write_files(folder, files)
     for name in files:
-        print(f"wrote {folder / name}")
-    print("Content files name their schema on their first line, e.g.\n"
+        print(tell("wrote %(path)s") % {"path": folder / name})
+    print(tell("Content files name their schema on their first line, e.g.") + "\n"
           "  # yaml-language-server: $schema=../../schema/content.schema.json")
     return 0
 
 
 def _diff_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("old", metavar="OLD", help="the earlier content: a folder, or a git revision such as v1.0")
+    command.add_argument("old", metavar="OLD",
+                         help=tell("the earlier content: a folder, or a git revision such as v1.0"))
     command.add_argument("new", metavar="NEW", nargs="?", default=None,
-                         help="the later content: a folder or git revision (default: the project's content)")
+                         help=tell("the later content: a folder or git revision (default: the project's content)"))
 
 
 def _cmd_diff(args) -> int:
@@ -337,8 +395,8 @@ def _cmd_diff(args) -> int:
 
     for spec in (args.old, args.new):
         if spec and spec.startswith("-") and not Path(spec).is_dir():
-            _usage("diff", f"{spec!r} is neither a folder nor a git revision (a revision never starts with '-'; "
-                           "to name a folder that does, write ./ before it)")
+            _usage("diff", tell("%(spec)s is neither a folder nor a git revision (a revision never starts with '-'; "
+                                "to name a folder that does, write ./ before it)") % {"spec": repr(spec)})
     project = _project(args)
     old = load_version(args.old, project.root, project.config.content_dir)
     new = load_version(args.new, project.root, project.config.content_dir) if args.new else \
@@ -350,11 +408,11 @@ def _cmd_diff(args) -> int:
 # --- preview -----------------------------------------------------------------------------------
 
 def _serve_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    command.add_argument("--port", type=int, default=8000, help=tell("port on 127.0.0.1 (default: 8000)"))
     command.add_argument("--poll", action="store_true",
-                         help="look for changed files every half second instead of waiting for the system to report "
-                              "them (for a project on a network share, or in a virtual machine's or container's "
-                              "shared folder, whose changes are not reported)")
+                         help=tell("look for changed files every half second instead of waiting for the system to "
+                                   "report them (for a project on a network share, or in a virtual machine's or "
+                                   "container's shared folder, whose changes are not reported)"))
 
 
 def _cmd_serve(args) -> int:
@@ -364,6 +422,7 @@ def _cmd_serve(args) -> int:
 
 
 def _usage(command: str, message: str) -> NoReturn:
+    """A mistake in the command, said as argparse says its own (its 'error:' as argparse writes it)."""
     print(f"auditpack {command}: error: {message}", file=sys.stderr)
     raise SystemExit(2)
 
@@ -383,47 +442,73 @@ def _progress_printer(quiet: bool, unit: str = "PDFs"):
         if quiet:
             return
         if not interactive:
-            print(f"[{done:>3}/{total}] {path}{' (reused)' if reused else ''}", flush=True)
+            print(f"[{done:>3}/{total}] {path}" + (" " + tell("(reused)") if reused else ""), flush=True)
             return
         made = done - reused_so_far
         eta = (time.monotonic() - started) / made * (total - done) if made else 0
         bar = "#" * (30 * done // total)
-        write_raw(f"\r[{bar:<30}] {done}/{total} {unit}, about {eta:.0f} s left " + ("" if done < total else "\n"))
+        write_raw(f"\r[{bar:<30}] {_done(done, total, unit, eta)} " + ("" if done < total else "\n"))
     return progress
+
+
+def _done(done: int, total: int, unit: str, eta: float) -> str:
+    """How far the work is: '12/40 PDFs, about 30 s left' (``unit``: 'PDFs' or 'schools')."""
+    values = {"done": done, "total": total, "eta": f"{eta:.0f}"}
+    if unit == "schools":
+        return ntell("%(done)d/%(total)d schools, about %(eta)s s left",
+                     "%(done)d/%(total)d schools, about %(eta)s s left", total) % values
+    return ntell("%(done)d/%(total)d PDFs, about %(eta)s s left", "%(done)d/%(total)d PDFs, about %(eta)s s left",
+                 total) % values
 
 
 def _translate_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--language", required=True, metavar="TAG",
-                         help="the language to translate into, e.g. cy (Welsh), pl, ar")
-    command.add_argument("--programme", metavar="ID", help="only this programme (default: every programme)")
+                         help=tell("the language to translate into, e.g. cy (Welsh), pl, ar"))
+    command.add_argument("--programme", metavar="ID", help=tell("only this programme (default: every programme)"))
 
 
 def _cmd_translate(args) -> int:
     """Each programme's translations/LANGUAGE.po written or brought up to date with its content."""
-    from . import i18n, translations, validate
+    from . import translations, validate
 
     project = _project(args)
     language = args.language.strip()
     if not i18n.is_language_tag(language) \
             or i18n.base_language(language) != i18n.base_language(i18n.locale_name(language)):
-        _usage("translate", f"--language: '{args.language}' is not a language Babel knows (e.g. cy, pl, ar, ur)")
+        _usage("translate", tell("--language: '%(language)s' is not a language Babel knows (e.g. cy, pl, ar, ur)") % {
+            "language": args.language})
     folders = sorted(p for p in project.content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
     if args.programme:
         folders = [f for f in folders if f.name == args.programme]
         if not folders:
-            _usage("translate", f"--programme: no programme folder '{args.programme}' in {project.content_dir}")
+            _usage("translate", tell("--programme: no programme folder '%(programme)s' in %(folder)s") % {
+                "programme": args.programme, "folder": project.content_dir})
     for folder in folders:
         content, raw, source, problems = validate.validated(folder)
         if content is None:
             raise ContentErrors([p for p in problems if validate.is_error(p)])
         if i18n.base_language(content.programme.language) == i18n.base_language(language):
-            _usage("translate", f"--language: {folder.name} is already written in '{content.programme.language}'")
+            _usage("translate", tell("--language: %(programme)s is already written in '%(language)s'") % {
+                "programme": folder.name, "language": content.programme.language})
         counts = translations.update_file(folder, raw, source, language, project.root)
-        listed = "" if language in content.programme.translations else \
-            f"; add '{language}' to 'translations' in programme.yml to publish it"
-        print(f"wrote {translations.file_for(folder, language)}: {counts['translated']} translated, "
-              f"{counts['new']} to translate, {counts['changed']} to check{listed}")
+        print(_translated(translations.file_for(folder, language), counts, language,
+                          language in content.programme.translations))
     return 0
+
+
+def _translated(file: Path, counts: dict[str, int], language: str, listed: bool) -> str:
+    """What translate wrote: phrases translated, new and changed; and how to publish a language not listed yet."""
+    values = {"file": file, "language": language,
+              "translated": ntell("%(count)d translated", "%(count)d translated", counts["translated"]) % {
+                  "count": counts["translated"]},
+              "new": ntell("%(count)d to translate", "%(count)d to translate", counts["new"]) % {
+                  "count": counts["new"]},
+              "changed": ntell("%(count)d to check", "%(count)d to check", counts["changed"]) % {
+                  "count": counts["changed"]}}
+    if listed:
+        return tell("wrote %(file)s: %(translated)s, %(new)s, %(changed)s") % values
+    return tell("wrote %(file)s: %(translated)s, %(new)s, %(changed)s; add '%(language)s' to 'translations' in "
+                "programme.yml to publish it") % values
 
 
 def _cmd_collate(args) -> int:

@@ -26,6 +26,7 @@ from pydantic import (
 
 from . import codes, i18n
 from .errors import ContentError, ContentErrors, Invalid, suggest
+from .i18n import tell
 from .kinds import VARIANTS
 from .load import load_yaml_file
 from .logo import Logo, SettingProblem, read_logo
@@ -49,8 +50,9 @@ class Brand(BaseModel):
         """Brand colours are used for text on white paper and pages (WCAG 2.2 AA: 4.5:1)."""
         ratio = contrast_ratio(colour, "#ffffff")
         if ratio < 4.5:
-            raise Invalid(codes.LOW_CONTRAST, f"{colour} on white has a contrast of {ratio:.2f}:1; text needs at "
-                          "least 4.5:1 (choose a darker shade)")
+            message = tell("%(colour)s on white has a contrast of %(ratio).2f:1; text needs at least 4.5:1 "
+                           "(choose a darker shade)")
+            raise Invalid(codes.LOW_CONTRAST, message % {"colour": colour, "ratio": ratio})
         return colour
 
     @field_validator("logo")
@@ -58,9 +60,10 @@ class Brand(BaseModel):
     def _inside_the_project(cls, logo: str | None) -> str | None:
         """Read from the project and published with the site: never a file from elsewhere."""
         if logo is not None and any(part in ("", ".", "..") for part in logo.split("/")):
-            raise SettingProblem("not a plain path inside the project folder",
-                                 expected="a path relative to the project folder, without '..', e.g. images/logo.png",
-                                 hint="copy the logo into the project folder")
+            raise SettingProblem(tell("not a plain path inside the project folder"),
+                                 expected=tell("a path relative to the project folder, without '..', e.g. "
+                                               "images/logo.png"),
+                                 hint=tell("copy the logo into the project folder"))
         return logo
 
 
@@ -100,9 +103,9 @@ class SiteWords(BaseModel):
 def _language_tags(words: dict[str, SiteWords]) -> dict[str, SiteWords]:
     bad = next((tag for tag in words if not i18n.is_language_tag(tag)), None)
     if bad is not None:
-        raise Invalid(codes.BAD_LANGUAGE_TAG, f"'{bad[:40]}' is not a language tag",
-                      expected="a tag such as cy, en-GB, ar, pt-BR", hint="write the language's ISO 639 code, "
-                      "as the programme's 'translations' list does")
+        raise Invalid(codes.BAD_LANGUAGE_TAG, tell("'%(tag)s' is not a language tag") % {"tag": bad[:40]},
+                      expected=tell("a tag such as cy, en-GB, ar, pt-BR"),
+                      hint=tell("write the language's ISO 639 code, as the programme's 'translations' list does"))
     return words
 
 
@@ -150,9 +153,10 @@ class SiteConfig(BaseModel):
     def _theme_has_language(cls, language: str) -> str:
         """An unknown language would stop the site build half-way, with no line to fix."""
         if language not in site_languages():
-            raise Invalid(codes.UNKNOWN_LANGUAGE, "the site cannot be built in this language",
-                          expected="a language code the site's theme knows: " + ", ".join(site_languages()),
-                          hint=suggest(language, site_languages()) or "'en' is English", choices=site_languages())
+            raise Invalid(codes.UNKNOWN_LANGUAGE, tell("the site cannot be built in this language"),
+                          expected=tell("a language code the site's theme knows: %(languages)s") % {
+                              "languages": ", ".join(site_languages())},
+                          hint=suggest(language, site_languages()) or tell("'en' is English"), choices=site_languages())
         return language
 
     @field_validator("output_dir", "work_dir")
@@ -164,20 +168,29 @@ class SiteConfig(BaseModel):
         default = cls.model_fields[info.field_name].default
         parts = folder.rstrip("/").split("/")
         if any(part in ("", ".", "..") for part in parts):
-            raise Invalid(codes.OUTPUT_FOLDER, f"'{folder}' is not a folder inside the project",
-                          expected=f"a folder name such as '{default}', without '.' or '..' parts",
-                          hint="a build replaces this folder whole, so it must be a folder of its own")
+            raise Invalid(codes.OUTPUT_FOLDER,
+                          tell("'%(folder)s' is not a folder inside the project") % {"folder": folder},
+                          expected=tell("a folder name such as '%(default)s', without '.' or '..' parts") % {
+                              "default": default},
+                          hint=tell("a build replaces this folder whole, so it must be a folder of its own"))
         others = {"content_dir": info.data.get("content_dir"), "output_dir": info.data.get("output_dir")}
         for name, other in others.items():
             if name != info.field_name and other and _overlap(folder, other):
-                clash = f"is also the {name}" if _same(folder, other) else \
-                    f"and the {name} '{other}' are one inside the other"
-                if folder == default:
-                    clash = f"(the {info.field_name} when none is set) {clash}"
-                raise Invalid(codes.OUTPUT_FOLDER, f"'{folder}' {clash}",
-                              expected=f"a folder of its own for the {info.field_name}",
-                              hint="a build replaces its output folders whole; give each its own name")
+                raise Invalid(codes.OUTPUT_FOLDER, _clash(folder, info.field_name, default, name, other),
+                              expected=tell("a folder of its own for the %(setting)s") % {"setting": info.field_name},
+                              hint=tell("a build replaces its output folders whole; give each its own name"))
         return folder
+
+
+def _clash(folder: str, setting: str, default: str, name: str, other: str) -> str:
+    """Why ``folder`` (the ``setting``) cannot be used beside the setting ``name``, which is ``other``."""
+    values = {"folder": folder, "setting": setting, "name": name, "other": other}
+    if _same(folder, other):
+        return (tell("'%(folder)s' (the %(setting)s when none is set) is also the %(name)s") if folder == default
+                else tell("'%(folder)s' is also the %(name)s")) % values
+    return (tell("'%(folder)s' (the %(setting)s when none is set) and the %(name)s '%(other)s' are one inside the "
+                 "other") if folder == default
+            else tell("'%(folder)s' and the %(name)s '%(other)s' are one inside the other")) % values
 
 
 def _same(a: str, b: str) -> bool:
@@ -217,7 +230,8 @@ def load_settings(path: Path, root: Path) -> Settings:
                 return Settings(config, read_logo(root, config.brand.logo) if config.brand.logo else None)
             except SettingProblem as problem:
                 errors = [ContentError(problem.code, source.locate(("brand", "logo")),
-                                       f"setting 'brand.logo': {problem.message}", problem.expected, problem.hint)]
+                                       tell("setting 'brand.logo': %(problem)s") % {"problem": problem.message},
+                                       problem.expected, problem.hint)]
     raise ContentErrors(errors)
 
 
@@ -234,6 +248,6 @@ def _key(loc: tuple) -> str:
     return " ".join(".".join(str(p) for p in loc).split())[:80]
 
 
-SETTINGS = Subject(SiteConfig, lambda loc: f"setting '{_key(loc)}'", key=_key, unknown="setting", worded=False,
-                   pattern=codes.INVALID_VALUE)
+SETTINGS = Subject(SiteConfig, lambda loc: tell("setting '%(key)s'") % {"key": _key(loc)}, key=_key,
+                   unknown="setting", worded=False, pattern=codes.INVALID_VALUE)
 """How settings problems name their values: "setting 'brand.logo': ...", in pydantic's words otherwise."""

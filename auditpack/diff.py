@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import codes
 from .errors import ContentError, ContentErrors, Location
+from .i18n import N_, ntell, tell
 from .model import Content
 from .output import write_files
 from .validate import load_programmes
@@ -48,7 +49,8 @@ def _comparable(content: Content) -> dict[str, dict[str, tuple[str, str]]]:
     """Per kind, {id: (wording, place)}: a change of wording is 'reworded', of place 'moved'."""
     return {
         "stage": {s.id: (f"{s.title}: {s.purpose}", str(s.number)) for s in content.stages},
-        "task": {t.id: (_task_wording(t), f"stage {s.number}") for s in content.stages for t in s.tasks},
+        "task": {t.id: (_task_wording(t), tell("stage %(number)s") % {"number": s.number}) for s in content.stages
+                 for t in s.tasks},
         "item": {i.id: (i.text, f"{q.id}/{sec.id}") for q in content.questionnaires for sec in q.sections
                  for i in sec.items},
         "section": {f"{q.id}/{s.id}": (s.title, q.id) for q in content.questionnaires for s in q.sections},
@@ -77,21 +79,66 @@ def _compare(pid: str, kind: str, old: dict, new: dict) -> list[Change]:
 
 def format_changes(changes: list[Change]) -> str:
     if not changes:
-        return "No differences in stages, tasks, items, sections, components, roles or pathways."
+        return tell("No differences in stages, tasks, items, sections, components, roles or pathways.")
     lines, heading = [], None
     for change in changes:
         if change.programme != heading:
             heading = change.programme
             lines.append(f"{heading}:")
+        said = tell(_CHANGES[change.kind, change.what]) % {"id": change.id, "old": change.old, "new": change.new,
+                                                          "text": change.old or change.new}
         if change.what == "reworded":
-            lines.append(f"  reworded {change.kind} {change.id}:\n    - {change.old}\n    + {change.new}")
-        elif change.what == "moved":
-            lines.append(f"  moved {change.kind} {change.id}: {change.old} -> {change.new}")
-        else:
-            lines.append(f"  {change.what} {change.kind} {change.id}: {change.old or change.new}")
+            said += f"\n    - {change.old}\n    + {change.new}"
+        lines.append(f"  {said}")
     counts = {what: sum(c.what == what for c in changes) for what in ("added", "removed", "reworded", "moved")}
-    lines.append(", ".join(f"{n} {what}" for what, n in counts.items()))
+    lines.append(", ".join(_counted(what, n) for what, n in counts.items()))
     return "\n".join(lines)
+
+
+def _counted(what: str, count: int) -> str:
+    """'3 added': how many changes of one kind there were."""
+    if what == "added":
+        return ntell("%(count)d added", "%(count)d added", count) % {"count": count}
+    if what == "removed":
+        return ntell("%(count)d removed", "%(count)d removed", count) % {"count": count}
+    if what == "reworded":
+        return ntell("%(count)d reworded", "%(count)d reworded", count) % {"count": count}
+    return ntell("%(count)d moved", "%(count)d moved", count) % {"count": count}
+
+
+_CHANGES = {
+    ("programme", "removed"): N_("removed programme %(id)s: %(text)s"),
+    ("programme", "added"): N_("added programme %(id)s: %(text)s"),
+    ("stage", "removed"): N_("removed stage %(id)s: %(text)s"),
+    ("stage", "added"): N_("added stage %(id)s: %(text)s"),
+    ("stage", "reworded"): N_("reworded stage %(id)s:"),
+    ("stage", "moved"): N_("moved stage %(id)s: %(old)s -> %(new)s"),
+    ("task", "removed"): N_("removed task %(id)s: %(text)s"),
+    ("task", "added"): N_("added task %(id)s: %(text)s"),
+    ("task", "reworded"): N_("reworded task %(id)s:"),
+    ("task", "moved"): N_("moved task %(id)s: %(old)s -> %(new)s"),
+    ("item", "removed"): N_("removed item %(id)s: %(text)s"),
+    ("item", "added"): N_("added item %(id)s: %(text)s"),
+    ("item", "reworded"): N_("reworded item %(id)s:"),
+    ("item", "moved"): N_("moved item %(id)s: %(old)s -> %(new)s"),
+    ("section", "removed"): N_("removed section %(id)s: %(text)s"),
+    ("section", "added"): N_("added section %(id)s: %(text)s"),
+    ("section", "reworded"): N_("reworded section %(id)s:"),
+    ("section", "moved"): N_("moved section %(id)s: %(old)s -> %(new)s"),
+    ("component", "removed"): N_("removed component %(id)s: %(text)s"),
+    ("component", "added"): N_("added component %(id)s: %(text)s"),
+    ("component", "reworded"): N_("reworded component %(id)s:"),
+    ("component", "moved"): N_("moved component %(id)s: %(old)s -> %(new)s"),
+    ("role", "removed"): N_("removed role %(id)s: %(text)s"),
+    ("role", "added"): N_("added role %(id)s: %(text)s"),
+    ("role", "reworded"): N_("reworded role %(id)s:"),
+    ("role", "moved"): N_("moved role %(id)s: %(old)s -> %(new)s"),
+    ("pathway", "removed"): N_("removed pathway %(id)s: %(text)s"),
+    ("pathway", "added"): N_("added pathway %(id)s: %(text)s"),
+    ("pathway", "reworded"): N_("reworded pathway %(id)s:"),
+    ("pathway", "moved"): N_("moved pathway %(id)s: %(old)s -> %(new)s"),
+}
+"""One whole line per kind of thing and change ('reworded' is followed by the old and new wording)."""
 
 
 def load_version(spec: str, project_root: Path, content_dir: str) -> list[Content]:
@@ -101,7 +148,7 @@ def load_version(spec: str, project_root: Path, content_dir: str) -> list[Conten
     if path.is_dir():
         return load_programmes(_content_folder(path))
     if path.exists():
-        raise _not_a_version(spec, "a file, not a folder")
+        raise _not_a_version(spec, tell("a file, not a folder"))
     with tempfile.TemporaryDirectory() as tmp:
         _export_revision(spec, project_root, content_dir, Path(tmp))
         return load_programmes(Path(tmp) / content_dir)
@@ -114,7 +161,7 @@ def _content_folder(path: Path) -> Path:
         return path.parent
     if any((folder / "programme.yml").is_file() for folder in path.iterdir() if folder.is_dir()):
         return path
-    raise _not_a_version(str(path), "a folder with no programme in it")
+    raise _not_a_version(str(path), tell("a folder with no programme in it"))
 
 
 def _export_revision(revision: str, project_root: Path, content_dir: str, target: Path) -> None:
@@ -132,7 +179,7 @@ def _export_revision(revision: str, project_root: Path, content_dir: str, target
         if kind == b"blob" and mode != b"120000":  # not a symbolic link or a submodule
             blobs[name.decode("utf-8", errors="surrogateescape")] = blob
     if not blobs:
-        raise _not_a_version(revision, f"a git revision with no {content_dir} folder")
+        raise _not_a_version(revision, tell("a git revision with no %(folder)s folder") % {"folder": content_dir})
     write_files(target, _read_blobs(project_root, revision, blobs))
 
 
@@ -153,7 +200,7 @@ def _git(project_root: Path, revision: str, *arguments: str, stdin: bytes | None
     result = subprocess.run(["git", "-C", str(project_root), *arguments], input=stdin, capture_output=True, check=False)
     if result.returncode != 0:
         lines = result.stderr.decode(errors="replace").strip().splitlines()
-        raise _not_a_version(revision, "neither a folder nor a git revision with a content folder",
+        raise _not_a_version(revision, tell("neither a folder nor a git revision with a content folder"),
                              hint=lines[-1] if lines else "")
     return result.stdout
 
@@ -161,5 +208,4 @@ def _git(project_root: Path, revision: str, *arguments: str, stdin: bytes | None
 def _not_a_version(spec: str, problem: str, hint: str = "") -> ContentErrors:
     return ContentErrors([ContentError(
         codes.NOT_A_VERSION, Location(spec), problem,
-        expected="a content folder, a programme folder, or a git revision such as HEAD~1 "
-                                          "or v1.0", hint=hint)])
+        expected=tell("a content folder, a programme folder, or a git revision such as HEAD~1 or v1.0"), hint=hint)])

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .codes import Code
+from .i18n import ntell, tell
 from .terminal import UNSAFE
 
 SHOWN_WIDTH = 100
@@ -62,15 +63,16 @@ class ContentError:
         return self.code.severity == "warning"
 
     def format(self) -> str:
-        text = f"{self.location}: warning: {self.message} [{self.code}]" if self.is_warning else \
+        values = {"where": self.location, "message": self.message, "code": self.code}
+        text = tell("%(where)s: warning: %(message)s [%(code)s]") % values if self.is_warning else \
             f"{self.location}: {self.message}"
         if self.expected:
-            text += f" (expected {self.expected})"
+            text += " " + tell("(expected %(expected)s)") % {"expected": self.expected}
         if self.source_line:
             line, caret = _shown_line(self.source_line, self.location.column)
             text += f"\n    {line}\n    {caret}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += "\n    " + tell("hint: %(hint)s") % {"hint": self.hint}
         return text
 
     def sort_key(self) -> tuple:
@@ -86,7 +88,7 @@ class ContentError:
 
 def one_of(choices) -> str:
     """The expected values in words: 'one of: a, b, c'."""
-    return f"one of: {', '.join(choices)}"
+    return tell("one of: %(choices)s") % {"choices": ", ".join(choices)}
 
 
 class Invalid(ValueError):
@@ -133,7 +135,7 @@ def suggest(value, choices) -> str:
     if not isinstance(value, str):
         return ""
     close = difflib.get_close_matches(value, [c for c in choices if c], n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
+    return tell("did you mean '%(value)s'?") % {"value": close[0]} if close else ""
 
 
 class ContentErrors(Exception):
@@ -147,29 +149,34 @@ class ContentErrors(Exception):
         self.errors = sorted(set(errors), key=ContentError.sort_key)
         super().__init__(f"{len(self.errors)} content problem(s)")
 
-    def format(self, outcome: str = "nothing was written") -> str:
+    def format(self, outcome: str | None = None) -> str:
         """Every problem (the first :data:`MAX_SHOWN`) and a count; ``outcome`` says what the
-        command did not do because of them."""
+        command did not do because of them (by default, that nothing was written)."""
         lines = [e.format() for e in with_source_lines(self.errors[:MAX_SHOWN])]
         count = len(self.errors)
         if count > MAX_SHOWN:
-            lines.append(f"... and {count - MAX_SHOWN} more; fix these first, then run 'auditpack check' again.")
+            lines.append(ntell("... and %(count)d more; fix these first, then run 'auditpack check' again.",
+                               "... and %(count)d more; fix these first, then run 'auditpack check' again.",
+                               count - MAX_SHOWN) % {"count": count - MAX_SHOWN})
         warnings = sum(e.is_warning for e in self.errors)
-        also = f" and {_counted(warnings, 'warning')}" if warnings else ""
-        lines.append(f"{_counted(count - warnings, 'problem')} found{also}; {outcome}.")
+        problems = ntell("%(count)d problem found", "%(count)d problems found", count - warnings) % {
+            "count": count - warnings}
+        if warnings:
+            problems = tell("%(problems)s and %(warnings)s") % {"problems": problems, "warnings": ntell(
+                "%(count)d warning", "%(count)d warnings", warnings) % {"count": warnings}}
+        outcome = tell("nothing was written") if outcome is None else outcome
+        lines.append(tell("%(problems)s; %(outcome)s.") % {"problems": problems, "outcome": outcome})
         return "\n".join(lines)
 
 
 def warnings_text(warnings: list[ContentError]) -> str:
     """Warnings from content that is otherwise fine, each as a problem is shown, and a count."""
     lines = [e.format() for e in with_source_lines(sorted(set(warnings), key=ContentError.sort_key))]
-    lines.append(f"{_counted(len(warnings), 'warning')}: nothing is refused because of them; the documents "
-                 "leave out what a warning says is missing.")
+    lines.append(ntell("%(count)d warning: nothing is refused because of it; the documents leave out what "
+                       "a warning says is missing.",
+                       "%(count)d warnings: nothing is refused because of them; the documents leave out what "
+                       "a warning says is missing.", len(warnings)) % {"count": len(warnings)})
     return "\n".join(lines)
-
-
-def _counted(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 JSON_VERSION = 1
@@ -216,10 +223,10 @@ class TemplateProblem(Exception):
     def from_jinja(cls, exc) -> TemplateProblem:
         file, line = (exc.filename, exc.lineno) if getattr(exc, "filename", None) else _template_frame(exc)
         where = f"{file}:{line}: " if file else ""
-        text = f"{where}template error: {exc.message or exc}"
+        text = where + tell("template error: %(error)s") % {"error": exc.message or exc}
         if type(exc).__name__ == "SecurityError":  # jinja2.sandbox's, without importing Jinja here
-            text += (" (templates may only use the values they are given: a project's templates folder "
-                     "is treated as untrusted code and runs in a sandbox)")
+            text += " " + tell("(templates may only use the values they are given: a project's templates folder "
+                               "is treated as untrusted code and runs in a sandbox)")
         return cls(text)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import codes, typefaces
 from .errors import ContentError, Location
+from .i18n import ntell, tell
 from .load import SourceMap
 
 
@@ -52,15 +53,16 @@ def _warning(where: Location, script: str, characters: list[str], lines: dict) -
     first = characters[0]
     shown = "".join(dict.fromkeys(characters))
     shown = shown if len(shown) <= 12 else shown[:12] + "…"
-    count = f"{len(characters)} {'character' if len(characters) == 1 else 'characters'}"
     package = typefaces.SCRIPT_PACKAGES.get(script)
-    hint = (f"install {package} (pip install {package}) and build again" if package else
-            f"no font package auditpack knows covers {script}; until one is added, write this text in a "
-            "script the forms can print, or give it as a picture")
-    return ContentError(
-        codes.MISSING_GLYPH, _at_character(where, first, lines),
-        f"{count} of {script} ({shown}, "
-        f"first U+{ord(first):04X}) would print as empty boxes: no packaged typeface has them", hint=hint)
+    hint = (tell("install %(package)s (pip install %(package)s) and build again") % {"package": package} if package
+            else tell("no font package auditpack knows covers %(script)s; until one is added, write this text in a "
+                      "script the forms can print, or give it as a picture") % {"script": script})
+    message = ntell("%(count)d character of %(script)s (%(shown)s, first U+%(code)s) would print as empty boxes: "
+                    "no packaged typeface has them",
+                    "%(count)d characters of %(script)s (%(shown)s, first U+%(code)s) would print as empty boxes: "
+                    "no packaged typeface has them", len(characters))
+    return ContentError(codes.MISSING_GLYPH, _at_character(where, first, lines), message % {
+        "count": len(characters), "script": script, "shown": shown, "code": f"{ord(first):04X}"}, hint=hint)
 
 
 def _at_character(where: Location, character: str, lines: dict) -> Location:

@@ -14,6 +14,12 @@ render's context still find it. A language with no catalogue is written in Engli
 
 Plurals go through ``ngettext`` (Welsh has six forms; "1 responses" must not happen in any language)
 and numbers through :func:`number`.
+
+Messages to the person at the terminal (a problem in the content, "Built 239 PDFs", a command's help)
+are a second audience with a language of their own: the one their environment asks for (``LANGUAGE``,
+``LC_ALL``, ``LC_MESSAGES``, ``LANG``, as gettext reads them; see :func:`reader_language`). They are
+marked ``tell("...")`` and ``ntell(...)`` and set with :func:`addressing`, so a Welsh pack built on
+an English machine reports in English, and a problem found while a Welsh page is rendered does too.
 """
 
 from __future__ import annotations
@@ -23,8 +29,9 @@ import contextvars
 import functools
 import gettext as _gettext
 import io
+import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import jinja2
@@ -38,6 +45,8 @@ _language: contextvars.ContextVar[str] = contextvars.ContextVar("auditpack_langu
 """The language being written, as Babel names a locale ('cy', 'en_GB')."""
 _also: contextvars.ContextVar[str | None] = contextvars.ContextVar("auditpack_also", default=None)
 """The second language of a bilingual document being written, else None (see :mod:`.bilingual`)."""
+_reader: contextvars.ContextVar[str] = contextvars.ContextVar("auditpack_reader", default="en_GB")
+"""The language messages to the person at the terminal are in (see :func:`addressing`)."""
 
 
 def languages() -> tuple[str, ...]:
@@ -147,6 +156,148 @@ def npgettext(context: str, singular: str, plural: str, count: int) -> str:
     return _in_each(lambda catalogue: catalogue.npgettext(context, singular, plural, count))
 
 
+def reader_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language the environment asks messages in, as gettext looks for it: the first of
+    ``LANGUAGE`` (a ':'-separated list, of which the first with a catalogue wins), ``LC_ALL``,
+    ``LC_MESSAGES`` and ``LANG`` that is set; 'C' and 'POSIX' (and nothing set) are English.
+    'cy_GB.UTF-8' names Welsh: the encoding and any '@modifier' are not part of the language."""
+    environ = os.environ if environ is None else environ
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(variable, "")
+        if not value:
+            continue
+        for wanted in value.split(":") if variable == "LANGUAGE" else [value]:
+            tag = wanted.split(".")[0].split("@")[0]
+            if tag in ("C", "POSIX", ""):
+                return "en_GB"
+            if is_language_tag(tag) and (variable != "LANGUAGE" or base_language(tag) in (*languages(), "en")):
+                return locale_name(tag)
+        if variable == "LANGUAGE":
+            continue
+        return "en_GB"
+    return "en_GB"
+
+
+@contextlib.contextmanager
+def addressing(tag: str) -> Iterator[None]:
+    """Messages made inside (``tell``) are in the language of ``tag``; the CLI sets it once, from
+    :func:`reader_language`, around each command."""
+    token = _reader.set(locale_name(tag))
+    try:
+        yield
+    finally:
+        _reader.reset(token)
+
+
+def address(tag: str) -> None:
+    """Messages made from now on in this process are in the language of ``tag``: for a render
+    worker, which is started with its parent's reader language."""
+    _reader.set(locale_name(tag))
+
+
+def reader() -> str:
+    """The locale messages to the user are being made in: 'en_GB', 'cy'."""
+    return _reader.get()
+
+
+def tell(message: str) -> str:
+    """``message`` in the language of the person at the terminal (not of the document being made)."""
+    return translations(base_language(_reader.get())).gettext(message)
+
+
+def ntell(singular: str, plural: str, count: int) -> str:
+    """The form of a counted message that ``count`` takes in the reader's language."""
+    return translations(base_language(_reader.get())).ngettext(singular, plural, count)
+
+
+class Phrase:
+    """A message kept as its words and values until it is shown, for text that goes both to the
+    terminal and into a document (why collate skipped a file): ``str()`` says it in the reader's
+    language, :meth:`written` in the language of the document being made. Marked like ``tell``:
+    ``phrase("... %(name)s") % {"name": value}``, ``nphrase(singular, plural, count) % {...}``.
+    Values that are phrases themselves are shown in the same language as the phrase holding them."""
+
+    __slots__ = ("count", "plural", "singular", "values")
+
+    def __init__(self, singular: str, plural: str | None = None, count: int | None = None,
+                 values: Mapping[str, object] | None = None):
+        self.singular, self.plural, self.count = singular, plural, count
+        self.values = dict(values or {})
+
+    def __mod__(self, values: Mapping[str, object]) -> Phrase:
+        return Phrase(self.singular, self.plural, self.count, {**self.values, **values})
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Phrase) and (self.singular, self.plural, self.count, self.values) == \
+            (other.singular, other.plural, other.count, other.values)
+
+    def __hash__(self) -> int:
+        return hash((self.singular, self.plural, self.count))
+
+    def __repr__(self) -> str:
+        return f"Phrase({str(self)!r})"
+
+    def __str__(self) -> str:
+        return self.said_in(_reader.get())
+
+    def written(self) -> str:
+        """The phrase in the language (or both languages) of the document being made."""
+        return in_each(self.said_in)
+
+    def said_in(self, locale: str) -> str:
+        """The phrase in one language (a locale as Babel names it, 'cy', 'en_GB'), and so are the
+        phrases among its values: in a two-language document, each half holds only its own language."""
+        catalogue = translations(base_language(locale))
+        words = catalogue.gettext(self.singular) if self.plural is None else \
+            catalogue.ngettext(self.singular, self.plural, self.count or 0)
+        values = {k: v.said_in(locale) if isinstance(v, Phrase) else v for k, v in self.values.items()}
+        return words % values if values or self.plural is not None else words
+
+
+class Listed(Phrase):
+    """Texts and phrases in a row, as the value of a phrase: joined by ``separator`` ('; '), or without
+    one listed as the language lists alternatives ('R, A or G'; in Welsh 'R, A neu G', as :func:`one_of`
+    says them). Each phrase in the row is said in the language of the whole."""
+
+    __slots__ = ("items", "separator")
+
+    def __init__(self, items: Iterable[object], separator: str | None = None):
+        super().__init__("")
+        self.items, self.separator = tuple(items), separator
+
+    def __mod__(self, values: Mapping[str, object]) -> Phrase:
+        raise TypeError("a list of phrases takes no values")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Listed) and (self.items, self.separator) == (other.items, other.separator)
+
+    def __hash__(self) -> int:
+        return hash((self.items, self.separator))
+
+    def said_in(self, locale: str) -> str:
+        shown = [item.said_in(locale) if isinstance(item, Phrase) else str(item) for item in self.items]
+        if self.separator is not None:
+            return self.separator.join(shown)
+        from babel.lists import format_list
+
+        return format_list(shown, style="or", locale=locale)
+
+
+def phrase(message: str) -> Phrase:
+    """``message``, to be shown in whichever language it is shown in (see :class:`Phrase`)."""
+    return Phrase(message)
+
+
+def nphrase(singular: str, plural: str, count: int) -> Phrase:
+    """A counted :class:`Phrase`; fill its ``%(count)d`` with ``% {"count": count}``."""
+    return Phrase(singular, plural, count)
+
+
+def written(value: object) -> str:
+    """A value as a document shows it: a :class:`Phrase` in the document's language, else as text."""
+    return value.written() if isinstance(value, Phrase) else str(value)
+
+
 def direction() -> str:
     """'rtl' for a language written right to left (Arabic, Urdu, Hebrew...), else 'ltr': the ``dir`` of
     the documents and pages made in it."""
@@ -179,11 +330,12 @@ def N_(message: str) -> str:
     return message
 
 
-def number(value: float) -> str:
-    """A number as the current language writes it (decimal mark, grouping)."""
+def number(value: float, pattern: str | None = None) -> str:
+    """A number as the current language writes it (decimal mark, grouping); ``pattern`` as Babel
+    takes one ('0.0': one decimal place, no grouping)."""
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=current())
+    return format_decimal(value, format=pattern, locale=current())
 
 
 def one_of(items: list[str]) -> str:
@@ -221,7 +373,7 @@ def extract():
     from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 
     catalogue = Catalog(project="auditpack", domain=DOMAIN, charset="utf-8", fuzzy=False)
-    keywords = {**DEFAULT_KEYWORDS, "N_": None}
+    keywords = {**DEFAULT_KEYWORDS, "N_": None, "tell": None, "ntell": (1, 2), "phrase": None, "nphrase": (1, 2)}
     package = Path(__file__).parent
     for filename, lineno, message, comments, context in extract_from_dir(
             package, EXTRACT_FROM, EXTRACT_OPTIONS, keywords=keywords, strip_comment_tags=True):

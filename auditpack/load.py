@@ -23,6 +23,7 @@ from . import codes
 from .codes import Code
 from .errors import ContentError, Location
 from .files import NotRegularFile, TooLarge, read_regular
+from .i18n import ntell, tell
 
 Path_ = tuple  # a path into the data: keys and list indexes
 
@@ -69,9 +70,13 @@ class _TooLarge(Exception):
 
 
 def _too_deep(location: Location) -> _TooLarge:
-    return _TooLarge(codes.TOO_DEEP, location, f"the values are nested more than {MAX_DEPTH} levels deep",
-                     expected=f"at most {MAX_DEPTH} levels",
-                     hint="check for an alias (*name) used inside its own anchor (&name), or brackets never closed")
+    depth = {"depth": MAX_DEPTH}
+    return _TooLarge(codes.TOO_DEEP, location,
+                     ntell("the values are nested more than %(depth)d level deep",
+                           "the values are nested more than %(depth)d levels deep", MAX_DEPTH) % depth,
+                     expected=ntell("at most %(depth)d level", "at most %(depth)d levels", MAX_DEPTH) % depth,
+                     hint=tell("check for an alias (*name) used inside its own anchor (&name), or brackets never "
+                               "closed"))
 
 
 class _DepthLimit(yaml.composer.Composer):
@@ -140,16 +145,18 @@ class _Builder:
         self.nodes_seen += 1
         if self.nodes_seen > MAX_NODES:
             raise _TooLarge(codes.TOO_MANY_VALUES, self.location(node.start_mark),
-                            "the file expands to too many values (aliases repeated too often?)",
-                            expected=f"at most {MAX_NODES:,} values", hint="avoid anchors (&) and aliases (*)")
+                            tell("the file expands to too many values (aliases repeated too often?)"),
+                            expected=ntell("at most %(limit)s value", "at most %(limit)s values", MAX_NODES) % {
+                                "limit": f"{MAX_NODES:,}"}, hint=tell("avoid anchors (&) and aliases (*)"))
         if len(path) > MAX_DEPTH:  # only an alias inside its own anchor gets here: the composer limits the rest
             raise _too_deep(self.location(node.start_mark))
         self.map.positions[path] = self.location(mark or node.start_mark)
         if node.tag not in _PLAIN_TAGS:
             self.errors.append(ContentError(
                 codes.UNSUPPORTED_TAG, self.location(node.start_mark),
-                f"the YAML tag '{_short_tag(node.tag)}' is not supported",
-                expected="plain values", hint="remove the tag (the word starting with '!'), or quote the value"))
+                tell("the YAML tag '%(tag)s' is not supported") % {"tag": _short_tag(node.tag)},
+                expected=tell("plain values"),
+                hint=tell("remove the tag (the word starting with '!'), or quote the value")))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -159,15 +166,16 @@ class _Builder:
         self.text_seen += len(node.value)
         if self.text_seen > MAX_TEXT:
             raise _TooLarge(codes.TOO_MANY_VALUES, self.location(node.start_mark),
-                            "the file expands to too much text (a long value repeated through aliases?)",
-                            expected=f"at most {MAX_TEXT:,} characters", hint="avoid anchors (&) and aliases (*)")
+                            tell("the file expands to too much text (a long value repeated through aliases?)"),
+                            expected=ntell("at most %(limit)s character", "at most %(limit)s characters", MAX_TEXT) % {
+                                "limit": f"{MAX_TEXT:,}"}, hint=tell("avoid anchors (&) and aliases (*)"))
         bad = _BAD_CHARACTERS.search(node.value)
         if bad:
             self.errors.append(ContentError(
                 codes.INVALID_CHARACTER, self.location(node.start_mark),
-                f"the value contains an invisible or invalid character "
-                f"(U+{ord(bad.group()):04X})", expected="printable text",
-                hint="delete and retype the text around it; it often comes from copying out of a PDF"))
+                tell("the value contains an invisible or invalid character (U+%(code)s)") % {
+                    "code": f"{ord(bad.group()):04X}"}, expected=tell("printable text"),
+                hint=tell("delete and retype the text around it; it often comes from copying out of a PDF")))
         return node.value
 
     def _mapping(self, node, path: Path_) -> dict:
@@ -175,21 +183,22 @@ class _Builder:
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
                 self.errors.append(ContentError(
-                    codes.MERGE_KEY, self.location(key_node.start_mark), "merge keys ('<<') are not supported",
-                    hint="write the keys out in full; merges hide what a block really contains"))
+                    codes.MERGE_KEY, self.location(key_node.start_mark), tell("merge keys ('<<') are not supported"),
+                    hint=tell("write the keys out in full; merges hide what a block really contains")))
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.errors.append(ContentError(
-                    codes.KEY_NOT_TEXT, self.location(key_node.start_mark), "a key must be plain text",
-                    expected="a name such as 'title:'"))
+                    codes.KEY_NOT_TEXT, self.location(key_node.start_mark), tell("a key must be plain text"),
+                    expected=tell("a name such as 'title:'")))
                 continue
             key = key_node.value
             if key in result:
                 first = self.map.positions[path + (key,)]
                 self.errors.append(ContentError(
-                    codes.DUPLICATE_KEY, self.location(key_node.start_mark), f"duplicate key '{key}'",
-                    expected="each key once per block",
-                    hint=f"'{key}' is already set at line {first.line}; keep one of them"))
+                    codes.DUPLICATE_KEY, self.location(key_node.start_mark),
+                    tell("duplicate key '%(key)s'") % {"key": key}, expected=tell("each key once per block"),
+                    hint=tell("'%(key)s' is already set at line %(line)d; keep one of them") % {
+                        "key": key, "line": first.line}))
                 continue
             result[key] = self.build(value_node, path + (key,), key_node.start_mark)
         return result
@@ -210,8 +219,8 @@ def load_yaml_file(path: Path) -> tuple[Any, SourceMap, list[ContentError]]:
         return None, SourceMap(), [error]
     if not text.strip():
         return None, SourceMap(), [ContentError(
-            codes.EMPTY_FILE, Location(name, 1, 1), "file is empty", expected="YAML content",
-            hint="delete the file or add content to it")]
+            codes.EMPTY_FILE, Location(name, 1, 1), tell("file is empty"), expected=tell("YAML content"),
+            hint=tell("delete the file or add content to it"))]
     try:
         node = compose(text)
     except _TooLarge as exc:
@@ -221,12 +230,13 @@ def load_yaml_file(path: Path) -> tuple[Any, SourceMap, list[ContentError]]:
     except yaml.reader.ReaderError as exc:
         return None, SourceMap(), [_reader_error(name, exc, text)]
     except yaml.YAMLError as exc:
-        return None, SourceMap(), [ContentError(codes.YAML_SYNTAX, Location(name), f"YAML error: {exc}")]
+        return None, SourceMap(), [ContentError(codes.YAML_SYNTAX, Location(name),
+                                                tell("YAML error: %(error)s") % {"error": exc})]
     if node is None:
         return None, SourceMap(), [ContentError(
-            codes.ONLY_COMMENTS, Location(name, 1, 1), "file is empty (it holds only comments)",
-            expected="YAML content",
-            hint="delete the file or add content to it")]
+            codes.ONLY_COMMENTS, Location(name, 1, 1), tell("file is empty (it holds only comments)"),
+            expected=tell("YAML content"),
+            hint=tell("delete the file or add content to it"))]
     builder = _Builder(name)
     builder.map.positions[()] = Location(name, 1, 1)
     try:
@@ -243,9 +253,11 @@ def _in_file(error: ContentError, name: str) -> ContentError:
 
 def too_large(name: str, size: int | None = None) -> ContentError:
     """The message for a file over the limit, with its size when it is known."""
-    return ContentError(codes.FILE_TOO_LARGE, Location(name),
-                        "file is too large" + (f" ({size:,} bytes)" if size else ""),
-                        expected=f"at most {MAX_FILE_BYTES:,} bytes", hint="split the content into several files")
+    message = ntell("file is too large (%(size)s byte)", "file is too large (%(size)s bytes)", size) % {
+        "size": f"{size:,}"} if size else tell("file is too large")
+    return ContentError(codes.FILE_TOO_LARGE, Location(name), message,
+                        expected=ntell("at most %(limit)s byte", "at most %(limit)s bytes", MAX_FILE_BYTES) % {
+                            "limit": f"{MAX_FILE_BYTES:,}"}, hint=tell("split the content into several files"))
 
 
 def _read(path: Path, name: str) -> tuple[bytes, ContentError | None]:
@@ -253,28 +265,31 @@ def _read(path: Path, name: str) -> tuple[bytes, ContentError | None]:
     try:
         return read_regular(path, MAX_FILE_BYTES), None
     except NotRegularFile:
-        return b"", ContentError(codes.NOT_A_FILE, Location(name), "not a regular file", expected="a YAML text file",
-                                 hint="remove it, or rename it so it does not end in .yml")
+        return b"", ContentError(codes.NOT_A_FILE, Location(name), tell("not a regular file"),
+                                 expected=tell("a YAML text file"),
+                                 hint=tell("remove it, or rename it so it does not end in .yml"))
     except TooLarge as exc:
         return b"", too_large(name, exc.size)
     except OSError as exc:
-        return b"", ContentError(codes.CANNOT_READ, Location(name), f"cannot read file: {exc.strerror or exc}")
+        return b"", ContentError(codes.CANNOT_READ, Location(name),
+                                 tell("cannot read file: %(reason)s") % {"reason": exc.strerror or exc})
 
 
 def _decode(raw: bytes, name: str) -> tuple[str, ContentError | None]:
     wide = wide_unicode(raw)
     if wide:  # not located: its lines would be shown with a mark between every two letters
-        return "", ContentError(codes.NOT_UTF8, Location(name), f"the file is {wide} text, not UTF-8", expected="UTF-8",
-                                hint="save it as UTF-8 in your editor (choose 'UTF-8', not 'Unicode', which some "
-                                     "programs use for UTF-16)")
+        return "", ContentError(codes.NOT_UTF8, Location(name),
+                                tell("the file is %(encoding)s text, not UTF-8") % {"encoding": wide}, expected="UTF-8",
+                                hint=tell("save it as UTF-8 in your editor (choose 'UTF-8', not 'Unicode', which some "
+                                          "programs use for UTF-16)"))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return "", ContentError(codes.NOT_UTF8, Location(name, line, column), "the file is not UTF-8 text",
+        return "", ContentError(codes.NOT_UTF8, Location(name, line, column), tell("the file is not UTF-8 text"),
                                 expected="UTF-8",
-                                hint="save the file as UTF-8 in your editor")
+                                hint=tell("save the file as UTF-8 in your editor"))
     return text, None
 
 
@@ -308,9 +323,10 @@ def _reader_error(name: str, exc, text: str) -> ContentError:
     column = position - (text.rfind("\n", 0, position) + 1) + 1
     code = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
     return ContentError(codes.CONTROL_CHARACTER, Location(name, line, column),
-                        f"YAML syntax error: the file contains a control character (U+{code:04X})",
-                        expected="printable text",
-                        hint="delete and retype the text around it; it often comes from copying out of a PDF")
+                        tell("YAML syntax error: the file contains a control character (U+%(code)s)") % {
+                            "code": f"{code:04X}"},
+                        expected=tell("printable text"),
+                        hint=tell("delete and retype the text around it; it often comes from copying out of a PDF"))
 
 
 # --- YAML syntax errors in the author's terms --------------------------------------------------
@@ -319,7 +335,7 @@ def _yaml_syntax_error(name: str, exc: yaml.MarkedYAMLError, text: str) -> Conte
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     lines = text.splitlines()
-    problem, context = exc.problem or "invalid YAML", exc.context or ""
+    problem, context = exc.problem or "", exc.context or ""
     message, expected, hint, *moved = _explain(problem, context, lines, line, column)
     at_end = not (0 < line <= len(lines)) or not lines[line - 1].strip()
     if exc.context_mark and ("quoted scalar" in context or "flow" in context or at_end):
@@ -329,44 +345,48 @@ def _yaml_syntax_error(name: str, exc: yaml.MarkedYAMLError, text: str) -> Conte
         line, column = last, len(lines[last - 1].rstrip()) + 1  # the end of the file: show its last line
     if moved:  # the mistake is not where the parser noticed it: point at the key, or at the line missing its ':'
         line, column = moved[0]
-    return ContentError(codes.YAML_SYNTAX, Location(name, line, column), f"YAML syntax error: {message}",
-                        expected=expected, hint=hint)
+    return ContentError(codes.YAML_SYNTAX, Location(name, line, column),
+                        tell("YAML syntax error: %(problem)s") % {"problem": message}, expected=expected, hint=hint)
 
 
 def _explain(problem: str, context: str, lines: list[str], line: int, column: int) -> tuple:
     """(message, expected, hint[, (line, column) of the real mistake]) for the YAML mistakes people make
-    most, worded for non-programmers."""
+    most, worded for non-programmers. ``problem`` and ``context`` are PyYAML's (English) words."""
     if "'\\t'" in problem or "\t" in problem:
-        return ("a tab is used for indentation", "spaces",
-                "YAML indents with spaces only; replace the tab with spaces")
+        return (tell("a tab is used for indentation"), tell("spaces"),
+                tell("YAML indents with spaces only; replace the tab with spaces"))
     if "mapping values are not allowed" in problem:
         return _stray_colon(lines, line, column)
     if "expected <block end>" in problem:
         if "'-'" in problem:
-            return ("a list item ('- ') where a key was expected", "'key: value' lines, or a list under a key",
-                    "indent the list under the key it belongs to, or remove the '- '")
-        return ("this line does not line up with the block it belongs to", "keys of one block in one column",
-                _line_up_hint(lines, line))
+            return (tell("a list item ('- ') where a key was expected"),
+                    tell("'key: value' lines, or a list under a key"),
+                    tell("indent the list under the key it belongs to, or remove the '- '"))
+        return (tell("this line does not line up with the block it belongs to"),
+                tell("keys of one block in one column"), _line_up_hint(lines, line))
     if "<stream end>" in problem or ("end of stream" in problem and "quoted" not in context):
-        return ("the file ends in the middle of a value", "the rest of the value",
-                "the file looks cut short or a bracket is never closed; check the end of the file")
+        return (tell("the file ends in the middle of a value"), tell("the rest of the value"),
+                tell("the file looks cut short or a bracket is never closed; check the end of the file"))
     if "quoted scalar" in context:
-        return ("a quoted value is never closed", "a closing quote", "add the closing quote at the end of the value")
+        return (tell("a quoted value is never closed"), tell("a closing quote"),
+                tell("add the closing quote at the end of the value"))
     if "flow sequence" in context or "flow mapping" in context:
-        bracket = "]" if "sequence" in context else "}"
-        return (f"a list opened with '{'[' if bracket == ']' else '{'}' is not closed", f"'{bracket}' on the same line",
-                "close it on the same line, e.g. owners: [lead, staff]; quote values containing ':' or ','")
+        opening, closing = ("[", "]") if "sequence" in context else ("{", "}")
+        return (tell("a list opened with '%(bracket)s' is not closed") % {"bracket": opening},
+                tell("'%(bracket)s' on the same line") % {"bracket": closing},
+                tell("close it on the same line, e.g. owners: [lead, staff]; quote values containing ':' or ','"))
     if "found undefined alias" in problem:
-        return ("a value starts with '*', which YAML reads as an alias", "plain text",
-                "put the value in quotes, e.g. \"*important*\"")
+        return (tell("a value starts with '*', which YAML reads as an alias"), tell("plain text"),
+                tell("put the value in quotes, e.g. \"*important*\""))
     if "cannot start any token" in problem:
-        char = problem.split("'")[1] if problem.count("'") >= 2 else "this character"
-        return (f"a value cannot start with '{char}'", "the value in quotes",
-                f"put the whole value in quotes: \"{char}...\"")
+        char = problem.split("'")[1] if problem.count("'") >= 2 else tell("this character")
+        return (tell("a value cannot start with '%(character)s'") % {"character": char}, tell("the value in quotes"),
+                tell("put the whole value in quotes: \"%(character)s...\"") % {"character": char})
     if "another document" in problem:
-        return ("the file holds more than one document ('---')", "one document per file",
-                "remove the '---' line, or move what follows it into another file")
-    return (problem, "valid YAML", "check the indentation and the ':' after each key")
+        return (tell("the file holds more than one document ('---')"), tell("one document per file"),
+                tell("remove the '---' line, or move what follows it into another file"))
+    return (problem or tell("invalid YAML"), tell("valid YAML"),
+            tell("check the indentation and the ':' after each key"))
 
 
 _KEY_LINE = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z0-9_-]+):(\s|$)")
@@ -379,17 +399,18 @@ def _stray_colon(lines: list[str], line: int, column: int) -> tuple:
     if key and column - 1 > key.end(2):  # the ':' is after the line's own key: it is part of the value
         value = current[key.end():].strip()
         quoted = f'"{value}"' if '"' not in value else "'" + value.replace("'", "''") + "'"
-        return ("a ': ' inside a value", "the value in quotes",
-                f"put the value in quotes: {key.group(2)}: {quoted}")
+        return (tell("a ': ' inside a value"), tell("the value in quotes"),
+                tell("put the value in quotes: %(key)s: %(value)s") % {"key": key.group(2), "value": quoted})
     previous = _previous_content_line(lines, line)
     if previous and ":" not in lines[previous - 1] and not lines[previous - 1].lstrip().startswith("-"):
-        return (f"line {previous} has no ':' after its key", "'key: value' on every line",
-                f"add the ':' on line {previous}, or join that text to the line before it",
+        return (tell("line %(line)d has no ':' after its key") % {"line": previous},
+                tell("'key: value' on every line"),
+                tell("add the ':' on line %(line)d, or join that text to the line before it") % {"line": previous},
                 (previous, len(lines[previous - 1].rstrip()) + 1))
     if key:
-        return ("this line is indented further than the key above it", "keys of one block in one column",
+        return (tell("this line is indented further than the key above it"), tell("keys of one block in one column"),
                 _line_up_hint(lines, line), (line, key.start(2) + 1))
-    return ("a ': ' inside a value", "the value in quotes", "put the whole value in quotes")
+    return (tell("a ': ' inside a value"), tell("the value in quotes"), tell("put the whole value in quotes"))
 
 
 def _previous_content_line(lines: list[str], line: int) -> int | None:
@@ -407,7 +428,10 @@ def _line_up_hint(lines: list[str], line: int) -> str:
     previous = _previous_content_line(lines, line)
     above = _KEY_LINE.match(lines[previous - 1]) if previous else None
     if not (own and above):
-        return "indent each key of a block by the same number of spaces"
+        return tell("indent each key of a block by the same number of spaces")
     spaces = above.start(2)
-    return (f"indent '{own.group(2)}:' by {spaces} spaces to line up with '{above.group(2)}:' on line {previous}, "
-            "or as far as the key it belongs under")
+    return ntell("indent '%(key)s:' by %(spaces)d space to line up with '%(above)s:' on line %(line)d, "
+                 "or as far as the key it belongs under",
+                 "indent '%(key)s:' by %(spaces)d spaces to line up with '%(above)s:' on line %(line)d, "
+                 "or as far as the key it belongs under", spaces) % {
+        "key": own.group(2), "spaces": spaces, "above": above.group(2), "line": previous}

@@ -22,6 +22,7 @@ from pathlib import Path
 from . import codes
 from .errors import Invalid
 from .files import NotRegularFile, TooLarge, read_regular
+from .i18n import ntell, tell
 
 MAX_BYTES = 1_000_000
 """1 MB: a logo prints at most 60 mm wide; a photograph-sized file would weigh down every PDF and the site."""
@@ -93,8 +94,8 @@ def _read_inside(root: Path, parts: list[str]) -> bytes:
             opened.append(os.open(part, flags | getattr(os, "O_DIRECTORY", 0), dir_fd=opened[-1]))
         return read_regular(parts[-1], MAX_BYTES, dir_fd=opened[-1], follow_links=False)
     except NotRegularFile:
-        raise SettingProblem("the logo is not a regular file", expected="an image file",
-                             hint="point 'logo' at a PNG, JPEG or SVG file") from None
+        raise SettingProblem(tell("the logo is not a regular file"), expected=tell("an image file"),
+                             hint=tell("point 'logo' at a PNG, JPEG or SVG file")) from None
     except TooLarge as exc:
         raise _too_large(exc.size) from None
     except OSError as exc:
@@ -106,13 +107,14 @@ def _read_inside(root: Path, parts: list[str]) -> bytes:
 
 def _unreadable(root: Path, parts: list[str], exc: OSError) -> SettingProblem:
     if exc.errno == errno.ENOENT:
-        return SettingProblem("the logo file does not exist", expected="a path relative to the project folder",
-                              hint="check the spelling, or remove 'logo'")
+        return SettingProblem(tell("the logo file does not exist"),
+                              expected=tell("a path relative to the project folder"),
+                              hint=tell("check the spelling, or remove 'logo'"))
     if exc.errno in (errno.ELOOP, errno.ENOTDIR) and _has_link(root, parts):
-        return SettingProblem("the logo, or a folder on its path, is a link",
-                              expected="an image file inside the project folder, not a link",
-                              hint="copy the image into the project folder instead of linking to it")
-    return SettingProblem(f"the logo cannot be read: {exc.strerror or exc}")
+        return SettingProblem(tell("the logo, or a folder on its path, is a link"),
+                              expected=tell("an image file inside the project folder, not a link"),
+                              hint=tell("copy the image into the project folder instead of linking to it"))
+    return SettingProblem(tell("the logo cannot be read: %(reason)s") % {"reason": exc.strerror or exc})
 
 
 def _has_link(root: Path, parts: list[str]) -> bool:
@@ -120,9 +122,11 @@ def _has_link(root: Path, parts: list[str]) -> bool:
 
 
 def _too_large(size: int | None) -> SettingProblem:
-    return SettingProblem("the logo file is too large" + (f" ({size:,} bytes)" if size else ""),
-                          expected=f"at most {MAX_BYTES:,} bytes, 1 MB",
-                          hint="save a smaller version: a logo is printed at most 60 mm wide")
+    message = ntell("the logo file is too large (%(size)s byte)", "the logo file is too large (%(size)s bytes)",
+                    size) % {"size": f"{size:,}"} if size else tell("the logo file is too large")
+    expected = ntell("at most %(size)s byte, 1 MB", "at most %(size)s bytes, 1 MB", MAX_BYTES) % {
+        "size": f"{MAX_BYTES:,}"}
+    return SettingProblem(message, expected, tell("save a smaller version: a logo is printed at most 60 mm wide"))
 
 
 def _raster(kind: str, data: bytes) -> str:
@@ -135,13 +139,16 @@ def _raster(kind: str, data: bytes) -> str:
             width, height = image.size
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise SettingProblem(f"the logo starts like a {kind} image but cannot be read as one ({exc})",
-                             expected="a PNG, JPEG or SVG image",
-                             hint="open it in an image editor and save it again") from exc
+        message = tell("the logo starts like a %(kind)s image but cannot be read as one (%(error)s)")
+        raise SettingProblem(message % {"kind": kind, "error": exc}, expected=tell("a PNG, JPEG or SVG image"),
+                             hint=tell("open it in an image editor and save it again")) from exc
     if max(width, height) > MAX_PIXELS:
-        raise SettingProblem(f"the logo is {width:,} \u00d7 {height:,} pixels",
-                             expected=f"at most {MAX_PIXELS:,} pixels on each side",
-                             hint="save a smaller version: a logo is printed at most 60 mm wide")
+        raise SettingProblem(tell("the logo is %(width)s \u00d7 %(height)s pixels") % {
+                                 "width": f"{width:,}", "height": f"{height:,}"},
+                             expected=ntell("at most %(count)s pixel on each side",
+                                            "at most %(count)s pixels on each side", MAX_PIXELS) % {
+                                 "count": f"{MAX_PIXELS:,}"},
+                             hint=tell("save a smaller version: a logo is printed at most 60 mm wide"))
     return kind.lower()
 
 
@@ -161,7 +168,7 @@ def _check_svg(data: bytes) -> None:
         elements.append(local)
         seen.append(local)
         if namespace == SVG and local not in DRAWING:
-            found.append(f"a <{local}> element")
+            found.append(tell("a <%(element)s> element") % {"element": local})
         elif namespace in FOREIGN:
             found.append(f"{FOREIGN[namespace]} (<{local}>)")
         for attribute, value in attributes.items():
@@ -170,34 +177,46 @@ def _check_svg(data: bytes) -> None:
     parser.StartElementHandler = start
     parser.EndElementHandler = lambda name: elements.pop()
     parser.CharacterDataHandler = lambda text: styles.append(text) if elements and elements[-1] == "style" else None
-    parser.ProcessingInstructionHandler = lambda target, data: found.append(f"a processing instruction <?{target}?>")
-    parser.EntityDeclHandler = lambda name, *rest: found.append(f"an entity declaration ({name})")
+    parser.ProcessingInstructionHandler = lambda target, data: found.append(
+        tell("a processing instruction <?%(target)s?>") % {"target": target})
+    parser.EntityDeclHandler = lambda name, *rest: found.append(
+        tell("an entity declaration (%(name)s)") % {"name": name})
     parser.StartDoctypeDeclHandler = lambda name, system, public, internal: found.append(
-        "a DOCTYPE with declarations of its own") if internal else None
+        tell("a DOCTYPE with declarations of its own")) if internal else None
     try:
         parser.Parse(data, True)
     except xml.parsers.expat.ExpatError as exc:
-        raise _not_an_image() if not seen else SettingProblem(
-            f"the SVG logo is not well-formed XML (line {exc.lineno}: {xml.parsers.expat.ErrorString(exc.code)})",
-            expected="a PNG, JPEG or SVG image", hint="open it in a drawing program and save it again") from None
+        raise _not_an_image() if not seen else _not_well_formed(exc) from None
     found.extend(_css_problems("".join(styles)))
     if found:
-        unique = list(dict.fromkeys(found))
-        raise SettingProblem(f"the SVG logo holds {', '.join(unique[:5])}{' and more' if len(unique) > 5 else ''}",
-                             expected="a plain drawing: no scripts, event handlers, HTML, or links to other files",
-                             hint="export it again as plain SVG, or use a PNG")
+        raise _holds(list(dict.fromkeys(found)))
+
+
+def _not_well_formed(exc: xml.parsers.expat.ExpatError) -> SettingProblem:
+    return SettingProblem(tell("the SVG logo is not well-formed XML (line %(line)d: %(error)s)") % {
+                              "line": exc.lineno, "error": xml.parsers.expat.ErrorString(exc.code)},
+                          expected=tell("a PNG, JPEG or SVG image"),
+                          hint=tell("open it in a drawing program and save it again"))
+
+
+def _holds(found: list[str]) -> SettingProblem:
+    """What an SVG holds beyond a plain drawing: the first five things found."""
+    holds = tell("the SVG logo holds %(found)s and more") if len(found) > 5 else tell("the SVG logo holds %(found)s")
+    return SettingProblem(holds % {"found": ", ".join(found[:5])},
+                          expected=tell("a plain drawing: no scripts, event handlers, HTML, or links to other files"),
+                          hint=tell("export it again as plain SVG, or use a PNG"))
 
 
 def _attribute_problems(local: str, name: str, value: str, element: str) -> list[str]:
     if local.lower().startswith("on"):
-        return [f"an event handler ({local})"]
+        return [tell("an event handler (%(attribute)s)") % {"attribute": local}]
     if local == "href" and name in ("href", f"{XLINK} href"):
         inline_image = element == "image" and value.strip().lower().startswith(EMBEDDED_IMAGES)
         if not value.strip().startswith("#") and not inline_image:
-            return [f"a link to '{_quoted(value)}'"]
+            return [tell("a link to '%(target)s'") % {"target": _quoted(value)}]
         return []
     if "javascript:" in value.lower():
-        return [f"javascript: in {local}"]
+        return [tell("javascript: in %(attribute)s") % {"attribute": local}]
     return _css_problems(value) if set(value) & set("(@\\") else []
 
 
@@ -212,14 +231,14 @@ def _css_problems(css: str) -> list[str]:
     while tokens:
         token = tokens.pop()
         if token.type == "url" and not token.value.startswith("#"):
-            found.append(f"a link to '{_quoted(token.value)}' in CSS")
+            found.append(tell("a link to '%(target)s' in CSS") % {"target": _quoted(token.value)})
         elif token.type == "function":
             arguments = "".join(a.value for a in token.arguments if a.type == "string")
             if token.lower_name in FETCHING_FUNCTIONS or (token.lower_name == "url" and not arguments.startswith("#")):
-                found.append(f"a {token.lower_name}() in CSS")
+                found.append(tell("a %(function)s() in CSS") % {"function": token.lower_name})
             tokens.extend(token.arguments)
         elif token.type == "at-keyword" and token.lower_value == "import":
-            found.append("an @import in CSS")
+            found.append(tell("an @import in CSS"))
         tokens.extend(getattr(token, "content", None) or [])
     return found
 
@@ -230,5 +249,5 @@ def _quoted(text: str) -> str:
 
 
 def _not_an_image() -> SettingProblem:
-    return SettingProblem("the logo is not a PNG, JPEG or SVG image (judged by its content, not its name)",
-                          expected="a PNG, JPEG or SVG image", hint="export the logo as PNG, JPEG or SVG")
+    return SettingProblem(tell("the logo is not a PNG, JPEG or SVG image (judged by its content, not its name)"),
+                          expected=tell("a PNG, JPEG or SVG image"), hint=tell("export the logo as PNG, JPEG or SVG"))

@@ -30,7 +30,7 @@ from pydantic import (
 
 from . import codes, i18n
 from .errors import Invalid, one_of, suggest
-from .i18n import N_
+from .i18n import N_, ntell, tell
 from .i18n import gettext as _
 from .kinds import COMPONENTS, GUIDANCE, KINDS, QUESTIONNAIRE
 
@@ -41,8 +41,9 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 def _language_tag(value: str) -> str:
     """A language's tag names folders and files: see :func:`auditpack.i18n.is_language_tag`."""
     if not i18n.is_language_tag(value):
-        raise Invalid(codes.BAD_LANGUAGE_TAG, f"'{value[:40]}' is not a language tag",
-                      "a tag such as cy, en-GB, ar, pt-BR", hint="write the language's ISO 639 code, e.g. cy for Welsh")
+        raise Invalid(codes.BAD_LANGUAGE_TAG, tell("'%(value)s' is not a language tag") % {"value": value[:40]},
+                      tell("a tag such as cy, en-GB, ar, pt-BR"),
+                      hint=tell("write the language's ISO 639 code, e.g. cy for Welsh"))
     return value
 
 
@@ -77,22 +78,25 @@ def _known(info: ValidationInfo, kind: str) -> set[str] | None:
     return (info.context or {}).get(kind)
 
 
-def _check_refs(values, info: ValidationInfo, kind: str, noun: str):
+def _check_refs(values, info: ValidationInfo, kind: str):
     known = _known(info, kind)
     if known is None or values is None:
         return values
     for value in [values] if isinstance(values, str) else values:
         if value not in known:
             choices = sorted(known)
-            raise Invalid(_UNKNOWN[kind], f"unknown {noun} '{value}'", one_of(choices or ["none declared"]),
-                          suggest(value, choices), choices)
+            code, message = _UNKNOWN[kind]
+            expected = one_of(choices) if choices else tell("one of: none declared")
+            raise Invalid(code, tell(message) % {"id": value}, expected, suggest(value, choices), choices)
     return values
 
 
-_UNKNOWN = {"roles": codes.UNKNOWN_ROLE, "pathways": codes.UNKNOWN_PATHWAY,
-            "questionnaires": codes.UNKNOWN_QUESTIONNAIRE, "guidance": codes.UNKNOWN_GUIDANCE,
-            "components": codes.UNKNOWN_COMPONENT}
-"""The code of a reference to an id of each kind that the programme does not declare."""
+_UNKNOWN = {"roles": (codes.UNKNOWN_ROLE, N_("unknown role '%(id)s'")),
+            "pathways": (codes.UNKNOWN_PATHWAY, N_("unknown pathway '%(id)s'")),
+            "questionnaires": (codes.UNKNOWN_QUESTIONNAIRE, N_("unknown questionnaire '%(id)s'")),
+            "guidance": (codes.UNKNOWN_GUIDANCE, N_("unknown guidance note '%(id)s'")),
+            "components": (codes.UNKNOWN_COMPONENT, N_("unknown component '%(id)s'"))}
+"""The code and the message of a reference to an id of each kind that the programme does not declare."""
 
 # Record columns: what is written beside each statement on a form ------------------------------
 
@@ -130,15 +134,19 @@ class RecordColumn(Strict):
     @model_validator(mode="after")
     def _choices_fit_kind(self):
         if self.kind == "choice" and not self.choices:
-            raise Invalid(codes.RECORD_CHOICES, f"record column '{self.id}' is a choice but lists no 'choices'",
-                          "'choices:' with at least one option, e.g. [High, Medium, Low]")
+            raise Invalid(codes.RECORD_CHOICES,
+                          tell("record column '%(id)s' is a choice but lists no 'choices'") % {"id": self.id},
+                          tell("'choices:' with at least one option, e.g. [High, Medium, Low]"))
         if self.kind != "choice" and self.choices:
-            raise Invalid(codes.RECORD_CHOICES, f"record column '{self.id}' lists 'choices' but is a '{self.kind}'",
-                          "'kind: choice', or no 'choices'")
+            raise Invalid(codes.RECORD_CHOICES, tell("record column '%(id)s' lists 'choices' but is a '%(kind)s'") % {
+                              "id": self.id, "kind": self.kind}, tell("'kind: choice', or no 'choices'"))
         if self.labels and len(self.labels) != len(self.choices):
-            raise Invalid(codes.RECORD_CHOICES, f"record column '{self.id}' has {len(self.labels)} 'labels' for "
-                          f"{len(self.choices)} 'choices'", "one label for each choice, in the same order",
-                          at=("labels",))
+            raise Invalid(codes.RECORD_CHOICES,
+                          ntell("record column '%(id)s' has %(labels)d 'labels' for %(choices)d 'choices'",
+                                "record column '%(id)s' has %(labels)d 'labels' for %(choices)d 'choices'",
+                                len(self.labels)) % {"id": self.id, "labels": len(self.labels),
+                                                     "choices": len(self.choices)},
+                          tell("one label for each choice, in the same order"), at=("labels",))
         return self
 
     @property
@@ -160,13 +168,18 @@ def _check_record_columns(columns: list[RecordColumn] | None) -> list[RecordColu
     ids = [c.id for c in columns]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
-        raise Invalid(codes.DUPLICATE_RECORD_COLUMN, f"record column id '{repeated[0]}' is used twice",
-                      "a different id for each column of one form")
+        raise Invalid(codes.DUPLICATE_RECORD_COLUMN,
+                      tell("record column id '%(id)s' is used twice") % {"id": repeated[0]},
+                      tell("a different id for each column of one form"))
     texts = sum(c.kind == "text" for c in columns)
     if len(columns) > MAX_RECORD_COLUMNS or texts > MAX_TEXT_COLUMNS:
         raise Invalid(codes.TOO_MANY_RECORD_COLUMNS,
-                      f"{len(columns)} record columns ({texts} of them text) do not fit beside a statement",
-                      f"at most {MAX_RECORD_COLUMNS} columns, of which at most {MAX_TEXT_COLUMNS} text")
+                      ntell("%(count)d record column (%(texts)d of them text) does not fit beside a statement",
+                            "%(count)d record columns (%(texts)d of them text) do not fit beside a statement",
+                            len(columns)) % {"count": len(columns), "texts": texts},
+                      ntell("at most %(count)d column, of which at most %(texts)d text",
+                            "at most %(count)d columns, of which at most %(texts)d text",
+                            MAX_RECORD_COLUMNS) % {"count": MAX_RECORD_COLUMNS, "texts": MAX_TEXT_COLUMNS})
     return columns
 
 
@@ -223,13 +236,17 @@ class Programme(Strict):
         own = i18n.tag_key(self.language)
         repeated = sorted({t for t in tags if tags.count(t) > 1 or t == own})
         if repeated:
-            raise Invalid(codes.BAD_TRANSLATIONS, f"'translations' lists '{repeated[0]}' "
-                          + ("twice" if repeated[0] != own else "which is the programme's own language"),
-                          "each other language once, e.g. [cy]", at=("translations",))
+            listed = {"tag": repeated[0]}
+            raise Invalid(codes.BAD_TRANSLATIONS, tell("'translations' lists '%(tag)s' twice") % listed
+                          if repeated[0] != own else
+                          tell("'translations' lists '%(tag)s' which is the programme's own language") % listed,
+                          tell("each other language once, e.g. [cy]"), at=("translations",))
         if self.bilingual_first is not None and i18n.tag_key(self.bilingual_first) not in [own, *tags]:
-            raise Invalid(codes.BAD_BILINGUAL_FIRST, f"'bilingual_first' is '{self.bilingual_first}', which the "
-                          "programme is neither written nor translated in",
-                          f"one of {', '.join([self.language, *self.translations])}", at=("bilingual_first",))
+            raise Invalid(codes.BAD_BILINGUAL_FIRST, tell("'bilingual_first' is '%(tag)s', which the programme is "
+                                                          "neither written nor translated in") % {
+                              "tag": self.bilingual_first},
+                          tell("one of %(choices)s") % {"choices": ", ".join([self.language, *self.translations])},
+                          at=("bilingual_first",))
         return self
 
     def first_of(self, one: str, other: str) -> tuple[str, str]:
@@ -241,8 +258,10 @@ class Programme(Strict):
     @classmethod
     def _published_can_be_stamped(cls, value: dt.date | None):
         if value is not None and not EARLIEST_PUBLISHED <= value <= LATEST_PUBLISHED:
-            raise Invalid(codes.DATE_OUT_OF_RANGE, f"{value} is a date the site and PDFs cannot be stamped with",
-                          f"a date from {EARLIEST_PUBLISHED} to {LATEST_PUBLISHED}")
+            raise Invalid(codes.DATE_OUT_OF_RANGE,
+                          tell("%(date)s is a date the site and PDFs cannot be stamped with") % {"date": value},
+                          tell("a date from %(earliest)s to %(latest)s") % {"earliest": EARLIEST_PUBLISHED,
+                                                                            "latest": LATEST_PUBLISHED})
         return value
 
 
@@ -272,11 +291,11 @@ class Task(Strict):
     @field_validator("owners")
     @classmethod
     def _owners_known(cls, value, info: ValidationInfo):
-        return _check_refs(value, info, "roles", "role")
+        return _check_refs(value, info, "roles")
     @field_validator("pathway")
     @classmethod
     def _pathway_known(cls, value, info: ValidationInfo):
-        return _check_refs(value, info, "pathways", "pathway")
+        return _check_refs(value, info, "pathways")
 
 
 if TYPE_CHECKING:
@@ -310,40 +329,43 @@ class DocumentSpec(Strict):
     @model_validator(mode="after")
     def _ratings_need_a_scale(self):
         if self.record_columns and not {QUESTIONNAIRE, COMPONENTS} & set(KINDS[self.kind].draws_on):
-            raise Invalid(codes.INVALID_VALUE, f"a '{self.kind}' document prints no statements to set "
-                          "'record_columns' beside", "'record_columns' only on a form that prints statements")
+            raise Invalid(codes.INVALID_VALUE, tell("a '%(kind)s' document prints no statements to set "
+                                                    "'record_columns' beside") % {"kind": self.kind},
+                          tell("'record_columns' only on a form that prints statements"))
         if not self.questionnaire and any(c.kind == "rating" for c in self.record_columns or ()):
-            raise Invalid(codes.INCOMPLETE_DOCUMENT, "a 'rating' record column needs a 'questionnaire' for its scale")
+            raise Invalid(codes.INCOMPLETE_DOCUMENT,
+                          tell("a 'rating' record column needs a 'questionnaire' for its scale"))
         return self
 
     @field_validator("questionnaire")
     @classmethod
     def _questionnaire_known(cls, value, info: ValidationInfo):
-        return _check_refs(value, info, "questionnaires", "questionnaire")
+        return _check_refs(value, info, "questionnaires")
     @field_validator("guidance")
     @classmethod
     def _guidance_known(cls, value, info: ValidationInfo):
-        return _check_refs(value, info, "guidance", "guidance note")
+        return _check_refs(value, info, "guidance")
 
     @model_validator(mode="after")
     def _sections_belong(self, info: ValidationInfo):
         known = (info.context or {}).get("sections", {}).get(self.questionnaire)
         if self.sections and not self.questionnaire:
-            raise Invalid(codes.INCOMPLETE_DOCUMENT, "'sections' needs a 'questionnaire' to choose them from")
+            raise Invalid(codes.INCOMPLETE_DOCUMENT, tell("'sections' needs a 'questionnaire' to choose them from"))
         if known is not None:
             for section in self.sections:
                 if section not in known:
                     raise Invalid(codes.UNKNOWN_SECTION,
-                                  f"unknown section '{section}' of questionnaire '{self.questionnaire}'",
+                                  tell("unknown section '%(section)s' of questionnaire '%(questionnaire)s'") % {
+                                      "section": section, "questionnaire": self.questionnaire},
                                   hint=suggest(section, sorted(known)), choices=sorted(known))
-        needs = KINDS[self.kind].needs
+        needs, kind = KINDS[self.kind].needs, {"kind": self.kind}
         if needs == QUESTIONNAIRE and not self.questionnaire:
-            raise Invalid(codes.INCOMPLETE_DOCUMENT, f"a '{self.kind}' document needs a 'questionnaire'")
+            raise Invalid(codes.INCOMPLETE_DOCUMENT, tell("a '%(kind)s' document needs a 'questionnaire'") % kind)
         if needs == GUIDANCE and not self.guidance:
-            raise Invalid(codes.INCOMPLETE_DOCUMENT, f"a '{self.kind}' document needs a 'guidance' note id")
+            raise Invalid(codes.INCOMPLETE_DOCUMENT, tell("a '%(kind)s' document needs a 'guidance' note id") % kind)
         if needs == COMPONENTS and not self.components:
             raise Invalid(codes.INCOMPLETE_DOCUMENT,
-                          f"a '{self.kind}' document is made per component: set 'components: true'")
+                          tell("a '%(kind)s' document is made per component: set 'components: true'") % kind)
         return self
 
 
@@ -366,8 +388,9 @@ class Stage(Strict):
         kinds = [d.kind for d in documents]
         repeated = sorted({k for k in kinds if kinds.count(k) > 1})
         if repeated:
-            raise Invalid(codes.DUPLICATE_DOCUMENT, f"document kind '{repeated[0]}' is listed twice in one stage",
-                          "each kind at most once per stage")
+            raise Invalid(codes.DUPLICATE_DOCUMENT,
+                          tell("document kind '%(kind)s' is listed twice in one stage") % {"kind": repeated[0]},
+                          tell("each kind at most once per stage"))
         return documents
 
     def tasks_for(self, pathway: str | None) -> list[Task]:
@@ -412,7 +435,8 @@ scale point may have it as its code; :mod:`auditpack.answer_formats` hands it on
 
 def _scale_code(value: str) -> str:
     if not re.match(SCALE_CODE, value):
-        raise Invalid(codes.SCALE_CODE, f"'{value[:20]}' is not a code", "one to three letters or digits, e.g. R, A, G")
+        raise Invalid(codes.SCALE_CODE, tell("'%(value)s' is not a code") % {"value": value[:20]},
+                      tell("one to three letters or digits, e.g. R, A, G"))
     return value
 
 
@@ -481,30 +505,36 @@ class Judgement(Strict):
         if q.ordinal:
             for key in ("strength", "need"):
                 if getattr(self, key):
-                    raise Invalid(codes.JUDGEMENT, f"'{key}' lists codes, which an ordinal scale has none of",
-                                  "'strength_above', 'need_below' or 'gap' for an ordinal scale",
+                    raise Invalid(codes.JUDGEMENT,
+                                  tell("'%(key)s' lists codes, which an ordinal scale has none of") % {"key": key},
+                                  tell("'strength_above', 'need_below' or 'gap' for an ordinal scale"),
                                   at=("judgement", key))
             values = [p.value for p in q.scale if p.value is not None]
             for key in ("strength_above", "need_below"):
                 bound = getattr(self, key)
                 if bound is not None and not values[0] <= bound <= values[-1]:
-                    raise Invalid(codes.JUDGEMENT, f"'{key}' is {bound}, outside the scale",
-                                  f"a number from {values[0]} to {values[-1]}", at=("judgement", key))
+                    raise Invalid(codes.JUDGEMENT,
+                                  tell("'%(key)s' is %(bound)s, outside the scale") % {"key": key, "bound": bound},
+                                  tell("a number from %(lowest)s to %(highest)s") % {
+                                      "lowest": values[0], "highest": values[-1]}, at=("judgement", key))
             return
         for key in ("strength_above", "need_below", "gap"):
             if getattr(self, key) is not None:
-                raise Invalid(codes.JUDGEMENT, f"'{key}' compares medians, which a categorical scale has none of",
-                              "'strength', 'need' and 'share' for a categorical scale", at=("judgement", key))
+                raise Invalid(codes.JUDGEMENT,
+                              tell("'%(key)s' compares medians, which a categorical scale has none of") % {"key": key},
+                              tell("'strength', 'need' and 'share' for a categorical scale"), at=("judgement", key))
         known = [p.code for p in q.scale if p.code is not None]
         for key in ("strength", "need"):
             for index, code in enumerate(getattr(self, key)):
                 if code not in known:
-                    raise Invalid(codes.JUDGEMENT, f"'{key}' names code '{code}', which no point of the scale has",
+                    raise Invalid(codes.JUDGEMENT, tell("'%(key)s' names code '%(code)s', which no point of the scale "
+                                                        "has") % {"key": key, "code": code},
                                   one_of(known), suggest(code, known), known, at=("judgement", key, index))
         both = sorted(set(self.strength) & set(self.need))
         if both:
-            raise Invalid(codes.JUDGEMENT, f"code '{both[0]}' counts both as a strength and as a need",
-                          "each code in at most one of 'strength' and 'need'", at=("judgement", "need"))
+            raise Invalid(codes.JUDGEMENT,
+                          tell("code '%(code)s' counts both as a strength and as a need") % {"code": both[0]},
+                          tell("each code in at most one of 'strength' and 'need'"), at=("judgement", "need"))
 
 
 class Questionnaire(Strict):
@@ -536,14 +566,16 @@ class Questionnaire(Strict):
     @field_validator("respondents")
     @classmethod
     def _respondents_known(cls, value, info: ValidationInfo):
-        return _check_refs(value, info, "roles", "role")
+        return _check_refs(value, info, "roles")
 
     @field_validator("scale")
     @classmethod
     def _scale_ascends(cls, scale: list[ScalePoint]) -> list[ScalePoint]:
         values = [p.value for p in scale if p.value is not None]
         if values != sorted(set(values)):
-            raise Invalid(codes.SCALE_ORDER, f"scale values must be distinct and in ascending order (got {values})")
+            raise Invalid(codes.SCALE_ORDER,
+                          tell("scale values must be distinct and in ascending order (got %(values)s)") % {
+                              "values": values})
         return scale
 
     @property
@@ -572,23 +604,22 @@ class Questionnaire(Strict):
     @model_validator(mode="after")
     def _points_fit_the_kind(self):
         needs, other = ("value", "code") if self.ordinal else ("code", "value")
-        kind = "an ordinal" if self.ordinal else "a categorical"
+        missing, unused, expected, only = _POINT_OF_ORDINAL if self.ordinal else _POINT_OF_CATEGORICAL
         for index, point in enumerate(self.scale):
             if getattr(point, needs) is None:
-                raise Invalid(codes.SCALE_POINT, f"point '{point.label}' of {kind} scale has no '{needs}'",
-                              f"'{needs}:' on every point of {kind} scale", at=("scale", index))
+                raise Invalid(codes.SCALE_POINT, tell(missing) % {"label": point.label}, tell(expected),
+                              at=("scale", index))
             if getattr(point, other) is not None:
-                raise Invalid(codes.SCALE_POINT, f"point '{point.label}' has a '{other}', which {kind} scale "
-                              "does not use", f"only '{needs}:' (or set 'scale_kind')", at=("scale", index, other))
+                raise Invalid(codes.SCALE_POINT, tell(unused) % {"label": point.label}, tell(only),
+                              at=("scale", index, other))
         seen: dict[str, str] = {DONT_KNOW: self.dont_know_label}
         for index, point in enumerate(self.scale):
             if point.code is None:
                 continue
             clash = seen.get(point.code.lower())
             if clash is not None:
-                what = f"the answer '{DONT_KNOW}' ({clash})" if point.code.lower() == DONT_KNOW else f"point '{clash}'"
-                raise Invalid(codes.SCALE_CODE, f"code '{point.code}' is already used by {what}",
-                              "a code no other point has (capitals and small letters count as the same)",
+                raise Invalid(codes.SCALE_CODE, _code_used(point.code, clash),
+                              tell("a code no other point has (capitals and small letters count as the same)"),
                               at=("scale", index, "code"))
             seen[point.code.lower()] = point.label
         if self.judgement is not None:
@@ -626,6 +657,24 @@ class Questionnaire(Strict):
         if audience is None or not audience.sections:
             return list(self.sections)
         return [s for s in self.sections if s.id in audience.sections]
+
+
+_POINT_OF_ORDINAL = (N_("point '%(label)s' of an ordinal scale has no 'value'"),
+                     N_("point '%(label)s' has a 'code', which an ordinal scale does not use"),
+                     N_("'value:' on every point of an ordinal scale"), N_("only 'value:' (or set 'scale_kind')"))
+_POINT_OF_CATEGORICAL = (N_("point '%(label)s' of a categorical scale has no 'code'"),
+                         N_("point '%(label)s' has a 'value', which a categorical scale does not use"),
+                         N_("'code:' on every point of a categorical scale"), N_("only 'code:' (or set 'scale_kind')"))
+"""What is said of a point that does not fit its scale's kind: its key missing, the other kind's key given,
+and what was expected in each case."""
+
+
+def _code_used(code: str, clash: str) -> str:
+    """A scale point's code that the "don't know" answer or an earlier point already has."""
+    if code.lower() == DONT_KNOW:
+        return tell("code '%(code)s' is already used by the answer '%(dont_know)s' (%(label)s)") % {
+            "code": code, "dont_know": DONT_KNOW, "label": clash}
+    return tell("code '%(code)s' is already used by point '%(label)s'") % {"code": code, "label": clash}
 
 
 @dataclass(frozen=True)
@@ -696,9 +745,10 @@ class Content(Strict):
     @model_validator(mode="after")
     def _changelog_matches_version(self):
         if self.changelog and self.changelog[0].version != self.programme.version:
-            raise Invalid(codes.CHANGELOG_VERSION, f"the newest changelog entry is version "
-                          f"{self.changelog[0].version} but the programme is version {self.programme.version}",
-                          f"the first entry to describe version {self.programme.version}")
+            versions = {"newest": self.changelog[0].version, "version": self.programme.version}
+            raise Invalid(codes.CHANGELOG_VERSION, tell("the newest changelog entry is version %(newest)s but the "
+                                                        "programme is version %(version)s") % versions,
+                          tell("the first entry to describe version %(version)s") % versions)
         return self
 
     def role(self, role_id: str) -> Role:

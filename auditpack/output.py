@@ -34,6 +34,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import N_, ntell, tell
+
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 """Device names Windows will not use as a file or folder name, whatever the extension."""
 NOT_IN_NAMES = set('\\:*?"<>|') | {chr(c) for c in range(32)}
@@ -57,7 +59,8 @@ class UnsafeOutputPath(OSError):
     (``auditpack build`` and ``collate``) reports this the same way, as a message, not a traceback."""
 
     def __init__(self, problem: str, path: str):
-        super().__init__(errno.EINVAL, f"refusing to write {path!r}: {problem}")
+        super().__init__(errno.EINVAL, tell("refusing to write %(path)s: %(problem)s") % {"path": repr(path),
+                                                                                          "problem": problem})
         self.problem = problem
 
 
@@ -66,7 +69,8 @@ class OutputRefused(OSError):
     user's work. A usage mistake (exit status 2); the message says what to do instead."""
 
     def __init__(self, folder: Path, problem: str, hint: str):
-        super().__init__(errno.EPERM, f"refusing to write {folder}: {problem}\n    hint: {hint}")
+        super().__init__(errno.EPERM, tell("refusing to write %(folder)s: %(problem)s") % {
+            "folder": folder, "problem": problem} + "\n    " + tell("hint: %(hint)s") % {"hint": hint})
         self.folder, self.problem, self.hint = folder, problem, hint
 
 
@@ -84,9 +88,12 @@ class BuildLocked(OSError):
     """Another build holds the project's lock; the message says which process and what to do."""
 
     def __init__(self, holder: str, lock_file: Path):
-        super().__init__(errno.EAGAIN, f"another build is running in this project (pid {holder}); "
-                                       f"wait for it or remove {lock_file} if it was killed")
-        self.holder = holder
+        message = tell("another build is running in this project (pid %(pid)s); wait for it or remove %(lock)s "
+                       "if it was killed") if holder else \
+            tell("another build is running in this project (pid unknown); wait for it or remove %(lock)s if it "
+                 "was killed")
+        super().__init__(errno.EAGAIN, message % {"pid": holder, "lock": lock_file})
+        self.holder = holder or "unknown"
 
 
 @contextlib.contextmanager
@@ -105,7 +112,7 @@ def build_lock(work_folder: Path):
         try:
             _lock(fd)
         except OSError:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
             raise BuildLocked(holder, lock_file) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
@@ -239,7 +246,7 @@ def claimed(folder: Path, kind: str, project: ProjectFiles):
 def child(folder: Path, name: str) -> Path:
     """``folder/name`` for one portable file name: a school's folder or zip can only ever be
     directly inside the folder it was asked for, whatever its name."""
-    problem = "a folder name may not contain '/'" if "/" in name else _name_problem(name)
+    problem = tell("a folder name may not contain '/'") if "/" in name else _name_problem(name)
     if problem:
         raise UnsafeOutputPath(problem, name)
     return folder / name
@@ -251,10 +258,11 @@ def check_zip_beside(zip_file: Path, folder: Path) -> None:
     if not os.path.lexists(lexical):
         return
     if lexical.is_symlink() or not lexical.is_file():
-        raise OutputRefused(lexical, "it is not a plain file", "move it away, or choose another --out")
+        raise OutputRefused(lexical, tell("it is not a plain file"), tell("move it away, or choose another --out"))
     if not _ours(Path(os.path.abspath(folder)), SCHOOL):
-        raise OutputRefused(lexical, f"auditpack did not make it: the folder beside it, {folder.name}, "
-                            f"has no {MARKER} file", "move it away, or choose another --out")
+        raise OutputRefused(lexical, tell("auditpack did not make it: the folder beside it, %(folder)s, has no "
+                                          "%(marker)s file") % {"folder": folder.name, "marker": MARKER},
+                            tell("move it away, or choose another --out"))
 
 
 def mark(folder: Path, kind: str) -> None:
@@ -274,28 +282,43 @@ def marked_kind(folder: Path) -> str | None:
 
 def _place_problem(lexical: Path, real: Path, project: ProjectFiles) -> tuple[str, str] | None:
     """Why no output may ever go at this place, whoever made the folder."""
-    choose = "choose a new folder of its own, e.g. inside the project"
+    choose = tell("choose a new folder of its own, e.g. inside the project")
     if lexical.is_symlink():
-        return f"it is a symbolic link (to {real}), so its files are somewhere else", \
-            "give the folder's real path, or a new folder"
+        return tell("it is a symbolic link (to %(target)s), so its files are somewhere else") % {"target": real}, \
+            tell("give the folder's real path, or a new folder")
     link = _link_inside_project(lexical, project.root)
     if link:
-        return f"{link} is a symbolic link inside the project, so this folder is somewhere else", \
-            "give the real path, or a folder that is not reached through a link"
+        return tell("%(link)s is a symbolic link inside the project, so this folder is somewhere else") % {
+            "link": link}, tell("give the real path, or a folder that is not reached through a link")
     if real.parent == real:
-        return "it is the root of the file system", choose
+        return tell("it is the root of the file system"), choose
     home = _home()
     if home is not None and _within(home, real):
-        return "it is your home folder" if _within(real, home) else "it holds your home folder", choose
+        return tell("it is your home folder") if _within(real, home) else tell("it holds your home folder"), choose
     if _within(project.root, real):
-        return "it is the project folder" if _within(real, project.root) else "it holds the project folder", choose
-    for name, path in (("content folder", project.content), ("settings file", project.settings),
-                       ("templates folder", project.templates)):
+        return (tell("it is the project folder") if _within(real, project.root) else
+                tell("it holds the project folder")), choose
+    for name, path in (("content", project.content), ("settings", project.settings),
+                       ("templates", project.templates)):
         inside, holds = _within(real, path), _within(path, real)
         if inside or holds:
             where = "is" if inside and holds else "holds" if holds else "is inside"
-            return f"it {where} the project's {name}{'' if inside and holds else f', {path}'}", choose
+            return tell(_PROJECT_FILE[name, where]) % {"path": path}, choose
     return None
+
+
+_PROJECT_FILE = {
+    ("content", "is"): N_("it is the project's content folder"),
+    ("content", "holds"): N_("it holds the project's content folder, %(path)s"),
+    ("content", "is inside"): N_("it is inside the project's content folder, %(path)s"),
+    ("settings", "is"): N_("it is the project's settings file"),
+    ("settings", "holds"): N_("it holds the project's settings file, %(path)s"),
+    ("settings", "is inside"): N_("it is inside the project's settings file, %(path)s"),
+    ("templates", "is"): N_("it is the project's templates folder"),
+    ("templates", "holds"): N_("it holds the project's templates folder, %(path)s"),
+    ("templates", "is inside"): N_("it is inside the project's templates folder, %(path)s"),
+}
+"""Why an output folder may not be where one of the project's own files is, by which file and how."""
 
 
 def _within(inner: Path, outer: Path) -> bool:
@@ -315,15 +338,23 @@ def _owner_problem(real: Path, kind: str) -> tuple[str, str] | None:
     if not real.exists() or _ours_or_empty(real, kind):
         return None
     if not real.is_dir():
-        return "it is a file, not a folder", "choose a folder name that is not taken"
+        return tell("it is a file, not a folder"), tell("choose a folder name that is not taken")
     found = marked_kind(real)
     if found:
-        return f"it is auditpack's {found} output, not {kind} output", "choose another folder"
-    return (f"it is not empty and auditpack did not make it (it has no {MARKER} file)",
-            "choose a new or empty folder, or move this one away"
-            + ("; if it is a site built by an older auditpack, delete it and build again" if kind == SITE else
-               "; if it holds packs made by an older auditpack, delete it and build them again"
-               if kind in (SCHOOL, SCHOOLS) else ""))
+        return tell("it is auditpack's %(found)s output, not %(kind)s output") % {"found": found, "kind": kind}, \
+            tell("choose another folder")
+    return (tell("it is not empty and auditpack did not make it (it has no %(marker)s file)") % {"marker": MARKER},
+            _not_ours_hint(kind))
+
+
+def _not_ours_hint(kind: str) -> str:
+    if kind == SITE:
+        return tell("choose a new or empty folder, or move this one away; if it is a site built by an older "
+                    "auditpack, delete it and build again")
+    if kind in (SCHOOL, SCHOOLS):
+        return tell("choose a new or empty folder, or move this one away; if it holds packs made by an older "
+                    "auditpack, delete it and build them again")
+    return tell("choose a new or empty folder, or move this one away")
 
 
 def _ours_or_empty(folder: Path, kind: str) -> bool:
@@ -448,36 +479,38 @@ def check_paths(paths: Iterable[str]) -> None:
             raise UnsafeOutputPath(problem, path)
         key = unicodedata.normalize("NFC", path).casefold()
         if key in seen:
-            raise UnsafeOutputPath("two outputs are planned on this one path, so one would replace the other"
+            raise UnsafeOutputPath(tell("two outputs are planned on this one path, so one would replace the other")
                                    if seen[key] == path else
-                                   f"it and {seen[key]!r} differ only in upper and lower case (or accents), "
-                                   "which Windows and macOS store as one file", path)
+                                   tell("it and %(other)s differ only in upper and lower case (or accents), which "
+                                        "Windows and macOS store as one file") % {"other": repr(seen[key])}, path)
         seen[key] = path
         parts = key.split("/")
         for depth in range(1, len(parts)):
             folders.setdefault("/".join(parts[:depth]), path)
     for key, path in seen.items():
         if key in folders:
-            raise UnsafeOutputPath(f"it is a file, but {folders[key]!r} needs a folder of that name", path)
+            raise UnsafeOutputPath(tell("it is a file, but %(other)s needs a folder of that name") % {
+                "other": repr(folders[key])}, path)
 
 
 def _name_problem(path: str) -> str:
     if not isinstance(path, str) or not path:
-        return "an output needs a name"
+        return tell("an output needs a name")
     if path.startswith("/") or re.match(r"[A-Za-z]:", path):
-        return "the path is absolute; outputs are written inside the output folder"
+        return tell("the path is absolute; outputs are written inside the output folder")
     for part in path.split("/"):
         if part in ("", ".", ".."):
-            return "a path may not contain '..', '.' or an empty part"
+            return tell("a path may not contain '..', '.' or an empty part")
         bad = sorted(NOT_IN_NAMES.intersection(part))
         if bad:
-            return f"{bad[0]!r} is not allowed in file names on Windows"
+            return tell("%(character)s is not allowed in file names on Windows") % {"character": repr(bad[0])}
         if windows_reserved(part):
-            return f"'{part}' is a reserved device name on Windows"
+            return tell("'%(name)s' is a reserved device name on Windows") % {"name": part}
         if part.endswith((".", " ")):
-            return "a name ending in a dot or space loses it on Windows"
+            return tell("a name ending in a dot or space loses it on Windows")
         if len(part.encode("utf-8")) > MAX_NAME_BYTES:
-            return f"a name is longer than {MAX_NAME_BYTES} bytes"
+            return ntell("a name is longer than %(count)d byte", "a name is longer than %(count)d bytes",
+                         MAX_NAME_BYTES) % {"count": MAX_NAME_BYTES}
     return ""
 
 
@@ -493,7 +526,7 @@ def write_files(folder: Path, files: Mapping[str, bytes | str]) -> None:
     for relative, data in sorted(files.items()):
         path = (root / relative).resolve()
         if not path.is_relative_to(root):  # a symlink inside the folder pointing out of it
-            raise UnsafeOutputPath("it would be written outside the output folder", relative)
+            raise UnsafeOutputPath(tell("it would be written outside the output folder"), relative)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_file(path, data)
 

@@ -19,6 +19,7 @@ import jinja2
 from . import codes, documents, freshness, i18n, output, site, translations
 from .config import SiteConfig, load_settings
 from .errors import ContentError, ContentErrors, Location, TemplateProblem
+from .i18n import tell
 from .kinds import PDF, format_of
 from .logo import Logo
 from .model import EARLIEST_PUBLISHED, LATEST_STAMP, Content
@@ -313,9 +314,9 @@ def build_date(programmes: list[Content], fixed: str | None = None) -> int:
     if not (re.fullmatch("[0-9]+", fixed) and int(fixed) <= LATEST_STAMP):
         raise ContentErrors([ContentError(
             codes.INVALID_EPOCH, Location("SOURCE_DATE_EPOCH"),
-            f"{fixed!r} is not a time the site and PDFs can be stamped with",
-            expected=f"a whole number of seconds since 1970, from 0 to {LATEST_STAMP}",
-            hint="unset it to date the build by the newest 'published' date")])
+            tell("%(value)s is not a time the site and PDFs can be stamped with") % {"value": repr(fixed)},
+            expected=tell("a whole number of seconds since 1970, from 0 to %(latest)d") % {"latest": LATEST_STAMP},
+            hint=tell("unset it to date the build by the newest 'published' date"))])
     return int(fixed)
 
 

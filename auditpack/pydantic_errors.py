@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from . import codes
 from .codes import Code
 from .errors import ContentError, Invalid, Location, suggest
+from .i18n import N_, ntell, tell
 
 MAX_SHOWN_VALUE = 60
 """Characters of a wrong value quoted back in a message."""
@@ -49,7 +50,7 @@ class Subject:
 def content_field(loc: tuple) -> str:
     """A content value by its key: "'owners'"."""
     names = [str(p) for p in loc if not isinstance(p, int)]
-    return f"'{names[-1]}'" if names else "content"
+    return f"'{names[-1]}'" if names else tell("content")
 
 
 def translate(errors: Sequence[Any], locate: Callable[[tuple], Location], subject: Subject) -> list[ContentError]:
@@ -69,8 +70,13 @@ def translate(errors: Sequence[Any], locate: Callable[[tuple], Location], subjec
 def unknown_key(where: Location, key: str, allowed, noun: str = "key", shown: str | None = None) -> ContentError:
     """A key not allowed in its block, with those that are and the nearest of them."""
     allowed = list(allowed)
-    return ContentError(codes.UNKNOWN_KEY, where, f"unknown {noun} '{key if shown is None else shown}'",
-                        choices=allowed, hint=suggest(key, allowed))
+    name = key if shown is None else shown
+    message = tell(_UNKNOWN_NOUNS[noun]) % {"key": name} if noun in _UNKNOWN_NOUNS else f"unknown {noun} '{name}'"
+    return ContentError(codes.UNKNOWN_KEY, where, message, choices=allowed, hint=suggest(key, allowed))
+
+
+_UNKNOWN_NOUNS = {"key": N_("unknown key '%(key)s'"), "setting": N_("unknown setting '%(key)s'")}
+"""The message for a key not allowed, by what such a key is called (a :class:`Subject`'s ``unknown``)."""
 
 
 def _problem(err: dict, locate: Callable[[tuple], Location], subject: Subject) -> ContentError:
@@ -89,10 +95,17 @@ def _problem(err: dict, locate: Callable[[tuple], Location], subject: Subject) -
         message = str(invalid) if isinstance(invalid, ValueError) else err["msg"]
         return ContentError(_code(kind, subject), where, f"{label}: {subject.plain(message)}", subject.expected)
     if kind == "missing":  # reported at the block the key is missing from
-        return ContentError(codes.MISSING_KEY, locate(loc[:-1]), f"missing key '{loc[-1]}'" + _in(loc[:-1]),
-                            expected=f"'{loc[-1]}:' in this block",
-                            hint=MISSING_HINTS.get(str(loc[-1]), f"add '{loc[-1]}:' with its value to this block"))
+        return _missing(loc, locate(loc[:-1]))
     return _worded(err, loc, kind, where, label, subject)
+
+
+def _missing(loc: tuple, where: Location) -> ContentError:
+    key, block = {"key": loc[-1]}, _block(loc[:-1])
+    message = tell("missing key '%(key)s' in %(block)s entry") % {**key, "block": block} if block else \
+        tell("missing key '%(key)s'") % key
+    hint = tell(MISSING_HINTS[str(loc[-1])]) if str(loc[-1]) in MISSING_HINTS else \
+        tell("add '%(key)s:' with its value to this block") % key
+    return ContentError(codes.MISSING_KEY, where, message, expected=tell("'%(key)s:' in this block") % key, hint=hint)
 
 
 def _code(kind: str, subject: Subject) -> Code:
@@ -119,46 +132,54 @@ def _worded(err: dict, loc: tuple, kind: str, where: Location, field: str, subje
     if kind == "value_error":  # a ValueError from a validator that is not Invalid: its own words
         return ContentError(code, where, f"{field}: {err['ctx']['error']}")
     if kind == "string_pattern_mismatch":
-        return ContentError(code, where, f"{field}: '{_shown(err['input'])}' is not a valid id",
-                            expected="lower-case letters, digits and single hyphens, e.g. 'audit-lead'",
+        return ContentError(code, where, tell("%(field)s: '%(value)s' is not a valid id") % {
+                                "field": field, "value": _shown(err["input"])},
+                            expected=tell("lower-case letters, digits and single hyphens, e.g. 'audit-lead'"),
                             hint=_id_hint(err["input"], loc))
     if kind == "literal_error":
         choices = _literal_choices(loc, subject.model)
-        return ContentError(code, where, f"{field}: unknown value '{_shown(err['input'])}'",
-                            expected=f"one of {err.get('ctx', {}).get('expected', '')}",
+        return ContentError(code, where, tell("%(field)s: unknown value '%(value)s'") % {
+                                "field": field, "value": _shown(err["input"])},
+                            expected=tell("one of %(choices)s") % {"choices": err.get("ctx", {}).get("expected", "")},
                             hint=suggest(err["input"], choices), choices=choices)
     if kind in _SIZES:
         return _size_error(code, where, loc, kind, err)
     if kind == "string_type" or err.get("input") is None:
         return _not_text(where, loc, err) if kind == "string_type" else \
-            ContentError(codes.EMPTY_VALUE, where, f"{field} is empty",
-                         expected=_expected_for(kind) or "a value",
-                         hint="write the value after the ':', or remove the key if it is optional")
+            ContentError(codes.EMPTY_VALUE, where, tell("%(field)s is empty") % {"field": field},
+                         expected=_expected_for(kind) or tell("a value"),
+                         hint=tell("write the value after the ':', or remove the key if it is optional"))
     if kind in _NOT_A:
-        message = f"'{_shown(err['input'])}' is not {_NOT_A[kind]}"
-    return ContentError(code, where, f"{field}: {message[:1].lower() + message[1:]}",
-                        expected=_expected_for(kind), hint=_type_hint(kind, loc, err.get("input")))
+        message = tell(_NOT_A[kind]) % {"field": field, "value": _shown(err["input"])}
+    else:  # pydantic's own words, for the kinds not worded here
+        message = f"{field}: {message[:1].lower() + message[1:]}"
+    return ContentError(code, where, message, expected=_expected_for(kind),
+                        hint=_type_hint(kind, loc, err.get("input")))
 
 
-_NOT_A = {"int_parsing": "a whole number", "int_type": "a whole number", "int_from_float": "a whole number",
-          "float_parsing": "a number", "float_type": "a number", "bool_parsing": "true or false",
-          "bool_type": "true or false"}
+_NOT_A = {"int_parsing": N_("%(field)s: '%(value)s' is not a whole number"),
+          "int_type": N_("%(field)s: '%(value)s' is not a whole number"),
+          "int_from_float": N_("%(field)s: '%(value)s' is not a whole number"),
+          "float_parsing": N_("%(field)s: '%(value)s' is not a number"),
+          "float_type": N_("%(field)s: '%(value)s' is not a number"),
+          "bool_parsing": N_("%(field)s: '%(value)s' is not true or false"),
+          "bool_type": N_("%(field)s: '%(value)s' is not true or false")}
 
 
 MISSING_HINTS = {
-    "scale": "add the answer scale, two or more points such as '- {value: 1, label: Not yet}'",
-    "dimensions": "add the questions each statement is rated on, e.g. '- {id: doing, question: How well "
-                  "are we doing?, short: Doing}'",
-    "sections": "add at least one section with 'id', 'title' and 'items'",
-    "items": "add the statements, each as '- id: ...' with 'text: ...'",
-    "tasks": "add at least one task with 'id', 'text' and 'owners'",
-    "owners": "say who does the task, e.g. 'owners: [lead]', using role ids",
-    "respondents": "say who answers, e.g. 'respondents: [staff]', using role ids",
-    "roles": "add at least one role with 'id', 'name' and 'description'",
-    "stages": "add at least one stage",
-    "programme": "programme.yml needs a 'programme:' block with id, title, version and the rest",
+    "scale": N_("add the answer scale, two or more points such as '- {value: 1, label: Not yet}'"),
+    "dimensions": N_("add the questions each statement is rated on, e.g. '- {id: doing, question: How well "
+                     "are we doing?, short: Doing}'"),
+    "sections": N_("add at least one section with 'id', 'title' and 'items'"),
+    "items": N_("add the statements, each as '- id: ...' with 'text: ...'"),
+    "tasks": N_("add at least one task with 'id', 'text' and 'owners'"),
+    "owners": N_("say who does the task, e.g. 'owners: [lead]', using role ids"),
+    "respondents": N_("say who answers, e.g. 'respondents: [staff]', using role ids"),
+    "roles": N_("add at least one role with 'id', 'name' and 'description'"),
+    "stages": N_("add at least one stage"),
+    "programme": N_("programme.yml needs a 'programme:' block with id, title, version and the rest"),
 }
-"""What to add when a key is missing, for the keys people most often leave out."""
+"""What to add when a key is missing, for the keys people most often leave out (marked: ``tell`` them)."""
 
 
 def _size_error(code: Code, where: Location, loc: tuple, kind: str, err: dict) -> ContentError:
@@ -166,72 +187,87 @@ def _size_error(code: Code, where: Location, loc: tuple, kind: str, err: dict) -
     ctx, value = err.get("ctx") or {}, err.get("input")
     field = content_field(loc)
     if kind == "string_too_long":
-        limit = ctx.get("max_length", 0)
-        return ContentError(code, where, f"{field}: the text is too long ({len(value or ''):,} characters)",
-                            expected=f"at most {limit:,} characters",
-                            hint="titles, names and labels are short: put longer text in a description"
-                            if limit <= 200 else "shorten it, or split it into several entries")
+        limit, length = ctx.get("max_length", 0), len(value or "")
+        return ContentError(code, where, ntell("%(field)s: the text is too long (%(length)s character)",
+                                               "%(field)s: the text is too long (%(length)s characters)", length) % {
+                                "field": field, "length": f"{length:,}"},
+                            expected=ntell("at most %(limit)s character", "at most %(limit)s characters", limit) % {
+                                "limit": f"{limit:,}"},
+                            hint=tell("titles, names and labels are short: put longer text in a description")
+                            if limit <= 200 else tell("shorten it, or split it into several entries"))
     if kind == "string_too_short":
-        return ContentError(code, where, f"{field} is empty", expected="some text",
-                            hint="write the text, or remove the key if it is optional")
+        return ContentError(code, where, tell("%(field)s is empty") % {"field": field}, expected=tell("some text"),
+                            hint=tell("write the text, or remove the key if it is optional"))
     if kind in ("too_long", "too_short"):
         count = ctx.get("actual_length", len(value) if isinstance(value, list) else 0)
-        limit = ctx.get("max_length") if kind == "too_long" else ctx.get("min_length")
-        words = "at most" if kind == "too_long" else "at least"
-        return ContentError(code, where, f"{field} has {count} entr{'y' if count == 1 else 'ies'}",
-                            expected=f"{words} {limit}", hint=_list_size_hint(loc, kind))
-    bound = {"greater_than": ("more than", "gt"), "greater_than_equal": ("at least", "ge"),
-             "less_than": ("less than", "lt"), "less_than_equal": ("at most", "le")}[kind]
-    return ContentError(code, where,
-                        f"{field}: {_shown(value)} is too {'small' if kind.startswith('greater') else 'large'}",
-                        expected=f"{bound[0]} {ctx.get(bound[1])}")
+        limit = {"limit": ctx.get("max_length") if kind == "too_long" else ctx.get("min_length")}
+        entries = ntell("%(field)s has %(count)s entry", "%(field)s has %(count)s entries",
+                        count if isinstance(count, int) else 0)  # None: pydantic did not count them
+        return ContentError(code, where, entries % {"field": field, "count": count},
+                            expected=tell("at most %(limit)s") % limit if kind == "too_long" else
+                            tell("at least %(limit)s") % limit, hint=_list_size_hint(loc, kind))
+    message, expected, bound = _BOUNDS[kind]
+    return ContentError(code, where, tell(message) % {"field": field, "value": _shown(value)},
+                        expected=tell(expected) % {"limit": ctx.get(bound)})
+
+
+_BOUNDS = {"greater_than": (N_("%(field)s: %(value)s is too small"), N_("more than %(limit)s"), "gt"),
+           "greater_than_equal": (N_("%(field)s: %(value)s is too small"), N_("at least %(limit)s"), "ge"),
+           "less_than": (N_("%(field)s: %(value)s is too large"), N_("less than %(limit)s"), "lt"),
+           "less_than_equal": (N_("%(field)s: %(value)s is too large"), N_("at most %(limit)s"), "le")}
+"""A number out of its bounds: the message, what was expected, and the bound's name in pydantic's context."""
 
 
 def _list_size_hint(loc: tuple, kind: str) -> str:
     name = content_field(loc).strip("'")
     if kind == "too_short":
-        return MISSING_HINTS.get(name, f"add entries to '{name}', each starting with '- '")
-    return {"scale": "a scale has at most 10 points", "dimensions": "rate each statement on at most 4 questions"
-            }.get(name, "remove some entries")
+        return tell(MISSING_HINTS[name]) if name in MISSING_HINTS else \
+            tell("add entries to '%(key)s', each starting with '- '") % {"key": name}
+    if name == "scale":
+        return tell("a scale has at most 10 points")
+    return tell("rate each statement on at most 4 questions") if name == "dimensions" else tell("remove some entries")
 
 
 def _not_text(where: Location, loc: tuple, err: dict) -> ContentError:
     """Text was expected; say what YAML read instead, since the cause is usually the punctuation."""
     value, field = err.get("input"), content_field(loc)
+    named = {"field": field}
     if value is None:
-        return ContentError(codes.EMPTY_VALUE, where, f"{field} is empty", expected="text",
-                            hint="write the text after the ':', or quote it if it is a word like null")
+        return ContentError(codes.EMPTY_VALUE, where, tell("%(field)s is empty") % named, expected=tell("text"),
+                            hint=tell("write the text after the ':', or quote it if it is a word like null"))
     if isinstance(value, list):
-        return ContentError(codes.WRONG_TYPE, where, f"{field}: a list where text was expected", expected="text",
-                            hint="write the text on the same line as the key, without '- ' or [ ]")
+        return ContentError(codes.WRONG_TYPE, where, tell("%(field)s: a list where text was expected") % named,
+                            expected=tell("text"),
+                            hint=tell("write the text on the same line as the key, without '- ' or [ ]"))
     if isinstance(value, dict):
-        return ContentError(codes.WRONG_TYPE, where, f"{field}: a block of keys where text was expected",
-                            expected="text",
-                            hint="a ': ' inside the text makes YAML read a key there; put the text in quotes")
-    return ContentError(codes.WRONG_TYPE, where, f"{field}: input should be text", expected="text")
+        return ContentError(codes.WRONG_TYPE, where, tell("%(field)s: a block of keys where text was expected") % named,
+                            expected=tell("text"),
+                            hint=tell("a ': ' inside the text makes YAML read a key there; put the text in quotes"))
+    return ContentError(codes.WRONG_TYPE, where, tell("%(field)s: input should be text") % named, expected=tell("text"))
 
 
 def _type_hint(kind: str, loc: tuple, value) -> str:
     name = content_field(loc).strip("'")
     if kind == "list_type" and isinstance(value, str):
-        return f"write it as a list: {name}: [{_shown(value)}]"
+        return tell("write it as a list: %(key)s: [%(value)s]") % {"key": name, "value": _shown(value)}
     if kind in ("model_type", "dict_type") and isinstance(value, str):
-        return f"put the keys of '{name}' on their own lines, indented under '{name}:'"
+        return tell("put the keys of '%(key)s' on their own lines, indented under '%(key)s:'") % {"key": name}
     if kind in ("int_parsing", "float_parsing", "int_from_float"):
-        return "write digits only, without units or words"
+        return tell("write digits only, without units or words")
     if kind == "bool_parsing":
-        return "write true or false"
+        return tell("write true or false")
     if kind in ("date_parsing", "date_from_datetime_parsing"):
-        return "write the date as year-month-day, e.g. 2024-09-01"
+        return tell("write the date as year-month-day, e.g. 2024-09-01")
     return ""
 
 
 def _id_hint(value, loc: tuple) -> str:
     """Suggest the id the author probably meant, and say why ids must not change."""
     slug = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")[:60] if isinstance(value, str) else ""
-    stable = " Keep an id once it is used: answers and comparisons follow the id, not the wording." \
+    meant = tell("did you mean '%(value)s'?") % {"value": slug} if slug and slug != value else ""
+    stable = " " + tell("Keep an id once it is used: answers and comparisons follow the id, not the wording.") \
         if "items" in loc or "questionnaires" in loc else ""
-    return (f"did you mean '{slug}'?" if slug and slug != value else "") + stable
+    return meant + stable
 
 
 def _shown(value) -> str:
@@ -241,19 +277,23 @@ def _shown(value) -> str:
 
 
 def _expected_for(kind: str) -> str:
-    if kind.endswith(("_type", "_parsing")):
-        return {"list_type": "a list of entries starting with '- '", "model_type": "a block of 'key: value' lines",
-                "dict_type": "a block of 'key: value' lines", "date_from_datetime_parsing": "a date like 2024-09-01",
-                "date_parsing": "a date like 2024-09-01", "int_parsing": "a whole number",
-                "float_parsing": "a number such as 1.5", "bool_parsing": "true or false", "int_type": "a whole number",
-                "int_from_float": "a whole number", "float_type": "a number such as 1.5", "bool_type": "true or false",
-                "string_type": "text"}.get(kind, "")
-    return ""
+    return tell(_EXPECTED[kind]) if kind.endswith(("_type", "_parsing")) and kind in _EXPECTED else ""
 
 
-def _in(loc: tuple) -> str:
+_EXPECTED = {"list_type": N_("a list of entries starting with '- '"), "model_type": N_("a block of 'key: value' lines"),
+             "dict_type": N_("a block of 'key: value' lines"),
+             "date_from_datetime_parsing": N_("a date like 2024-09-01"),
+             "date_parsing": N_("a date like 2024-09-01"), "int_parsing": N_("a whole number"),
+             "float_parsing": N_("a number such as 1.5"), "bool_parsing": N_("true or false"),
+             "int_type": N_("a whole number"), "int_from_float": N_("a whole number"),
+             "float_type": N_("a number such as 1.5"), "bool_type": N_("true or false"), "string_type": N_("text")}
+"""What a value of each of pydantic's types is expected to be, in the author's terms."""
+
+
+def _block(loc: tuple) -> str:
+    """The block a key is missing from ('items' in "missing key 'id' in items entry"), or ''."""
     parts = [str(p) for p in loc if not isinstance(p, int)]
-    return f" in {parts[-1]} entry" if parts else ""
+    return parts[-1] if parts else ""
 
 
 def fields_at(model: type[BaseModel], loc: tuple) -> list[str]:

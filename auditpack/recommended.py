@@ -11,6 +11,7 @@ from __future__ import annotations
 from . import codes
 from .codes import Code
 from .errors import ContentError
+from .i18n import ntell, tell
 from .load import SourceMap
 from .model import Content
 
@@ -28,39 +29,46 @@ def recommended(content: Content, raw: dict, source: SourceMap) -> list[ContentE
         warnings.append(ContentError(code, source.locate(path), message, hint=hint))
 
     if programme.summary is None:
-        warn(codes.MISSING_SUMMARY, ("programme",), "the programme has no 'summary'",
-             "add 'summary:', a few sentences on what the programme is; the home page, the overview page "
-             "and pack covers show it, and leave it out until then")
+        warn(codes.MISSING_SUMMARY, ("programme",), tell("the programme has no 'summary'"),
+             tell("add 'summary:', a few sentences on what the programme is; the home page, the overview page "
+                  "and pack covers show it, and leave it out until then"))
     if programme.publisher is None:
-        warn(codes.MISSING_PUBLISHER, ("programme",), "the programme has no 'publisher'",
-             "add 'publisher:', who issues the programme; covers and the overview page name no one until then")
+        warn(codes.MISSING_PUBLISHER, ("programme",), tell("the programme has no 'publisher'"),
+             tell("add 'publisher:', who issues the programme; covers and the overview page name no one until then"))
     if programme.licence is None:
-        warn(codes.MISSING_LICENCE, ("programme",), "the programme has no 'licence'",
-             "add 'licence:', saying who may copy and adapt it; until then nothing printed says so")
+        warn(codes.MISSING_LICENCE, ("programme",), tell("the programme has no 'licence'"),
+             tell("add 'licence:', saying who may copy and adapt it; until then nothing printed says so"))
     if programme.published is None:
-        warn(codes.MISSING_DATE, ("programme",), "the programme has no 'published' date",
-             "add 'published: YYYY-MM-DD', or a changelog entry for this version with its date; "
-             "until then pages show the version without a date")
+        warn(codes.MISSING_DATE, ("programme",), tell("the programme has no 'published' date"),
+             tell("add 'published: YYYY-MM-DD', or a changelog entry for this version with its date; "
+                  "until then pages show the version without a date"))
     if "short_title" not in _block(raw.get("programme")) and len(programme.title) > SHORT_TITLE_ADVISED:
         warn(codes.MISSING_SHORT_TITLE, ("programme", "title"),
-             f"the title is {len(programme.title)} characters long and there is no 'short_title'",
-             f"add 'short_title:' of at most {SHORT_TITLE_ADVISED} characters; every printed page's "
-             "header repeats the whole title until then")
+             ntell("the title is %(count)d character long and there is no 'short_title'",
+                   "the title is %(count)d characters long and there is no 'short_title'",
+                   len(programme.title)) % {"count": len(programme.title)},
+             ntell("add 'short_title:' of at most %(count)d character; every printed page's header repeats the "
+                   "whole title until then",
+                   "add 'short_title:' of at most %(count)d characters; every printed page's header repeats the "
+                   "whole title until then", SHORT_TITLE_ADVISED) % {"count": SHORT_TITLE_ADVISED})
     for i, role in enumerate(content.roles):
         if role.description is None:
-            warn(codes.MISSING_ROLE_DESCRIPTION, ("roles", i), f"role '{role.id}' has no 'description'",
-                 "add 'description:', who takes the role; its row on the overview page and briefing "
-                 "sheets is blank until then")
+            warn(codes.MISSING_ROLE_DESCRIPTION, ("roles", i),
+                 tell("role '%(id)s' has no 'description'") % {"id": role.id},
+                 tell("add 'description:', who takes the role; its row on the overview page and briefing "
+                      "sheets is blank until then"))
     for i, pathway in enumerate(content.pathways):
         if pathway.description is None:
-            warn(codes.MISSING_PATHWAY_DESCRIPTION, ("pathways", i), f"pathway '{pathway.id}' has no 'description'",
-                 "add 'description:', which schools the pathway suits; the overview page lists only "
-                 "its name until then")
+            warn(codes.MISSING_PATHWAY_DESCRIPTION, ("pathways", i),
+                 tell("pathway '%(id)s' has no 'description'") % {"id": pathway.id},
+                 tell("add 'description:', which schools the pathway suits; the overview page lists only "
+                      "its name until then"))
     for i, stage in enumerate(content.stages):
         if stage.outcome is None:
-            warn(codes.MISSING_OUTCOME, ("stages", i), f"stage {stage.number} has no 'outcome'",
-                 "add 'outcome:', what the stage produces; its page and briefing sheet leave that line "
-                 "out until then")
+            warn(codes.MISSING_OUTCOME, ("stages", i),
+                 tell("stage %(number)d has no 'outcome'") % {"number": stage.number},
+                 tell("add 'outcome:', what the stage produces; its page and briefing sheet leave that line "
+                      "out until then"))
     return warnings
 
 

@@ -10,6 +10,7 @@ import jinja2
 
 from . import codes
 from .errors import ContentError, ContentErrors, Location
+from .i18n import tell
 from .render import sandbox
 from .schema import SCHEMA_DIR, schema_comment, schema_files
 from .template_folders import TemplateFolders
@@ -24,16 +25,16 @@ def new_programme(content_dir: Path, project_root: Path, templates: TemplateFold
     """Write a new programme folder; refuses a bad id or a folder that already exists."""
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", programme_id) or len(programme_id) > 60:
         raise ContentErrors([ContentError(
-            codes.INVALID_ID, Location("PROGRAMME_ID"), f"'{programme_id}' is not a valid id",
-            expected="lower-case letters, digits and single hyphens, e.g. 'staff-wellbeing'")])
+            codes.INVALID_ID, Location("PROGRAMME_ID"), tell("'%(id)s' is not a valid id") % {"id": programme_id},
+            expected=tell("lower-case letters, digits and single hyphens, e.g. 'staff-wellbeing'"))])
     reserved = reserved_id(programme_id, Location("PROGRAMME_ID"))
     if reserved:
         raise ContentErrors([reserved])
     folder = content_dir / programme_id
     if folder.exists():
         raise ContentErrors([ContentError(
-            codes.FOLDER_EXISTS, Location(str(folder)), "this programme folder already exists",
-            expected="a new id", hint="choose another id, or edit the existing files")])
+            codes.FOLDER_EXISTS, Location(str(folder)), tell("this programme folder already exists"),
+            expected=tell("a new id"), hint=tell("choose another id, or edit the existing files"))])
     env = sandbox.environment(*templates.folders("new"), keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     title = title or programme_id.replace("-", " ").capitalize()
     texts = {folder / name: env.get_template(template).render(  # all made before any is written

@@ -17,6 +17,7 @@ from slugify import slugify as _slugify
 
 from . import codes, i18n
 from .errors import ContentError, ContentErrors, Location, suggest
+from .i18n import N_, tell
 from .load import SourceMap, load_yaml_file
 from .model import Content
 from .output import windows_reserved
@@ -81,21 +82,22 @@ def request_from_file(path: Path) -> SchoolRequest:
     return _validated(data, source)
 
 
-REQUEST = Subject(SchoolRequest, lambda loc: f"school request: '{'.'.join(map(str, loc))}'", unknown=None,
-                  worded=False, pattern=codes.INVALID_VALUE, plain=str.lower,
-                  expected="name, and optionally programme, pathway and components")
-"""How a school request's problems are named: in pydantic's words, with what a request holds."""
+def _request_subject() -> Subject:
+    """How a school request's problems are named: in pydantic's words, with what a request holds."""
+    return Subject(SchoolRequest, lambda loc: tell("school request: '%(key)s'") % {"key": ".".join(map(str, loc))},
+                   unknown=None, worded=False, pattern=codes.INVALID_VALUE, plain=str.lower,
+                   expected=tell("name, and optionally programme, pathway and components"))
 
 
 def _validated(data, source: SourceMap) -> SchoolRequest:
     try:
         request = SchoolRequest.model_validate(data)
     except ValidationError as exc:
-        raise ContentErrors(translate(exc.errors(), source.locate, REQUEST)) from None
+        raise ContentErrors(translate(exc.errors(), source.locate, _request_subject())) from None
     if not any(character.isalnum() for character in request.name):
         raise ContentErrors([ContentError(codes.NO_SCHOOL_LETTERS, source.locate(("name",)),
-                                          "the school name has no letters or digits",
-                                          expected="a name such as \"St Anne's Primary\"")])
+                                          tell("the school name has no letters or digits"),
+                                          expected=tell("a name such as \"St Anne's Primary\""))])
     request._source = source
     return request
 
@@ -126,10 +128,12 @@ def _programme(programmes: list[Content], request: SchoolRequest, source: Source
         return programmes[0]
     if request.programme in ids:
         return programmes[ids.index(request.programme)]
-    what = f"unknown programme '{request.programme}'" if request.programme else "which programme is this pack for?"
+    what = tell("unknown programme '%(programme)s'") % {"programme": request.programme} if request.programme else \
+        tell("which programme is this pack for?")
     raise ContentErrors([ContentError(codes.CHOOSE_PROGRAMME, source.locate(("programme",)), what, choices=tuple(ids),
-                                      hint=suggest(request.programme, ids) or "add --programme ID ('programme:' in "
-                                      "a school file, a 'programme' column in a CSV file)")])
+                                      hint=suggest(request.programme, ids) or tell(
+                                          "add --programme ID ('programme:' in a school file, a 'programme' column "
+                                          "in a CSV file)"))])
 
 
 def _in_language(content: Content, translated, language: str | None, source: SourceMap) -> Content:
@@ -141,16 +145,21 @@ def _in_language(content: Content, translated, language: str | None, source: Sou
             return other
     published = (own.language, *own.translations)
     raise ContentErrors([ContentError(codes.SCHOOL_LANGUAGE, source.locate(("language",)),
-                                      f"'{own.id}' is not published in '{language}'", choices=published,
+                                      tell("'%(programme)s' is not published in '%(language)s'") % {
+                                          "programme": own.id, "language": language}, choices=published,
                                       hint=suggest(language, list(published)) or
-                                      "add the language to the programme's 'translations', with its translation file")])
+                                      tell("add the language to the programme's 'translations', with its translation "
+                                           "file"))])
 
 
 def _unknown(source: SourceMap, key: str, value: str, valid: list[str], noun: str | None = None) -> ContentError:
     noun = noun or key
-    return ContentError(_UNKNOWN[noun], source.locate((key,)), f"unknown {noun} '{value}'",
-                        expected="" if valid else f"no {noun}s: this programme has none", choices=tuple(valid),
-                        hint=suggest(value, valid))
+    code, message, none = _UNKNOWN[noun]
+    return ContentError(code, source.locate((key,)), tell(message) % {"value": value},
+                        expected="" if valid else tell(none), choices=tuple(valid), hint=suggest(value, valid))
 
 
-_UNKNOWN = {"pathway": codes.UNKNOWN_PATHWAY, "component": codes.UNKNOWN_COMPONENT}
+_UNKNOWN = {"pathway": (codes.UNKNOWN_PATHWAY, N_("unknown pathway '%(value)s'"),
+                        N_("no pathways: this programme has none")),
+            "component": (codes.UNKNOWN_COMPONENT, N_("unknown component '%(value)s'"),
+                          N_("no components: this programme has none"))}

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import documents, i18n, site
 from .errors import ContentErrors, TemplateProblem
+from .i18n import tell
 from .kinds import FORMATS, format_of
 from .output import PREVIEW, replacing, write_files
 from .pipeline import Project, alternates, build_date, checked, editions, renderer, site_sources
@@ -89,7 +90,8 @@ class Preview:
             self._plans, self._renderer = plans, pdf_renderer
             self._pdfs.clear()
         if not self.quiet:
-            print(f"Rebuilt the preview in {time.perf_counter() - started:.2f} s", flush=True)
+            print(tell("Rebuilt the preview in %(seconds).2f s") % {"seconds": time.perf_counter() - started},
+                  flush=True)
 
     def edition_of(self, path: str) -> tuple[str, str] | None:
         """(edition folder, path under its downloads) of a request for a download, else None."""
@@ -134,15 +136,18 @@ def serve(project: Project, port: int, quiet: bool = False, ready=None, poll: bo
     # Watch before the first build, not after: a save made while it runs must still count as an edit.
     with Watcher(preview.watched(), poll) as watcher:
         if watcher.fallback:
-            print(f"auditpack serve: the system does not report changes to files ({watcher.fallback}); "
-                  f"looking for them every {POLL_INTERVAL} s instead", file=sys.stderr, flush=True)
+            print(tell("auditpack serve: the system does not report changes to files (%(reason)s); looking for them "
+                       "every %(seconds)s s instead") % {"reason": watcher.fallback, "seconds": POLL_INTERVAL},
+                  file=sys.stderr, flush=True)
         preview.rebuild()
         server = _Server(("127.0.0.1", port), _handler(preview))
-        watching = threading.Thread(target=_watch, args=(preview, watcher), name="auditpack serve: watch")
+        watching = threading.Thread(target=_watch, args=(preview, watcher, i18n.reader()),
+                                    name="auditpack serve: watch")
         watching.start()
         interrupted = False
         try:  # from the moment the address is printed, Ctrl+C or SIGTERM is a stop, not a failure
-            print(f"Previewing at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
+            print(tell("Previewing at %(address)s (Ctrl+C to stop)") % {
+                "address": f"http://127.0.0.1:{server.server_address[1]}/"}, flush=True)
             if ready:
                 ready(server)
             server.serve_forever()
@@ -153,25 +158,34 @@ def serve(project: Project, port: int, quiet: bool = False, ready=None, poll: bo
             watching.join()  # a rebuild under way ends first, so no thread outlives the command
             server.server_close()
     if interrupted:
-        print("Stopped.")  # last, after anything that rebuild printed
+        print(tell("Stopped."))  # last, after anything that rebuild printed
     return 0
 
 
-def _watch(preview: Preview, watcher: Watcher) -> None:
-    """Rebuild after each burst of changes, and watch the folders the settings now name."""
-    while watcher.changed():
-        preview.rebuild()
-        watcher.follow(preview.watched())
+def _watch(preview: Preview, watcher: Watcher, reader: str | None = None) -> None:
+    """Rebuild after each burst of changes, and watch the folders the settings now name; messages
+    in the ``reader``'s language (a thread does not inherit the caller's)."""
+    with i18n.addressing(reader or i18n.reader()):
+        while watcher.changed():
+            preview.rebuild()
+            watcher.follow(preview.watched())
 
 
 class _Server(http.server.ThreadingHTTPServer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reader = i18n.reader()
+        """The language of messages, for the threads that answer requests (which do not inherit it)."""
+
     def handle_error(self, request, client_address):
         """One line, not a traceback, for a request that could not be answered; none when the
         browser left before the answer (it moved to another page while a PDF was rendered)."""
         exc = sys.exc_info()[1]
         if not isinstance(exc, ConnectionError):
-            print(f"auditpack serve: could not answer a request: {type(exc).__name__}: {exc}", file=sys.stderr,
-                  flush=True)
+            with i18n.addressing(self.reader):
+                message = tell("auditpack serve: could not answer a request: %(error)s") % {
+                    "error": f"{type(exc).__name__}: {exc}"}
+            print(message, file=sys.stderr, flush=True)
 
 
 def _request_path(url: str) -> str | None:

@@ -33,6 +33,7 @@ from pydantic import BaseModel
 
 from . import bilingual, codes, glyphs, i18n
 from .errors import ContentError, ContentErrors, Location
+from .i18n import ntell, tell
 from .load import MAX_FILE_BYTES, SourceMap
 
 FOLDER = "translations"
@@ -110,8 +111,10 @@ def translate(folder: Path, raw: dict, source: SourceMap, language: str) -> Tran
     if not po.is_file():
         return Translated(raw, [ContentError(
             codes.MISSING_TRANSLATION_FILE, source.locate(("programme", "translations")),
-            f"'{language}' is listed in 'translations' but {po.relative_to(folder.parent)} does not exist",
-            hint=f"run 'auditpack translate --language {language}' to write it, ready for a translator")])
+            tell("'%(language)s' is listed in 'translations' but %(file)s does not exist") % {
+                "language": language, "file": po.relative_to(folder.parent)},
+            hint=tell("run 'auditpack translate --language %(language)s' to write it, ready for a translator") % {
+                "language": language})])
     catalogue, problem = read(po)
     if problem:
         return Translated(raw, [problem])
@@ -171,21 +174,23 @@ def read(po: Path):
     try:
         data = po.read_bytes() if po.stat().st_size <= MAX_FILE_BYTES else None
     except OSError as exc:
-        return None, ContentError(codes.CANNOT_READ, Location(str(po)), f"cannot read the file: {exc.strerror}")
+        return None, ContentError(codes.CANNOT_READ, Location(str(po)),
+                                  tell("cannot read the file: %(reason)s") % {"reason": exc.strerror})
     if data is None:
-        return None, ContentError(codes.FILE_TOO_LARGE, Location(str(po)), "the translation file is too large",
-                                  expected=f"at most {MAX_FILE_BYTES:,} bytes")
+        return None, ContentError(codes.FILE_TOO_LARGE, Location(str(po)), tell("the translation file is too large"),
+                                  expected=ntell("at most %(size)s byte", "at most %(size)s bytes", MAX_FILE_BYTES) % {
+                                      "size": f"{MAX_FILE_BYTES:,}"})
     try:
         data.decode("utf-8")
         return read_po(io.BytesIO(data), abort_invalid=True, charset="utf-8"), None
     except UnicodeDecodeError:
-        return None, ContentError(codes.NOT_UTF8, Location(str(po)), "the translation file is not UTF-8 text",
-                                  hint="save it as UTF-8 from the PO editor")
+        return None, ContentError(codes.NOT_UTF8, Location(str(po)), tell("the translation file is not UTF-8 text"),
+                                  hint=tell("save it as UTF-8 from the PO editor"))
     except PoFileError as exc:
         line = int(getattr(exc, "lineno", 0) or 0)
         return None, ContentError(codes.BAD_TRANSLATION_FILE, Location(str(po), line, 1 if line else 0),
-                                  f"the translation file cannot be read: {exc}",
-                                  hint="open it in a PO editor (Poedit, Lokalize) and save it again")
+                                  tell("the translation file cannot be read: %(error)s") % {"error": exc},
+                                  hint=tell("open it in a PO editor (Poedit, Lokalize) and save it again"))
 
 
 def _put(data, path: tuple, value: str) -> None:
@@ -197,27 +202,37 @@ def _put(data, path: tuple, value: str) -> None:
 
 
 def _missing(missing: list[Text], language: str, po: Path) -> list[ContentError]:
-    warnings = [ContentError(codes.UNTRANSLATED, text.where, f"'{text.key}' has no '{language}' translation; "
-                             "the source text is printed", hint=f"translate it in {po.name}")
+    warnings = [ContentError(codes.UNTRANSLATED, text.where,
+                             tell("'%(text)s' has no '%(language)s' translation; the source text is printed") % {
+                                 "text": text.key, "language": language},
+                             hint=tell("translate it in %(file)s") % {"file": po.name})
                 for text in missing[:MAX_SHOWN]]
-    if len(missing) > MAX_SHOWN:
+    more = len(missing) - MAX_SHOWN
+    if more > 0:
         warnings.append(ContentError(codes.UNTRANSLATED, Location(str(po)),
-                                     f"{len(missing) - MAX_SHOWN} more texts have no '{language}' translation",
-                                     hint=f"run 'auditpack translate --language {language}', then translate "
-                                          "the empty entries"))
+                                     ntell("%(count)d more text has no '%(language)s' translation",
+                                           "%(count)d more texts have no '%(language)s' translation", more) % {
+                                         "count": more, "language": language},
+                                     hint=tell("run 'auditpack translate --language %(language)s', then translate "
+                                               "the empty entries") % {"language": language}))
     return warnings
 
 
 def _stale(stale: list, language: str, po: Path) -> list[ContentError]:
     warnings = [ContentError(codes.STALE_TRANSLATION, Location(str(po), entry.lineno or 0, 1 if entry.lineno else 0),
-                             f"the '{language}' translation of '{text.key}' was written for an earlier wording "
-                             f"(source now at {text.where}); the source text is printed",
-                             hint="check the translation against the new wording, then clear its fuzzy mark")
+                             tell("the '%(language)s' translation of '%(text)s' was written for an earlier wording "
+                                  "(source now at %(where)s); the source text is printed") % {
+                                 "language": language, "text": text.key, "where": text.where},
+                             hint=tell("check the translation against the new wording, then clear its fuzzy mark"))
                 for text, entry in stale[:MAX_SHOWN]]
-    if len(stale) > MAX_SHOWN:
+    more = len(stale) - MAX_SHOWN
+    if more > 0:
         warnings.append(ContentError(codes.STALE_TRANSLATION, Location(str(po)),
-                                     f"{len(stale) - MAX_SHOWN} more '{language}' translations are stale",
-                                     hint=f"run 'auditpack translate --language {language}' to mark them"))
+                                     ntell("%(count)d more '%(language)s' translations are stale",
+                                           "%(count)d more '%(language)s' translations are stale", more) % {
+                                         "count": more, "language": language},
+                                     hint=tell("run 'auditpack translate --language %(language)s' to mark them") % {
+                                         "language": language}))
     return warnings
 
 

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from . import codes, translations
 from .errors import ContentError, ContentErrors, Location, one_of, suggest
 from .glyphs import missing_glyphs
+from .i18n import N_, ntell, tell
 from .load import MAX_FILE_BYTES, SourceMap, load_yaml_file, too_large
 from .model import TOP_LEVEL_KEYS, Content
 from .output import windows_reserved
@@ -48,9 +49,9 @@ def check_programmes(content_dir: Path) -> Checked:
         if content_dir.is_dir() else []
     if not folders:
         raise ContentErrors([ContentError(
-            codes.NO_PROGRAMMES, Location(str(content_dir)), "no programme folders found",
-            expected="one folder per programme, each holding programme.yml",
-            hint="run from the project folder, or set content_dir in site_config.yml")])
+            codes.NO_PROGRAMMES, Location(str(content_dir)), tell("no programme folders found"),
+            expected=tell("one folder per programme, each holding programme.yml"),
+            hint=tell("run from the project folder, or set content_dir in site_config.yml"))])
     programmes, translated, problems = [], [], []
     for folder in folders:
         content, found, others = _load_programme(folder)
@@ -112,9 +113,9 @@ def _merge_folder(folder: Path) -> tuple[dict | None, SourceMap, list[ContentErr
     main = folder / "programme.yml"
     if main not in files:
         return None, SourceMap(), [ContentError(
-            codes.MISSING_PROGRAMME_FILE, Location(str(main)), "programme.yml is missing",
-            expected="a programme.yml with the 'programme:' block",
-            hint="every programme folder needs one; see content/blackpool-ara/programme.yml")]
+            codes.MISSING_PROGRAMME_FILE, Location(str(main)), tell("programme.yml is missing"),
+            expected=tell("a programme.yml with the 'programme:' block"),
+            hint=tell("every programme folder needs one; see content/blackpool-ara/programme.yml"))]
     files.remove(main)
     unsafe = _unsafe_files(folder, [main, *files])
     if unsafe:
@@ -129,8 +130,9 @@ def _merge_folder(folder: Path) -> tuple[dict | None, SourceMap, list[ContentErr
             continue
         if not isinstance(data, dict):
             errors.append(ContentError(codes.NOT_A_MAPPING, positions.locate(()),
-                                       "the file must be a set of 'key: value' blocks",
-                                       expected=f"top-level keys among: {', '.join(TOP_LEVEL_KEYS)}",
+                                       tell("the file must be a set of 'key: value' blocks"),
+                                       expected=tell("top-level keys among: %(keys)s") % {
+                                           "keys": ", ".join(TOP_LEVEL_KEYS)},
                                        choices=TOP_LEVEL_KEYS))
             continue
         for key, value in data.items():
@@ -151,26 +153,34 @@ def _unsafe_files(folder: Path, files: list[Path]) -> list[ContentError]:
         target = file.resolve()
         if not target.is_relative_to(root):
             errors.append(ContentError(codes.LINK_OUTSIDE, Location(str(file)),
-                                       f"links to a file outside the programme folder ({target})",
-                                       expected="content files inside the programme folder",
-                                       hint="copy the file into the folder instead of linking to it"))
+                                       tell("links to a file outside the programme folder (%(target)s)") % {
+                                           "target": target},
+                                       expected=tell("content files inside the programme folder"),
+                                       hint=tell("copy the file into the folder instead of linking to it")))
         elif not target.is_file():
-            errors.append(ContentError(codes.NOT_A_FILE, Location(str(file)), "not a regular file",
-                                       expected="a YAML text file",
-                                       hint="remove it, or rename it so it does not end in .yml"))
+            errors.append(ContentError(codes.NOT_A_FILE, Location(str(file)), tell("not a regular file"),
+                                       expected=tell("a YAML text file"),
+                                       hint=tell("remove it, or rename it so it does not end in .yml")))
         elif (size := target.stat().st_size) > MAX_FILE_BYTES:
             errors.append(too_large(str(file), size))
         else:
             sizes.append((size, str(file.relative_to(folder))))
     total = sum(size for size, _ in sizes)
     if total > MAX_PROGRAMME_BYTES:
-        largest = ", ".join(f"{name} ({size:,} bytes)" for size, name in sorted(sizes, reverse=True)[:3])
-        errors.append(ContentError(codes.PROGRAMME_TOO_LARGE, Location(str(folder)),
-                                   f"the programme folder holds {total:,} bytes of YAML",
-                                   expected=f"at most {MAX_PROGRAMME_BYTES:,} bytes",
-                                   hint=f"a programme needs far less; the largest files are {largest}: "
-                                        "remove copies or generated files"))
+        errors.append(_too_much_yaml(folder, total, sizes))
     return errors
+
+
+def _too_much_yaml(folder: Path, total: int, sizes: list[tuple[int, str]]) -> ContentError:
+    largest = ", ".join(ntell("%(name)s (%(size)s byte)", "%(name)s (%(size)s bytes)", size) % {
+        "name": name, "size": f"{size:,}"} for size, name in sorted(sizes, reverse=True)[:3])
+    return ContentError(codes.PROGRAMME_TOO_LARGE, Location(str(folder)),
+                        ntell("the programme folder holds %(total)s byte of YAML",
+                              "the programme folder holds %(total)s bytes of YAML", total) % {"total": f"{total:,}"},
+                        expected=ntell("at most %(limit)s byte", "at most %(limit)s bytes", MAX_PROGRAMME_BYTES) % {
+                            "limit": f"{MAX_PROGRAMME_BYTES:,}"},
+                        hint=tell("a programme needs far less; the largest files are %(largest)s: "
+                                  "remove copies or generated files") % {"largest": largest})
 
 
 def _merge_key(merged: dict, source: SourceMap, positions: SourceMap, key: str, value: Any) -> list[ContentError]:
@@ -180,15 +190,15 @@ def _merge_key(merged: dict, source: SourceMap, positions: SourceMap, key: str, 
     if key == "programme":
         if key in merged:
             first = source.locate((key,))
-            return [ContentError(codes.PROGRAMME_TWICE, where, "'programme' is set twice",
-                                 expected="one 'programme' block",
-                                 hint=f"the first is at {first}")]
+            return [ContentError(codes.PROGRAMME_TWICE, where, tell("'programme' is set twice"),
+                                 expected=tell("one 'programme' block"),
+                                 hint=tell("the first is at %(where)s") % {"where": first})]
         merged[key] = value
         source.merge(positions)
         return []
     if not isinstance(value, list):
-        return [ContentError(codes.NOT_A_LIST, where, f"'{key}' must be a list",
-                             expected="entries each starting with '- '")]
+        return [ContentError(codes.NOT_A_LIST, where, tell("'%(key)s' must be a list") % {"key": key},
+                             expected=tell("entries each starting with '- '"))]
     offset = len(merged.setdefault(key, []))
     merged[key].extend(value)
     source.positions.setdefault((key,), where)
@@ -254,14 +264,47 @@ def _unique_ids(raw: dict, source: SourceMap) -> list[ContentError]:
         first: dict[str, tuple] = {}
         for path, ident in entries:
             if ident in first:
+                message, expected, hint = _DUPLICATE_ID.get(noun, _DUPLICATE_ID_OF_ENTRY)
                 errors.append(ContentError(
-                    codes.DUPLICATE_ID, source.locate(path + ("id",)), f"duplicate {noun} id '{ident}'",
-                    expected=f"each {noun} id used once",
-                    hint=f"first used at {source.locate(first[ident] + ('id',))}; "
-                         f"ids must stay stable, so give the new {noun} a new id"))
+                    codes.DUPLICATE_ID, source.locate(path + ("id",)), tell(message) % {"id": ident},
+                    expected=tell(expected),
+                    hint=tell(hint) % {"first": source.locate(first[ident] + ("id",))}))
             else:
                 first[ident] = path
     return errors
+
+
+_DUPLICATE_ID = {
+    "changelog": (N_("duplicate changelog id '%(id)s'"), N_("each changelog id used once"),
+                  N_("first used at %(first)s; ids must stay stable, so give the new changelog a new id")),
+    "role": (N_("duplicate role id '%(id)s'"), N_("each role id used once"),
+             N_("first used at %(first)s; ids must stay stable, so give the new role a new id")),
+    "pathway": (N_("duplicate pathway id '%(id)s'"), N_("each pathway id used once"),
+                N_("first used at %(first)s; ids must stay stable, so give the new pathway a new id")),
+    "stage": (N_("duplicate stage id '%(id)s'"), N_("each stage id used once"),
+              N_("first used at %(first)s; ids must stay stable, so give the new stage a new id")),
+    "component": (N_("duplicate component id '%(id)s'"), N_("each component id used once"),
+                  N_("first used at %(first)s; ids must stay stable, so give the new component a new id")),
+    "guidance": (N_("duplicate guidance id '%(id)s'"), N_("each guidance id used once"),
+                 N_("first used at %(first)s; ids must stay stable, so give the new guidance a new id")),
+    "questionnaire": (N_("duplicate questionnaire id '%(id)s'"), N_("each questionnaire id used once"),
+                      N_("first used at %(first)s; ids must stay stable, so give the new questionnaire a new id")),
+    "task": (N_("duplicate task id '%(id)s'"), N_("each task id used once"),
+             N_("first used at %(first)s; ids must stay stable, so give the new task a new id")),
+    "section": (N_("duplicate section id '%(id)s'"), N_("each section id used once"),
+                N_("first used at %(first)s; ids must stay stable, so give the new section a new id")),
+    "dimension": (N_("duplicate dimension id '%(id)s'"), N_("each dimension id used once"),
+                  N_("first used at %(first)s; ids must stay stable, so give the new dimension a new id")),
+    "item": (N_("duplicate item id '%(id)s'"), N_("each item id used once"),
+             N_("first used at %(first)s; ids must stay stable, so give the new item a new id")),
+    "audience": (N_("duplicate audience id '%(id)s'"), N_("each audience id used once"),
+                 N_("first used at %(first)s; ids must stay stable, so give the new audience a new id")),
+}
+"""What is said of an id used twice, by the kind of entry (as :func:`_id_groups` names it): each kind's
+sentences whole, so a language that inflects the noun can."""
+_DUPLICATE_ID_OF_ENTRY = (N_("duplicate id '%(id)s'"), N_("each id used once"),
+                          N_("first used at %(first)s; ids must stay stable, so give the new entry a new id"))
+"""The same for a kind of entry added to the model but not yet to :data:`_DUPLICATE_ID`."""
 
 
 def _stage_numbers(raw: dict, source: SourceMap) -> list[ContentError]:
@@ -271,9 +314,10 @@ def _stage_numbers(raw: dict, source: SourceMap) -> list[ContentError]:
         number = stage.get("number") if isinstance(stage, dict) else None
         if isinstance(number, str) and number.isascii() and number.isdigit() and int(number) != i + 1:
             return [ContentError(codes.STAGE_ORDER, source.locate(("stages", i, "number")),
-                                 f"stage number {number} is out of order",
-                                 expected=f"stage {i + 1}, as it is stage {i + 1} in the order written",
-                                 hint="number the stages 1, 2, 3... in the order they are written")]
+                                 tell("stage number %(number)s is out of order") % {"number": number},
+                                 expected=tell("stage %(position)d, as it is stage %(position)d in the order "
+                                               "written") % {"position": i + 1},
+                                 hint=tell("number the stages 1, 2, 3... in the order they are written"))]
     return []
 
 
@@ -295,7 +339,8 @@ def _audience_references(raw: dict, source: SourceMap) -> list[ContentError]:
                 if isinstance(section_id, str) and section_id not in section_ids:
                     errors.append(ContentError(
                         codes.UNKNOWN_SECTION, source.locate(path + ("sections", k)),
-                        f"audience '{name}' names unknown section '{section_id}'", expected=one_of(section_ids),
+                        tell("audience '%(audience)s' names unknown section '%(section)s'") % {
+                            "audience": name, "section": section_id}, expected=one_of(section_ids),
                         hint=suggest(section_id, section_ids), choices=tuple(section_ids)))
             asked = [item["id"] for s in sections if not chosen or s["id"] in chosen
                      for item in _list(s.get("items")) if isinstance(item, dict) and isinstance(item.get("id"), str)]
@@ -304,8 +349,9 @@ def _audience_references(raw: dict, source: SourceMap) -> list[ContentError]:
                 if isinstance(item_id, str) and item_id not in asked:
                     errors.append(ContentError(
                         codes.UNKNOWN_ITEM, source.locate(path + ("wording", item_id)),
-                        f"audience '{name}' words statement '{item_id}', which is not among its sections' statements",
-                        expected="an item id of the audience's sections", hint=suggest(item_id, asked),
+                        tell("audience '%(audience)s' words statement '%(item)s', which is not among its "
+                             "sections' statements") % {"audience": name, "item": item_id},
+                        expected=tell("an item id of the audience's sections"), hint=suggest(item_id, asked),
                         choices=tuple(asked)))
     return errors
 
@@ -325,13 +371,15 @@ def reserved_id(ident: str, where: Location) -> ContentError | None:
     asks this too, so it never starts a programme that ``check`` would then reject."""
     if not windows_reserved(ident):
         return None
-    return ContentError(codes.RESERVED_ID, where, f"'{ident}' cannot be an id: Windows reserves the name",
-                        expected="an id other than con, prn, aux, nul, com0-9 or lpt0-9",
-                        hint=f"ids become file and folder names; add a word, e.g. '{ident}-audit'")
+    named = {"id": ident}
+    return ContentError(codes.RESERVED_ID, where, tell("'%(id)s' cannot be an id: Windows reserves the name") % named,
+                        expected=tell("an id other than con, prn, aux, nul, com0-9 or lpt0-9"),
+                        hint=tell("ids become file and folder names; add a word, e.g. '%(id)s-audit'") % named)
 
 
 def _programme_ids_unique(programmes: list[Content], folders: list[Path]) -> list[ContentError]:
     counts = Counter(p.programme.id for p in programmes)
     return [ContentError(codes.DUPLICATE_PROGRAMME, Location(str(folders[0])),
-                         f"programme id '{pid}' is used by {n} folders",
-                         expected="a different id per programme") for pid, n in counts.items() if n > 1]
+                         ntell("programme id '%(id)s' is used by %(count)d folder",
+                               "programme id '%(id)s' is used by %(count)d folders", n) % {"id": pid, "count": n},
+                         expected=tell("a different id per programme")) for pid, n in counts.items() if n > 1]

@@ -129,9 +129,15 @@ def keys_in_words(keys: list[str]) -> str:
 
 def span(q: Questionnaire) -> str:
     """The answers a question takes, without "don't know": '1 to 4', or 'R, A or G'."""
+    return span_phrase(q).written()
+
+
+def span_phrase(q: Questionnaire) -> i18n.Phrase:
+    """:func:`span` kept as a :class:`~.i18n.Phrase`, for a message that is shown both at the terminal
+    and in a document (why collate skipped a file): said in whichever language it is shown in."""
     if q.ordinal:
-        return _("%(first)s to %(last)s") % {"first": q.scale[0].value, "last": q.scale[-1].value}
-    return keys_in_words([p.key for p in q.scale])
+        return i18n.phrase("%(first)s to %(last)s") % {"first": q.scale[0].value, "last": q.scale[-1].value}
+    return i18n.Listed([p.key for p in q.scale])
 
 
 def choices(q: Questionnaire) -> str:
@@ -141,7 +147,13 @@ def choices(q: Questionnaire) -> str:
 
 def runs(q: Questionnaire) -> str:
     """'the scale runs 1 to 4', or 'the answers are R, A or G': for a message about a wrong answer."""
-    return (_("the scale runs %(span)s") if q.ordinal else _("the answers are %(span)s")) % {"span": span(q)}
+    return runs_phrase(q).written()
+
+
+def runs_phrase(q: Questionnaire) -> i18n.Phrase:
+    """:func:`runs` kept as a :class:`~.i18n.Phrase` (see :func:`span_phrase`)."""
+    said = i18n.phrase("the scale runs %(span)s") if q.ordinal else i18n.phrase("the answers are %(span)s")
+    return said % {"span": span_phrase(q)}
 
 
 def noun(q: Questionnaire) -> str:

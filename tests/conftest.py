@@ -20,6 +20,9 @@ import pytest
 # A date the person running the tests exported would be taken by the builds here for one the user
 # chose (auditpack reads it once, on import), and the builds would no longer match each other.
 os.environ.pop("SOURCE_DATE_EPOCH", None)
+# Messages are in the language the environment asks for (auditpack.i18n.reader_language); the tests
+# read them in English, whatever the machine's locale. tests/test_messages.py asks for others.
+os.environ["LANGUAGE"] = "en_GB"
 
 from auditpack import pipeline
 from auditpack.template_folders import PACKAGED

@@ -72,7 +72,7 @@ def test_nothing_counted_is_exit_1_and_writes_nothing(tmp_path):
     result = run_module("--project", str(FIXTURES / "mini"), "--questionnaire", "wellbeing", "--out", str(out),
                         str(RESPONSES / "bad"))
     assert result.returncode == 1
-    assert "no answers to 'wellbeing' could be counted from 17 file(s); no report was written." in result.stderr
+    assert "no answers to 'wellbeing' could be counted from 17 files; no report was written." in result.stderr
     assert "Traceback" not in result.stderr and not out.exists()
 
 

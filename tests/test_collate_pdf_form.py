@@ -161,7 +161,7 @@ def test_checks_against_the_questionnaire(filled, tmp_path):
     for name, data in cases.items():
         (tmp_path / name).write_bytes(data)
     inputs = read_inputs([tmp_path], target)
-    reasons = {s.path.rpartition("/")[2]: s.reason for s in inputs.skipped}
+    reasons = {s.path.rpartition("/")[2]: str(s.reason) for s in inputs.skipped}
     assert reasons["other-questionnaire.pdf"] == ("it answers questionnaire 'staff-audit' of programme "
                                                   "'blackpool-ara', not 'wellbeing'")
     assert reasons["other-programme.pdf"] == "it answers 'wellbeing' of programme 'another-borough', not of 'mini'"

@@ -161,7 +161,7 @@ def test_doubts_wait_for_review_and_decisions_settle_them(mini, tmp_path, capsys
     out = tmp_path / "scanned"
     assert scan(mini, str(tmp_path / "scan.pdf"), "--out", str(out)) == 1
     printed = capsys.readouterr().out
-    assert "1 waiting for review (2 question(s))" in printed and "review.html" in printed
+    assert "1 waiting for review (2 questions)" in printed and "review.html" in printed
     assert not list((out / "answers").glob("*.json"))  # no half-read form is ever counted
     state = json.loads((out / "scan-state.json").read_text())
     doubts = {d["field"]: d for d in state["responses"][0]["doubts"]}

@@ -42,7 +42,7 @@ def test_a_page_turned_upside_down_is_read_and_becomes_a_response(mini_build, tm
     state, pictures = state_of(done)
     assert pictures == {}  # nothing doubted, nothing written in the comment areas
     assert '"response_id": "scan-' in answers_json(state["responses"][0])
-    assert "1 form(s) found; 1 read in full" in review_html(state, "scanned", TemplateFolders())
+    assert "1 form found; 1 read in full" in review_html(state, "scanned", TemplateFolders())
 
 
 def test_a_page_without_a_code_says_so(mini_build, tmp_path: Path):

@@ -112,7 +112,7 @@ def test_packs_on_a_terminal_show_names_escaped_and_the_progress_bar_still_moves
     shown, err = on_a_terminal("packs", "--schools", str(schools), "--project", str(project), "--out",
                                str(tmp_path / "out"), "-j", "1")
     assert re.search(rb"\r\[#+ *\] \d+/\d+ schools, about \d+ s left", shown), shown  # the bar's own CR
-    assert b"\\x0d" not in shown and b"Built packs for 1 school(s), 2 failed" in shown
+    assert b"\\x0d" not in shown and b"Built packs for 1 school, 2 failed" in shown
     err = assert_inert(shown.replace(b"\r", b"") + err)
     assert r"'Evil\x1b[2J\x1b]0;t\x07 School' would be written to the same folder" in err
     assert r"unknown component '\x9b31mx'" in err

@@ -50,7 +50,7 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_check_passes_with_a_located_warning_for_each_missing_key(sparse):
     result = run("check", cwd=sparse)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "OK: 1 programme(s), no problems found, 9 warnings."
+    assert result.stdout.splitlines()[-1] == "OK: 1 programme, no problems found, 9 warnings."
     shown = re.findall(r"^(\S+):(\d+):(\d+): warning: .* \[(AP\d+) [a-z-]+\]$", result.stderr, re.MULTILINE)
     assert sorted((code, Path(file).name, int(line), int(col)) for file, line, col, code in shown) == EXPECTED
     assert "content/sparse/programme.yml:9:5: warning: role 'lead' has no 'description' " \

@@ -3,7 +3,9 @@
 Every input format (filled PDF, online export, tally sheet) becomes the same :class:`Counted`, a
 count of answers per statement and question, so the statistics never need to know where answers
 came from. A file that cannot be used becomes a :class:`Skipped` with a reason written for the
-person running the collation, not for a programmer.
+person running the collation, not for a programmer. A reason (and what a file answers that the
+questionnaire lacks) is a phrase (:class:`~auditpack.i18n.Phrase`): the terminal says it in the language
+of the person running the collation (``str()``), the report in the report's (the ``written`` filter).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Literal
 
 from .. import wording
 from ..answer_formats import DONT_KNOW
+from ..i18n import Phrase, phrase
 from ..model import Dimension, Questionnaire
 from ..terminal import UNSAFE, escaped
 
@@ -33,7 +36,14 @@ KIND_NAMES = {"pdf": "filled PDF form", "online": "online form export", "tally":
 
 
 class Unusable(Exception):
-    """Raised by a reader when a file cannot be counted; the message is the reason shown to the user."""
+    """Raised by a reader when a file cannot be counted; its :attr:`reason` is shown to the user."""
+
+    def __init__(self, reason: Phrase):
+        super().__init__(reason)
+
+    @property
+    def reason(self) -> Phrase:
+        return self.args[0]
 
 
 SHOWN_LENGTH = 40
@@ -111,8 +121,9 @@ class Counted:
     responses: int
     """Individual responses the file stands for; for a tally sheet, the most answers any question received."""
     version: str | None = None
-    unknown: tuple[str, ...] = ()
-    """Statements or questions the file answers that this questionnaire does not have (left out)."""
+    unknown: tuple[Phrase | str, ...] = ()
+    """Statements or questions the file answers that this questionnaire does not have (left out): "statement
+    'x'", or a tally sheet's statement id."""
     comments: int = 0
     response_id: str | None = None
     revision: int = 0
@@ -132,7 +143,7 @@ class Counted:
 @dataclass(frozen=True)
 class Skipped:
     path: str
-    reason: str
+    reason: Phrase
 
 
 @dataclass
@@ -175,6 +186,8 @@ class Inputs:
         return totals
 
 
-def describe_values(questionnaire: Questionnaire, dimension: Dimension) -> str:
-    text = wording.span(questionnaire)
-    return text + f" or '{DONT_KNOW}'" if dimension.dont_know else text
+def describe_values(questionnaire: Questionnaire, dimension: Dimension) -> Phrase:
+    """The answers a question takes, for a reason a file is skipped: '1 to 4', or "1 to 4 or 'dk'"."""
+    span = wording.span_phrase(questionnaire)
+    return phrase("%(values)s or '%(dont_know)s'") % {"values": span, "dont_know": DONT_KNOW} if dimension.dont_know \
+        else span

@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 
 from ..answer_formats import HIDDEN_FIELDS, IDENTITY_FIELDS, RATER_FIELD
+from ..i18n import N_, Phrase, nphrase, phrase
 from .answers import FormIdentity, Rater, RawResponse, Unusable, printable
 
 MAX_FIELDS = 20_000
@@ -40,8 +41,8 @@ END_MARK = b"%%EOF"
 this. A file with more than blank bytes after its last one was cut short while a save was written or
 copied: qpdf would piece together what it can and read the blank form underneath, or a mix of old and
 new answers."""
-NEEDS_PASSWORD = ("it is password-protected: it needs a password to open; open it, save a copy without a password "
-                  "and add that")
+NEEDS_PASSWORD = N_("it is password-protected: it needs a password to open; open it, save a copy without a "
+                    "password and add that")
 
 
 def read_pdf(data: bytes) -> RawResponse:
@@ -53,9 +54,10 @@ def read_pdf(data: bytes) -> RawResponse:
     import pikepdf
 
     if b"%PDF-" not in data[:1024]:
-        raise Unusable("it is named .pdf but is not a PDF (a PDF begins with %PDF-): another kind of file renamed?")
+        raise Unusable(phrase("it is named .pdf but is not a PDF (a PDF begins with %PDF-): another kind of file "
+                              "renamed?"))
     if END_MARK not in data or data[data.rfind(END_MARK) + len(END_MARK):].strip(b" \t\r\n\f\x00"):
-        raise _damaged("it does not end as a PDF ends, with %%EOF: cut short while it was saved or copied?")
+        raise _damaged(phrase("it does not end as a PDF ends, with %%EOF: cut short while it was saved or copied?"))
     stream = io.BytesIO(data)
     try:
         with pikepdf.open(stream) as pdf:
@@ -63,15 +65,16 @@ def read_pdf(data: bytes) -> RawResponse:
     except Unusable:
         raise
     except pikepdf.PasswordError:
-        raise Unusable(NEEDS_PASSWORD) from None
+        raise Unusable(phrase(NEEDS_PASSWORD)) from None
     except (pikepdf.PdfError, RecursionError) as exc:
         raise _damaged(_short(exc, stream)) from None
     except Exception as exc:  # noqa: BLE001 - any failure inside an untrusted file is a reason to skip it
-        raise Unusable(f"it could not be read as a PDF ({type(exc).__name__}: {_short(exc, stream)})") from None
+        raise Unusable(phrase("it could not be read as a PDF (%(error)s: %(detail)s)") % {
+            "error": type(exc).__name__, "detail": _short(exc, stream)}) from None
 
 
-def _damaged(detail: str) -> Unusable:
-    return Unusable(f"it is damaged or not a complete PDF ({detail})")
+def _damaged(detail: Phrase | str) -> Unusable:
+    return Unusable(phrase("it is damaged or not a complete PDF (%(detail)s)") % {"detail": detail})
 
 
 def _fields(trailer) -> dict[str, object]:
@@ -82,8 +85,8 @@ def _fields(trailer) -> dict[str, object]:
     acroform = root.get("/AcroForm") if isinstance(root, Dictionary) else None
     fields = acroform.get("/Fields") if isinstance(acroform, Dictionary) else None
     if not isinstance(fields, Array):
-        raise Unusable("it has no form fields, so it is not a filled-in fillable form (a scanned or printed "
-                       "form? add its answers to a tally sheet instead)")
+        raise Unusable(phrase("it has no form fields, so it is not a filled-in fillable form (a scanned or printed "
+                              "form? add its answers to a tally sheet instead)"))
     found: dict[str, object] = {}
     seen: set[tuple[int, int]] = set()
     count = 0
@@ -91,14 +94,15 @@ def _fields(trailer) -> dict[str, object]:
     while stack:
         node, parent, depth = stack.pop()
         if node is None:  # a field that is not in the file: one cut short and pieced together by qpdf
-            raise _damaged("some of its form fields are missing")
+            raise _damaged(phrase("some of its form fields are missing"))
         if depth > MAX_DEPTH or not isinstance(node, Dictionary) or (node.is_indirect and node.objgen in seen):
             continue
         if node.is_indirect:
             seen.add(node.objgen)
         count += 1
         if count > MAX_FIELDS:
-            raise Unusable(f"it has more than {MAX_FIELDS:,} form fields, far more than any response form")
+            raise Unusable(phrase("it has more than %(count)s form fields, far more than any response form") % {
+                "count": f"{MAX_FIELDS:,}"})
         title = node.get("/T")
         if title is None:
             continue  # a radio button's widget: read through its group, not on its own
@@ -128,15 +132,16 @@ def _response(fields: dict[str, object]) -> RawResponse:
     _check_identity_unaltered(fields)
     identity = FormIdentity.printable(*(_text(fields.get(name)) for name in IDENTITY_FIELDS))
     if identity.questionnaire is None:
-        raise Unusable("it is not an auditpack response form (it has form fields, but no "
-                       "'auditpack:questionnaire' field naming its questionnaire)")
+        raise Unusable(phrase("it is not an auditpack response form (it has form fields, but no "
+                              "'auditpack:questionnaire' field naming its questionnaire)"))
     answers: dict[tuple[str, str], str] = {}
     for name, node in fields.items():
         if not name.startswith(ITEM_PREFIX):
             continue
         parts = name[len(ITEM_PREFIX):].split(":")
         if len(parts) != 2 or not all(parts):
-            raise Unusable(f"its field '{printable(name)}' is not named item:<statement id>:<question id>")
+            raise Unusable(phrase("its field '%(field)s' is not named item:<statement id>:<question id>") % {
+                "field": printable(name)})
         value = _radio_value(node, name)
         if value is not None:
             answers[(parts[0], parts[1])] = value
@@ -158,9 +163,10 @@ def _check_identity_unaltered(fields: dict[str, object]) -> None:
             continue  # a form made before the fields kept their value, or not auditpack's
         made_text, now = str(made).strip(), _text(node) or ""
         if now != made_text:
-            raise Unusable(f"its hidden field '{name}' was altered: the form was made saying "
-                           f"'{printable(made_text, 60)}' and now says '{printable(now, 60)}', so what it answers "
-                           "cannot be trusted (add its answers to a tally sheet, or fill in a fresh copy of the form)")
+            raise Unusable(phrase("its hidden field '%(field)s' was altered: the form was made saying '%(made)s' and "
+                                  "now says '%(now)s', so what it answers cannot be trusted (add its answers to a "
+                                  "tally sheet, or fill in a fresh copy of the form)") % {
+                "field": name, "made": printable(made_text, 60), "now": printable(now, 60)})
 
 
 def _field_and_default(fields: dict[str, object], name: str):
@@ -179,7 +185,7 @@ def _radio_value(node, name: str) -> str | None:
         return _text(node)  # a foreign form that asks for the value as text; the value is checked later
     refs = list(node["/Kids"]) if "/Kids" in node else [node]
     if any(ref is None for ref in refs):
-        raise _damaged(f"boxes of '{printable(name)}' are missing")
+        raise _damaged(phrase("boxes of '%(field)s' are missing") % {"field": printable(name)})
     options = [str(o) for o in (node.get("/Opt") or [])]
 
     def export(index: int, state: str) -> str:
@@ -197,11 +203,14 @@ def _radio_value(node, name: str) -> str | None:
                 return export(index, chosen)
         if chosen in options:
             return chosen  # an engine that stored the export value itself
-        raise Unusable(f"the answer to '{printable(name)}' is '{printable(chosen)}', which is none of its boxes")
+        raise Unusable(phrase("the answer to '%(field)s' is '%(value)s', which is none of its boxes") % {
+            "field": printable(name), "value": printable(chosen)})
     ticked = [(i, str(kid.get("/AS"))[1:]) for i, kid in enumerate(refs)
               if str(kid.get("/AS", "/Off")) not in ("/Off", "Off", "")]
     if len(ticked) > 1:
-        raise Unusable(f"'{printable(name)}' has {len(ticked)} boxes ticked; a question takes one answer")
+        raise Unusable(nphrase("'%(field)s' has %(count)d boxes ticked; a question takes one answer",
+                               "'%(field)s' has %(count)d boxes ticked; a question takes one answer", len(ticked)) % {
+            "field": printable(name), "count": len(ticked)})
     return export(*ticked[0]) if ticked else None
 
 

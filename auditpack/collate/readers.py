@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import i18n
 from ..answer_formats import SCAN_ANSWERS, SCAN_STATE, allowed_values
 from ..documents import questionnaire_record_columns
 from ..files import NotRegularFile, TooLarge, read_regular
+from ..i18n import N_, Phrase, nphrase, phrase
 from ..model import Content, Questionnaire
 from .answers import MAX_RECORD_TEXT, Counted, Inputs, Kind, RawResponse, Skipped, Unusable, describe_values, printable
 from .online_export import read_online_export
@@ -35,10 +37,11 @@ if TYPE_CHECKING:  # imported where the pool starts: most collations read too fe
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """A filled response form is well under 1 MB; anything near this is not one."""
 SUFFIXES: dict[str, Kind] = {".pdf": "pdf", ".json": "online", ".csv": "tally"}
-NOT_REGULAR = "it is not a regular file (a pipe, device or socket), so it is not read"
+NOT_REGULAR = N_("it is not a regular file (a pipe, device or socket), so it is not read")
 MAX_UNKNOWN = 100
 """Statements and questions a counted file may answer that the questionnaire lacks (see :func:`_few`)."""
-LINK_TO_NOWHERE = "it is a link that leads nowhere (what it points to is missing, or links lead round in a circle)"
+LINK_TO_NOWHERE = N_("it is a link that leads nowhere (what it points to is missing, or links lead round in a "
+                     "circle)")
 BATCH = 64
 """Files read into memory at a time: enough to keep every CPU busy, few enough to bound memory."""
 PARALLEL_FROM = 24
@@ -80,11 +83,11 @@ def find_files(paths: list[Path], exclude: Path | None = None) -> tuple[list[Pat
             files += found
             missing += refused
         elif path.exists():
-            missing.append(Skipped(shown_path(path), "it is not a regular file or folder"))
+            missing.append(Skipped(shown_path(path), phrase("it is not a regular file or folder")))
         elif path.is_symlink():
-            missing.append(Skipped(shown_path(path), LINK_TO_NOWHERE))
+            missing.append(Skipped(shown_path(path), phrase(LINK_TO_NOWHERE)))
         else:
-            missing.append(Skipped(shown_path(path), "no such file or folder"))
+            missing.append(Skipped(shown_path(path), phrase("no such file or folder")))
     seen: set[Path] = set()
     unique = []
     for file in files:
@@ -125,16 +128,28 @@ def _folder_files(folder: Path, excluded: Path | None) -> tuple[list[Path], list
     return files, refused
 
 
-def _refused_link(link: Path, folder: Path, root: Path, what: str) -> str | None:
+def _refused_link(link: Path, folder: Path, root: Path, what: str) -> Phrase | None:
     """Why a link found inside a named folder is not followed, or None when it leads to a place inside."""
     real = _real(link)
     if real is None:
-        return LINK_TO_NOWHERE
+        return phrase(LINK_TO_NOWHERE)
     if not real.is_relative_to(root):
-        shown = shown_path(folder)
-        return (f"it is a link to a {what} outside {'the current folder' if shown == '.' else shown}; links are "
-                f"not followed out of a folder given to collate (name that {what} itself to count it)")
+        return _link_out(what, shown_path(folder))
     return None
+
+
+def _link_out(what: str, shown: str) -> Phrase:
+    """Why a link out of a named folder (``shown``; '.', the current folder) to a file or folder is refused."""
+    values = {"folder": shown}
+    if what == "folder":
+        return (phrase("it is a link to a folder outside the current folder; links are not followed out of a folder "
+                       "given to collate (name that folder itself to count it)") if shown == "." else
+                phrase("it is a link to a folder outside %(folder)s; links are not followed out of a folder given to "
+                       "collate (name that folder itself to count it)") % values)
+    return (phrase("it is a link to a file outside the current folder; links are not followed out of a folder given "
+                   "to collate (name that file itself to count it)") if shown == "." else
+            phrase("it is a link to a file outside %(folder)s; links are not followed out of a folder given to "
+                   "collate (name that file itself to count it)") % values)
 
 
 def _real(path: Path) -> Path | None:
@@ -159,13 +174,13 @@ def read_inputs(paths: list[Path], target: Target, max_bytes: int = DEFAULT_MAX_
                 try:
                     data = _read_bytes(file, max_bytes)
                 except Unusable as exc:
-                    loaded.append(Skipped(shown, str(exc)))
+                    loaded.append(Skipped(shown, exc.reason))
                     continue
                 digest = hashlib.sha256(data).hexdigest()
                 if digest in first_seen:
                     copies[shown] = first_seen[digest]
-                    loaded.append(Skipped(shown, f"it is identical to {first_seen[digest]}, which is counted "
-                                                 "(the same file given twice is counted once)"))
+                    loaded.append(Skipped(shown, phrase("it is identical to %(file)s, which is counted (the same file "
+                                                        "given twice is counted once)") % {"file": first_seen[digest]}))
                     continue
                 first_seen[digest] = shown
                 loaded.append((shown, data, digest, _kind(file, data)))
@@ -180,7 +195,7 @@ def read_inputs(paths: list[Path], target: Target, max_bytes: int = DEFAULT_MAX_
                     outcomes.append(read_file(shown, data, digest, kind, target,
                                               next(pdfs) if kind == "pdf" else None))
                 except Unusable as exc:
-                    outcomes.append(Skipped(shown, str(exc)))
+                    outcomes.append(Skipped(shown, exc.reason))
     inputs = Inputs([o for o in outcomes if isinstance(o, Counted)], [o for o in outcomes if isinstance(o, Skipped)])
     return _copies_of_skipped(_one_per_online_response(inputs), copies)
 
@@ -192,13 +207,14 @@ def read_file(shown: str, data: bytes, digest: str, kind: Kind | None, target: T
     ``parsed`` is a PDF's answers already read (in another process), or why they could not be.
     """
     if kind is None:
-        raise Unusable("it is not a PDF, JSON or CSV file, so not a response form, online export or tally sheet")
+        raise Unusable(phrase("it is not a PDF, JSON or CSV file, so not a response form, online export or tally "
+                              "sheet"))
     if not data.strip():
-        raise Unusable("it is empty (0 bytes of content)")
+        raise Unusable(phrase("it is empty (0 bytes of content)"))
     if kind == "tally":
         tally = read_tally(data, target.questionnaire)
         if not tally.counts:
-            raise Unusable("it has no counts (a blank tally sheet)")
+            raise Unusable(phrase("it has no counts (a blank tally sheet)"))
         most = max(sum(counter.values()) for counter in tally.counts.values())
         return Counted(shown, kind, digest, tally.counts, most, unknown=_few(tally.unknown_items),
                        audience=_audience(tally.audience, target))
@@ -210,40 +226,47 @@ def read_file(shown: str, data: bytes, digest: str, kind: Kind | None, target: T
 
 def _checked_response(shown: str, kind: Kind, digest: str, raw: RawResponse, target: Target) -> Counted:
     identity, q = raw.identity, target.questionnaire
+    values = {"questionnaire": identity.questionnaire, "programme": identity.programme, "wanted": q.id,
+              "wanted_programme": target.programme_id}
     if identity.questionnaire != q.id:
-        where = f" of programme '{identity.programme}'" if identity.programme else ""
-        raise Unusable(f"it answers questionnaire '{identity.questionnaire}'{where}, not '{q.id}'")
+        raise Unusable((phrase("it answers questionnaire '%(questionnaire)s' of programme '%(programme)s', not "
+                               "'%(wanted)s'") if identity.programme else
+                        phrase("it answers questionnaire '%(questionnaire)s', not '%(wanted)s'")) % values)
     if identity.programme and identity.programme != target.programme_id:
-        raise Unusable(f"it answers '{q.id}' of programme '{identity.programme}', not of '{target.programme_id}'")
+        raise Unusable(phrase("it answers '%(wanted)s' of programme '%(programme)s', not of '%(wanted_programme)s'")
+                       % values)
     dimensions = {dim.id: dim for dim in q.dimensions}
     items = {item.id for item in q.items}
     counts: dict[tuple[str, str], Counter] = {}
-    unknown: set[str] = set()
+    unknown: set[Phrase] = set()
     for (item_id, dim_id), value in sorted(raw.answers.items()):
         if item_id not in items:
-            unknown.add(f"statement '{printable(item_id)}'")
+            unknown.add(phrase("statement '%(id)s'") % {"id": printable(item_id)})
             continue
         if dim_id not in dimensions:
-            unknown.add(f"question '{printable(dim_id)}'")
+            unknown.add(phrase("question '%(id)s'") % {"id": printable(dim_id)})
             continue
         dim = dimensions[dim_id]
         allowed = {answer.lower(): answer for answer in allowed_values(q, dim)}  # 'r' is the code 'R'
         normalised = allowed.get(value.lower(), value)
         if normalised not in allowed.values():
-            raise Unusable(f"its answer to '{item_id}', question '{dim_id}' is '{printable(value, 20)}', which is "
-                           f"not on the scale (expected {describe_values(q, dim)})")
+            raise Unusable(phrase("its answer to '%(statement)s', question '%(question)s' is '%(value)s', which is "
+                                  "not on the scale (expected %(expected)s)") % {
+                "statement": item_id, "question": dim_id, "value": printable(value, 20),
+                "expected": describe_values(q, dim)})
         counts[(item_id, dim_id)] = Counter({normalised: 1})
     record_counts, record_text = _record(raw, target, unknown)
     if not counts and not (raw.rater == "group" and (record_counts or record_text)):
-        why = " for any statement of this questionnaire" if unknown else ""
-        raise Unusable(f"it has no answers{why} (a blank form?)")
-    return Counted(shown, kind, digest, counts, 1, version=identity.version, unknown=_few(tuple(sorted(unknown))),
+        raise Unusable(phrase("it has no answers for any statement of this questionnaire (a blank form?)") if unknown
+                       else phrase("it has no answers (a blank form?)"))
+    left_out = tuple(sorted(unknown, key=_in_english))
+    return Counted(shown, kind, digest, counts, 1, version=identity.version, unknown=_few(left_out),
                    comments=raw.comments, response_id=raw.response_id, revision=raw.revision, rater=raw.rater,
                    record_counts=record_counts, record_text=record_text,
                    audience=_audience(identity.audience, target))
 
 
-def _record(raw: RawResponse, target: Target, unknown: set[str]):
+def _record(raw: RawResponse, target: Target, unknown: set[Phrase]):
     """What a response records beside its statements: choices counted, free text kept (cut to
     MAX_RECORD_TEXT) in the questionnaire's order; columns or statements the programme lacks go to ``unknown``."""
     columns = questionnaire_record_columns(target.content, target.questionnaire)
@@ -253,17 +276,18 @@ def _record(raw: RawResponse, target: Target, unknown: set[str]):
     for (item_id, column_id), value in sorted(raw.record.items(), key=lambda e: (order.get(e[0][0], -1), e[0][1])):
         column = columns.get(column_id)
         if item_id not in order:
-            unknown.add(f"statement '{printable(item_id)}'")
+            unknown.add(phrase("statement '%(id)s'") % {"id": printable(item_id)})
         elif column is None:
-            unknown.add(f"record column '{printable(column_id)}'")
+            unknown.add(phrase("record column '%(id)s'") % {"id": printable(column_id)})
         elif column.kind == "text":
             texts.append((item_id, column_id, value[:MAX_RECORD_TEXT]))
         else:
             options = [v for v, _ in column.options(target.questionnaire)]
             if value.strip() not in options:
-                raise Unusable(f"what it records beside '{item_id}' in column '{column_id}' is "
-                               f"'{printable(value, 20)}', which is not one of its options "
-                               f"(expected one of: {', '.join(options)})")
+                raise Unusable(phrase("what it records beside '%(statement)s' in column '%(column)s' is '%(value)s', "
+                                      "which is not one of its options (expected one of: %(options)s)") % {
+                    "statement": item_id, "column": column_id, "value": printable(value, 20),
+                    "options": ", ".join(options)})
             counts[(item_id, column_id)] = Counter({value.strip(): 1})
     return counts, tuple(texts)
 
@@ -273,19 +297,30 @@ def _audience(audience_id: str | None, target: Target) -> str | None:
     declared = [a.id for a in target.questionnaire.audiences]
     if audience_id is None or audience_id in declared:
         return audience_id
-    printed = printable(audience_id)
+    values = {"audience": printable(audience_id), "questionnaire": target.questionnaire.id,
+              "declared": ", ".join(declared)}
     if not declared:
-        raise Unusable(f"it answers as audience '{printed}', but '{target.questionnaire.id}' has no audiences")
-    raise Unusable(f"it answers as audience '{printed}', which '{target.questionnaire.id}' does not have "
-                   f"(it has {', '.join(declared)})")
+        raise Unusable(phrase("it answers as audience '%(audience)s', but '%(questionnaire)s' has no audiences")
+                       % values)
+    raise Unusable(phrase("it answers as audience '%(audience)s', which '%(questionnaire)s' does not have (it has "
+                          "%(declared)s)") % values)
 
 
-def _few(unknown: tuple[str, ...]) -> tuple[str, ...]:
+def _in_english(said: Phrase) -> str:
+    """What a file answers that the questionnaire lacks is listed in the order of its English words,
+    whatever language it is shown in."""
+    with i18n.addressing("en-GB"):
+        return str(said)
+
+
+def _few(unknown: tuple[Phrase | str, ...]) -> tuple[Phrase | str, ...]:
     """What a file answers that the questionnaire lacks, listed in the report: a few retired statements,
     never thousands (those are another questionnaire's answers, or a file made to bury the report)."""
     if len(unknown) > MAX_UNKNOWN:
-        raise Unusable(f"it answers {len(unknown):,} statements or questions this questionnaire does not have "
-                       "(is it for another questionnaire?)")
+        raise Unusable(nphrase("it answers %(count)s statements or questions this questionnaire does not have (is it "
+                               "for another questionnaire?)",
+                               "it answers %(count)s statements or questions this questionnaire does not have (is it "
+                               "for another questionnaire?)", len(unknown)) % {"count": f"{len(unknown):,}"})
     return unknown
 
 
@@ -294,7 +329,8 @@ def _copies_of_skipped(inputs: Inputs, copies: dict[str, str]) -> Inputs:
     counted = {c.path for c in inputs.counted}
     reasons = {s.path: s.reason for s in inputs.skipped}
     return Inputs(inputs.counted, [
-        Skipped(s.path, f"it is identical to {copies[s.path]}, which is skipped too: {reasons[copies[s.path]]}")
+        Skipped(s.path, phrase("it is identical to %(file)s, which is skipped too: %(reason)s") % {
+            "file": copies[s.path], "reason": reasons[copies[s.path]]})
         if s.path in copies and copies[s.path] not in counted else s for s in inputs.skipped])
 
 
@@ -312,8 +348,9 @@ def _one_per_online_response(inputs: Inputs) -> Inputs:
         if best is None or best is counted:
             kept.append(counted)
         else:
-            skipped.append(Skipped(counted.path, f"it is another save of the online response in {best.path} "
-                                                  "(same response id); only the latest save is counted"))
+            skipped.append(Skipped(counted.path, phrase("it is another save of the online response in %(file)s (same "
+                                                       "response id); only the latest save is counted") % {
+                "file": best.path}))
     return Inputs(kept, skipped)
 
 
@@ -323,13 +360,15 @@ def _read_bytes(file: Path, max_bytes: int) -> bytes:
     try:
         return read_regular(file, max_bytes)
     except NotRegularFile:
-        raise Unusable(NOT_REGULAR) from None
+        raise Unusable(phrase(NOT_REGULAR)) from None
     except TooLarge as exc:
-        size = f"{_megabytes(exc.size)}; the limit is" if exc.size else "more than"
-        raise Unusable(f"it is too large ({size} {_megabytes(max_bytes)}, far more than a response form or "
-                       "tally sheet needs)") from None
+        values = {"size": _megabytes(exc.size or 0), "limit": _megabytes(max_bytes)}
+        raise Unusable((phrase("it is too large (%(size)s; the limit is %(limit)s, far more than a response form or "
+                               "tally sheet needs)") if exc.size else
+                        phrase("it is too large (more than %(limit)s, far more than a response form or tally sheet "
+                               "needs)")) % values) from None
     except OSError as exc:
-        raise Unusable(f"it could not be read ({exc.strerror or exc})") from None
+        raise Unusable(phrase("it could not be read (%(error)s)") % {"error": exc.strerror or exc}) from None
 
 
 def _kind(file: Path, data: bytes) -> Kind | None:
@@ -375,12 +414,12 @@ class _PdfParser:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            from ..lifeline import Lifeline, end_with_the_parent
+            from ..lifeline import Lifeline
 
             context = multiprocessing.get_context("spawn")
             self.lifeline = Lifeline(context)  # the workers end with this process, even if it is killed
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=end_with_the_parent,
-                                            initargs=(self.lifeline.watched,))
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker,
+                                            initargs=(self.lifeline.watched, i18n.reader()))
         return self
 
     def __exit__(self, failed, *exc_info):
@@ -400,6 +439,15 @@ class _PdfParser:
             except BrokenProcessPool:  # a worker died (out of memory?): read this batch here instead
                 self.pool = None
         return [_parse_pdf(data) for data in datas]
+
+
+def _start_worker(watched, reader: str) -> None:
+    """A worker ends with this process, and says why a PDF cannot be counted in the language this
+    process's messages are in (``reader``)."""
+    from ..lifeline import end_with_the_parent
+
+    end_with_the_parent(watched)
+    i18n.address(reader)
 
 
 def _parse_pdf(data: bytes) -> RawResponse | Unusable:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..answer_formats import DONT_KNOW
+from ..i18n import Phrase
 from ..model import Dimension, Item, Questionnaire, Section
 from .answers import Inputs, Key
 from .readers import Target
@@ -235,7 +236,7 @@ class Collation:
         return dict(sorted(found.items()))
 
     @property
-    def unknown(self) -> list[tuple[str, str]]:
+    def unknown(self) -> list[tuple[str, Phrase | str]]:
         """(file, statement or question it answers that this questionnaire lacks), for every file."""
         return [(c.path, u) for c in self.inputs.counted for u in c.unknown]
 

@@ -29,6 +29,7 @@ from collections import Counter
 
 from .. import wording
 from ..answer_formats import AUDIENCE_COLUMN, INFO_COLUMNS, count_columns, header
+from ..i18n import Listed, Phrase, nphrase, phrase
 from ..model import Questionnaire
 from .answers import RawTally, Unusable, printable
 
@@ -41,11 +42,11 @@ MAX_PROBLEMS = 5
 def read_tally(data: bytes, questionnaire: Questionnaire) -> RawTally:
     rows = _rows(_decode(data))
     if not rows:
-        raise Unusable("it is empty")
+        raise Unusable(phrase("it is empty"))
     names = [cell.strip().lower() for cell in rows[0][1]]
     if "item_id" not in names:
-        raise Unusable("it is not a tally sheet: its first row has no 'item_id' column "
-                       "(start from the blank tally sheet for this questionnaire)")
+        raise Unusable(phrase("it is not a tally sheet: its first row has no 'item_id' column "
+                              "(start from the blank tally sheet for this questionnaire)"))
     _check_columns(names, questionnaire)
     column = {name: i for i, name in enumerate(names)}
     known_items = {item.id for item in questionnaire.items}
@@ -56,17 +57,19 @@ def read_tally(data: bytes, questionnaire: Questionnaire) -> RawTally:
     for line, row in rows[1:]:
         cells = {name: (row[i].strip() if i < len(row) else "") for name, i in column.items()}
         if len(row) > len(names) and any(cell.strip() for cell in row[len(names):]):
-            raise Unusable(f"row {line} has more cells than the header has columns")
+            raise Unusable(phrase("row %(row)d has more cells than the header has columns") % {"row": line})
         item_id = cells["item_id"]
         row_counts = {(dim_id, value): _count(cells[name.lower()], line, name)
                       for name, dim_id, value in count_columns(questionnaire)}
         if not item_id:
             if any(row_counts.values()):
-                raise Unusable(f"row {line} has counts but no item_id, so they cannot be matched to a statement")
+                raise Unusable(phrase("row %(row)d has counts but no item_id, so they cannot be matched to a "
+                                      "statement") % {"row": line})
             continue
         if item_id in first_row:
-            raise Unusable(f"statement '{printable(item_id)}' has two rows ({first_row[item_id]} and {line}); "
-                           "add the counts together in one row")
+            raise Unusable(phrase("statement '%(statement)s' has two rows (%(first)d and %(second)d); add the "
+                                  "counts together in one row") % {"statement": printable(item_id),
+                                                                   "first": first_row[item_id], "second": line})
         first_row[item_id] = line
         if cells.get(AUDIENCE_COLUMN):
             audiences.add(cells[AUDIENCE_COLUMN])
@@ -77,12 +80,15 @@ def read_tally(data: bytes, questionnaire: Questionnaire) -> RawTally:
             if number:
                 counts.setdefault((item_id, dim_id), Counter())[value] += number
     if not first_row:
-        raise Unusable("it has a header but no statements")
+        raise Unusable(phrase("it has a header but no statements"))
     if unknown and len(unknown) == len(first_row):
-        raise Unusable(f"none of its statements belong to questionnaire '{questionnaire.id}' "
-                       f"(it has '{unknown[0]}'...): is it a sheet for another questionnaire?")
+        raise Unusable(phrase("none of its statements belong to questionnaire '%(questionnaire)s' (it has "
+                              "'%(statement)s'...): is it a sheet for another questionnaire?") % {
+            "questionnaire": questionnaire.id, "statement": unknown[0]})
     if len(audiences) > 1:
-        raise Unusable(f"its rows name {len(audiences)} audiences; make one sheet per audience")
+        raise Unusable(nphrase("its rows name %(count)d audiences; make one sheet per audience",
+                               "its rows name %(count)d audiences; make one sheet per audience", len(audiences)) % {
+            "count": len(audiences)})
     return RawTally(counts, tuple(unknown), next(iter(audiences), None))
 
 
@@ -90,48 +96,61 @@ def _rows(text: str) -> list[tuple[int, list[str]]]:
     """The rows that hold something, each with its number as a spreadsheet shows it (blank rows count)."""
     if "\0" in text:
         line = text.count("\n", 0, text.index("\0")) + 1
-        raise Unusable(f"it holds NUL characters (line {line}), so it is not a CSV text file (a spreadsheet's own "
-                       "format, or UTF-16 text without a byte-order mark?); save it as CSV UTF-8")
+        raise Unusable(phrase("it holds NUL characters (line %(line)d), so it is not a CSV text file (a spreadsheet's "
+                              "own format, or UTF-16 text without a byte-order mark?); save it as CSV UTF-8") % {
+            "line": line})
     reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
     try:
         return [(number, row) for number, row in enumerate(reader, start=1) if any(cell.strip() for cell in row)]
     except csv.Error as exc:
-        problem = (f"a cell is longer than {csv.field_size_limit():,} characters, far more than a tally sheet holds"
-                   if "field limit" in str(exc) else printable(str(exc), 80))
-        raise Unusable(f"it is not a CSV file a spreadsheet could open (line {reader.line_num}: {problem})") from None
+        limit = csv.field_size_limit()
+        problem = (nphrase("a cell is longer than %(count)s characters, far more than a tally sheet holds",
+                           "a cell is longer than %(count)s characters, far more than a tally sheet holds", limit) % {
+            "count": f"{limit:,}"} if "field limit" in str(exc) else printable(str(exc), 80))
+        raise Unusable(phrase("it is not a CSV file a spreadsheet could open (line %(line)d: %(problem)s)") % {
+            "line": reader.line_num, "problem": problem}) from None
 
 
 def _check_columns(names: list[str], questionnaire: Questionnaire) -> None:
     expected = [name.lower() for name, _, _ in count_columns(questionnaire)]
     repeated = sorted(name for name, times in Counter(names).items() if name and times > 1)
     if repeated:
-        raise Unusable(f"column '{printable(repeated[0])}' appears twice")
+        raise Unusable(phrase("column '%(column)s' appears twice") % {"column": printable(repeated[0])})
     known, present = set(expected) | set(INFO_COLUMNS) | {AUDIENCE_COLUMN}, set(names)
     missing = [n for n in expected if n not in present]
     extra = [n for n in names if n and n not in known]
     if not missing and not extra:
         return
-    problems = [_why_unexpected(name, questionnaire) for name in extra[:MAX_PROBLEMS]]
-    if len(extra) > MAX_PROBLEMS:
-        problems.append(f"{len(extra) - MAX_PROBLEMS:,} more unexpected columns")
+    problems: list[Phrase] = [_why_unexpected(name, questionnaire) for name in extra[:MAX_PROBLEMS]]
+    more = len(extra) - MAX_PROBLEMS
+    if more > 0:
+        problems.append(nphrase("%(count)s more unexpected columns", "%(count)s more unexpected columns", more) % {
+            "count": f"{more:,}"})
     if missing:
-        problems.append(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
-    raise Unusable("its columns do not match this questionnaire's tally sheet: " + "; ".join(problems)
-                   + f" (expected {', '.join(header(questionnaire))})")
+        problems.append(nphrase("missing column %(columns)s", "missing columns %(columns)s", len(missing)) % {
+            "columns": ", ".join(missing)})
+    raise Unusable(phrase("its columns do not match this questionnaire's tally sheet: %(problems)s (expected "
+                          "%(expected)s)") % {"problems": Listed(problems, "; "),
+                                            "expected": ", ".join(header(questionnaire))})
 
 
-def _why_unexpected(name: str, questionnaire: Questionnaire) -> str:
+def _why_unexpected(name: str, questionnaire: Questionnaire) -> Phrase:
     dimension, _, value = name.rpartition("_")
     dims = {dim.id: dim for dim in questionnaire.dimensions}
     shown = printable(name)
+    values = {"column": shown, "value": printable(value), "question": dimension,
+              "runs": wording.runs_phrase(questionnaire), "questionnaire": questionnaire.id,
+              "asked": printable(dimension), "questions": ", ".join(dims)}
     if dimension in dims:
-        return (f"unexpected column {shown}: '{printable(value)}' is not an answer to '{dimension}' "
-                f"({wording.runs(questionnaire)}"
-                f"{', plus dk' if dims[dimension].dont_know else ''})")
+        if dims[dimension].dont_know:
+            return phrase("unexpected column %(column)s: '%(value)s' is not an answer to '%(question)s' (%(runs)s, "
+                          "plus dk)") % values
+        return phrase("unexpected column %(column)s: '%(value)s' is not an answer to '%(question)s' "
+                      "(%(runs)s)") % values
     if dimension and value:
-        return (f"unexpected column {shown}: questionnaire '{questionnaire.id}' has no question "
-                f"'{printable(dimension)}' (its questions are {', '.join(dims)})")
-    return f"unexpected column {shown}"
+        return phrase("unexpected column %(column)s: questionnaire '%(questionnaire)s' has no question "
+                      "'%(asked)s' (its questions are %(questions)s)") % values
+    return phrase("unexpected column %(column)s") % values
 
 
 def _count(cell: str, line: int, column: str) -> int:
@@ -139,12 +158,12 @@ def _count(cell: str, line: int, column: str) -> int:
         return 0
     text = cell.removesuffix(".0")  # spreadsheets sometimes save 3 as 3.0
     if not text.isdigit() or not text.isascii():
-        raise Unusable(f"row {line}, column {column}: '{printable(cell, 20)}' is not a count "
-                       "(expected a whole number of answers, 0 or more)")
+        raise Unusable(phrase("row %(row)d, column %(column)s: '%(cell)s' is not a count (expected a whole number of "
+                              "answers, 0 or more)") % {"row": line, "column": column, "cell": printable(cell, 20)})
     number = int(text) if len(text.lstrip("0")) <= len(str(MAX_COUNT)) else MAX_COUNT + 1  # int() refuses 4,301 digits
     if number > MAX_COUNT:
-        raise Unusable(f"row {line}, column {column}: {printable(text, 20)} answers is more than any school "
-                       "could give")
+        raise Unusable(phrase("row %(row)d, column %(column)s: %(count)s answers is more than any school could give")
+                       % {"row": line, "column": column, "count": printable(text, 20)})
     return number
 
 
@@ -155,7 +174,7 @@ def _decode(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise Unusable("it begins like UTF-16 text but is not; save it as CSV UTF-8") from None
+            raise Unusable(phrase("it begins like UTF-16 text but is not; save it as CSV UTF-8")) from None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 import jinja2
 
+from .. import i18n
 from ..documents import Pack, Plan, PrintDocument
+from ..i18n import gettext as _
 from . import fonts, print_html
 from .bind import LINK_SCHEME, Part
 
@@ -63,14 +65,15 @@ class PlanHtml:
 
 def parts(pack: Pack, members: list[PdfOutput]) -> list[Part]:
     """The members as bound into ``pack``: titled as its contents list names them, and nested under
-    their stage's bookmark in a pack of several stages."""
-    return [Part(m.data, m.pages, staged(d.stage, d.title), None if pack.stage else staged(d.stage, d.stage.title)
-                 if d.stage else None) for d, m in zip(pack.documents, members, strict=True)]
+    their stage's bookmark in a pack of several stages; in the pack's language, as its pages are."""
+    with i18n.speaking(pack.content.programme.language):
+        return [Part(m.data, m.pages, staged(d.stage, d.title), None if pack.stage else staged(d.stage, d.stage.title)
+                     if d.stage else None) for d, m in zip(pack.documents, members, strict=True)]
 
 
 def staged(stage, title: str) -> str:
     """``title`` as the contents list shows it: after its stage's number, if it has one."""
-    return f"Stage {stage.number}: {title}" if stage else title
+    return _("Stage %(number)s: %(title)s") % {"number": stage.number, "title": title} if stage else title
 
 
 def _contents(documents: tuple[PrintDocument, ...], members: list[PdfOutput], first_page: int):

@@ -235,7 +235,10 @@ def _task_count(content: Content, role_id: str) -> int:
 
 
 def _filesize(size: int) -> str:
-    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+    """A download's size in the page's language: '12 KB', '1.4 MB' ('1,4 MB' where a comma is the decimal mark)."""
+    if size < 1024 * 1024:
+        return _("%(size)s KB") % {"size": i18n.number(round(size / 1024), "0")}
+    return _("%(size)s MB") % {"size": i18n.number(round(size / 1024 / 1024, 1), "0.0")}
 
 
 def _oneline(value: str) -> str:

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import tell
 from ..template_folders import TemplateFolders
 from . import fonts, qr, tagging, unsplit
 from .form_fields import finish_form
@@ -104,7 +105,8 @@ def _local_fetcher(roots: list[Path]):
                 # file://host/... would have the host name looked up on the network first.
                 if parts.netloc in ("", "localhost") and any(path.is_relative_to(root) for root in roots):
                     return super().fetch(url, headers)
-            log.warning("refused to fetch %s: only the project's templates and fonts may be read", url)
-            raise ValueError(f"auditpack does not fetch {url}")
+            log.warning(tell("refused to fetch %(url)s: only the project's templates and fonts may be read"),
+                        {"url": url})
+            raise ValueError(tell("auditpack does not fetch %(url)s") % {"url": url})
 
     return LocalFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)

@@ -56,7 +56,7 @@ class ContentsEntry:
 
 FILTERS = dict(md=text.md, md_inline=text.md_inline, long_date=text.long_date, days=text.days,
                activity_name=text.activity_name, in_each_language=text.in_each_language, one_of=text.one_of,
-               all_of=text.all_of, **wording.FILTERS)
+               all_of=text.all_of, written=i18n.written, **wording.FILTERS)
 
 
 def environment(templates: TemplateFolders, compiled: bool = False, *more_kinds: str) -> jinja2.Environment:

@@ -27,6 +27,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import TemplateProblem
+from ..i18n import ntell, tell
 
 MAX_TEMPLATE_BYTES = 1_000_000
 """About 40 times the largest packaged template."""
@@ -123,12 +124,14 @@ class _FolderLoader(jinja2.FileSystemLoader):
 def _check_template_file(path: Path, root: Path) -> None:
     where = path.resolve()
     if not where.is_relative_to(root):
-        raise TemplateProblem(f"{path}: links to a file outside the templates folder; "
-                              "copy the file into the folder instead of linking to it")
+        raise TemplateProblem(tell("%(file)s: links to a file outside the templates folder; copy the file into the "
+                                   "folder instead of linking to it") % {"file": path})
     info = os.stat(where)
     if not stat.S_ISREG(info.st_mode):
-        raise TemplateProblem(f"{path}: not a regular file; a template is a text file")
+        raise TemplateProblem(tell("%(file)s: not a regular file; a template is a text file") % {"file": path})
     if info.st_size > MAX_TEMPLATE_BYTES:
-        raise TemplateProblem(f"{path}: too large for a template ({info.st_size:,} bytes; "
-                              f"at most {MAX_TEMPLATE_BYTES:,})")
+        raise TemplateProblem(ntell("%(file)s: too large for a template (%(size)s byte; at most %(most)s)",
+                                    "%(file)s: too large for a template (%(size)s bytes; at most %(most)s)",
+                                    info.st_size) % {"file": path, "size": f"{info.st_size:,}",
+                                                     "most": f"{MAX_TEMPLATE_BYTES:,}"})
 

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import i18n
+from ..i18n import tell
 from ..lifeline import Lifeline, end_with_the_parent
 from ..template_folders import TemplateFolders
 from .bind import Part, bind, pack_page
@@ -34,8 +35,9 @@ class WorkerEnded(OSError):
     so every command reports it as a message, not a traceback."""
 
     def __init__(self):
-        super().__init__(errno.ECHILD, "a PDF worker process was killed in the middle of its work (by the system, "
-                                       "if memory ran short). Run again, with fewer workers (-j 1) if memory is short")
+        super().__init__(errno.ECHILD, tell("a PDF worker process was killed in the middle of its work (by the "
+                                            "system, if memory ran short). Run again, with fewer workers (-j 1) if "
+                                            "memory is short"))
 
 
 class PdfWorkers:
@@ -130,7 +132,8 @@ class PdfWorkers:
             # Workers are not recycled: max_tasks_per_child deadlocks ProcessPoolExecutor on Python 3.11.
             self.pool = concurrent.futures.ProcessPoolExecutor(
                 self.count, mp_context=context, initializer=_start_worker,
-                initargs=(self.templates, self.theme, self.build_date, self._lifeline.watched, self._folder.path))
+                initargs=(self.templates, self.theme, self.build_date, self._lifeline.watched, self._folder.path,
+                          i18n.reader()))
             # Starting a worker waits until the server has imported WeasyPrint: meanwhile this
             # process goes on templating the content.
             self._starting = threading.Thread(target=self._start_processes, daemon=True)
@@ -260,8 +263,9 @@ def temp_folder_problem(exc: OSError) -> OSError:
         folder = _users_temporary_folder or tempfile.gettempdir()
     except OSError:
         return exc  # no usable temporary folder at all: that error lists the folders tried
-    return OSError(exc.errno, f"the temporary folder cannot be used ({exc.strerror or exc}); make room there, "
-                              "or set TMPDIR to another folder (a short path you can write to)", folder)
+    return OSError(exc.errno, tell("the temporary folder cannot be used (%(reason)s); make room there, or set TMPDIR "
+                                   "to another folder (a short path you can write to)") % {
+                                       "reason": exc.strerror or exc}, folder)
 
 
 def _worker_context():
@@ -309,11 +313,14 @@ IMPORTED_BEFORE_START = False
 """Whether this worker came with WeasyPrint loaded by the server (checked by the tests)."""
 
 
-def _start_worker(templates: TemplateFolders, theme: str, build_date: int, lifeline, folder: str) -> None:
+def _start_worker(templates: TemplateFolders, theme: str, build_date: int, lifeline, folder: str,
+                  reader: str) -> None:
     """Set up fonts and stylesheets as soon as the process starts, in the temporary ``folder`` the
-    pool removes when it ends (this process only renders, so its temporary files all go there)."""
+    pool removes when it ends (this process only renders, so its temporary files all go there).
+    Its messages are in the ``reader``'s language, as its parent's are."""
     global _worker, _worker_problem, _users_temporary_folder, IMPORTED_BEFORE_START
     end_with_the_parent(lifeline)
+    i18n.address(reader)
     _users_temporary_folder = str(Path(folder).parent)
     tempfile.tempdir = folder
     IMPORTED_BEFORE_START = "weasyprint" in sys.modules

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from ..i18n import ntell, tell
 from ..scan_code import words
 from .decide import Decision
 from .layouts import Layout
@@ -57,10 +58,12 @@ class Response:
         found = []
         missing = self.missing()
         if missing:
-            listed = ", ".join(str(n) for n in missing)
-            found.append(Doubt(f"{self.id}/pages", f"page(s) {listed} of this {len(self.layout.pages)}-page form "
-                               "were not in the scan (left out, or stuck to another sheet?)",
-                               self.first.ref.where, ("count", "leave out")))
+            found.append(Doubt(f"{self.id}/pages", ntell(
+                "page(s) %(listed)s of this %(count)d-page form were not in the scan (left out, or stuck to another "
+                "sheet?)", "page(s) %(listed)s of this %(count)d-page form were not in the scan (left out, or stuck "
+                "to another sheet?)", len(missing)) % {"listed": ", ".join(str(n) for n in missing),
+                                                       "count": len(self.layout.pages)},
+                self.first.ref.where, ("count", "leave out")))
         for read, decision in self.decisions():
             if decision.doubt:
                 found.append(Doubt(f"{self.id}/{decision.field}", decision.doubt, read.ref.where,
@@ -94,8 +97,9 @@ def assemble(reads: list[PageRead | PageFailed], layouts: dict[str, Layout]) -> 
                 current.pages[read.code.page] = read
                 continue
             if same_sheet(earlier, read):
-                why = (f"it is the same sheet as {earlier.ref.where} scanned again (page {read.code.page} of form "
-                       f"{words(layout_form)}); it is read once")
+                why = tell("it is the same sheet as %(page)s scanned again (page %(number)d of form %(form)s); it is "
+                           "read once") % {"page": earlier.ref.where, "number": read.code.page,
+                                           "form": words(layout_form)}
                 out.refused.append((read.ref.where, why))
                 continue
         current = Response(layouts[layout_form])

@@ -12,27 +12,32 @@ import json
 import sys
 from pathlib import Path
 
-HELP = "read scanned or photographed paper forms into answers files that collate counts"  # as in cli.COMMANDS
+from ..i18n import N_, ntell, tell
+
+HELP = N_("read scanned or photographed paper forms into answers files that collate counts")  # as in cli.COMMANDS
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser("scan", help=HELP, description=HELP[0].upper() + HELP[1:] + ".",
+    said = tell(HELP)
+    parser = subparsers.add_parser("scan", help=said, description=said[0].upper() + said[1:] + ".",
                                    formatter_class=argparse.RawDescriptionHelpFormatter, epilog=(
-                                       "Scan each person's pages together, in any order and either way up.\n"
-                                       "Then: auditpack collate --questionnaire ID DIR"))
+                                       tell("Scan each person's pages together, in any order and either way up.")
+                                       + "\n" + tell("Then: auditpack collate --questionnaire ID DIR")))
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
-                        help="scanner PDFs or TIFFs, phone photos (JPEG, PNG, HEIC), or folders of them")
+                        help=tell("scanner PDFs or TIFFs, phone photos (JPEG, PNG, HEIC), or folders of them"))
     parser.add_argument("--out", type=Path, required=True, metavar="DIR",
-                        help="folder for the answers, pictures and review page (made or replaced)")
+                        help=tell("folder for the answers, pictures and review page (made or replaced)"))
     parser.add_argument("--layouts", type=Path, action="append", default=[], metavar="FOLDER",
-                        help="also find forms in this build's output (an earlier print); may be repeated")
+                        help=tell("also find forms in this build's output (an earlier print); may be repeated"))
     parser.add_argument("--apply-review", type=Path, metavar="FILE",
-                        help="apply the decisions saved from DIR/review.html, instead of reading scans")
-    parser.add_argument("-j", "--jobs", type=int, metavar="N", help="read pages in N processes (default: one per core)")
+                        help=tell("apply the decisions saved from DIR/review.html, instead of reading scans"))
+    parser.add_argument("-j", "--jobs", type=int, metavar="N",
+                        help=tell("read pages in N processes (default: one per core)"))
     parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR",
-                        help="the project folder holding site_config.yml (default: here)")
-    parser.add_argument("--config", type=Path, metavar="FILE", help="settings file (default: DIR/site_config.yml)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
+                        help=tell("the project folder holding site_config.yml (default: here)"))
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help=tell("settings file (default: DIR/site_config.yml)"))
+    parser.add_argument("-q", "--quiet", action="store_true", help=tell("print only problems and the summary"))
     return parser
 
 
@@ -45,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         project = pipeline.Project.open(args.project, args.config)
         programmes = pipeline.check(project)
     except ContentErrors as exc:
-        print(exc.format(outcome="nothing was scanned"), file=sys.stderr)
+        print(exc.format(outcome=tell("nothing was scanned")), file=sys.stderr)
         return 2
     try:
         check_output(args.out, SCAN, project.own_files)
@@ -55,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
     if args.apply_review:
         return _apply(args, project, programmes)
     if not args.files:
-        print("auditpack scan: name the scans to read (files or folders), or --apply-review FILE", file=sys.stderr)
+        print("auditpack scan: " + tell("name the scans to read (files or folders), or --apply-review FILE"),
+              file=sys.stderr)
         return 2
     return _scan(args, project, programmes)
 
@@ -72,23 +78,23 @@ def _scan(args, project, programmes) -> int:
     folders = [project.output_dir, project.root / "schools", *args.layouts]
     layouts, bad_layouts = find_layouts([f for f in folders if f.exists()])
     for path, reason in bad_layouts:
-        print(f"layout   {path}: {reason}", file=sys.stderr)
+        print(tell("layout   %(file)s: %(reason)s") % {"file": path, "reason": reason}, file=sys.stderr)
     if not layouts:
-        print("auditpack scan: this project has no scannable forms built yet: run auditpack build first "
-              "(or give the output folder of the build the forms were printed from with --layouts)",
-              file=sys.stderr)
+        print("auditpack scan: " + tell("this project has no scannable forms built yet: run auditpack build first "
+                                        "(or give the output folder of the build the forms were printed from with "
+                                        "--layouts)"), file=sys.stderr)
         return 2
     files, missing = find_files(list(args.files), exclude=args.out)
     refs, refused_files = page_refs(files, shown_path)
-    refused_files = [(s.path, s.reason) for s in missing] + refused_files
+    refused_files = [(s.path, str(s.reason)) for s in missing] + refused_files
     reads = []
     try:
         for read in read_pages(refs, layouts, args.jobs or default_workers()):
             reads.append(read)
             if not args.quiet:
-                print(f"read     {read.ref.where}", file=sys.stdout)
+                print(tell("read     %(page)s") % {"page": read.ref.where}, file=sys.stdout)
     except KeyboardInterrupt:
-        print("auditpack scan: interrupted; nothing was written.", file=sys.stderr)
+        print("auditpack scan: " + tell("interrupted; nothing was written."), file=sys.stderr)
         return 130
     assembled = assemble(reads, layouts)
     assembled.refused[:0] = refused_files
@@ -98,8 +104,8 @@ def _scan(args, project, programmes) -> int:
         with replacing(args.out, SCAN, project.own_files) as staging:
             write_files(staging, files_of(state, pictures, html))
     except OSError as exc:
-        print(f"auditpack scan: could not write the results: {exc.strerror or exc}: {exc.filename or args.out}",
-              file=sys.stderr)
+        print("auditpack scan: " + tell("could not write the results: %(error)s: %(file)s") % {
+            "error": exc.strerror or exc, "file": exc.filename or args.out}, file=sys.stderr)
         return 2
     return _report(state, args.out)
 
@@ -116,8 +122,8 @@ def _apply(args, project, programmes) -> int:
         decisions = json.loads(read_regular(args.apply_review, 16 * 1024 * 1024))
     except (OSError, NotRegularFile, TooLarge, ValueError, RecursionError) as exc:
         which = args.apply_review if isinstance(exc, ValueError) else getattr(exc, "filename", None) or args.out
-        print(f"auditpack scan: {which}: cannot be read as a scan's state or decisions file ({type(exc).__name__})",
-              file=sys.stderr)
+        print(f"auditpack scan: {which}: " + tell("cannot be read as a scan's state or decisions file (%(error)s)") % {
+            "error": type(exc).__name__}, file=sys.stderr)
         return 2
     try:
         settled, unknown = apply_decisions(state, decisions)
@@ -127,57 +133,78 @@ def _apply(args, project, programmes) -> int:
         print(f"auditpack scan: {args.apply_review}: {exc}", file=sys.stderr)
         return 2
     except (KeyError, TypeError, AttributeError, ValueError):
-        print(f"auditpack scan: {args.out / SCAN_STATE} is not as scan wrote it (was it edited?); "
-              "scan the forms again", file=sys.stderr)
+        print("auditpack scan: " + tell("%(file)s is not as scan wrote it (was it edited?); scan the forms again") % {
+            "file": args.out / SCAN_STATE}, file=sys.stderr)
         return 2
     for doubt_id in unknown:
-        print(f"ignored  {doubt_id[:80]}: no such open question in {args.out} (decided already, or from another scan)",
-              file=sys.stderr)
+        print(tell("ignored  %(doubt)s: no such open question in %(out)s (decided already, or from another scan)") % {
+            "doubt": doubt_id[:80], "out": args.out}, file=sys.stderr)
     try:
         write_files(claim(args.out, SCAN, project.own_files), files)
     except OSError as exc:
-        print(f"auditpack scan: could not write the results: {exc.strerror or exc}", file=sys.stderr)
+        print("auditpack scan: " + tell("could not write the results: %(error)s") % {"error": exc.strerror or exc},
+              file=sys.stderr)
         return 2
-    print(f"Applied {settled} decision(s).")
+    print(ntell("Applied %(count)d decision.", "Applied %(count)d decisions.", settled) % {"count": settled})
     return _report(state, args.out)
 
 
 def _report(state, out: Path) -> int:
     for where, reason in state["refused"]:
-        print(f"refused  {where}: {reason}", file=sys.stderr)
+        print(tell("refused  %(page)s: %(reason)s") % {"page": where, "reason": reason}, file=sys.stderr)
     for where in state["blank"]:  # the back of a single-sided form in a duplex scan: expected, not a fault
-        print(f"blank    {where}: left out (a blank page)", file=sys.stderr)
+        print(tell("blank    %(page)s: left out (a blank page)") % {"page": where}, file=sys.stderr)
     doubts = sum(len(r["doubts"]) for r in state["responses"])
-    settled = sum(1 for r in state["responses"] if not r["doubts"] and not r.get("left_out"))
-    print(f"Read {len(state['responses'])} form(s): {settled} with answers written, "
-          f"{sum(1 for r in state['responses'] if r['doubts'])} waiting for review ({doubts} question(s)); "
-          f"{len(state['refused'])} page(s) or file(s) refused; {len(state['blank'])} blank page(s) -> {out}")
+    print(_read(state, out))
     if doubts:
-        print(f"Open {out / 'review.html'} in a browser to decide, then: "
-              f"auditpack scan --apply-review decisions.json --out {out}")
+        print(tell("Open %(page)s in a browser to decide, then: auditpack scan --apply-review decisions.json "
+                   "--out %(out)s") % {"page": out / "review.html", "out": out})
     if not state["responses"]:
-        print("auditpack scan: no page of a scannable form was found", file=sys.stderr)
+        print("auditpack scan: " + tell("no page of a scannable form was found"), file=sys.stderr)
     return 1 if doubts or state["refused"] or not state["responses"] else 0
 
 
+def _read(state, out: Path) -> str:
+    """What the scan read: forms with answers written, waiting for review, pages refused and blank."""
+    responses = state["responses"]
+    forms, refused, blank = len(responses), len(state["refused"]), len(state["blank"])
+    written = sum(1 for r in responses if not r["doubts"] and not r.get("left_out"))
+    waiting = sum(1 for r in responses if r["doubts"])
+    questions = sum(len(r["doubts"]) for r in responses)
+    return tell("Read %(forms)s: %(written)s, %(waiting)s (%(questions)s); %(refused)s; %(blank)s -> %(out)s") % {
+        "out": out,
+        "forms": ntell("%(count)d form", "%(count)d forms", forms) % {"count": forms},
+        "written": ntell("%(count)d with answers written", "%(count)d with answers written", written) % {
+            "count": written},
+        "waiting": ntell("%(count)d waiting for review", "%(count)d waiting for review", waiting) % {"count": waiting},
+        "questions": ntell("%(count)d question", "%(count)d questions", questions) % {"count": questions},
+        "refused": ntell("%(count)d page or file refused", "%(count)d pages or files refused", refused) % {
+            "count": refused},
+        "blank": ntell("%(count)d blank page", "%(count)d blank pages", blank) % {"count": blank}}
+
+
 def _names(programmes):
-    """How the review page names questions and answers, from the programmes' content."""
+    """How the review page names questions and answers, from the programmes' content; in the page's
+    language, its statements as the forms print them."""
     from ..answer_formats import DONT_KNOW
+    from ..i18n import gettext as _
     from .review import Names
 
     questionnaires = {q.id: q for content in programmes for q in content.questionnaires}
 
     def question(questionnaire_id: str, field: str) -> str:
-        _, item_id, dimension_id = (field.split(":", 2) + ["", ""])[:3]
+        _kind, item_id, dimension_id = (field.split(":", 2) + ["", ""])[:3]
         q = questionnaires.get(questionnaire_id)
         item = next((i for i in q.items if i.id == item_id), None) if q else None
         dimension = next((d for d in q.dimensions if d.id == dimension_id), None) if q else None
         if q is None or item is None:
-            return f"statement {item_id}, {dimension_id}"
+            return _("statement %(item)s, %(question)s") % {"item": item_id, "question": dimension_id}
         text = " ".join(item.text.split())
-        shown = text if len(text) <= 90 else text[:89] + "…"
-        asked = f", {dimension.short}" if dimension and len(q.dimensions) > 1 else ""
-        return f"statement {q.item_number(item)} ({shown}){asked}"
+        values = {"number": q.item_number(item), "text": text if len(text) <= 90 else text[:89] + "…",
+                  "question": dimension.short if dimension else ""}
+        if dimension and len(q.dimensions) > 1:
+            return _("statement %(number)s (%(text)s), %(question)s") % values
+        return _("statement %(number)s (%(text)s)") % values
 
     def answer(questionnaire_id: str, value: str) -> str:
         q = questionnaires.get(questionnaire_id)

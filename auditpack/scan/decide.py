@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ..i18n import N_
 from .boxes import Ink
 
 State = Literal["empty", "marked", "filled", "unsure"]
@@ -41,25 +42,26 @@ class Decision:
     answer: str | None
     """The answer read, or None (unanswered, or in doubt)."""
     doubt: str | None = None
-    """Why a person must look, or None when the reader is sure."""
+    """Why a person must look, or None when the reader is sure: a phrase marked for the catalogue (in
+    English), said in the review page's language where the page shows it."""
     candidates: tuple[str, ...] = ()
     """The answers the doubt is between (the person may also choose none)."""
 
 
 def decide(field: str, inks: list[Ink]) -> Decision:
     if not all(ink.found for ink in inks):
-        return Decision(field, None, "the boxes are not where the form has them (a crease, or a page of another "
-                                     "print?)", tuple(i.box.value for i in inks))
+        return Decision(field, None, N_("the boxes are not where the form has them (a crease, or a page of another "
+                                        "print?)"), tuple(i.box.value for i in inks))
     states = [(ink.box.value, state(ink)) for ink in inks]
     marked = tuple(value for value, s in states if s == "marked")
     filled = tuple(value for value, s in states if s == "filled")
     unsure = tuple(value for value, s in states if s == "unsure")
     if unsure:
-        return Decision(field, None, "a mark is too faint or too heavy to be sure of", (*marked, *unsure, *filled))
+        return Decision(field, None, N_("a mark is too faint or too heavy to be sure of"), (*marked, *unsure, *filled))
     if len(marked) == 1:
         return Decision(field, marked[0])
     if len(marked) > 1:
-        return Decision(field, None, "more than one box is ticked", marked)
+        return Decision(field, None, N_("more than one box is ticked"), marked)
     if filled:
-        return Decision(field, None, "a box is filled in (an answer withdrawn) and no other is ticked", filled)
+        return Decision(field, None, N_("a box is filled in (an answer withdrawn) and no other is ticked"), filled)
     return Decision(field, None)

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import tell
+
 PDF_DPI = 200
 MAX_SIDE = 4000
 """A 12-megapixel photo of a page is about 4000 pixels tall: 340 dpi on A4, far more than a box needs."""
@@ -42,7 +44,7 @@ class PageRef:
 
     @property
     def where(self) -> str:
-        return f"{self.shown}, page {self.index + 1}"
+        return tell("%(file)s, page %(page)d") % {"file": self.shown, "page": self.index + 1}
 
 
 def count_pages(path: Path, kind: str) -> int:
@@ -53,7 +55,7 @@ def count_pages(path: Path, kind: str) -> int:
         try:
             document = pypdfium2.PdfDocument(str(path))
         except pypdfium2.PdfiumError as exc:
-            raise Unreadable(f"it is not a PDF that can be read ({exc})") from None
+            raise Unreadable(tell("it is not a PDF that can be read (%(error)s)") % {"error": exc}) from None
         try:
             return len(document)
         finally:
@@ -78,7 +80,7 @@ def load_page(ref: PageRef) -> np.ndarray:
             finally:
                 document.close()
         except pypdfium2.PdfiumError as exc:
-            raise Unreadable(f"the page could not be read ({exc})") from None
+            raise Unreadable(tell("the page could not be read (%(error)s)") % {"error": exc}) from None
     from PIL import Image, ImageOps
 
     with _opened(ref.path) as image:
@@ -87,7 +89,7 @@ def load_page(ref: PageRef) -> np.ndarray:
             page = ImageOps.exif_transpose(image.convert("RGB") if image.mode in ("P", "PA") else image)
             page = page.convert("L")
         except (OSError, ValueError, Image.DecompressionBombError) as exc:
-            raise Unreadable(f"the image could not be read ({exc})") from None
+            raise Unreadable(tell("the image could not be read (%(error)s)") % {"error": exc}) from None
     if max(page.size) > MAX_SIDE:
         page.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     return np.array(page)
@@ -108,14 +110,15 @@ class _opened:
             try:
                 import pillow_heif
             except ImportError:
-                raise Unreadable("it is a HEIC photo, which needs pillow-heif (pip install pillow-heif), "
-                                 "or set the phone to save JPEG") from None
+                raise Unreadable(tell("it is a HEIC photo, which needs pillow-heif (pip install pillow-heif), "
+                                      "or set the phone to save JPEG")) from None
             pillow_heif.register_heif_opener()
         try:
             self.image = Image.open(self.path)  # lazily: a page of a long TIFF reads only what it needs
             self.image.size  # noqa: B018 - reads the header now, so a broken file fails here
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
-            raise Unreadable(f"it is not an image that can be read ({type(exc).__name__})") from None
+            raise Unreadable(tell("it is not an image that can be read (%(error)s)") % {
+                "error": type(exc).__name__}) from None
         return self.image
 
     def __exit__(self, *exc_info):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..files import NotRegularFile, TooLarge, read_regular
+from ..i18n import tell
 from ..kinds import KINDS
 from ..render.scan_layout import EXTENSION, FORMAT, FormIdentity
 from ..scan_code import words
@@ -103,9 +104,11 @@ def read_layout(path: Path) -> Layout:
     try:
         record = json.loads(read_regular(path, MAX_LAYOUT_BYTES).decode("utf-8"))
     except (NotRegularFile, TooLarge, OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise LayoutError(f"it is not a readable layout file ({type(exc).__name__})") from None
+        raise LayoutError(tell("it is not a readable layout file (%(error)s)") % {
+            "error": type(exc).__name__}) from None
     if not isinstance(record, dict) or record.get("format") != FORMAT:
-        raise LayoutError(f"it is not a layout written by auditpack (no \"format\": \"{FORMAT}\")")
+        raise LayoutError(tell("it is not a layout written by auditpack (no \"format\": \"%(format)s\")") % {
+            "format": FORMAT})
     try:
         pages = tuple(PageLayout(int(p["page"]), float(p["width"]), float(p["height"]),
                                  tuple(Box(str(b["field"]), str(b["value"]), *_rect(b)) for b in p["boxes"]),
@@ -118,7 +121,7 @@ def read_layout(path: Path) -> Layout:
                                 audience=_optional(record.get("audience")))
         return Layout(identity, pages, str(path))
     except (KeyError, TypeError, ValueError):
-        raise LayoutError("its pages, boxes or names are not as auditpack writes them") from None
+        raise LayoutError(tell("its pages, boxes or names are not as auditpack writes them")) from None
 
 
 def _rect(entry: dict) -> tuple[float, float, float, float]:

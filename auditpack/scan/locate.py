@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ..i18n import ntell, tell
 from ..scan_code import MARK_MM, QR_SYMBOL_MM, PageCode, mark_centres, words
 from .layouts import Layout
 
@@ -48,24 +49,26 @@ class Located:
 
 def locate(gray: np.ndarray, layouts: dict[str, Layout]) -> Located:
     if min(gray.shape) < 400:
-        raise PageProblem(f"the image is only {gray.shape[1]} by {gray.shape[0]} pixels, too small to read "
-                          "(scan at 150 dpi or more)")
+        raise PageProblem(tell("the image is only %(width)d by %(height)d pixels, too small to read (scan at 150 dpi "
+                               "or more)") % {"width": gray.shape[1], "height": gray.shape[0]})
     code, corners = _page_code(gray)
     layout = layouts.get(code.form)
     if layout is None:
-        raise PageProblem(f"its code names form {words(code.form)}, which no layout here describes: it was "
-                          "printed from another programme, or from an earlier build (give that build's output "
-                          "folder with --layouts)")
+        raise PageProblem(tell("its code names form %(form)s, which no layout here describes: it was printed from "
+                               "another programme, or from an earlier build (give that build's output folder with "
+                               "--layouts)") % {"form": words(code.form)})
     if code.page > len(layout.pages):
-        raise PageProblem(f"its code says page {code.page}, but form {words(code.form)} has "
-                          f"{len(layout.pages)} page(s)")
+        raise PageProblem(ntell("its code says page %(page)d, but form %(form)s has %(count)d page",
+                                "its code says page %(page)d, but form %(form)s has %(count)d pages",
+                                len(layout.pages)) % {"page": code.page, "form": words(code.form),
+                                                      "count": len(layout.pages)})
     turns = _quarter_turns(corners)
     corners = _rotated(corners, turns, gray.shape)
     gray = np.ascontiguousarray(np.rot90(gray, turns))
     per_mm = float(np.mean([np.linalg.norm(corners[i] - corners[(i + 1) % 4]) for i in range(4)])) / QR_SYMBOL_MM
     if per_mm < MIN_DOTS_PER_MM:
-        raise PageProblem(f"it was scanned at about {per_mm * 25.4:.0f} dpi, too coarse to read boxes "
-                          "(scan at 150 dpi or more)")
+        raise PageProblem(tell("it was scanned at about %(dpi)s dpi, too coarse to read boxes (scan at 150 dpi or "
+                               "more)") % {"dpi": f"{per_mm * 25.4:.0f}"})
     even = evened(gray, per_mm)
     page = layout.pages[code.page - 1]
     marks = _corner_marks(even, per_mm, corners, mark_centres(page.width, page.height))
@@ -118,16 +121,19 @@ def _page_code(gray: np.ndarray) -> tuple[PageCode, np.ndarray]:
         codes[code] = np.array([[p.top_left.x, p.top_left.y], [p.top_right.x, p.top_right.y],
                                 [p.bottom_right.x, p.bottom_right.y], [p.bottom_left.x, p.bottom_left.y]], np.float32)
     if len(codes) > 1:
-        shown = ", ".join(f"form {words(c.form)} page {c.page}" for c in sorted(codes, key=lambda c: c.payload))
-        raise PageProblem(f"it shows more than one page ({shown}): scan or photograph one page at a time")
+        shown = ", ".join(tell("form %(form)s page %(page)d") % {"form": words(c.form), "page": c.page}
+                          for c in sorted(codes, key=lambda c: c.payload))
+        raise PageProblem(tell("it shows more than one page (%(pages)s): scan or photograph one page at a time") % {
+            "pages": shown})
     if not codes:
         if others:
-            raise PageProblem("its QR code is not an auditpack page code (is it a page of another kind of form?)")
+            raise PageProblem(tell("its QR code is not an auditpack page code (is it a page of another kind of "
+                                   "form?)"))
         if is_blank(gray):
-            raise PageProblem("it is blank (the back of a sheet?)", blank=True)
-        raise PageProblem("no page code could be read: if it is a page of a form, its top right corner may be cut "
-                          "off, folded or out of focus (scan it again); pages without a code, such as briefing "
-                          "sheets, need not be scanned")
+            raise PageProblem(tell("it is blank (the back of a sheet?)"), blank=True)
+        raise PageProblem(tell("no page code could be read: if it is a page of a form, its top right corner may be "
+                               "cut off, folded or out of focus (scan it again); pages without a code, such as "
+                               "briefing sheets, need not be scanned"))
     return next(iter(codes.items()))
 
 
@@ -170,8 +176,8 @@ def _corner_marks(even: np.ndarray, per_mm: float, qr: np.ndarray,
         found.append(max(towards, key=lambda c: float(np.dot(c - middle, direction))) if towards else None)
     lost = [i for i, mark in enumerate(found) if mark is None]
     if len(lost) > 2:
-        raise PageProblem("its corner marks could not be found (are corners cut off, folded or covered? "
-                          "the whole page must be in the scan or photo)")
+        raise PageProblem(tell("its corner marks could not be found (are corners cut off, folded or covered? "
+                               "the whole page must be in the scan or photo)"))
     if len(lost) == 1:  # a corner cut off by a skewed sheet: the page is a parallelogram, the other three place it
         i = lost[0]
         found[i] = found[(i + 1) % 4] + found[(i + 3) % 4] - found[(i + 2) % 4]  # type: ignore[operator]
@@ -193,5 +199,5 @@ def _check_shape(marks: list[np.ndarray], qr: np.ndarray) -> None:
     centre = qr.mean(axis=0)
     width = np.linalg.norm(marks[1] - marks[0])
     if not (centre[1] < (marks[0][1] + marks[3][1]) / 2 and np.linalg.norm(centre - top_right) < 0.5 * width):
-        raise PageProblem("its corner marks were not where the code says (a dark square near a corner? "
-                          "scan it again on a clean background)")
+        raise PageProblem(tell("its corner marks were not where the code says (a dark square near a corner? "
+                               "scan it again on a clean background)"))

@@ -13,6 +13,8 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from .. import i18n
+from ..i18n import tell
 from ..kinds import PDF
 from .images import SUFFIXES, PageRef, Unreadable, count_pages
 from .layouts import Layout
@@ -31,13 +33,14 @@ def page_refs(files: list[Path], shown: Callable[[Path], str]) -> tuple[list[Pag
     for file in files:
         kind = "pdf" if _starts_pdf(file) else SUFFIXES.get(file.suffix.lower())
         if kind is None:
-            refused.append((shown(file), "it is not a scan (a PDF, TIFF, PNG, JPEG or HEIC file)"))
+            refused.append((shown(file), tell("it is not a scan (a PDF, TIFF, PNG, JPEG or HEIC file)")))
             continue
         try:
             pages = count_pages(file, kind)
             digest = _digest(file)
         except (Unreadable, OSError) as exc:
-            refused.append((shown(file), str(exc) if isinstance(exc, Unreadable) else f"it could not be read ({exc})"))
+            refused.append((shown(file), str(exc) if isinstance(exc, Unreadable) else
+                            tell("it could not be read (%(error)s)") % {"error": exc}))
             continue
         refs += [PageRef(str(file), shown(file), index, kind, digest) for index in range(pages)]
     return refs, refused
@@ -55,7 +58,8 @@ def read_pages(refs: list[PageRef], layouts: dict[str, Layout], workers: int) ->
 
     context = multiprocessing.get_context("spawn")
     lifeline = Lifeline(context)  # the workers end with this process, even if it is killed
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(lifeline.watched, layouts))
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
+                               initargs=(lifeline.watched, layouts, i18n.reader()))
     try:
         waiting: deque = deque()
         pending = iter(refs)
@@ -73,10 +77,13 @@ def read_pages(refs: list[PageRef], layouts: dict[str, Layout], workers: int) ->
         lifeline.cut()
 
 
-def _start(watched, layouts: dict[str, Layout]) -> None:
+def _start(watched, layouts: dict[str, Layout], reader: str) -> None:
+    """A worker: it ends with this process, knows the layouts, and says why a page is not read in the
+    language this process's messages are in (``reader``)."""
     from ..lifeline import end_with_the_parent
 
     end_with_the_parent(watched)
+    i18n.address(reader)
     _layouts.update(layouts)
 
 

@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from ..answer_formats import FORMAT, FORMAT_VERSION, SCAN_ANSWERS, SCAN_STATE
+from ..i18n import tell
 from ..kinds import KINDS
 from .assemble import Assembled
 
@@ -116,10 +117,11 @@ def apply_decisions(state: dict[str, Any], decisions: dict[str, Any]) -> tuple[i
     """Settle the doubts a person decided (in place); returns how many were settled and the decisions
     that match no open doubt (from another scan, or already applied)."""
     if not isinstance(decisions, dict) or decisions.get("format") != DECISIONS_FORMAT:
-        raise BadDecisions(f"it is not a decisions file saved from review.html (no \"format\": \"{DECISIONS_FORMAT}\")")
+        raise BadDecisions(tell("it is not a decisions file saved from review.html (no \"format\": \"%(format)s\")")
+                           % {"format": DECISIONS_FORMAT})
     chosen = decisions.get("decisions")
     if not isinstance(chosen, dict) or not all(isinstance(v, str) for v in chosen.values()):
-        raise BadDecisions("its \"decisions\" is not a list of doubts and the choices made")
+        raise BadDecisions(tell("its \"decisions\" is not a list of doubts and the choices made"))
     settled = 0
     open_ids = set()
     for response in state["responses"]:
@@ -132,8 +134,8 @@ def apply_decisions(state: dict[str, Any], decisions: dict[str, Any]) -> tuple[i
                 continue
             allowed = (*doubt["candidates"], NO_ANSWER) if doubt["field"] is not None else doubt["candidates"]
             if choice not in allowed:
-                raise BadDecisions(f"the choice for {doubt['id'][:80]} is '{choice[:40]}', which is not one of "
-                                   f"{', '.join(repr(c) for c in allowed)}")
+                raise BadDecisions(tell("the choice for %(doubt)s is '%(choice)s', which is not one of %(allowed)s") % {
+                    "doubt": doubt["id"][:80], "choice": choice[:40], "allowed": ", ".join(repr(c) for c in allowed)})
             settled += 1
             if doubt["field"] is None:
                 if choice == LEAVE_OUT:
