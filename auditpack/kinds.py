@@ -62,7 +62,7 @@ VARIANTS = {v.name: v for v in (
     Variant("large-print", N_("large print")),
     Variant("blank", N_("blank, for your own statements"), needs_statements=True),
     Variant("fillable", N_("fillable on screen")),
-    Variant("bilingual", N_("bilingual"), needs_statements=True),
+    Variant("bilingual", N_("bilingual")),
 )}
 BILINGUAL = "bilingual"
 """Every statement, question, label and instruction in two of a translated programme's languages, equal
@@ -130,7 +130,8 @@ KINDS = {k.name: k for k in (
          scanned=True),
     Kind("collation", N_("Collation template"),
          N_("Gathers every response or group's findings in one place, then an action-planning table."),
-         draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, formats=("pdf", "docx"), counts_answers=True),
+         draws_on=(QUESTIONNAIRE, COMPONENTS), standard=True, variants=("bilingual",), formats=("pdf", "docx"),
+         counts_answers=True),
     Kind("response-form", N_("Individual response form"),
          N_("One per person: every statement, each question, a box per score and \"I don't know\"."),
          needs=QUESTIONNAIRE, draws_on=(QUESTIONNAIRE,), every=QUESTIONNAIRE,
@@ -157,7 +158,8 @@ KINDS = {k.name: k for k in (
          N_("Strengths, challenges and next steps for one component, agreed and signed."),
          needs=COMPONENTS, draws_on=(COMPONENTS,), per_component=True),
     Kind("action-plan", N_("Action plan"),
-         N_("Actions, leads, dates, resources and how you will know it worked."), rows=8, variants=("large-print",)),
+         N_("Actions, leads, dates, resources and how you will know it worked."), rows=8,
+         variants=("large-print", "bilingual")),
 )}
 """In the order documents are listed on a stage's page and bound into its pack."""
 

@@ -113,7 +113,8 @@ def test_each_edition_plans_the_bilingual_forms_of_its_languages(welsh_first):
     for edition in editions_of(welsh_first):
         plan = documents.plan(edition.programmes, tuple(project.config.variants), bilingual=edition.bilingual)
         made = [d for d in plan.variants if d.variant == "bilingual"]
-        assert {d.kind for d in made} >= {"response-form", "group-recording"}, edition.folder
+        assert {d.kind for d in made} >= {"response-form", "group-recording", "collation", "action-plan"}, \
+            edition.folder
         assert all(d.path.endswith("-bilingual-cy-en-gb.pdf") for d in made)
         form = next(d for d in plan.documents if d.kind == "response-form")
         assert [v.path for v in plan.variants_of(form) if v.variant == "bilingual"] == \
@@ -203,16 +204,32 @@ def test_welsh_prints_first_then_english_at_the_same_size_and_weight(built):
 
 
 @pytest.mark.slow
+def test_a_bilingual_collation_template_keeps_its_statements_readable_and_its_grid_on_the_page(built):
+    """Its score columns are headed by the scores alone (its key names them in both languages): with
+    both labels under every score, a statement was squeezed into a column a word wide, and the grid
+    ran past the page's edge."""
+    template = next(built.rglob("collation-bilingual-cy-en-gb.pdf"))
+    with pdfplumber.open(template) as pdf:
+        margin = 10 / 25.4 * 72
+        for page in pdf.pages:
+            assert all(margin <= c["x0"] and c["x1"] <= page.width - margin for c in page.chars), page.page_number
+        statement = next(run for page in pdf.pages if (run := _first_run(page.extract_words(), KIND_EN.split())))
+        key = " ".join(page.extract_text() for page in pdf.pages[:2])
+    assert len({round(w["top"]) for w in statement}) == 1, "the English statement is broken over lines"
+    assert all(label in key for label in ("Not yet", "Fully")), "the key names the scores in English"
+
+
+@pytest.mark.slow
 def test_no_mark_or_markup_is_printed(built):
     require(shutil.which("pdftotext") is not None, "pdftotext is missing (apt-get install -y poppler-utils)")
     forms = sorted(built.rglob("*-bilingual-*.pdf"))
-    assert {f.name.split("-bilingual")[0] for f in forms} >= {"response-form", "group-recording"}
+    assert {f.name.split("-bilingual")[0] for f in forms} >= {"response-form", "group-recording", "collation"}
     for form in forms:
         text = subprocess.run(["pdftotext", "-layout", str(form), "-"], capture_output=True, text=True,
                               check=True).stdout
         assert not PRIVATE.search(text) and "<span" not in text and "bilingual" not in text.replace(
             "(bilingual)", ""), form.name
-        assert "Testun Cymraeg" in text and KIND_EN.split(maxsplit=1)[0] in text, form.name
+        assert "Testun Cymraeg" in text and "Test footer" in text, form.name  # both languages, in every form
 
 
 @pytest.mark.slow

@@ -100,6 +100,10 @@ BILINGUAL = {
     "bilingual-ar-wellbeing-group-rating":
         ("downloads/wellbeing-review/stage-2-review-in-groups/" + "group-rating-wellbeing-review-parents-bilingual"
          + "-ar-en-gb.pdf", 2),
+    "bilingual-cy-ara-collation":
+        ("downloads/blackpool-ara/stage-4-collate-and-plan/collation-bilingual-cy-en-gb.pdf", 2),
+    "bilingual-cy-ara-action-plan":
+        ("downloads/blackpool-ara/stage-4-collate-and-plan/action-plan-bilingual-cy-en-gb.pdf", 0),
 }
 """A page of statements of each bilingual form: Welsh above English, and Arabic (right to left) above
 English (left to right) in one table."""
