@@ -204,6 +204,8 @@ def _request_path(url: str) -> str | None:
 
 
 def _handler(preview: Preview):
+    reader = i18n.reader()
+
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=str(preview.site_dir), **kwargs)
@@ -252,7 +254,8 @@ def _handler(preview: Preview):
 
         def _pdf(self, folder: str, relative: str):
             try:
-                data = preview.pdf(relative, folder)
+                with i18n.addressing(reader):  # request threads do not inherit the reader's language
+                    data = preview.pdf(relative, folder)
             except (TemplateProblem, ContentErrors) as exc:
                 return self.send_error(500, explain=str(exc))
             if data is None:

@@ -8,11 +8,12 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 
 import pytest
 
-from auditpack import pipeline
+from auditpack import i18n, pipeline
 from auditpack.serve import Preview, _watch, serve
 from auditpack.template_folders import PACKAGED
 from auditpack.watch import Watcher
@@ -21,17 +22,22 @@ from .conftest import REPO, translated_mini
 
 
 @contextlib.contextmanager
-def serving(project, poll: bool = False):
-    """The preview of ``project`` running as ``auditpack serve`` runs it, stopped (and waited for) after."""
+def serving(project, poll: bool = False, reader: str = "en-GB"):
+    """The preview of ``project`` running as ``auditpack serve`` runs it (its messages in the
+    ``reader``'s language), stopped (and waited for) after."""
     started = threading.Event()
     holder = {}
+    opened = pipeline.Project.open(project)
 
     def ready(server):
         holder["server"] = server
         started.set()
 
-    thread = threading.Thread(target=serve, args=(pipeline.Project.open(project), 0, True, ready),
-                              kwargs={"poll": poll})
+    def run():
+        with i18n.addressing(reader):
+            serve(opened, 0, True, ready, poll=poll)
+
+    thread = threading.Thread(target=run)
     thread.start()
     try:
         assert started.wait(60), "the preview server did not start"
@@ -164,6 +170,21 @@ def test_a_templates_folder_made_while_previewing_is_watched(mini_project):
         wait_for_page(page, "Our own stage page, first.")
         own.write_text(stage + "\n\nOur own stage page, second.\n")
         wait_for_page(page, "Our own stage page, second.")
+
+
+@pytest.mark.slow
+def test_a_pdf_that_cannot_be_made_is_explained_in_the_reader_s_language(mini_project):
+    """The request is answered in a thread of its own, which does not inherit the reader's language:
+    the problem was explained in English to a Welsh reader."""
+    own = mini_project / "templates" / "print" / "response-form.html.j2"
+    own.parent.mkdir(parents=True)
+    own.write_text("{% extends 'base.html.j2' %}{% block body %}{{ nothing_given.at_all }}{% endblock %}\n")
+    with serving(mini_project, reader="cy") as base:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            get(f"{base}/downloads/mini/stage-2-gather/response-form.pdf")
+        explained = refused.value.read().decode()
+    assert refused.value.code == 500
+    assert "gwall templed" in explained and "template error" not in explained
 
 
 @pytest.mark.slow
