@@ -199,7 +199,7 @@ def _request(name: str, line: int, header: list[str], cells: list[str], columns:
     if len(cells) > len(header):
         raise ContentErrors([ContentError(
             codes.EXTRA_CELLS, Location(name, line, columns[min(len(header), len(columns) - 1)]),
-            ntell("%(cells)d cells, but the header names %(count)d columns",
+            ntell("%(cells)d cells, but the header names %(count)d column",  # cells outnumber columns: 2 or more
                   "%(cells)d cells, but the header names %(count)d columns", len(header)) % {
                 "cells": len(cells), "count": len(header)},
             expected=", ".join(header), hint=tell("put a cell holding commas in double quotes"))])
