@@ -16,7 +16,7 @@ from typing import NoReturn
 
 from . import __version__, i18n
 from .errors import ContentErrors, TemplateProblem, suggest, warnings_text
-from .i18n import N_, ntell, tell
+from .i18n import N_, counted, ntell, tell
 from .interrupt import Terminated, sigterm_as_interrupt
 from .output import OutputRefused
 from .terminal import escaping_output, write_raw
@@ -124,11 +124,6 @@ def _project(args):
     return dataclasses.replace(project, config=config)
 
 
-def _paper_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--paper", metavar="SIZE", help=tell("paper of every PDF for this run, A4 or Letter "
-                                                              "(default: paper in site_config.yml, else A4)"))
-
-
 # --- build and check ---------------------------------------------------------------------
 
 def _fixed_date() -> str | None:
@@ -137,12 +132,18 @@ def _fixed_date() -> str | None:
     return os.environ.get("SOURCE_DATE_EPOCH")
 
 
-def _build_options(command: argparse.ArgumentParser) -> None:
-    _paper_option(command)
+def _rendering_options(command: argparse.ArgumentParser) -> None:
+    """The options of every command that renders PDFs: paper, processes, cache."""
+    command.add_argument("--paper", metavar="SIZE", help=tell("paper of every PDF for this run, A4 or Letter "
+                                                              "(default: paper in site_config.yml, else A4)"))
     command.add_argument("-j", "--jobs", type=int, metavar="N", help=tell(
         "render PDFs in N processes (default: workers in site_config.yml, else one per core)"))
     command.add_argument("--no-cache", action="store_true",
                          help=tell("render every PDF again instead of reusing unchanged ones from build/cache"))
+
+
+def _build_options(command: argparse.ArgumentParser) -> None:
+    _rendering_options(command)
     command.add_argument("--clear-cache", action="store_true", help=tell("delete build/cache before building"))
     school = command.add_argument_group(
         tell("packs for one school"),
@@ -187,21 +188,19 @@ def _cmd_build(args) -> int:
 def _built(summary, school: str | None) -> str:
     """What a build made (or found up to date), for the site or for one school's packs."""
     values = {"school": school, "out": summary.output_dir, "seconds": f"{summary.seconds:.1f}",
-              "pdfs": ntell("%(count)d PDF", "%(count)d PDFs", summary.pdfs) % {"count": summary.pdfs},
-              "programmes": ntell("%(count)d programme", "%(count)d programmes", summary.programmes) % {
-                  "count": summary.programmes},
-              "pages": ntell("%(count)d page", "%(count)d pages", summary.pages) % {"count": summary.pages}}
+              "pdfs": counted("%(count)d PDF", "%(count)d PDFs", summary.pdfs),
+              "programmes": counted("%(count)d programme", "%(count)d programmes", summary.programmes),
+              "pages": counted("%(count)d page", "%(count)d pages", summary.pages)}
     if summary.unchanged:
         return (tell("Up to date: nothing has changed since the last build, so nothing was rendered or written "
                      "(packs for %(school)s: %(pdfs)s; checked in %(seconds)s s) -> %(out)s") if school else
                 tell("Up to date: nothing has changed since the last build, so nothing was rendered or written "
                      "(%(programmes)s: %(pages)s and %(pdfs)s; checked in %(seconds)s s) -> %(out)s")) % values
     values["made"] = tell("%(printed)s, %(megabytes)s MB; %(rendered)s, %(reused)s") % {
-        "printed": ntell("%(count)d printed page", "%(count)d printed pages", summary.pdf_pages) % {
-            "count": summary.pdf_pages},
+        "printed": counted("%(count)d printed page", "%(count)d printed pages", summary.pdf_pages),
         "megabytes": f"{summary.pdf_bytes / 1e6:.1f}",
-        "rendered": ntell("%(count)d rendered", "%(count)d rendered", summary.rendered) % {"count": summary.rendered},
-        "reused": ntell("%(count)d reused", "%(count)d reused", summary.reused) % {"count": summary.reused}}
+        "rendered": counted("%(count)d rendered", "%(count)d rendered", summary.rendered),
+        "reused": counted("%(count)d reused", "%(count)d reused", summary.reused)}
     return (tell("Built packs for %(school)s: %(pdfs)s (%(made)s) in %(seconds)s s -> %(out)s") if school else
             tell("Built %(programmes)s: %(pages)s and %(pdfs)s (%(made)s) in %(seconds)s s -> %(out)s")) % values
 
@@ -222,10 +221,10 @@ def _cmd_check(args) -> int:
         print(warnings_text(warnings), file=sys.stderr)
     for content in programmes:
         print(_checked(content))
-    found = ntell("no problems found, %(count)d warning", "no problems found, %(count)d warnings", len(warnings)) % {
-        "count": len(warnings)} if warnings else tell("no problems found")
-    print(tell("OK: %(programmes)s, %(found)s.") % {"found": found, "programmes": ntell(
-        "%(count)d programme", "%(count)d programmes", len(programmes)) % {"count": len(programmes)}})
+    found = counted("no problems found, %(count)d warning", "no problems found, %(count)d warnings",
+                    len(warnings)) if warnings else tell("no problems found")
+    print(tell("OK: %(programmes)s, %(found)s.") % {"found": found, "programmes": counted(
+        "%(count)d programme", "%(count)d programmes", len(programmes))})
     return 0
 
 
@@ -236,11 +235,10 @@ def _checked(content) -> str:
     items = sum(len(q.items) for q in content.questionnaires)
     return tell("%(programme)s: %(stages)s, %(tasks)s, %(components)s, %(items)s") % {
         "programme": content.programme.id,
-        "stages": ntell("%(count)d stage", "%(count)d stages", stages) % {"count": stages},
-        "tasks": ntell("%(count)d task", "%(count)d tasks", tasks) % {"count": tasks},
-        "components": ntell("%(count)d component", "%(count)d components", len(content.components)) % {
-            "count": len(content.components)},
-        "items": ntell("%(count)d questionnaire item", "%(count)d questionnaire items", items) % {"count": items}}
+        "stages": counted("%(count)d stage", "%(count)d stages", stages),
+        "tasks": counted("%(count)d task", "%(count)d tasks", tasks),
+        "components": counted("%(count)d component", "%(count)d components", len(content.components)),
+        "items": counted("%(count)d questionnaire item", "%(count)d questionnaire items", items)}
 
 
 def _check_json(args) -> int:
@@ -286,11 +284,7 @@ def _packs_options(command: argparse.ArgumentParser) -> None:
                                                              "second of four machines; each school always lands in "
                                                              "the same shard"))
     command.add_argument("--out", type=Path, metavar="DIR", help=tell("output folder (default: schools/)"))
-    _paper_option(command)
-    command.add_argument("-j", "--jobs", type=int, metavar="N", help=tell(
-        "render PDFs in N processes (default: workers in site_config.yml, else one per core)"))
-    command.add_argument("--no-cache", action="store_true",
-                         help=tell("render every PDF again instead of reusing unchanged ones from build/cache"))
+    _rendering_options(command)
 
 
 def _cmd_packs(args) -> int:
@@ -315,15 +309,12 @@ def _packs_built(summary, shard: tuple[int, int]) -> str:
     """What a packs run made: schools built and failed, in this shard, and the documents rendered."""
     stats = summary.stats
     values = {"shard": shard[0], "shards": shard[1], "seconds": f"{summary.seconds:.1f}", "out": summary.out_dir,
-              "schools": ntell("%(count)d school", "%(count)d schools", len(summary.built)) % {
-                  "count": len(summary.built)},
-              "failed": ntell("%(count)d failed", "%(count)d failed", summary.failed) % {"count": summary.failed},
-              "others": ntell("%(count)d other school left to other shards",
-                              "%(count)d other schools left to other shards", summary.skipped) % {
-                  "count": summary.skipped},
-              "rendered": ntell("%(count)d document rendered", "%(count)d documents rendered", stats.rendered) % {
-                  "count": stats.rendered},
-              "reused": ntell("%(count)d reused", "%(count)d reused", stats.reused) % {"count": stats.reused}}
+              "schools": counted("%(count)d school", "%(count)d schools", len(summary.built)),
+              "failed": counted("%(count)d failed", "%(count)d failed", summary.failed),
+              "others": counted("%(count)d other school left to other shards",
+                              "%(count)d other schools left to other shards", summary.skipped),
+              "rendered": counted("%(count)d document rendered", "%(count)d documents rendered", stats.rendered),
+              "reused": counted("%(count)d reused", "%(count)d reused", stats.reused)}
     if shard[1] > 1:
         return tell("Built packs for %(schools)s, %(failed)s (shard %(shard)d/%(shards)d; %(others)s): "
                     "%(rendered)s, %(reused)s, in %(seconds)s s -> %(out)s") % values
@@ -499,12 +490,9 @@ def _cmd_translate(args) -> int:
 def _translated(file: Path, counts: dict[str, int], language: str, listed: bool) -> str:
     """What translate wrote: phrases translated, new and changed; and how to publish a language not listed yet."""
     values = {"file": file, "language": language,
-              "translated": ntell("%(count)d translated", "%(count)d translated", counts["translated"]) % {
-                  "count": counts["translated"]},
-              "new": ntell("%(count)d to translate", "%(count)d to translate", counts["new"]) % {
-                  "count": counts["new"]},
-              "changed": ntell("%(count)d to check", "%(count)d to check", counts["changed"]) % {
-                  "count": counts["changed"]}}
+              "translated": counted("%(count)d translated", "%(count)d translated", counts["translated"]),
+              "new": counted("%(count)d to translate", "%(count)d to translate", counts["new"]),
+              "changed": counted("%(count)d to check", "%(count)d to check", counts["changed"])}
     if listed:
         return tell("wrote %(file)s: %(translated)s, %(new)s, %(changed)s") % values
     return tell("wrote %(file)s: %(translated)s, %(new)s, %(changed)s; add '%(language)s' to 'translations' in "

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import codes
 from .errors import ContentError, ContentErrors, Location
-from .i18n import N_, ntell, tell
+from .i18n import N_, counted, tell
 from .model import Content
 from .output import write_files
 from .validate import load_programmes
@@ -98,12 +98,12 @@ def format_changes(changes: list[Change]) -> str:
 def _counted(what: str, count: int) -> str:
     """'3 added': how many changes of one kind there were."""
     if what == "added":
-        return ntell("%(count)d added", "%(count)d added", count) % {"count": count}
+        return counted("%(count)d added", "%(count)d added", count)
     if what == "removed":
-        return ntell("%(count)d removed", "%(count)d removed", count) % {"count": count}
+        return counted("%(count)d removed", "%(count)d removed", count)
     if what == "reworded":
-        return ntell("%(count)d reworded", "%(count)d reworded", count) % {"count": count}
-    return ntell("%(count)d moved", "%(count)d moved", count) % {"count": count}
+        return counted("%(count)d reworded", "%(count)d reworded", count)
+    return counted("%(count)d moved", "%(count)d moved", count)
 
 
 _CHANGES = {

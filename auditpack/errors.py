@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .codes import Code
-from .i18n import ntell, tell
+from .i18n import counted, tell
 from .terminal import UNSAFE
 
 SHOWN_WIDTH = 100
@@ -155,15 +155,14 @@ class ContentErrors(Exception):
         lines = [e.format() for e in with_source_lines(self.errors[:MAX_SHOWN])]
         count = len(self.errors)
         if count > MAX_SHOWN:
-            lines.append(ntell("... and %(count)d more; fix these first, then run 'auditpack check' again.",
+            lines.append(counted("... and %(count)d more; fix these first, then run 'auditpack check' again.",
                                "... and %(count)d more; fix these first, then run 'auditpack check' again.",
-                               count - MAX_SHOWN) % {"count": count - MAX_SHOWN})
+                               count - MAX_SHOWN))
         warnings = sum(e.is_warning for e in self.errors)
-        problems = ntell("%(count)d problem found", "%(count)d problems found", count - warnings) % {
-            "count": count - warnings}
+        problems = counted("%(count)d problem found", "%(count)d problems found", count - warnings)
         if warnings:
-            problems = tell("%(problems)s and %(warnings)s") % {"problems": problems, "warnings": ntell(
-                "%(count)d warning", "%(count)d warnings", warnings) % {"count": warnings}}
+            problems = tell("%(problems)s and %(warnings)s") % {"problems": problems, "warnings": counted(
+                "%(count)d warning", "%(count)d warnings", warnings)}
         outcome = tell("nothing was written") if outcome is None else outcome
         lines.append(tell("%(problems)s; %(outcome)s.") % {"problems": problems, "outcome": outcome})
         return "\n".join(lines)
@@ -172,10 +171,10 @@ class ContentErrors(Exception):
 def warnings_text(warnings: list[ContentError]) -> str:
     """Warnings from content that is otherwise fine, each as a problem is shown, and a count."""
     lines = [e.format() for e in with_source_lines(sorted(set(warnings), key=ContentError.sort_key))]
-    lines.append(ntell("%(count)d warning: nothing is refused because of it; the documents leave out what "
+    lines.append(counted("%(count)d warning: nothing is refused because of it; the documents leave out what "
                        "a warning says is missing.",
                        "%(count)d warnings: nothing is refused because of them; the documents leave out what "
-                       "a warning says is missing.", len(warnings)) % {"count": len(warnings)})
+                       "a warning says is missing.", len(warnings)))
     return "\n".join(lines)
 
 

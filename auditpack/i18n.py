@@ -210,6 +210,11 @@ def ntell(singular: str, plural: str, count: int) -> str:
     return translations(base_language(_reader.get())).ngettext(singular, plural, count)
 
 
+def counted(singular: str, plural: str, count: int) -> str:
+    """``ntell`` of a message whose one value is its ``%(count)d``, filled in: "3 schools"."""
+    return ntell(singular, plural, count) % {"count": count}
+
+
 class Phrase:
     """A message kept as its words and values until it is shown, for text that goes both to the
     terminal and into a document (why collate skipped a file): ``str()`` says it in the reader's
@@ -373,7 +378,8 @@ def extract():
     from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 
     catalogue = Catalog(project="auditpack", domain=DOMAIN, charset="utf-8", fuzzy=False)
-    keywords = {**DEFAULT_KEYWORDS, "N_": None, "tell": None, "ntell": (1, 2), "phrase": None, "nphrase": (1, 2)}
+    keywords = {**DEFAULT_KEYWORDS, "N_": None, "tell": None, "ntell": (1, 2), "counted": (1, 2),
+                "phrase": None, "nphrase": (1, 2)}
     package = Path(__file__).parent
     for filename, lineno, message, comments, context in extract_from_dir(
             package, EXTRACT_FROM, EXTRACT_OPTIONS, keywords=keywords, strip_comment_tags=True):

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .i18n import N_, ntell, tell
+from .i18n import N_, counted, tell
 
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 """Device names Windows will not use as a file or folder name, whatever the extension."""
@@ -509,8 +509,8 @@ def _name_problem(path: str) -> str:
         if part.endswith((".", " ")):
             return tell("a name ending in a dot or space loses it on Windows")
         if len(part.encode("utf-8")) > MAX_NAME_BYTES:
-            return ntell("a name is longer than %(count)d byte", "a name is longer than %(count)d bytes",
-                         MAX_NAME_BYTES) % {"count": MAX_NAME_BYTES}
+            return counted("a name is longer than %(count)d byte", "a name is longer than %(count)d bytes",
+                         MAX_NAME_BYTES)
     return ""
 
 

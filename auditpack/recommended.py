@@ -11,7 +11,7 @@ from __future__ import annotations
 from . import codes
 from .codes import Code
 from .errors import ContentError
-from .i18n import ntell, tell
+from .i18n import counted, tell
 from .load import SourceMap
 from .model import Content
 
@@ -44,13 +44,13 @@ def recommended(content: Content, raw: dict, source: SourceMap) -> list[ContentE
                   "until then pages show the version without a date"))
     if "short_title" not in _block(raw.get("programme")) and len(programme.title) > SHORT_TITLE_ADVISED:
         warn(codes.MISSING_SHORT_TITLE, ("programme", "title"),
-             ntell("the title is %(count)d character long and there is no 'short_title'",
+             counted("the title is %(count)d character long and there is no 'short_title'",
                    "the title is %(count)d characters long and there is no 'short_title'",
-                   len(programme.title)) % {"count": len(programme.title)},
-             ntell("add 'short_title:' of at most %(count)d character; every printed page's header repeats the "
+                   len(programme.title)),
+             counted("add 'short_title:' of at most %(count)d character; every printed page's header repeats the "
                    "whole title until then",
                    "add 'short_title:' of at most %(count)d characters; every printed page's header repeats the "
-                   "whole title until then", SHORT_TITLE_ADVISED) % {"count": SHORT_TITLE_ADVISED})
+                   "whole title until then", SHORT_TITLE_ADVISED))
     for i, role in enumerate(content.roles):
         if role.description is None:
             warn(codes.MISSING_ROLE_DESCRIPTION, ("roles", i),

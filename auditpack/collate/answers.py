@@ -32,8 +32,6 @@ RATER_NAMES = {"individual": ("individual", "individuals"), "group": ("group", "
 MAX_RECORD_TEXT = 5000
 """Characters of one record column's free text that are kept: a page of handwriting is far less."""
 
-KIND_NAMES = {"pdf": "filled PDF form", "online": "online form export", "tally": "tally sheet"}
-
 
 class Unusable(Exception):
     """Raised by a reader when a file cannot be counted; its :attr:`reason` is shown to the user."""

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .. import i18n
-from ..i18n import N_, ntell, tell
+from ..i18n import N_, counted, ntell, tell
 from ..terminal import escaping_output
 from .readers import DEFAULT_MAX_BYTES, Target
 
@@ -155,21 +155,20 @@ def _collate(args, project, target: Target, out: Path, fixed_date: str | None) -
 def _summary(collation) -> str:
     """How many responses were counted from how many files, how many skipped, and what they found."""
     inputs = collation.inputs
-    counted = ntell("Counted %(count)d response from %(files)s", "Counted %(count)d responses from %(files)s",
-                    inputs.responses) % {"count": inputs.responses, "files": ntell(
-                        "%(count)d file", "%(count)d files", len(inputs.counted)) % {"count": len(inputs.counted)}}
+    read = ntell("Counted %(count)d response from %(files)s", "Counted %(count)d responses from %(files)s",
+                 inputs.responses) % {"count": inputs.responses, "files": counted(
+                     "%(count)d file", "%(count)d files", len(inputs.counted))}
     skipped = len(inputs.skipped)
     if skipped:
-        counted = ntell("%(counted)s; skipped %(count)d (listed above and in the report)",
-                        "%(counted)s; skipped %(count)d (listed above and in the report)", skipped) % {
-            "counted": counted, "count": skipped}
+        read = ntell("%(counted)s; skipped %(count)d (listed above and in the report)",
+                     "%(counted)s; skipped %(count)d (listed above and in the report)", skipped) % {
+            "counted": read, "count": skipped}
     found = tell("%(strengths)s, %(needs)s, %(communicate)s.") % {
-        "strengths": ntell("%(count)d strength", "%(count)d strengths", len(collation.strengths)) % {
-            "count": len(collation.strengths)},
-        "needs": ntell("%(count)d need", "%(count)d needs", len(collation.needs)) % {"count": len(collation.needs)},
-        "communicate": ntell("%(count)d needing better communication", "%(count)d needing better communication",
-                             len(collation.communicate)) % {"count": len(collation.communicate)}}
-    return tell("%(counted)s. %(found)s") % {"counted": counted, "found": found}
+        "strengths": counted("%(count)d strength", "%(count)d strengths", len(collation.strengths)),
+        "needs": counted("%(count)d need", "%(count)d needs", len(collation.needs)),
+        "communicate": counted("%(count)d needing better communication", "%(count)d needing better communication",
+                             len(collation.communicate))}
+    return tell("%(counted)s. %(found)s") % {"counted": read, "found": found}
 
 
 def _target(programmes, questionnaire_id: str, programme_id: str | None) -> Target | str:

@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..i18n import N_, ntell, tell
+from ..i18n import N_, counted, tell
 
 HELP = N_("read scanned or photographed paper forms into answers files that collate counts")  # as in cli.COMMANDS
 
@@ -145,7 +145,7 @@ def _apply(args, project, programmes) -> int:
         print("auditpack scan: " + tell("could not write the results: %(error)s") % {"error": exc.strerror or exc},
               file=sys.stderr)
         return 2
-    print(ntell("Applied %(count)d decision.", "Applied %(count)d decisions.", settled) % {"count": settled})
+    print(counted("Applied %(count)d decision.", "Applied %(count)d decisions.", settled))
     return _report(state, args.out)
 
 
@@ -173,14 +173,12 @@ def _read(state, out: Path) -> str:
     questions = sum(len(r["doubts"]) for r in responses)
     return tell("Read %(forms)s: %(written)s, %(waiting)s (%(questions)s); %(refused)s; %(blank)s -> %(out)s") % {
         "out": out,
-        "forms": ntell("%(count)d form", "%(count)d forms", forms) % {"count": forms},
-        "written": ntell("%(count)d with answers written", "%(count)d with answers written", written) % {
-            "count": written},
-        "waiting": ntell("%(count)d waiting for review", "%(count)d waiting for review", waiting) % {"count": waiting},
-        "questions": ntell("%(count)d question", "%(count)d questions", questions) % {"count": questions},
-        "refused": ntell("%(count)d page or file refused", "%(count)d pages or files refused", refused) % {
-            "count": refused},
-        "blank": ntell("%(count)d blank page", "%(count)d blank pages", blank) % {"count": blank}}
+        "forms": counted("%(count)d form", "%(count)d forms", forms),
+        "written": counted("%(count)d with answers written", "%(count)d with answers written", written),
+        "waiting": counted("%(count)d waiting for review", "%(count)d waiting for review", waiting),
+        "questions": counted("%(count)d question", "%(count)d questions", questions),
+        "refused": counted("%(count)d page or file refused", "%(count)d pages or files refused", refused),
+        "blank": counted("%(count)d blank page", "%(count)d blank pages", blank)}
 
 
 def _names(programmes):
